@@ -1,0 +1,29 @@
+"""A demo school with sample configuration, for trying the bot out."""
+
+from __future__ import annotations
+
+from backend.clock import SystemClock
+from backend.db import make_engine, make_sessionmaker
+from backend.schools import School, school_by_slug
+
+DEMO_SETTINGS: dict = {
+    "address": "99 หมู่ 1 ถนนวิทยา ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000",
+    "phone": "043-000-000",
+    "office_hours": "จันทร์–ศุกร์ 08:30–16:30 น.",
+    "academic_year": 2569,
+}
+
+
+async def create_demo_school(database_url: str, *, slug: str = "demo") -> bool:
+    """Create the demo school if it is missing; True when created."""
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            if await school_by_slug(session, slug) is not None:
+                return False
+            session.add(School(slug=slug, name="โรงเรียนสาธิตบ้านสวน", settings=DEMO_SETTINGS,
+                               created_at=SystemClock().now()))
+            await session.commit()
+            return True
+    finally:
+        await engine.dispose()

@@ -1,0 +1,159 @@
+"""The inbox: every event a chat channel delivers, recorded durably before it is acknowledged.
+
+Events are opaque to the domain (a JSON payload); what matters here is that each is stored once
+(de-duplicated on the channel's event id, across processes, by a unique constraint), that a
+user's events are handed out in the order they happened, and that none is lost on a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base, UTCDateTime
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+
+
+class InboundEvent(Base):
+    __tablename__ = "inbound_events"
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "event_id"),
+        sa.Index("ix_inbound_events_pending", "status", "channel", "user_ref", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(sa.String(64))
+    event_id: Mapped[str] = mapped_column(sa.String(64))
+    # Whose event it is: events of one user are processed one at a time, in order.
+    user_ref: Mapped[str] = mapped_column(sa.String(64))
+    event_type: Mapped[str] = mapped_column(sa.String(32))
+    occurred_at: Mapped[int] = mapped_column(sa.BigInteger)  # the channel's timestamp, ms
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Exception class name only: messages could carry personal data.
+    error: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    event_id: str
+    user_ref: str
+    event_type: str
+    occurred_at: int
+    payload: dict[str, Any]
+
+
+async def record(
+    session: AsyncSession, *, school_id: int, channel: str, events: Sequence[NewEvent], now: dt.datetime
+) -> int:
+    """Store events not seen before; return how many were new. The caller commits."""
+    if not events:
+        return 0
+    rows = [
+        {
+            "school_id": school_id,
+            "channel": channel,
+            "event_id": e.event_id,
+            "user_ref": e.user_ref,
+            "event_type": e.event_type,
+            "occurred_at": e.occurred_at,
+            "received_at": now,
+            "payload": e.payload,
+            "status": PENDING,
+            "attempts": 0,
+            "not_before": now,
+        }
+        for e in events
+    ]
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(InboundEvent).on_conflict_do_nothing(index_elements=["channel", "event_id"])
+    result = await session.execute(statement.returning(InboundEvent.id), rows)
+    return len(result.all())
+
+
+async def users_with_pending(session: AsyncSession, *, now: dt.datetime, limit: int = 200) -> list[tuple[str, str]]:
+    """(channel, user_ref) pairs that have events ready to process, oldest first."""
+    statement = (
+        sa.select(InboundEvent.channel, InboundEvent.user_ref, sa.func.min(InboundEvent.id).label("first"))
+        .where(InboundEvent.status == PENDING, InboundEvent.not_before <= now)
+        .group_by(InboundEvent.channel, InboundEvent.user_ref)
+        .order_by(sa.text("first"))
+        .limit(limit)
+    )
+    return [(row.channel, row.user_ref) for row in await session.execute(statement)]
+
+
+async def next_for_user(
+    session: AsyncSession, *, channel: str, user_ref: str, now: dt.datetime, limit: int = 20
+) -> list[InboundEvent]:
+    """The user's ready events in the order they happened (timestamp, then arrival)."""
+    statement = (
+        sa.select(InboundEvent)
+        .where(
+            InboundEvent.channel == channel,
+            InboundEvent.user_ref == user_ref,
+            InboundEvent.status == PENDING,
+            InboundEvent.not_before <= now,
+        )
+        .order_by(InboundEvent.occurred_at, InboundEvent.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(statement))
+
+
+async def has_pending(session: AsyncSession, *, channel: str, user_ref: str, now: dt.datetime) -> bool:
+    statement = sa.select(sa.literal(1)).where(
+        InboundEvent.channel == channel,
+        InboundEvent.user_ref == user_ref,
+        InboundEvent.status == PENDING,
+        InboundEvent.not_before <= now,
+    )
+    return (await session.scalar(statement.limit(1))) is not None
+
+
+async def mark_done(session: AsyncSession, event_id: int, *, now: dt.datetime) -> bool:
+    """Mark processed; False if another process got there first (the caller then rolls back)."""
+    result = await session.execute(
+        sa.update(InboundEvent)
+        .where(InboundEvent.id == event_id, InboundEvent.status == PENDING)
+        .values(status=DONE, processed_at=now, error=None)
+    )
+    return result.rowcount == 1
+
+
+async def mark_attempt_failed(
+    session: AsyncSession, event_id: int, *, error: str, now: dt.datetime, max_attempts: int
+) -> str:
+    """Record a failed attempt; retry later with backoff, or give up after max_attempts."""
+    event = await session.get(InboundEvent, event_id)
+    if event is None or event.status != PENDING:
+        return event.status if event else FAILED
+    event.attempts += 1
+    event.error = error[:200]
+    if event.attempts >= max_attempts:
+        event.status = FAILED
+        event.processed_at = now
+    else:
+        event.not_before = now + dt.timedelta(seconds=min(2 ** event.attempts, 300))
+    return event.status
+
+
+async def purge_processed(session: AsyncSession, *, older_than: dt.datetime) -> int:
+    """Delete processed events past retention: they hold what parents typed."""
+    result = await session.execute(
+        sa.delete(InboundEvent).where(InboundEvent.status != PENDING, InboundEvent.received_at < older_than)
+    )
+    return result.rowcount

@@ -1,0 +1,63 @@
+"""Which LINE channel a webhook or a message belongs to, and its credentials."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend import schools
+
+DEFAULT = "default"
+_CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Channel:
+    slug: str
+    school_id: int
+    secret: str
+    access_token: str
+
+
+class UnknownChannel(LookupError):
+    pass
+
+
+class ChannelRegistry:
+    """The default channel comes from the environment; the others from the database, cached briefly."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        default_school: str,
+        default_secret: str,
+        default_token: str,
+    ) -> None:
+        self._sessions = sessions
+        self._default_school = default_school
+        self._default_secret = default_secret
+        self._default_token = default_token
+        self._cache: dict[str, tuple[float, Channel]] = {}
+
+    async def get(self, slug: str) -> Channel:
+        cached = self._cache.get(slug)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        async with self._sessions() as session:
+            channel = await self._load(session, slug)
+        self._cache[slug] = (time.monotonic() + _CACHE_SECONDS, channel)
+        return channel
+
+    async def _load(self, session: AsyncSession, slug: str) -> Channel:
+        if slug == DEFAULT:
+            school = await schools.school_by_slug(session, self._default_school)
+            if school is None:
+                raise UnknownChannel(f"default school {self._default_school!r} does not exist")
+            return Channel(DEFAULT, school.id, self._default_secret, self._default_token)
+        row = await schools.channel_by_slug(session, slug)
+        if row is None:
+            raise UnknownChannel(slug)
+        return Channel(row.slug, row.school_id, row.channel_secret, row.access_token)

@@ -1,0 +1,76 @@
+"""Everything a web or worker process needs, built once from settings and closed on shutdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backend.clock import Clock, SystemClock
+from backend.db import make_engine, make_sessionmaker
+from backend.files.crypto import KeyRing
+from backend.files.service import FileVault
+from backend.files.storage import LocalBlobStore
+from backend.state import SharedState, make_state
+from bot.channels import ChannelRegistry
+from bot.config import Settings
+from bot.conversation import MenuConversation
+from bot.handlers import Conversation, EventHandler
+from bot.line_api import LineClients
+from bot.sender import Sender
+from bot.worker import Worker
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    state: SharedState
+    clock: Clock
+    channels: ChannelRegistry
+    clients: LineClients
+    files: FileVault
+    conversation: Conversation
+    handler: EventHandler = field(init=False)
+    sender: Sender = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.handler = EventHandler(conversation=self.conversation, files=self.files, clients=self.clients,
+                                    clock=self.clock, max_upload_bytes=self.settings.backend.max_upload_bytes)
+        self.sender = Sender(clients=self.clients, clock=self.clock)
+
+    def worker(self, **options) -> Worker:
+        return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
+                      sender=self.sender, clients=self.clients, clock=self.clock, **options)
+
+    async def close(self) -> None:
+        await self.clients.close()
+        await self.state.close()
+        await self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None, state: SharedState | None = None) -> Runtime:
+    """Create the runtime; call inside the running event loop (the SDK's clients need it)."""
+    backend = settings.backend
+    clock = clock or SystemClock()
+    engine = make_engine(backend.database_url)
+    sessions = make_sessionmaker(engine)
+    keyring = (KeyRing.from_config(backend.file_encryption_keys) if backend.file_encryption_keys
+               else KeyRing.load_or_create_dev(backend.data_dir))
+    files = FileVault(keyring=keyring, blob_store=LocalBlobStore(backend.data_dir / "files"), clock=clock,
+                      max_bytes=backend.max_upload_bytes)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        state=state or make_state(backend.redis_url),
+        clock=clock,
+        channels=ChannelRegistry(sessions, default_school=backend.default_school,
+                                 default_secret=settings.channel_secret,
+                                 default_token=settings.channel_access_token),
+        clients=LineClients(api_base_url=settings.line_api_base_url,
+                            data_base_url=settings.line_api_data_base_url),
+        files=files,
+        conversation=MenuConversation(),
+    )

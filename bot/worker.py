@@ -1,0 +1,183 @@
+"""Processing of recorded webhook events: one user at a time, in order; many users in parallel.
+
+A user's events and outgoing messages are handled under that user's lock (in Redis when several
+processes share the work), so order holds across processes. Each event is handled in one
+database transaction that also writes its replies to the outbox: an event is either done with
+its replies stored, or still pending. Replies are then delivered at once; failures are retried
+by the same loop later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+
+from linebot.v3.messaging import ShowLoadingAnimationRequest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend import inbox, outbox
+from backend.clock import Clock
+from backend.inbox import InboundEvent
+from backend.schools import School
+from backend.state import SharedState
+from bot import messages as m
+from bot.channels import ChannelRegistry, Channel
+from bot.handlers import EventContext, EventHandler
+from bot.line_api import LineClients
+from bot.sender import Sender
+
+log = logging.getLogger(__name__)
+
+WAKE_TOPIC = "inbox"
+LOCK_TTL = 120.0
+MAX_EVENT_ATTEMPTS = 5
+# LINE accepts a reply token for about a minute after the event reached us; keep a margin.
+REPLY_WINDOW = dt.timedelta(seconds=50)
+REPLY_HARD_LIMIT = dt.timedelta(minutes=19)
+LOADING_AFTER = 0.8  # seconds of work before the chat shows the loading indicator
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        state: SharedState,
+        channels: ChannelRegistry,
+        handler: EventHandler,
+        sender: Sender,
+        clients: LineClients,
+        clock: Clock,
+        concurrency: int = 32,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self._sessions = sessions
+        self._state = state
+        self._channels = channels
+        self._handler = handler
+        self._sender = sender
+        self._clients = clients
+        self._clock = clock
+        self._slots = asyncio.Semaphore(concurrency)
+        self._poll_seconds = poll_seconds
+        self._active: set[tuple[str, str]] = set()
+        self._tasks: set[asyncio.Task] = set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until stop is set; wake on notifications, and poll as a safety net."""
+        async with self._state.subscribe(WAKE_TOPIC) as waiter:
+            while not stop.is_set():
+                try:
+                    await self.run_once()
+                except Exception:  # noqa: BLE001 - keep the loop alive; the database may come back
+                    log.exception("worker pass failed")
+                await waiter.wait(self._poll_seconds)
+        await self.drain()
+
+    async def run_once(self) -> None:
+        """Start handling every user with ready events or due messages."""
+        now = self._clock.now()
+        async with self._sessions() as session:
+            lanes = await inbox.users_with_pending(session, now=now)
+            lanes += await outbox.recipients_due(session, now=now)
+        for lane in dict.fromkeys(lanes):
+            if lane not in self._active:
+                self._active.add(lane)
+                task = asyncio.create_task(self._work_lane(*lane))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for the lanes in progress (tests and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _work_lane(self, channel_slug: str, user_ref: str) -> None:
+        lock_name = f"user:{channel_slug}:{user_ref}"
+        try:
+            async with self._slots:
+                while True:
+                    token = await self._state.try_lock(lock_name, ttl=LOCK_TTL)
+                    if token is None:
+                        return  # Another process has this user; it will see the new work.
+                    try:
+                        channel = await self._channels.get(channel_slug)
+                        await self._process_user(channel, user_ref)
+                    finally:
+                        await self._state.unlock(lock_name, token)
+                    # Work that arrived while we held the lock may have been skipped by others.
+                    async with self._sessions() as session:
+                        if not await inbox.has_pending(session, channel=channel_slug, user_ref=user_ref,
+                                                       now=self._clock.now()):
+                            return
+        except Exception:  # noqa: BLE001
+            log.exception("lane failed (channel %s)", channel_slug)
+        finally:
+            self._active.discard((channel_slug, user_ref))
+
+    async def _process_user(self, channel: Channel, user_ref: str) -> None:
+        while True:
+            async with self._sessions() as session:
+                events = await inbox.next_for_user(session, channel=channel.slug, user_ref=user_ref,
+                                                   now=self._clock.now())
+                event_ids = [event.id for event in events]
+            for event_id in event_ids:
+                await self._process_event(channel, event_id)
+            async with self._sessions() as session:
+                await self._sender.deliver_pending(session, channel, user_ref)
+            if not event_ids:
+                return
+
+    async def _process_event(self, channel: Channel, event_id: int) -> None:
+        now = self._clock.now()
+        async with self._sessions() as session:
+            event = await session.get(InboundEvent, event_id)
+            if event is None or event.status != inbox.PENDING:
+                return
+            loading = self._loading_indicator(channel, event)
+            try:
+                school = await session.get(School, event.school_id)
+                ctx = EventContext(session=session, channel=channel, school_name=school.name,
+                                   user_ref=event.user_ref, event=event.payload or {}, now=now)
+                replies = await self._handler.handle(ctx)
+                self._enqueue_replies(session, channel, event, replies, now)
+                if not await inbox.mark_done(session, event_id, now=now):
+                    await session.rollback()
+                    return
+                await session.commit()
+            except Exception as error:  # noqa: BLE001 - retried with backoff, then given up
+                await session.rollback()
+                log.warning("event %s failed: %s", event_id, type(error).__name__, exc_info=True)
+                status = await inbox.mark_attempt_failed(session, event_id, error=type(error).__name__,
+                                                         now=now, max_attempts=MAX_EVENT_ATTEMPTS)
+                await session.commit()
+                if status == inbox.FAILED:
+                    log.error("event %s given up after %s attempts", event_id, MAX_EVENT_ATTEMPTS)
+            finally:
+                if loading:
+                    loading.cancel()
+
+    def _enqueue_replies(self, session: AsyncSession, channel: Channel, event: InboundEvent,
+                         replies: list[m.Message], now: dt.datetime) -> None:
+        token = (event.payload or {}).get("replyToken")
+        occurred = dt.datetime.fromtimestamp(event.occurred_at / 1000, dt.UTC)
+        deadline = min(event.received_at + REPLY_WINDOW, occurred + REPLY_HARD_LIMIT)
+        for index, batch in enumerate(m.batches(replies)):
+            # A reply token serves one call: the first five messages; the rest are pushed.
+            outbox.enqueue(session, school_id=channel.school_id, channel=channel.slug, recipient=event.user_ref,
+                           payload=batch, now=now, reply_token=token if index == 0 else None,
+                           reply_deadline=deadline if index == 0 and token else None)
+
+    def _loading_indicator(self, channel: Channel, event: InboundEvent) -> asyncio.Task | None:
+        if event.event_type not in {"message", "postback"} or not event.user_ref.startswith("U"):
+            return None
+
+        async def show_later() -> None:
+            await asyncio.sleep(LOADING_AFTER)
+            with contextlib.suppress(Exception):
+                await self._clients.messaging(channel).show_loading_animation(
+                    ShowLoadingAnimationRequest(chatId=event.user_ref, loadingSeconds=20))
+
+        return asyncio.create_task(show_later())
