@@ -1,0 +1,79 @@
+"""Shared fixtures: a database (SQLite, or PostgreSQL when DATABASE_URL is set), shared state
+(in-process, or Redis when REDIS_URL is set), a fake clock, and the bot served on a local port
+with the LINE simulator playing LINE."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from backend.clock import FakeClock
+from backend.db import make_engine
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+requires_redis = pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (a real Redis server)")
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> str | None:
+    """Bring the PostgreSQL schema to head once per run, from empty, through the migrations."""
+    if not POSTGRES_URL:
+        return None
+    import asyncio
+
+    from backend.migrate import upgrade
+
+    async def reset() -> None:
+        engine = make_engine(POSTGRES_URL)
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            await connection.execute(sa.text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(reset())
+    upgrade(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path, migrated_postgres: str | None) -> str:
+    """A migrated, empty database for one test."""
+    if migrated_postgres:
+        from backend.models import metadata
+
+        engine = make_engine(migrated_postgres)
+        async with engine.begin() as connection:
+            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            await connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await engine.dispose()
+        return migrated_postgres
+    from backend.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def redis_namespace() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def env(tmp_path: Path, database_url: str, redis_namespace: str) -> dict[str, str]:
+    """Environment for a bot under test: no LINE account, so the simulator plays LINE."""
+    values = {"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": database_url}
+    if REDIS_URL:
+        values["REDIS_URL"] = REDIS_URL
+    return values

@@ -1,0 +1,70 @@
+"""The bot served on a local port, with the simulator as LINE, driven step by step by a test."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from backend.clock import FakeClock
+from backend.demo import create_demo_school
+from backend.state import MemoryState, RedisState
+from bot.app import create_app
+from bot.config import load_settings
+from bot.runtime import Runtime, build_runtime
+from bot.simulator.standin import LineStandIn
+
+
+def free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@dataclass
+class Bot:
+    base_url: str
+    runtime: Runtime
+    standin: LineStandIn
+    simulator: object  # the simulator's driver for tests
+
+    async def process(self) -> None:
+        """Let one worker pass handle everything that is ready, and wait for it."""
+        worker = self.runtime.worker()
+        await worker.run_once()
+        await worker.drain()
+
+
+@asynccontextmanager
+async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str = "test") -> AsyncIterator[Bot]:
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    settings = load_settings({**env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}, port=port)
+    await create_demo_school(settings.backend.database_url, slug=settings.backend.default_school)
+
+    def runtime_factory(s):
+        redis_url = s.backend.redis_url
+        state = RedisState(redis_url, namespace) if redis_url else MemoryState()
+        return build_runtime(s, clock=clock, state=state)
+
+    app = create_app(settings, run_worker=False, clock=clock, runtime_factory=runtime_factory)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        from bot.simulator.chat import SimulatorDriver
+
+        standin = app.state.standin
+        yield Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=standin,
+                  simulator=SimulatorDriver(standin, webhook_url=f"http://127.0.0.1:{port}/line/webhook"))
+    finally:
+        server.should_exit = True
+        await task
