@@ -37,6 +37,9 @@ MAX_EVENT_ATTEMPTS = 5
 REPLY_WINDOW = dt.timedelta(seconds=50)
 REPLY_HARD_LIMIT = dt.timedelta(minutes=19)
 LOADING_AFTER = 0.8  # seconds of work before the chat shows the loading indicator
+# Processed events hold what parents typed; keep them only as long as redeliveries can come.
+EVENT_RETENTION = dt.timedelta(days=7)
+PURGE_EVERY = dt.timedelta(hours=1)
 
 
 class Worker:
@@ -64,6 +67,7 @@ class Worker:
         self._poll_seconds = poll_seconds
         self._active: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
+        self._next_purge = clock.now()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until stop is set; wake on notifications, and poll as a safety net."""
@@ -82,6 +86,11 @@ class Worker:
         async with self._sessions() as session:
             lanes = await inbox.users_with_pending(session, now=now)
             lanes += await outbox.recipients_due(session, now=now)
+        if now >= self._next_purge:
+            self._next_purge = now + PURGE_EVERY
+            async with self._sessions() as session:
+                await inbox.purge_processed(session, older_than=now - EVENT_RETENTION)
+                await session.commit()
         for lane in dict.fromkeys(lanes):
             if lane not in self._active:
                 self._active.add(lane)
