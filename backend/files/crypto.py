@@ -40,7 +40,7 @@ class UnknownKeyIdError(FileDecryptionError):
 
 
 class Sealed(NamedTuple):
-    """What must be kept to open a file again; a tuple, so `keyring.open(school, *sealed, aad=...)`."""
+    """What opening a file needs; a tuple, so `keyring.open(school, *sealed, aad=...)` works."""
 
     ciphertext: bytes  # nonce followed by AES-GCM output (ciphertext and tag)
     wrapped_key: bytes  # nonce followed by the data key encrypted under the school key
@@ -56,14 +56,16 @@ class KeyRing:
         for key_id, key in master_keys.items():
             if not _KEY_ID_PATTERN.fullmatch(key_id):
                 raise KeyConfigError(
-                    f"file encryption key id {key_id!r} must be 1-64 letters, digits, '_', '.' or '-'"
+                    f"file encryption key id {key_id!r}: use 1-64 letters, digits, '_', '.' or '-'"
                 )
             if len(key) != MASTER_KEY_BYTES:
                 raise KeyConfigError(
-                    f"file encryption key {key_id!r} must be {MASTER_KEY_BYTES} bytes, got {len(key)}"
+                    f"file encryption key {key_id!r} has {len(key)} bytes, not {MASTER_KEY_BYTES}"
                 )
         if current_key_id not in master_keys:
-            raise KeyConfigError(f"current file encryption key id {current_key_id!r} is not among the keys")
+            raise KeyConfigError(
+                f"current file encryption key id {current_key_id!r} is not among the keys"
+            )
         self._master_keys = dict(master_keys)
         self.current_key_id = current_key_id
         self._school_keys: dict[tuple[str, int], AESGCM] = {}
@@ -80,13 +82,17 @@ class KeyRing:
         """Parse "id1:base64,id0:base64" (the first entry is the current key)."""
         entries = [entry.strip() for entry in value.split(",") if entry.strip()]
         if not entries:
-            raise KeyConfigError(f"{source} is empty; expected 'key_id:base64(32 bytes)[,older_id:...]'")
+            raise KeyConfigError(
+                f"{source} is empty; expected 'key_id:base64(32 bytes)[,older_id:...]'"
+            )
         master_keys: dict[str, bytes] = {}
         for position, entry in enumerate(entries, start=1):
             key_id, separator, encoded = entry.partition(":")
             key_id = key_id.strip()
             if not separator or not key_id:
-                raise KeyConfigError(f"{source} entry {position} must look like 'key_id:base64(32 bytes)'")
+                raise KeyConfigError(
+                    f"{source} entry {position} must look like 'key_id:base64(32 bytes)'"
+                )
             if key_id in master_keys:
                 raise KeyConfigError(f"{source} names key id {key_id!r} twice")
             try:
@@ -96,7 +102,7 @@ class KeyRing:
                 raise KeyConfigError(f"{source} key {key_id!r} is not valid base64") from None
             if len(key) != MASTER_KEY_BYTES:
                 raise KeyConfigError(
-                    f"{source} key {key_id!r} must decode to {MASTER_KEY_BYTES} bytes, got {len(key)}"
+                    f"{source} key {key_id!r} decodes to {len(key)} bytes, not {MASTER_KEY_BYTES}"
                 )
             master_keys[key_id] = key
         try:
@@ -129,11 +135,15 @@ class KeyRing:
         self, school_id: int, ciphertext: bytes, wrapped_key: bytes, key_id: str, *, aad: bytes
     ) -> bytes:
         if key_id not in self._master_keys:
-            raise UnknownKeyIdError(f"file was sealed under key id {key_id!r}, which is not configured")
+            raise UnknownKeyIdError(
+                f"file was sealed under key id {key_id!r}, which is not configured"
+            )
         school_key = self._school_key(key_id, school_id)
         try:
             data_key = school_key.decrypt(
-                wrapped_key[:NONCE_BYTES], wrapped_key[NONCE_BYTES:], _wrap_aad(key_id, school_id, aad)
+                wrapped_key[:NONCE_BYTES],
+                wrapped_key[NONCE_BYTES:],
+                _wrap_aad(key_id, school_id, aad),
             )
         except (InvalidTag, ValueError):
             raise FileDecryptionError(
@@ -142,7 +152,9 @@ class KeyRing:
         try:
             return AESGCM(data_key).decrypt(ciphertext[:NONCE_BYTES], ciphertext[NONCE_BYTES:], aad)
         except (InvalidTag, ValueError):
-            raise FileDecryptionError("file content failed authentication: tampered or swapped") from None
+            raise FileDecryptionError(
+                "file content failed authentication: tampered or swapped"
+            ) from None
 
     def _school_key(self, key_id: str, school_id: int) -> AESGCM:
         cache_key = (key_id, school_id)
@@ -161,7 +173,9 @@ class KeyRing:
 
 def _wrap_aad(key_id: str, school_id: int, aad: bytes) -> bytes:
     # Binds the wrapped key to its file's AAD too, so a wrapped key cannot be moved to another row.
-    return b"\x00".join([_WRAP_AAD_PREFIX, key_id.encode("ascii"), str(int(school_id)).encode("ascii"), aad])
+    return b"\x00".join(
+        [_WRAP_AAD_PREFIX, key_id.encode("ascii"), str(int(school_id)).encode("ascii"), aad]
+    )
 
 
 def _create_dev_key_file(path: Path) -> None:

@@ -61,7 +61,9 @@ class FileVault:
     ) -> None:
         unknown = set(allowed_types) - DEFAULT_ALLOWED_TYPES
         if unknown or not allowed_types:
-            raise ValueError(f"allowed_types must be a non-empty subset of {sorted(DEFAULT_ALLOWED_TYPES)}")
+            raise ValueError(
+                f"allowed_types must be a non-empty subset of {sorted(DEFAULT_ALLOWED_TYPES)}"
+            )
         if max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
         self.keyring = keyring
@@ -83,7 +85,11 @@ class FileVault:
         group_size: int | None = None,
     ) -> StoredFile:
         """Check, seal and keep a file; the row is flushed, committing is the caller's decision."""
-        for name, value in (("owner_ref", owner_ref), ("source_ref", source_ref), ("group_ref", group_ref)):
+        for name, value in (
+            ("owner_ref", owner_ref),
+            ("source_ref", source_ref),
+            ("group_ref", group_ref),
+        ):
             if value is not None and not (0 < len(value) <= _REF_MAX_LENGTH):
                 raise ValueError(f"{name} must be 1-{_REF_MAX_LENGTH} characters")
         if len(data) > self.max_bytes:
@@ -116,7 +122,7 @@ class FileVault:
             key_id=sealed.key_id,
             created_at=self.clock.now(),
         )
-        # Blob first: a blob without a row is unreadable noise, a row without a blob is a broken file.
+        # Blob first: a blob without its row is unreadable noise; a row without its blob is broken.
         await self.blob_store.put(row.storage_key, sealed.ciphertext)
         session.add(row)
         try:
@@ -124,11 +130,19 @@ class FileVault:
         except BaseException:
             await self.blob_store.delete(row.storage_key)
             raise
-        log.info("stored file %s for school %s (%s, %d bytes)", file_id, school_id, content_type, len(data))
+        log.info(
+            "stored file %s for school %s (%s, %d bytes)",
+            file_id,
+            school_id,
+            content_type,
+            len(data),
+        )
         return row
 
-    async def read(self, session: AsyncSession, file_id: str, *, school_id: int) -> tuple[bytes, str]:
-        """The decrypted content and its sniffed content type, verified against the stored checksum."""
+    async def read(
+        self, session: AsyncSession, file_id: str, *, school_id: int
+    ) -> tuple[bytes, str]:
+        """The decrypted content and its sniffed type, checked against the stored checksum."""
         row = await session.scalar(
             sa.select(StoredFile).where(
                 StoredFile.id == file_id,
@@ -144,7 +158,11 @@ class FileVault:
             raise FileIntegrityError(f"blob of file {file_id} is missing") from None
         try:
             plaintext = self.keyring.open(
-                row.school_id, ciphertext, row.wrapped_key, row.key_id, aad=_aad(row.school_id, row.id)
+                row.school_id,
+                ciphertext,
+                row.wrapped_key,
+                row.key_id,
+                aad=_aad(row.school_id, row.id),
             )
         except FileDecryptionError as error:
             raise FileIntegrityError(f"file {file_id} could not be decrypted: {error}") from error
@@ -152,11 +170,13 @@ class FileVault:
             raise FileIntegrityError(f"file {file_id} does not match its recorded checksum")
         return plaintext, row.content_type
 
-    async def delete_by_source(self, session: AsyncSession, *, school_id: int, source_ref: str) -> int:
-        """Forget the files that came from one source (the parent unsent the message); returns how many.
+    async def delete_by_source(
+        self, session: AsyncSession, *, school_id: int, source_ref: str
+    ) -> int:
+        """Forget the files from one source (the parent unsent the message); returns how many.
 
-        The row stays as a tombstone without its wrapped key; the blob is removed at once, before the
-        caller commits, because a parent who unsends expects the file gone even if the rest fails.
+        The row stays as a tombstone without its wrapped key. The blob is removed at once, before
+        the caller commits: a parent who unsends expects the file gone even if the rest fails.
         """
         rows = (
             await session.scalars(
@@ -229,7 +249,4 @@ def _unsupported_message_th(allowed_types: frozenset[str]) -> str:
 def _too_large_message_th(max_bytes: int) -> str:
     megabytes = max_bytes / MEBIBYTE
     shown = f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
-    return (
-        f"ไฟล์ใหญ่เกิน {shown} MB ค่ะ "
-        "รบกวนย่อขนาดไฟล์ หรือถ่ายเป็นรูปภาพแล้วส่งใหม่อีกครั้งค่ะ"
-    )
+    return f"ไฟล์ใหญ่เกิน {shown} MB ค่ะ รบกวนย่อขนาดไฟล์ หรือถ่ายเป็นรูปภาพแล้วส่งใหม่อีกครั้งค่ะ"

@@ -12,7 +12,7 @@ PDF = "application/pdf"
 HEIC = "image/heic"
 
 # HEVC-coded HEIF brands (ISO/IEC 23008-12). filetype's own Heic matcher knows only the major brand
-# "heic" (and "mif1" listing it), which misses e.g. "heix" (10-bit iPhone photos) and image sequences.
+# "heic" (and "mif1" listing it), missing e.g. "heix" (10-bit iPhone photos) and image sequences.
 _HEVC_HEIF_BRANDS = frozenset({"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs"})
 _GENERIC_HEIF_BRANDS = frozenset({"mif1", "msf1"})
 
@@ -29,7 +29,9 @@ class _HevcHeif(IsoBmff):
         major_brand, _minor_version, compatible_brands = self._get_ftyp(buf)
         if major_brand in _HEVC_HEIF_BRANDS:
             return True
-        return major_brand in _GENERIC_HEIF_BRANDS and bool(_HEVC_HEIF_BRANDS & set(compatible_brands))
+        return major_brand in _GENERIC_HEIF_BRANDS and bool(
+            _HEVC_HEIF_BRANDS & set(compatible_brands)
+        )
 
 
 # Only the types we may accept are tried, so an exotic format can never shadow one of them.

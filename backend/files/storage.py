@@ -1,4 +1,4 @@
-"""Where sealed file contents live: a local directory or an S3-compatible bucket, behind one protocol."""
+"""Where sealed file contents live: a local directory or an S3-compatible bucket, one protocol."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from typing import Any, Protocol
 
 # Keys are made by our own code (never from user input), so anything unusual is a bug: refuse it
 # rather than rewrite it, since rewriting could make two keys collide.
-_KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,127}){0,7}")
+_KEY_PATTERN = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}(/[A-Za-z0-9][A-Za-z0-9_.-]{0,127}){0,7}"
+)
 _MAX_KEY_LENGTH = 512
 
 
@@ -70,7 +72,7 @@ class LocalBlobStore:
         return path
 
     def _make_private_directories(self, directory: Path) -> None:
-        # Path.mkdir(parents=True) gives the parents default permissions, so each level is made here.
+        # Path.mkdir(parents=True) gives parents default permissions, so each level is made here.
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         current = self.root
         for part in directory.relative_to(self.root).parts:
@@ -126,7 +128,7 @@ class S3BlobStore:
             Bucket=self.config.bucket,
             Key=self._object_key(key),
             Body=bytes(data),
-            ContentType="application/octet-stream",  # sealed bytes; the real type is in the database
+            ContentType="application/octet-stream",  # sealed; the real type is in the database
         )
 
     async def get(self, key: str) -> bytes:

@@ -1,4 +1,4 @@
-"""Fixtures for the file storage tests: a database (SQLite, or PostgreSQL via DATABASE_URL) and keys."""
+"""Fixtures for the file storage tests: a database (SQLite, or PostgreSQL by DATABASE_URL), keys."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import sqlalchemy as sa
+from file_samples import random_key_config
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import backend.files.models  # noqa: F401  (registers stored_files on the metadata)
@@ -17,7 +18,6 @@ from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
 from backend.files.storage import LocalBlobStore
 from backend.schools import School
-from file_samples import random_key_config
 
 SCHOOL_A = 1
 SCHOOL_B = 2
@@ -55,7 +55,9 @@ async def sessions(engine, clock) -> async_sessionmaker[AsyncSession]:
     sessionmaker = make_sessionmaker(engine)
     async with sessionmaker() as session:
         for school_id, slug in ((SCHOOL_A, "school-a"), (SCHOOL_B, "school-b")):
-            session.add(School(id=school_id, slug=slug, name=slug, settings={}, created_at=clock.now()))
+            session.add(
+                School(id=school_id, slug=slug, name=slug, settings={}, created_at=clock.now())
+            )
         await session.commit()
     return sessionmaker
 

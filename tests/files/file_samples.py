@@ -1,4 +1,4 @@
-"""Small synthetic files of each kind, each carrying a marker so tests can look for leaked plaintext."""
+"""Small synthetic files of each kind, carrying a marker so tests can look for leaked plaintext."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ def random_key_config(*key_ids: str) -> str:
 
 def png(marker: str = "SYNTHETIC-PNG") -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)  # 1x1, 8-bit greyscale
     pixels = zlib.compress(b"\x00\x80")  # filter byte, one grey pixel
@@ -33,8 +35,12 @@ def jpeg(marker: str = "SYNTHETIC-JPEG") -> bytes:
     comment = marker.encode()
     return (
         b"\xff\xd8"
-        + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0
-        + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment
+        + b"\xff\xe0"
+        + struct.pack(">H", len(app0) + 2)
+        + app0
+        + b"\xff\xfe"
+        + struct.pack(">H", len(comment) + 2)
+        + comment
         + b"\xff\xd9"
     )
 

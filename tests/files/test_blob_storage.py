@@ -1,4 +1,4 @@
-"""Blob stores: local files written atomically and privately, S3-compatible buckets via moto's server."""
+"""Blob stores: local files written atomically and privately; S3 buckets via moto's server."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import uuid
 
 import pytest
 
-from backend.files.storage import BlobNotFound, InvalidBlobKey, LocalBlobStore, S3BlobStore, S3Config
+from backend.files.storage import (
+    BlobNotFound,
+    InvalidBlobKey,
+    LocalBlobStore,
+    S3BlobStore,
+    S3Config,
+)
 
 UNSAFE_KEYS = [
     "",
@@ -78,7 +84,7 @@ async def test_local_refuses_a_symlink_leading_out_of_the_root(tmp_path):
     assert list(outside.iterdir()) == []
 
 
-# --- S3-compatible storage, against moto's S3 server on a local port -------------------------------
+# --- S3-compatible storage, against moto's S3 server on a local port ---
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Envelope encryption: what can and cannot open a sealed file, key rotation and key configuration."""
+"""Envelope encryption: what can and cannot open a sealed file, key rotation, key configuration."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import stat
 import traceback
 
 import pytest
+from file_samples import pdf, random_key_config
 
 from backend.files.crypto import (
     DEV_KEY_FILE_NAME,
@@ -16,7 +17,6 @@ from backend.files.crypto import (
     KeyRing,
     UnknownKeyIdError,
 )
-from file_samples import pdf, random_key_config
 
 AAD = b"file=0123456789abcdef0123456789abcdef"
 MARKER = "MARKER-BIRTH-CERTIFICATE-7f3a"
@@ -39,7 +39,9 @@ def test_each_file_gets_its_own_data_key(keyring):
     assert first.wrapped_key != second.wrapped_key
 
 
-@pytest.mark.parametrize("position", [0, 11, 12, -17, -1], ids=["nonce", "nonce-end", "body", "tag", "tag-end"])
+@pytest.mark.parametrize(
+    "position", [0, 11, 12, -17, -1], ids=["nonce", "nonce-end", "body", "tag", "tag-end"]
+)
 def test_tampered_ciphertext_is_refused(keyring, position):
     sealed = keyring.seal(1, pdf(MARKER), aad=AAD)
     tampered = bytearray(sealed.ciphertext)
@@ -78,7 +80,7 @@ def test_other_aad_cannot_open_it(keyring):
 
 
 def test_schools_get_different_keys_from_one_master_key(keyring):
-    # If both schools shared a key, swapping the wrapped key with AAD rebuilt would open it; it must not.
+    # Were the school keys shared, another school's wrapped key would open this file; it must not.
     sealed_for_a = keyring.seal(1, b"data", aad=AAD)
     sealed_for_b = keyring.seal(2, b"data", aad=AAD)
     with pytest.raises(FileDecryptionError):
@@ -123,7 +125,16 @@ def _short_key() -> str:
         lambda: random_key_config("k1") + "," + random_key_config("k1"),
         lambda: "bad id:" + base64.b64encode(os.urandom(32)).decode(),
     ],
-    ids=["empty", "blank-entries", "no-key", "no-id", "short-key", "not-base64", "duplicate", "bad-id"],
+    ids=[
+        "empty",
+        "blank-entries",
+        "no-key",
+        "no-id",
+        "short-key",
+        "not-base64",
+        "duplicate",
+        "bad-id",
+    ],
 )
 def test_bad_config_names_the_variable_and_never_shows_key_material(make_value):
     value = make_value()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from file_samples import gif, heic, isobmff, jpeg, pdf, png
 
 from backend.files.sniff import detect_type
-from file_samples import gif, heic, isobmff, jpeg, pdf, png
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import hashlib
 
 import pytest
 import sqlalchemy as sa
+from conftest import SCHOOL_A, SCHOOL_B
+from file_samples import gif, heic, jpeg, pdf, png, random_key_config
 
 from backend.files.crypto import KeyRing
 from backend.files.models import StoredFile
@@ -17,18 +19,23 @@ from backend.files.service import (
     UnsupportedFileType,
 )
 from backend.files.storage import LocalBlobStore
-from conftest import SCHOOL_A, SCHOOL_B
-from file_samples import gif, heic, jpeg, pdf, png, random_key_config
 
 MARKER = "MARKER-HOUSE-REGISTRATION-2b9e41"
 UNSUPPORTED_TH = "ขออภัยค่ะ ระบบรับได้เฉพาะรูปภาพ (JPEG, PNG, HEIC) หรือไฟล์ PDF ค่ะ รบกวนส่งไฟล์ใหม่อีกครั้งค่ะ"
 TOO_LARGE_TH = "ไฟล์ใหญ่เกิน 10 MB ค่ะ รบกวนย่อขนาดไฟล์ หรือถ่ายเป็นรูปภาพแล้วส่งใหม่อีกครั้งค่ะ"
 
 
-async def store(vault, sessions, data, *, school_id=SCHOOL_A, source_ref="msg-1", **group) -> StoredFile:
+async def store(
+    vault, sessions, data, *, school_id=SCHOOL_A, source_ref="msg-1", **group
+) -> StoredFile:
     async with sessions() as session:
         row = await vault.store(
-            session, school_id=school_id, owner_ref="user-1", source_ref=source_ref, data=data, **group
+            session,
+            school_id=school_id,
+            owner_ref="user-1",
+            source_ref=source_ref,
+            data=data,
+            **group,
         )
         await session.commit()
     return row
@@ -78,7 +85,9 @@ async def test_nothing_on_disk_contains_the_plaintext(vault, sessions, tmp_path)
 
 async def test_store_flushes_but_leaves_the_commit_to_the_caller(vault, sessions):
     async with sessions() as session:
-        row = await vault.store(session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=jpeg())
+        row = await vault.store(
+            session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=jpeg()
+        )
         assert await session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 1
         await session.rollback()
     async with sessions() as session:
@@ -87,7 +96,12 @@ async def test_store_flushes_but_leaves_the_commit_to_the_caller(vault, sessions
 
 @pytest.mark.parametrize(
     ("data", "expected"),
-    [(jpeg(), "image/jpeg"), (png(), "image/png"), (pdf(), "application/pdf"), (heic(), "image/heic")],
+    [
+        (jpeg(), "image/jpeg"),
+        (png(), "image/png"),
+        (pdf(), "application/pdf"),
+        (heic(), "image/heic"),
+    ],
     ids=["jpeg", "png", "pdf", "heic"],
 )
 async def test_each_accepted_kind_is_stored(vault, sessions, data, expected):
@@ -103,7 +117,9 @@ async def test_png_sent_as_pdf_is_recorded_as_png(vault, sessions, tmp_path):
 
 
 @pytest.mark.parametrize("data", [gif(), b"", "สวัสดีค่ะ".encode(), b"PK\x03\x04" + b"\x00" * 40])
-async def test_unsupported_type_is_refused_politely_and_nothing_is_kept(vault, sessions, tmp_path, data):
+async def test_unsupported_type_is_refused_politely_and_nothing_is_kept(
+    vault, sessions, tmp_path, data
+):
     async with sessions() as session:
         with pytest.raises(UnsupportedFileType) as caught:
             await vault.store(session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=data)
@@ -112,24 +128,37 @@ async def test_unsupported_type_is_refused_politely_and_nothing_is_kept(vault, s
     assert files_under(tmp_path / "blobs") == []
 
 
-async def test_unsupported_message_lists_only_what_this_vault_accepts(keyring, blob_root, clock, sessions):
+async def test_unsupported_message_lists_only_what_this_vault_accepts(
+    keyring, blob_root, clock, sessions
+):
     images_only = FileVault(
-        keyring, LocalBlobStore(blob_root), clock, allowed_types=frozenset({"image/jpeg", "image/png"})
+        keyring,
+        LocalBlobStore(blob_root),
+        clock,
+        allowed_types=frozenset({"image/jpeg", "image/png"}),
     )
     async with sessions() as session:
         with pytest.raises(UnsupportedFileType) as caught:
-            await images_only.store(session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=pdf())
-    assert caught.value.message_th == "ขออภัยค่ะ ระบบรับได้เฉพาะรูปภาพ (JPEG, PNG) ค่ะ รบกวนส่งไฟล์ใหม่อีกครั้งค่ะ"
+            await images_only.store(
+                session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=pdf()
+            )
+    assert (
+        caught.value.message_th == "ขออภัยค่ะ ระบบรับได้เฉพาะรูปภาพ (JPEG, PNG) ค่ะ รบกวนส่งไฟล์ใหม่อีกครั้งค่ะ"
+    )
 
 
-async def test_too_large_is_refused_politely_and_the_limit_itself_is_accepted(vault, sessions, tmp_path):
+async def test_too_large_is_refused_politely_and_the_limit_itself_is_accepted(
+    vault, sessions, tmp_path
+):
     limit = 10 * 1024 * 1024
     exactly_at_limit = pdf(MARKER).ljust(limit, b"\n")
     over_limit = exactly_at_limit + b"\n"
 
     async with sessions() as session:
         with pytest.raises(FileTooLarge) as caught:
-            await vault.store(session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=over_limit)
+            await vault.store(
+                session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=over_limit
+            )
     assert caught.value.message_th == TOO_LARGE_TH
     assert files_under(tmp_path / "blobs") == []
 
@@ -138,11 +167,17 @@ async def test_too_large_is_refused_politely_and_the_limit_itself_is_accepted(va
 
 
 async def test_size_message_follows_the_configured_limit(keyring, blob_root, clock, sessions):
-    small = FileVault(keyring, LocalBlobStore(blob_root), clock, max_bytes=2 * 1024 * 1024 + 512 * 1024)
+    small = FileVault(
+        keyring, LocalBlobStore(blob_root), clock, max_bytes=2 * 1024 * 1024 + 512 * 1024
+    )
     async with sessions() as session:
         with pytest.raises(FileTooLarge) as caught:
             await small.store(
-                session, school_id=SCHOOL_A, owner_ref="u", source_ref="m", data=pdf().ljust(3_000_000)
+                session,
+                school_id=SCHOOL_A,
+                owner_ref="u",
+                source_ref="m",
+                data=pdf().ljust(3_000_000),
             )
     assert caught.value.message_th.startswith("ไฟล์ใหญ่เกิน 2.5 MB ค่ะ")
 
@@ -221,7 +256,9 @@ async def test_files_stored_before_rotation_still_read_after_it(blob_root, clock
     old_row = await store(before, sessions, pdf(MARKER))
 
     after = FileVault(
-        KeyRing.from_config(random_key_config("2026a") + "," + old_config), LocalBlobStore(blob_root), clock
+        KeyRing.from_config(random_key_config("2026a") + "," + old_config),
+        LocalBlobStore(blob_root),
+        clock,
     )
     new_row = await store(after, sessions, png(), source_ref="m2")
 
@@ -249,7 +286,9 @@ async def test_unsend_deletes_the_blob_and_hides_the_file(vault, sessions, blob_
         tombstone = await session.get(StoredFile, unsent.id)
         assert tombstone.deleted_at == clock.now()
         assert tombstone.wrapped_key is None
-        assert await vault.delete_by_source(session, school_id=SCHOOL_A, source_ref="msg-unsent") == 0
+        assert (
+            await vault.delete_by_source(session, school_id=SCHOOL_A, source_ref="msg-unsent") == 0
+        )
     assert (await read(vault, sessions, kept.id))[1] == "image/png"
     assert (await read(vault, sessions, other_school.id, school_id=SCHOOL_B))[1] == "image/png"
 
@@ -257,7 +296,13 @@ async def test_unsend_deletes_the_blob_and_hides_the_file(vault, sessions, blob_
 async def test_group_count_counts_live_photos_of_one_school(vault, sessions):
     for index in (1, 2, 3):
         await store(
-            vault, sessions, jpeg(), source_ref=f"m{index}", group_ref="set-1", group_index=index, group_size=3
+            vault,
+            sessions,
+            jpeg(),
+            source_ref=f"m{index}",
+            group_ref="set-1",
+            group_index=index,
+            group_size=3,
         )
     await store(vault, sessions, jpeg(), school_id=SCHOOL_B, source_ref="b1", group_ref="set-1")
     async with sessions() as session:
