@@ -26,6 +26,8 @@ class BackendSettings:
     default_school: str
     file_encryption_keys: str | None
     max_upload_bytes: int
+    # S3-compatible storage for uploads when S3_BUCKET is set; otherwise files under DATA_DIR.
+    s3: dict[str, str] | None = None
 
     @property
     def database_is_sqlite(self) -> bool:
@@ -66,6 +68,16 @@ def load_backend_settings(env: Mapping[str, str] | None = None, *, port: int = 8
         env, "PUBLIC_BASE_URL", f"http://127.0.0.1:{port}", schemes={"http", "https"}
     )
     default_school = env.get("DEFAULT_SCHOOL") or "demo"
+    s3 = None
+    if env.get("S3_BUCKET"):
+        s3 = {"bucket": env["S3_BUCKET"]}
+        for name, key in (("S3_ACCESS_KEY_ID", "access_key_id"), ("S3_SECRET_ACCESS_KEY", "secret_access_key")):
+            if not env.get(name):
+                raise ConfigError(name, "is required when S3_BUCKET is set")
+            s3[key] = env[name]
+        if env.get("S3_ENDPOINT_URL"):
+            s3["endpoint_url"] = check_url(env, "S3_ENDPOINT_URL", "", schemes={"http", "https"})
+        s3["region"] = env.get("S3_REGION") or "us-east-1"
     return BackendSettings(
         data_dir=data_dir,
         database_url=database_url,
@@ -74,4 +86,5 @@ def load_backend_settings(env: Mapping[str, str] | None = None, *, port: int = 8
         default_school=default_school,
         file_encryption_keys=env.get("FILE_ENCRYPTION_KEYS") or None,
         max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        s3=s3,
     )

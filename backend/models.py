@@ -1,6 +1,7 @@
 """Every table of the application, imported in one place so that Alembic sees the whole schema."""
 
 from backend import contacts, inbox, outbox, schools  # noqa: F401
+from backend.files import models as files  # noqa: F401
 from backend.db import Base
 
 metadata = Base.metadata

@@ -15,6 +15,7 @@ from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import contacts, outbox
+from backend.files.service import FileRejected
 from backend.clock import Clock
 from bot import messages as m
 from bot.channels import Channel
@@ -49,7 +50,7 @@ class FileStore(Protocol):
                     data: bytes, group_ref: str | None = None, group_index: int | None = None,
                     group_size: int | None = None): ...
     async def delete_by_source(self, session: AsyncSession, *, school_id: int, source_ref: str) -> int: ...
-    async def group_count(self, session: AsyncSession, *, school_id: int, group_ref: str) -> int: ...
+    async def group_file_ids(self, session: AsyncSession, *, school_id: int, group_ref: str) -> list[str]: ...
 
 
 def greeting(school_name: str) -> list[m.Message]:
@@ -109,7 +110,6 @@ class EventHandler:
         return await self._conversation.on_other(ctx, str(kind))
 
     async def _on_media(self, ctx: EventContext, message: dict[str, Any]) -> list[m.Message]:
-        from backend.files.service import FileTooLarge, UnsupportedFileType
 
         if message.get("type") in {"video", "audio"}:
             return m.text("ขออภัยค่ะ ระบบรับเอกสารได้เฉพาะรูปภาพ (JPEG, PNG, HEIC) หรือไฟล์ PDF ค่ะ "
@@ -133,14 +133,15 @@ class EventHandler:
                 ctx.session, school_id=ctx.channel.school_id, owner_ref=ctx.user_ref,
                 source_ref=str(message["id"]), data=data, group_ref=image_set.get("id"),
                 group_index=image_set.get("index"), group_size=image_set.get("total"))
-        except (UnsupportedFileType, FileTooLarge) as error:
+        except FileRejected as error:
             return m.text(error.message_th)
         if image_set.get("id") and image_set.get("total"):
             # Photos sent together arrive as separate events; answer once, for the whole set.
-            count = await self._files.group_count(ctx.session, school_id=ctx.channel.school_id,
-                                                  group_ref=image_set["id"])
-            if count < int(image_set["total"]):
+            group = await self._files.group_file_ids(ctx.session, school_id=ctx.channel.school_id,
+                                                     group_ref=image_set["id"])
+            if len(group) < int(image_set["total"]):
                 return []
+            return await self._conversation.on_files(ctx, group)
         return await self._conversation.on_files(ctx, [stored.id])
 
     async def _download(self, channel: Channel, message_id: str) -> bytes:

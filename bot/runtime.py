@@ -10,7 +10,7 @@ from backend.clock import Clock, SystemClock
 from backend.db import make_engine, make_sessionmaker
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
-from backend.files.storage import LocalBlobStore
+from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Config
 from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
@@ -58,8 +58,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     sessions = make_sessionmaker(engine)
     keyring = (KeyRing.from_config(backend.file_encryption_keys) if backend.file_encryption_keys
                else KeyRing.load_or_create_dev(backend.data_dir))
-    files = FileVault(keyring=keyring, blob_store=LocalBlobStore(backend.data_dir / "files"), clock=clock,
-                      max_bytes=backend.max_upload_bytes)
+    blobs: BlobStore = (S3BlobStore(S3Config(**backend.s3)) if backend.s3
+                        else LocalBlobStore(backend.data_dir / "files"))
+    files = FileVault(keyring=keyring, blob_store=blobs, clock=clock, max_bytes=backend.max_upload_bytes)
     return Runtime(
         settings=settings,
         engine=engine,

@@ -225,6 +225,19 @@ class FileVault:
         )
         return int(count or 0)
 
+    async def group_file_ids(self, session: AsyncSession, *, school_id: int, group_ref: str) -> list[str]:
+        """The live files of a group in the order they were sent."""
+        rows = await session.scalars(
+            sa.select(StoredFile.id)
+            .where(
+                StoredFile.school_id == school_id,
+                StoredFile.group_ref == group_ref,
+                StoredFile.deleted_at.is_(None),
+            )
+            .order_by(StoredFile.group_index, StoredFile.created_at)
+        )
+        return list(rows)
+
 
 def _aad(school_id: int, file_id: str) -> bytes:
     # Binding both means a blob (or wrapped key) copied onto another row or school will not open.
