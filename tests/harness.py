@@ -16,6 +16,7 @@ from backend.state import MemoryState, RedisState
 from bot.app import create_app
 from bot.config import load_settings
 from bot.runtime import Runtime, build_runtime
+from bot.simulator.driver import Simulator
 from bot.simulator.standin import LineStandIn
 
 
@@ -31,7 +32,7 @@ class Bot:
     base_url: str
     runtime: Runtime
     standin: LineStandIn
-    simulator: object  # the simulator's driver for tests
+    simulator: Simulator
 
     async def process(self) -> None:
         """Let one worker pass handle everything that is ready, and wait for it."""
@@ -41,7 +42,8 @@ class Bot:
 
 
 @asynccontextmanager
-async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str = "test") -> AsyncIterator[Bot]:
+async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str = "test",
+                      conversation=None) -> AsyncIterator[Bot]:
     sock = free_socket()
     port = sock.getsockname()[1]
     settings = load_settings({**env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}, port=port)
@@ -50,7 +52,11 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
     def runtime_factory(s):
         redis_url = s.backend.redis_url
         state = RedisState(redis_url, namespace) if redis_url else MemoryState()
-        return build_runtime(s, clock=clock, state=state)
+        runtime = build_runtime(s, clock=clock, state=state)
+        if conversation is not None:
+            runtime.conversation = conversation
+            runtime.handler._conversation = conversation
+        return runtime
 
     app = create_app(settings, run_worker=False, clock=clock, runtime_factory=runtime_factory)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
@@ -59,12 +65,11 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
+    simulator = Simulator(app.state.standin, f"http://127.0.0.1:{port}/line/webhook")
     try:
-        from bot.simulator.chat import SimulatorDriver
-
-        standin = app.state.standin
-        yield Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=standin,
-                  simulator=SimulatorDriver(standin, webhook_url=f"http://127.0.0.1:{port}/line/webhook"))
+        yield Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=app.state.standin,
+                  simulator=simulator)
     finally:
+        await simulator.aclose()
         server.should_exit = True
         await task
