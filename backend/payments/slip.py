@@ -94,7 +94,9 @@ def read_slip_image(image_bytes: bytes) -> SlipReference | None:
         # Transparent pixels would read as black and swallow the code's dark modules.
         background = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(background, image.convert("RGBA"))
-    for barcode in zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode):
+    for barcode in zxingcpp.read_barcodes(
+        image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode
+    ):
         try:
             return parse_slip_qr(barcode.text)
         except SlipQrError:

@@ -35,7 +35,7 @@ def encode_field(tag: str, value: str) -> str:
 
 
 def split_fields(text: str, *, where: str = "payload") -> list[tuple[str, str]]:
-    """The (tag, value) pairs of `text`, in order; raises TlvError unless every byte is accounted for."""
+    """The (tag, value) pairs of `text` in order; TlvError unless every character belongs to one."""
     fields: list[tuple[str, str]] = []
     position = 0
     while position < len(text):
