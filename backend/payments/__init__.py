@@ -1,0 +1,1 @@
+"""Fee payment building blocks: PromptPay payloads, QR images, slip references, baht in words."""
