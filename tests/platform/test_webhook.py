@@ -1,0 +1,113 @@
+"""The webhook: only LINE's signed requests get in, bad bodies get a 4xx, and every event is
+recorded once before the answer."""
+
+from __future__ import annotations
+
+import httpx
+import orjson
+import pytest
+import sqlalchemy as sa
+
+from backend.inbox import InboundEvent
+from bot.signature import sign
+from tests.harness import running_bot
+
+
+def _event(event_id: str = "01HZZZZZZZZZZZZZZZZZZZZZZZ", user: str = "U" + "a" * 32, text: str = "สวัสดี") -> dict:
+    return {
+        "type": "message", "mode": "active", "timestamp": 1764000000000, "webhookEventId": event_id,
+        "deliveryContext": {"isRedelivery": False}, "replyToken": "r" * 32,
+        "source": {"type": "user", "userId": user},
+        "message": {"id": "1", "type": "text", "text": text, "quoteToken": "q"},
+    }
+
+
+async def _count_events(bot) -> int:
+    async with bot.runtime.sessions() as session:
+        return await session.scalar(sa.select(sa.func.count()).select_from(InboundEvent))
+
+
+@pytest.fixture
+async def bot(env, clock, redis_namespace):
+    async with running_bot(env, clock, namespace=redis_namespace) as running:
+        yield running
+
+
+async def _post(bot, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=bot.base_url) as client:
+        return await client.post("/line/webhook", content=body, headers=headers)
+
+
+async def test_missing_signature_is_refused_and_nothing_is_stored(bot):
+    response = await _post(bot, orjson.dumps({"events": [_event()]}), {})
+    assert response.status_code == 400
+    assert await _count_events(bot) == 0
+
+
+async def test_wrong_signature_is_refused_and_nothing_is_stored(bot):
+    body = orjson.dumps({"events": [_event()]})
+    response = await _post(bot, body, {"x-line-signature": sign("not-the-secret", body)})
+    assert response.status_code == 400
+    assert await _count_events(bot) == 0
+
+
+async def test_a_body_changed_after_signing_is_refused(bot):
+    body = orjson.dumps({"events": [_event(text="ก")]})
+    signature = sign(bot.standin.channel_secret, body)
+    response = await _post(bot, body.replace("ก".encode(), "ข".encode()), {"x-line-signature": signature})
+    assert response.status_code == 400
+
+
+async def test_signature_header_name_in_any_case_is_accepted(bot):
+    body = orjson.dumps({"destination": "U0", "events": [_event()]})
+    response = await _post(bot, body, {"X-LINE-SIGNATURE": sign(bot.standin.channel_secret, body)})
+    assert response.status_code == 200
+    assert await _count_events(bot) == 1
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'"events"', b'{"events": {}}'])
+async def test_malformed_bodies_get_400_not_500(bot, body):
+    response = await _post(bot, body, {"x-line-signature": sign(bot.standin.channel_secret, body)})
+    assert response.status_code == 400
+
+
+async def test_a_body_over_two_megabytes_is_refused(bot):
+    body = orjson.dumps({"events": [_event(text="ก" * (1024 * 1024))]})
+    response = await _post(bot, body, {"x-line-signature": sign(bot.standin.channel_secret, body)})
+    assert response.status_code == 413
+    assert await _count_events(bot) == 0
+
+
+async def test_lines_connection_check_with_no_events_gets_200(bot):
+    assert await bot.simulator.connection_check() == 200
+
+
+async def test_an_unknown_channel_is_404(bot):
+    body = orjson.dumps({"events": []})
+    async with httpx.AsyncClient(base_url=bot.base_url) as client:
+        response = await client.post("/line/webhook/no-such-school", content=body,
+                                     headers={"x-line-signature": sign(bot.standin.channel_secret, body)})
+    assert response.status_code == 404
+
+
+async def test_the_same_event_delivered_twice_is_recorded_once(bot):
+    body = orjson.dumps({"events": [_event(), _event()]})
+    headers = {"x-line-signature": sign(bot.standin.channel_secret, body)}
+    assert (await _post(bot, body, headers)).status_code == 200
+    assert (await _post(bot, body, headers)).status_code == 200
+    assert await _count_events(bot) == 1
+
+
+async def test_events_are_recorded_before_the_answer_without_being_processed(bot):
+    user = bot.standin.add_user("คุณแม่")
+    assert await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ") == 200
+    assert await _count_events(bot) == 1
+    assert bot.standin.bot_messages(user.user_id) == []
+
+
+async def test_health_and_readiness(bot):
+    async with httpx.AsyncClient(base_url=bot.base_url) as client:
+        assert (await client.get("/healthz")).status_code == 200
+        ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"database": True, "shared_state": True}
