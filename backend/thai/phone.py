@@ -29,6 +29,11 @@ def parse_phone(text: str) -> str:
             f"กรุณาพิมพ์เบอร์โทรศัพท์ค่ะ เช่น {EXAMPLE_PHONE}", code="phone.empty"
         )
     compact = _COUNTRY_CODE.sub("0", compact)
+    if compact.startswith(("+", "00")):
+        raise ThaiInputError(
+            f"ขออภัยค่ะ รับเฉพาะเบอร์โทรศัพท์ในประเทศไทย เช่น {EXAMPLE_PHONE}",
+            code="phone.foreign",
+        )
     if not compact.isascii() or not compact.isdigit():
         raise ThaiInputError(
             f"เบอร์โทรศัพท์ต้องเป็นตัวเลขเท่านั้นค่ะ เช่น {EXAMPLE_PHONE}",
