@@ -50,8 +50,10 @@ EXAMPLE_DATES = "15 มีนาคม 2562 หรือ 15/3/2562"
 _ERA_MARK = re.compile(r"(พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)")
 _LEADING_WORDS = re.compile(r"^(?:วันที่|วัน\s*ที่|ว/ด/ป|เกิด(?:วันที่)?)\s*")
 _NUMERIC = re.compile(r"^(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})$")
-_WORDED = re.compile(r"^(\d{1,2})\s*([^\d]+?)\s*(\d{1,4})$")
-_WORDED_NO_YEAR = re.compile(r"^(\d{1,2})\s*([^\d]+?)$")
+# The month word must hold a letter, so "15/3" is not read as day 15 of a month called "/".
+_MONTH_WORD = r"([^\d]*?[^\W\d_][^\d]*?)"
+_WORDED = re.compile(r"^(\d{1,2})\s*" + _MONTH_WORD + r"\s*(\d{1,4})$")
+_NO_YEAR = re.compile(r"^\d{1,2}\s*(?:" + _MONTH_WORD + r"|[/\-.]\s*\d{1,2})$")
 
 # How far from today a date may be before it is taken for a typo (e.g. 2652 for 2562).
 _MAX_YEARS_BACK = 120
@@ -187,7 +189,8 @@ def parse_thai_date(text: str, *, today: dt.date) -> dt.date:
         month = _month_from_word(month_word)
         return _build(_resolve_year(year_raw, era, today), month, int(day_raw), today)
 
-    if _WORDED_NO_YEAR.match(cleaned):
+    no_year = _NO_YEAR.match(cleaned)
+    if no_year and (no_year.group(1) is None or _month_key(no_year.group(1)) in _MONTH_BY_WORD):
         raise ThaiInputError(
             f"กรุณาใส่ปี พ.ศ. ด้วยค่ะ เช่น {EXAMPLE_DATES}", code="date.no_year"
         )
