@@ -1,1 +1,1 @@
-"""Thai conventions for user input and documents: IDs, dates, phones, names, grades, ages, addresses."""
+"""Thai conventions for user input and documents: IDs, dates, names, grades, ages, addresses."""

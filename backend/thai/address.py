@@ -1,4 +1,4 @@
-"""Thai addresses checked against the official province / district / subdistrict / postal-code list."""
+"""Thai addresses checked against the official province/district/subdistrict/postal-code list."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class Address:
 
     @property
     def subdistrict_label_th(self) -> str:
-        """"แขวงพระบรมมหาราชวัง" in Bangkok, "ตำบลตลาด" elsewhere."""
+        """Level word and name: แขวงพระบรมมหาราชวัง in Bangkok, ตำบลตลาด elsewhere."""
         return ("แขวง" if self.is_bangkok else "ตำบล") + self.subdistrict
 
     @property
@@ -177,16 +177,13 @@ def _find_district(text: str, province: Province) -> District:
         return found
     word, _ = _labels(province.code)
     message = f"ไม่พบ{word}นี้ใน{_province_label(province)} ค่ะ"
-    elsewhere = [
-        geothai.province(d.province_code) for d in _districts_everywhere().get(key, ())
-    ]
+    elsewhere = [geothai.province(d.province_code) for d in _districts_everywhere().get(key, ())]
     if elsewhere:
         places = ", ".join(_province_label(p) for p in elsewhere if p is not None)
         message += f" ชื่อนี้เป็น{word}ใน{places} กรุณาตรวจสอบจังหวัดอีกครั้งค่ะ"
     else:
         candidates = {
-            _key(d.name_th): _strip_level_word(d.name_th)
-            for d in geothai.districts(province.code)
+            _key(d.name_th): _strip_level_word(d.name_th) for d in geothai.districts(province.code)
         }
         message += _hint(_close_names(key, candidates))
     raise ThaiInputError(message, code="address.district")
@@ -292,4 +289,3 @@ def find_subdistricts(query: str, *, limit: int = 10) -> list[Address]:
         if len(results) >= limit:
             break
     return results[:limit]
-

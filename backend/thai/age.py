@@ -75,16 +75,11 @@ def check_age_for_grade(birth_date: dt.date, grade: Grade, academic_year_be: int
     """Check a birth date against the admission age rule of a grade (อ.1–อ.3, ป.1)."""
     window = birth_window(grade, academic_year_be)
     if window is None:
-        return AgeCheck(
-            ok=True, reason_th=f"ชั้น {grade.label_th} ไม่มีเกณฑ์อายุในการรับนักเรียนค่ะ"
-        )
+        return AgeCheck(ok=True, reason_th=f"ชั้น {grade.label_th} ไม่มีเกณฑ์อายุในการรับนักเรียนค่ะ")
     fitting = _fitting_grade(birth_date, academic_year_be)
     earliest, latest = window
     where = f"ชั้น {grade.label_th} ปีการศึกษา {academic_year_be}"
-    rule = (
-        f"รับเด็กที่เกิดตั้งแต่วันที่ {format_thai_date(earliest)} "
-        f"ถึงวันที่ {format_thai_date(latest)}"
-    )
+    rule = f"รับเด็กที่เกิดตั้งแต่วันที่ {format_thai_date(earliest)} ถึงวันที่ {format_thai_date(latest)}"
     bounds = {"earliest_birth": earliest, "latest_birth": latest, "fitting_grade": fitting}
     if earliest <= birth_date <= latest:
         return AgeCheck(ok=True, reason_th=f"อายุตรงตามเกณฑ์{where} ค่ะ ({rule})", **bounds)

@@ -40,7 +40,8 @@ def _month_key(word: str) -> str:
 
 # Keys without dots or spaces, so "มี.ค.", "มี.ค", "มีค" and "มี ค." all match.
 _MONTH_BY_WORD: dict[str, int] = {}
-for _number, _names in enumerate(zip(MONTHS_FULL, MONTHS_SHORT, _MONTHS_SPOKEN, _MONTHS_EN), 1):
+_ALL_MONTH_NAMES = zip(MONTHS_FULL, MONTHS_SHORT, _MONTHS_SPOKEN, _MONTHS_EN, strict=True)
+for _number, _names in enumerate(_ALL_MONTH_NAMES, 1):
     for _name in _names:
         _MONTH_BY_WORD[_month_key(_name)] = _number
     _MONTH_BY_WORD[_names[3][:3]] = _number
@@ -106,9 +107,7 @@ def _resolve_year(raw: str, era: Era | None, today: dt.date) -> int:
         )
     if era == "BE" or (era is None and value >= 2400):
         if value < 2400:
-            raise ThaiInputError(
-                "ปี พ.ศ. ต้องเป็นเลขประมาณ 25xx ค่ะ เช่น 2562", code="date.year"
-            )
+            raise ThaiInputError("ปี พ.ศ. ต้องเป็นเลขประมาณ 25xx ค่ะ เช่น 2562", code="date.year")
         return value - BE_OFFSET
     if value <= 1900 or value >= 2400:
         raise ThaiInputError(
@@ -122,8 +121,7 @@ def _month_from_word(word: str) -> int:
     month = _MONTH_BY_WORD.get(_month_key(word))
     if month is None:
         raise ThaiInputError(
-            "อ่านชื่อเดือนไม่ออกค่ะ กรุณาพิมพ์ชื่อเดือน เช่น มีนาคม หรือ มี.ค. "
-            f"หรือพิมพ์เป็นตัวเลข เช่น {EXAMPLE_DATES}",
+            f"อ่านชื่อเดือนไม่ออกค่ะ กรุณาพิมพ์ชื่อเดือน เช่น มีนาคม หรือ มี.ค. หรือพิมพ์เป็นตัวเลข เช่น {EXAMPLE_DATES}",
             code="date.month",
         )
     return month
@@ -131,9 +129,7 @@ def _month_from_word(word: str) -> int:
 
 def _build(year: int, month: int, day: int, today: dt.date) -> dt.date:
     if not 1 <= month <= 12:
-        raise ThaiInputError(
-            f"เดือนต้องเป็นเลข 1 ถึง 12 ค่ะ เช่น {EXAMPLE_DATES}", code="date.month"
-        )
+        raise ThaiInputError(f"เดือนต้องเป็นเลข 1 ถึง 12 ค่ะ เช่น {EXAMPLE_DATES}", code="date.month")
     if not today.year - _MAX_YEARS_BACK <= year <= today.year + _MAX_YEARS_AHEAD:
         raise ThaiInputError(
             f"ปีที่พิมพ์มาดูไม่ถูกต้องค่ะ กรุณาตรวจสอบปี พ.ศ. อีกครั้ง เช่น {EXAMPLE_DATES}",
@@ -165,9 +161,7 @@ def parse_thai_date(text: str, *, today: dt.date) -> dt.date:
         cleaned = (cleaned[: era_match.start()] + " " + cleaned[era_match.end() :]).strip()
         cleaned = " ".join(cleaned.split())
     if not cleaned:
-        raise ThaiInputError(
-            f"กรุณาพิมพ์วันที่ค่ะ เช่น {EXAMPLE_DATES}", code="date.empty"
-        )
+        raise ThaiInputError(f"กรุณาพิมพ์วันที่ค่ะ เช่น {EXAMPLE_DATES}", code="date.empty")
 
     numeric = _NUMERIC.match(cleaned)
     if numeric:
@@ -191,9 +185,7 @@ def parse_thai_date(text: str, *, today: dt.date) -> dt.date:
 
     no_year = _NO_YEAR.match(cleaned)
     if no_year and (no_year.group(1) is None or _month_key(no_year.group(1)) in _MONTH_BY_WORD):
-        raise ThaiInputError(
-            f"กรุณาใส่ปี พ.ศ. ด้วยค่ะ เช่น {EXAMPLE_DATES}", code="date.no_year"
-        )
+        raise ThaiInputError(f"กรุณาใส่ปี พ.ศ. ด้วยค่ะ เช่น {EXAMPLE_DATES}", code="date.no_year")
     raise _unreadable()
 
 

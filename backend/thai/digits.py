@@ -18,11 +18,12 @@ def to_arabic_digits(text: str) -> str:
     """
     if text.isascii():
         return text
-    return "".join(
-        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.decimal(ch, None) is not None
-        else ch
-        for ch in text
-    )
+    return "".join(_ascii_digit(ch) for ch in text)
+
+
+def _ascii_digit(ch: str) -> str:
+    value = None if ch.isascii() else unicodedata.decimal(ch, None)
+    return ch if value is None else str(value)
 
 
 def to_thai_digits(text: str) -> str:

@@ -1,4 +1,4 @@
-"""School grades อ.1–อ.3, ป.1–ป.6, ม.1–ม.6: stable ids, Thai labels and reading what parents type."""
+"""School grades อ.1–อ.3, ป.1–ป.6, ม.1–ม.6: stable ids, Thai labels, reading what parents type."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class Grade(StrEnum):
 
     @property
     def level(self) -> str:
-        """"k" kindergarten, "p" primary, "m" secondary."""
+        """The level letter: k kindergarten, p primary, m secondary."""
         return self.value[0]
 
     @property

@@ -48,8 +48,7 @@ def parse_national_id(text: str, *, allow_non_thai: bool = False) -> str:
         )
     if not compact.isascii() or not compact.isdigit():
         raise ThaiInputError(
-            "เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้นค่ะ (เว้นวรรคหรือใส่ขีดคั่นได้) "
-            f"เช่น {EXAMPLE_NATIONAL_ID}",
+            f"เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้นค่ะ (เว้นวรรคหรือใส่ขีดคั่นได้) เช่น {EXAMPLE_NATIONAL_ID}",
             code="national_id.not_digits",
         )
     if len(compact) != 13:

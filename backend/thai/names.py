@@ -22,8 +22,13 @@ ADULT_PREFIX_AGE = 15
 
 Sex = Literal["male", "female"]
 
-_PREFIX_SEX: dict[str, Sex] = {MASTER: "male", MISS_GIRL: "female", MR: "male", MISS: "female",
-                               MRS: "female"}
+_PREFIX_SEX: dict[str, Sex] = {
+    MASTER: "male",
+    MISS_GIRL: "female",
+    MR: "male",
+    MISS: "female",
+    MRS: "female",
+}
 
 # Written forms, dots and spaces removed, to the full form. Longest first so that นางสาว is not
 # read as นาง + สาว….
@@ -91,18 +96,15 @@ def parse_person_name(text: str) -> PersonName:
     """Split "ด.ช. สมชาย ใจดี" or "นางสาวสมศรี มีสุข" into prefix (full form), first and last.
 
     A prefix written joined to the name is always taken as a prefix ("นางนวล ใจดี" is นาง +
-    นวล), as official documents write it that way. Everything after the first name is the last name, so multi-word surnames (and names of
-    children from neighbouring countries) are kept whole.
+    นวล), as official documents write it that way. Everything after the first name is the
+    last name, so multi-word surnames (and names of children from neighbouring countries)
+    are kept whole.
     """
     cleaned = _clean(text)
     if not cleaned:
-        raise ThaiInputError(
-            f"กรุณาพิมพ์ชื่อและนามสกุลค่ะ เช่น {EXAMPLE_NAME}", code="name.empty"
-        )
+        raise ThaiInputError(f"กรุณาพิมพ์ชื่อและนามสกุลค่ะ เช่น {EXAMPLE_NAME}", code="name.empty")
     if any(ch.isdigit() for ch in cleaned):
-        raise ThaiInputError(
-            f"ชื่อและนามสกุลต้องไม่มีตัวเลขค่ะ เช่น {EXAMPLE_NAME}", code="name.digits"
-        )
+        raise ThaiInputError(f"ชื่อและนามสกุลต้องไม่มีตัวเลขค่ะ เช่น {EXAMPLE_NAME}", code="name.digits")
     prefix, rest = _split_prefix(cleaned)
     if not rest:
         raise ThaiInputError(
@@ -111,15 +113,13 @@ def parse_person_name(text: str) -> PersonName:
         )
     if not all(_is_name_char(ch) for ch in rest):
         raise ThaiInputError(
-            "ชื่อและนามสกุลใช้ได้เฉพาะตัวอักษรค่ะ กรุณาไม่ใส่เครื่องหมายหรือสัญลักษณ์ "
-            f"เช่น {EXAMPLE_NAME}",
+            f"ชื่อและนามสกุลใช้ได้เฉพาะตัวอักษรค่ะ กรุณาไม่ใส่เครื่องหมายหรือสัญลักษณ์ เช่น {EXAMPLE_NAME}",
             code="name.symbols",
         )
     parts = rest.split(" ")
     if len(parts) < 2:
         raise ThaiInputError(
-            "กรุณาพิมพ์ทั้งชื่อและนามสกุล โดยเว้นวรรคระหว่างชื่อกับนามสกุลค่ะ "
-            f"เช่น {EXAMPLE_NAME}",
+            f"กรุณาพิมพ์ทั้งชื่อและนามสกุล โดยเว้นวรรคระหว่างชื่อกับนามสกุลค่ะ เช่น {EXAMPLE_NAME}",
             code="name.missing_last",
         )
     first, last = parts[0], " ".join(parts[1:])

@@ -25,9 +25,7 @@ def parse_phone(text: str) -> str:
     """
     compact = _SEPARATORS.sub("", to_arabic_digits(text.strip()))
     if not compact:
-        raise ThaiInputError(
-            f"กรุณาพิมพ์เบอร์โทรศัพท์ค่ะ เช่น {EXAMPLE_PHONE}", code="phone.empty"
-        )
+        raise ThaiInputError(f"กรุณาพิมพ์เบอร์โทรศัพท์ค่ะ เช่น {EXAMPLE_PHONE}", code="phone.empty")
     compact = _COUNTRY_CODE.sub("0", compact)
     if compact.startswith(("+", "00")):
         raise ThaiInputError(
@@ -43,17 +41,12 @@ def parse_phone(text: str) -> str:
         return compact
     if not compact.startswith("0") or compact[1] in "01":
         raise ThaiInputError(
-            "เบอร์โทรศัพท์ในประเทศไทยขึ้นต้นด้วย 06 08 09 (มือถือ) หรือ 02–07 (บ้าน) ค่ะ "
-            f"เช่น {EXAMPLE_PHONE}",
+            f"เบอร์โทรศัพท์ในประเทศไทยขึ้นต้นด้วย 06 08 09 (มือถือ) หรือ 02–07 (บ้าน) ค่ะ เช่น {EXAMPLE_PHONE}",
             code="phone.prefix",
         )
     if compact[1] in "689":
-        raise ThaiInputError(
-            f"เบอร์มือถือต้องมี 10 หลักค่ะ เช่น {EXAMPLE_PHONE}", code="phone.length"
-        )
-    raise ThaiInputError(
-        "เบอร์โทรศัพท์บ้านต้องมี 9 หลักค่ะ เช่น 02-123-4567", code="phone.length"
-    )
+        raise ThaiInputError(f"เบอร์มือถือต้องมี 10 หลักค่ะ เช่น {EXAMPLE_PHONE}", code="phone.length")
+    raise ThaiInputError("เบอร์โทรศัพท์บ้านต้องมี 9 หลักค่ะ เช่น 02-123-4567", code="phone.length")
 
 
 def is_mobile(digits: str) -> bool:

@@ -1,6 +1,7 @@
 """Admission age rules, checked against the reference table for academic year 2566."""
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_a_day_outside_each_window_is_refused(grade: Grade, window: tuple) -> No
 def test_entry_windows_leave_no_child_between_them() -> None:
     # From the youngest อ.1 child to the oldest ป.1 child, each birth date fits one grade.
     order = [Grade.P1, Grade.K3, Grade.K2, Grade.K1]
-    for older, younger in zip(order, order[1:]):
+    for older, younger in itertools.pairwise(order):
         older_window = birth_window(older, YEAR)
         younger_window = birth_window(younger, YEAR)
         assert older_window and younger_window

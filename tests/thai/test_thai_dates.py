@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backend.thai.dates import (
+    DateStyle,
     academic_year_for,
     be_year,
     fiscal_year_for,
@@ -122,8 +123,8 @@ def test_two_digit_year_follows_today() -> None:
         ("numeric", True, "๑๕/๐๓/๒๕๖๒"),
     ],
 )
-def test_format(style: str, thai_digits: bool, shown: str) -> None:
-    assert format_thai_date(MARCH_15_2562, style=style, thai_digits=thai_digits) == shown  # type: ignore[arg-type]
+def test_format(style: DateStyle, thai_digits: bool, shown: str) -> None:
+    assert format_thai_date(MARCH_15_2562, style=style, thai_digits=thai_digits) == shown
 
 
 def test_short_style_pads_two_digit_year() -> None:

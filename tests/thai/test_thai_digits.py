@@ -28,7 +28,7 @@ def test_arabic_then_thai_then_arabic_is_stable(text: str) -> None:
 def test_conversion_never_touches_non_digits(text: str) -> None:
     converted = to_thai_digits(to_arabic_digits(text))
     assert len(converted) == len(text)
-    for before, after in zip(text, converted):
+    for before, after in zip(text, converted, strict=True):
         assert before == after or (before.isdecimal() and after in "๐๑๒๓๔๕๖๗๘๙")
 
 

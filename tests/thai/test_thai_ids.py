@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backend.thai.digits import to_thai_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.ids import (
     format_national_id,
@@ -15,7 +16,6 @@ from backend.thai.ids import (
     parse_national_id,
     synthetic_national_id,
 )
-from backend.thai.digits import to_thai_digits
 
 VALID = synthetic_national_id(2566)
 NON_THAI = synthetic_national_id(2566, non_thai=True)
