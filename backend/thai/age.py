@@ -80,9 +80,14 @@ def check_age_for_grade(birth_date: dt.date, grade: Grade, academic_year_be: int
     earliest, latest = window
     where = f"ชั้น {grade.label_th} ปีการศึกษา {academic_year_be}"
     rule = f"รับเด็กที่เกิดตั้งแต่วันที่ {format_thai_date(earliest)} ถึงวันที่ {format_thai_date(latest)}"
-    bounds = {"earliest_birth": earliest, "latest_birth": latest, "fitting_grade": fitting}
     if earliest <= birth_date <= latest:
-        return AgeCheck(ok=True, reason_th=f"อายุตรงตามเกณฑ์{where} ค่ะ ({rule})", **bounds)
+        return AgeCheck(
+            ok=True,
+            reason_th=f"อายุตรงตามเกณฑ์{where} ค่ะ ({rule})",
+            earliest_birth=earliest,
+            latest_birth=latest,
+            fitting_grade=fitting,
+        )
 
     too_young = birth_date > latest
     status = "อายุยังไม่ถึงเกณฑ์" if too_young else "อายุเกินเกณฑ์"
@@ -96,4 +101,11 @@ def check_age_for_grade(birth_date: dt.date, grade: Grade, academic_year_be: int
         )
     elif fitting is not None:
         reason += f" ตามวันเกิด เด็กอยู่ในเกณฑ์ชั้น {fitting.label_th} ค่ะ"
-    return AgeCheck(ok=False, reason_th=reason, suggest_early_late_entry=is_p1, **bounds)
+    return AgeCheck(
+        ok=False,
+        reason_th=reason,
+        suggest_early_late_entry=is_p1,
+        earliest_birth=earliest,
+        latest_birth=latest,
+        fitting_grade=fitting,
+    )

@@ -12,7 +12,7 @@ class ThaiInputError(ValueError):
     flows can branch without matching Thai text.
     """
 
-    def __init__(self, message_th: str, *, code: str) -> None:
+    def __init__(self, message_th: str, *, code: str = "invalid") -> None:
         super().__init__(message_th)
         self.message_th = message_th
         self.code = code

@@ -139,7 +139,7 @@ def expected_prefixes(age_years: int, sex: Sex | None = None) -> tuple[str, ...]
     """
     if age_years < ADULT_PREFIX_AGE:
         by_sex: dict[Sex, tuple[str, ...]] = {"male": (MASTER,), "female": (MISS_GIRL,)}
-        both = (MASTER, MISS_GIRL)
+        both: tuple[str, ...] = (MASTER, MISS_GIRL)
     else:
         by_sex = {"male": (MR,), "female": (MISS, MRS)}
         both = (MR, MISS, MRS)

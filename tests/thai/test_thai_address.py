@@ -25,7 +25,7 @@ TALAT_SURAT = Address("สุราษฎร์ธานี", "เมือง�
         ("จังหวัดกรุงเทพมหานคร", "อำเภอพระนคร", "ตำบลพระบรมมหาราชวัง", "10200"),
     ],
 )
-def test_bangkok_forms(parts: tuple) -> None:
+def test_bangkok_forms(parts: tuple[str, str, str, str | None]) -> None:
     assert validate_address(*parts) == PHRA_BOROM
 
 
@@ -40,7 +40,7 @@ def test_bangkok_forms(parts: tuple) -> None:
         (("สุราษฎร์ธานี", "เมืองสุราษฎร์ธานี", "ตลาด", "84000"), TALAT_SURAT),
     ],
 )
-def test_provincial_forms(parts: tuple, expected: Address) -> None:
+def test_provincial_forms(parts: tuple[str, str, str, str | None], expected: Address) -> None:
     assert validate_address(*parts) == expected
 
 

@@ -25,12 +25,14 @@ REFERENCE_2566 = {
 
 
 @pytest.mark.parametrize(("grade", "window"), REFERENCE_2566.items())
-def test_windows_match_the_reference_table(grade: Grade, window: tuple) -> None:
+def test_windows_match_the_reference_table(grade: Grade, window: tuple[dt.date, dt.date]) -> None:
     assert birth_window(grade, YEAR) == window
 
 
 @pytest.mark.parametrize(("grade", "window"), REFERENCE_2566.items())
-def test_first_and_last_day_of_each_window_are_accepted(grade: Grade, window: tuple) -> None:
+def test_first_and_last_day_of_each_window_are_accepted(
+    grade: Grade, window: tuple[dt.date, dt.date]
+) -> None:
     earliest, latest = window
     for birth in (earliest, latest):
         check = check_age_for_grade(birth, grade, YEAR)
@@ -39,7 +41,9 @@ def test_first_and_last_day_of_each_window_are_accepted(grade: Grade, window: tu
 
 
 @pytest.mark.parametrize(("grade", "window"), REFERENCE_2566.items())
-def test_a_day_outside_each_window_is_refused(grade: Grade, window: tuple) -> None:
+def test_a_day_outside_each_window_is_refused(
+    grade: Grade, window: tuple[dt.date, dt.date]
+) -> None:
     earliest, latest = window
     one_day = dt.timedelta(days=1)
     too_old = check_age_for_grade(earliest - one_day, grade, YEAR)

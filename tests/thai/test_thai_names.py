@@ -89,5 +89,7 @@ def test_refused_names(typed: str, code: str) -> None:
         (40, None, ("นาย", "นางสาว", "นาง")),
     ],
 )
-def test_expected_prefixes_change_at_fifteen(age: int, sex: str | None, prefixes: tuple) -> None:
+def test_expected_prefixes_change_at_fifteen(
+    age: int, sex: str | None, prefixes: tuple[str, ...]
+) -> None:
     assert expected_prefixes(age, sex) == prefixes  # type: ignore[arg-type]
