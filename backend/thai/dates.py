@@ -38,13 +38,18 @@ def _month_key(word: str) -> str:
     return re.sub(r"[\s.]", "", word).lower()
 
 
-# Keys without dots or spaces, so "มี.ค.", "มี.ค", "มีค" and "มี ค." all match.
-_MONTH_BY_WORD: dict[str, int] = {}
-_ALL_MONTH_NAMES = zip(MONTHS_FULL, MONTHS_SHORT, _MONTHS_SPOKEN, _MONTHS_EN, strict=True)
-for _number, _names in enumerate(_ALL_MONTH_NAMES, 1):
-    for _name in _names:
-        _MONTH_BY_WORD[_month_key(_name)] = _number
-    _MONTH_BY_WORD[_names[3][:3]] = _number
+def _month_index() -> dict[str, int]:
+    # Keys without dots or spaces, so "มี.ค.", "มี.ค", "มีค" and "มี ค." all match.
+    index: dict[str, int] = {}
+    names = zip(MONTHS_FULL, MONTHS_SHORT, _MONTHS_SPOKEN, _MONTHS_EN, strict=True)
+    for number, forms in enumerate(names, 1):
+        for form in forms:
+            index[_month_key(form)] = number
+        index[forms[3][:3]] = number  # "mar"
+    return index
+
+
+_MONTH_BY_WORD = _month_index()
 
 EXAMPLE_DATES = "15 มีนาคม 2562 หรือ 15/3/2562"
 
