@@ -140,3 +140,10 @@ def test_importing_the_module_loads_no_data() -> None:
         "assert a._districts_everywhere.cache_info().currsize == 0\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=".")
+
+
+def test_names_spelt_with_to_patak_still_match_either_way() -> None:
+    # ฎ/ฏ are folded together for typos; a real ฏ name (เขาคิชฌกูฏ) must still be found.
+    for typed in ("เขาคิชฌกูฏ", "เขาคิชฌกูฎ"):
+        found = validate_address("จันทบุรี", typed, "พลวง", "22210")
+        assert found.district == "เขาคิชฌกูฏ"
