@@ -1,0 +1,1 @@
+"""Thai conventions for user input and documents: IDs, dates, names, grades, ages, addresses."""

@@ -1,0 +1,211 @@
+"""Thai dates: reading what parents type, Buddhist Era display, academic and fiscal years."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Literal
+
+from backend.thai.digits import to_arabic_digits, to_thai_digits
+from backend.thai.errors import ThaiInputError
+
+# Written by hand: PyThaiNLP's thai_strptime needs one fixed format and one era per call and
+# fails with a bare IndexError, while parents type any of a dozen forms in either era.
+
+BE_OFFSET = 543
+
+MONTHS_FULL = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+# Spoken short forms people also type ("15 มีนา 62").
+_MONTHS_SPOKEN = (
+    "มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา",
+    "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา",
+)  # fmt: skip
+_MONTHS_EN = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def _month_key(word: str) -> str:
+    return re.sub(r"[\s.]", "", word).lower()
+
+
+def _month_index() -> dict[str, int]:
+    # Keys without dots or spaces, so "มี.ค.", "มี.ค", "มีค" and "มี ค." all match.
+    index: dict[str, int] = {}
+    names = zip(MONTHS_FULL, MONTHS_SHORT, _MONTHS_SPOKEN, _MONTHS_EN, strict=True)
+    for number, forms in enumerate(names, 1):
+        for form in forms:
+            index[_month_key(form)] = number
+        index[forms[3][:3]] = number  # "mar"
+    return index
+
+
+_MONTH_BY_WORD = _month_index()
+
+EXAMPLE_DATES = "15 มีนาคม 2562 หรือ 15/3/2562"
+
+_ERA_MARK = re.compile(r"(พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)")
+_LEADING_WORDS = re.compile(r"^(?:วันที่|วัน\s*ที่|ว/ด/ป|เกิด(?:วันที่)?)\s*")
+_NUMERIC = re.compile(r"^(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})$")
+# The month word must hold a letter, so "15/3" is not read as day 15 of a month called "/".
+_MONTH_WORD = r"([^\d]*?[^\W\d_][^\d]*?)"
+_WORDED = re.compile(r"^(\d{1,2})\s*" + _MONTH_WORD + r"\s*(\d{1,4})$")
+_NO_YEAR = re.compile(r"^\d{1,2}\s*(?:" + _MONTH_WORD + r"|[/\-.]\s*\d{1,2})$")
+
+# How far from today a date may be before it is taken for a typo (e.g. 2652 for 2562).
+_MAX_YEARS_BACK = 120
+_MAX_YEARS_AHEAD = 20
+# A two-digit year is read in the century that puts it at most this far after today.
+_TWO_DIGIT_YEARS_AHEAD = 10
+
+Era = Literal["BE", "CE"]
+
+
+def be_year(d: dt.date) -> int:
+    """The Buddhist Era year of a date (CE + 543)."""
+    return d.year + BE_OFFSET
+
+
+def academic_year_for(d: dt.date) -> int:
+    """The Thai academic year (BE) a date belongs to; a new year starts on 16 May."""
+    return be_year(d) if (d.month, d.day) >= (5, 16) else be_year(d) - 1
+
+
+def fiscal_year_for(d: dt.date) -> int:
+    """The government fiscal year (BE), 1 Oct – 30 Sep: 1 Oct 2568 BE is fiscal 2569."""
+    return be_year(d) + 1 if d.month >= 10 else be_year(d)
+
+
+def _unreadable() -> ThaiInputError:
+    return ThaiInputError(
+        f"อ่านวันที่ไม่ออกค่ะ กรุณาพิมพ์วัน เดือน ปี เช่น {EXAMPLE_DATES}",
+        code="date.unreadable",
+    )
+
+
+def _two_digit_year(yy: int, era: Era, today: dt.date) -> int:
+    """A CE year for a two-digit year in ``era``, in the century closest below today + 10."""
+    today_in_era = today.year + (BE_OFFSET if era == "BE" else 0)
+    limit = today_in_era + _TWO_DIGIT_YEARS_AHEAD
+    year = limit - (limit - yy) % 100
+    return year - BE_OFFSET if era == "BE" else year
+
+
+def _resolve_year(raw: str, era: Era | None, today: dt.date) -> int:
+    """The CE year for a typed year: 2 digits are BE unless marked ค.ศ.; ≥ 2400 is BE."""
+    value = int(raw)
+    if len(raw) == 2:
+        return _two_digit_year(value, era or "BE", today)
+    if len(raw) != 4:
+        raise ThaiInputError(
+            f"กรุณาพิมพ์ปีเป็นตัวเลข 4 หลัก (พ.ศ.) หรือ 2 หลักค่ะ เช่น {EXAMPLE_DATES}",
+            code="date.year",
+        )
+    if era == "BE" or (era is None and value >= 2400):
+        if value < 2400:
+            raise ThaiInputError("ปี พ.ศ. ต้องเป็นเลขประมาณ 25xx ค่ะ เช่น 2562", code="date.year")
+        return value - BE_OFFSET
+    if value <= 1900 or value >= 2400:
+        raise ThaiInputError(
+            f"ปีที่พิมพ์มาดูไม่ถูกต้องค่ะ กรุณาพิมพ์ปี พ.ศ. เช่น {EXAMPLE_DATES}",
+            code="date.year",
+        )
+    return value
+
+
+def _month_from_word(word: str) -> int:
+    month = _MONTH_BY_WORD.get(_month_key(word))
+    if month is None:
+        raise ThaiInputError(
+            f"อ่านชื่อเดือนไม่ออกค่ะ กรุณาพิมพ์ชื่อเดือน เช่น มีนาคม หรือ มี.ค. หรือพิมพ์เป็นตัวเลข เช่น {EXAMPLE_DATES}",
+            code="date.month",
+        )
+    return month
+
+
+def _build(year: int, month: int, day: int, today: dt.date) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ThaiInputError(f"เดือนต้องเป็นเลข 1 ถึง 12 ค่ะ เช่น {EXAMPLE_DATES}", code="date.month")
+    if not today.year - _MAX_YEARS_BACK <= year <= today.year + _MAX_YEARS_AHEAD:
+        raise ThaiInputError(
+            f"ปีที่พิมพ์มาดูไม่ถูกต้องค่ะ กรุณาตรวจสอบปี พ.ศ. อีกครั้ง เช่น {EXAMPLE_DATES}",
+            code="date.year_range",
+        )
+    days_in_month = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        raise ThaiInputError(
+            f"ไม่มีวันที่นี้ในปฏิทินค่ะ เดือน{MONTHS_FULL[month - 1]}ของปีนั้นมี "
+            f"{days_in_month} วัน กรุณาตรวจสอบวันที่อีกครั้งค่ะ",
+            code="date.impossible",
+        )
+    return dt.date(year, month, day)
+
+
+def parse_thai_date(text: str, *, today: dt.date) -> dt.date:
+    """Read a date the way Thai people write it; ``today`` anchors two-digit years.
+
+    Accepts "๑๕ มี.ค. ๒๕๖๒", "15 มีนาคม 2562", "15 มี.ค. 62", "15/3/2562", "15-03-2562",
+    "15/3/62", "2019-03-15" (ISO, CE), "15/3/2019" (CE: 1900 < year < 2400), with or without
+    "วันที่" and "พ.ศ."/"ค.ศ.". Two-digit years are BE (62 → 2562).
+    """
+    cleaned = " ".join(to_arabic_digits(text).split()).lower()
+    cleaned = _LEADING_WORDS.sub("", cleaned)
+    era: Era | None = None
+    era_match = _ERA_MARK.search(cleaned)
+    if era_match:
+        era = "BE" if era_match.group(1).startswith("พ") else "CE"
+        cleaned = (cleaned[: era_match.start()] + " " + cleaned[era_match.end() :]).strip()
+        cleaned = " ".join(cleaned.split())
+    if not cleaned:
+        raise ThaiInputError(f"กรุณาพิมพ์วันที่ค่ะ เช่น {EXAMPLE_DATES}", code="date.empty")
+
+    numeric = _NUMERIC.match(cleaned)
+    if numeric:
+        first, month, last = numeric.groups()
+        if len(first) == 4:  # year first: ISO 2019-03-15, or 2562/03/15
+            year_raw, day_raw = first, last
+            if len(day_raw) > 2:
+                raise _unreadable()
+        elif len(first) <= 2:
+            day_raw, year_raw = first, last
+        else:
+            raise _unreadable()
+        year = _resolve_year(year_raw, era, today)
+        return _build(year, int(month), int(day_raw), today)
+
+    worded = _WORDED.match(cleaned)
+    if worded:
+        day_raw, month_word, year_raw = worded.groups()
+        month = _month_from_word(month_word)
+        return _build(_resolve_year(year_raw, era, today), month, int(day_raw), today)
+
+    no_year = _NO_YEAR.match(cleaned)
+    if no_year and (no_year.group(1) is None or _month_key(no_year.group(1)) in _MONTH_BY_WORD):
+        raise ThaiInputError(f"กรุณาใส่ปี พ.ศ. ด้วยค่ะ เช่น {EXAMPLE_DATES}", code="date.no_year")
+    raise _unreadable()
+
+
+DateStyle = Literal["full", "short", "numeric"]
+
+
+def format_thai_date(d: dt.date, *, style: DateStyle = "full", thai_digits: bool = False) -> str:
+    """Show a date in BE: "15 มีนาคม 2562" (full), "15 มี.ค. 62" (short), "15/03/2562" (numeric)."""
+    year = be_year(d)
+    if style == "full":
+        text = f"{d.day} {MONTHS_FULL[d.month - 1]} {year}"
+    elif style == "short":
+        text = f"{d.day} {MONTHS_SHORT[d.month - 1]} {year % 100:02d}"
+    elif style == "numeric":
+        text = f"{d.day:02d}/{d.month:02d}/{year}"
+    else:
+        raise ValueError(f"unknown date style {style!r}")
+    return to_thai_digits(text) if thai_digits else text

@@ -1,0 +1,31 @@
+"""Conversion between Thai digits (๐–๙) and Arabic digits (0–9)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# PyThaiNLP offers the same two conversions, but a translate table does not justify a 22 MB
+# dependency.
+_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_THAI = str.maketrans("0123456789", _THAI_DIGITS)
+
+
+def to_arabic_digits(text: str) -> str:
+    """Replace every decimal digit (Thai ๐–๙, full-width ０–９, …) with its ASCII 0–9.
+
+    Parents type on Thai keyboards, phones with other layouts, or paste from official letters;
+    other scripts' digits are folded too so that later ``[0-9]`` checks see what int() sees.
+    """
+    if text.isascii():
+        return text
+    return "".join(_ascii_digit(ch) for ch in text)
+
+
+def _ascii_digit(ch: str) -> str:
+    value = None if ch.isascii() else unicodedata.decimal(ch, None)
+    return ch if value is None else str(value)
+
+
+def to_thai_digits(text: str) -> str:
+    """Replace ASCII digits 0–9 with Thai digits ๐–๙, as official letters print them."""
+    return text.translate(_TO_THAI)
