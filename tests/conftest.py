@@ -5,6 +5,7 @@ with the LINE simulator playing LINE."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -41,23 +42,39 @@ def migrated_postgres() -> str | None:
     return POSTGRES_URL
 
 
-@pytest.fixture
-async def database_url(tmp_path: Path, migrated_postgres: str | None) -> str:
-    """A migrated, empty database for one test."""
-    if migrated_postgres:
-        from backend.models import metadata
-
-        engine = make_engine(migrated_postgres)
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            await connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        await engine.dispose()
-        return migrated_postgres
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file brought to head through the migrations once; each test gets a copy."""
     from backend.migrate import upgrade
 
-    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    upgrade(url)
-    return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, request) -> str:
+    """A migrated, empty database for one test."""
+    if POSTGRES_URL:
+        import asyncio
+
+        from backend.models import metadata
+
+        url = request.getfixturevalue("migrated_postgres")
+
+        async def truncate() -> None:
+            engine = make_engine(url)
+            async with engine.begin() as connection:
+                tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+                await connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            await engine.dispose()
+
+        asyncio.run(truncate())
+        return url
+    template = request.getfixturevalue("migrated_sqlite_template")
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

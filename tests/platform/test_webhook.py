@@ -100,8 +100,9 @@ async def test_the_same_event_delivered_twice_is_recorded_once(bot):
 
 async def test_events_are_recorded_before_the_answer_without_being_processed(bot):
     user = bot.standin.add_user("คุณแม่")
+    assert await bot.simulator.follow(user.user_id) == 200
     assert await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ") == 200
-    assert await _count_events(bot) == 1
+    assert await _count_events(bot) == 2
     assert bot.standin.bot_messages(user.user_id) == []
 
 
