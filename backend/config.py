@@ -22,6 +22,8 @@ class BackendSettings:
     data_dir: Path
     database_url: str
     redis_url: str | None
+    # Prefix of every Redis key, so that deployments (or test runs) can share one Redis.
+    redis_namespace: str
     public_base_url: str
     default_school: str
     file_encryption_keys: str | None
@@ -82,6 +84,7 @@ def load_backend_settings(env: Mapping[str, str] | None = None, *, port: int = 8
         data_dir=data_dir,
         database_url=database_url,
         redis_url=redis_url,
+        redis_namespace=env.get("REDIS_NAMESPACE") or "schoolbot",
         public_base_url=public_base_url,
         default_school=default_school,
         file_encryption_keys=env.get("FILE_ENCRYPTION_KEYS") or None,

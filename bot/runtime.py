@@ -65,7 +65,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
         settings=settings,
         engine=engine,
         sessions=sessions,
-        state=state or make_state(backend.redis_url),
+        state=state or make_state(backend.redis_url, backend.redis_namespace),
         clock=clock,
         channels=ChannelRegistry(sessions, default_school=backend.default_school,
                                  default_secret=settings.channel_secret,
