@@ -55,6 +55,7 @@ class Worker:
         clock: Clock,
         concurrency: int = 32,
         poll_seconds: float = 1.0,
+        loading_after: float = LOADING_AFTER,
     ) -> None:
         self._sessions = sessions
         self._state = state
@@ -65,6 +66,7 @@ class Worker:
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
         self._poll_seconds = poll_seconds
+        self._loading_after = loading_after
         self._active: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
         self._next_purge = clock.now()
@@ -184,7 +186,7 @@ class Worker:
             return None
 
         async def show_later() -> None:
-            await asyncio.sleep(LOADING_AFTER)
+            await asyncio.sleep(self._loading_after)
             with contextlib.suppress(Exception):
                 await self._clients.messaging(channel).show_loading_animation(
                     ShowLoadingAnimationRequest(chatId=event.user_ref, loadingSeconds=20))

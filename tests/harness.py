@@ -34,9 +34,9 @@ class Bot:
     standin: LineStandIn
     simulator: Simulator
 
-    async def process(self) -> None:
+    async def process(self, **worker_options) -> None:
         """Let one worker pass handle everything that is ready, and wait for it."""
-        worker = self.runtime.worker()
+        worker = self.runtime.worker(**worker_options)
         await worker.run_once()
         await worker.drain()
 

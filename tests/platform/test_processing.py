@@ -274,3 +274,30 @@ async def test_unsend_deletes_the_stored_copy(bot):
     async with bot.runtime.sessions() as session:
         with pytest.raises(Exception):
             await bot.runtime.files.read(session, stored.id, school_id=stored.school_id)
+
+
+class _Slow(_Recording):
+    """Work that takes longer than a moment: it ends only once the chat shows the indicator."""
+
+    def __init__(self, standin) -> None:
+        super().__init__()
+        self.standin = standin
+
+    async def on_text(self, ctx, text):
+        async with asyncio.timeout(5):
+            while not self.standin.loading_calls:
+                await asyncio.sleep(0.01)
+        return m.text("เสร็จแล้วค่ะ")
+
+
+async def test_work_that_takes_more_than_a_moment_shows_the_loading_indicator(env, clock, redis_namespace):
+    async with running_bot(env, clock, namespace=redis_namespace) as bot:
+        slow = _Slow(bot.standin)
+        bot.runtime.handler._conversation = slow
+        user = await _friend(bot)
+        assert bot.standin.loading_calls == []  # the greeting was quick
+        await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ")
+        await bot.process(loading_after=0.05)
+        [call] = bot.standin.loading_calls
+        assert call.chat_id == user.user_id
+        assert _texts(bot, user.user_id)[-1] == "เสร็จแล้วค่ะ"
