@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pathlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile
@@ -126,7 +126,7 @@ def create_simulator_app(
         ))
 
     @app.post("/api/users/{user_id}/files")
-    async def files(user_id: str, files: list[UploadFile] = File(...)) -> JSONResponse:
+    async def files(user_id: str, files: Annotated[list[UploadFile], File()]) -> JSONResponse:
         known_user(user_id)
         specs = [
             (await f.read(), f.content_type or "application/octet-stream", f.filename or "file")

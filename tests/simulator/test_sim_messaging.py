@@ -5,11 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import httpx
-
 from bot.simulator import LineStandIn, Simulator
-
-
 
 
 async def follow_and_get_token(simulator: Simulator, receiver) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from linebot.v3.messaging import (
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
     Configuration,
+    PostbackAction,
     PushMessageRequest,
     QuickReply,
     QuickReplyItem,
@@ -27,7 +28,6 @@ from linebot.v3.messaging import (
     RichMenuSize,
     ShowLoadingAnimationRequest,
     TextMessage,
-    PostbackAction,
 )
 from PIL import Image
 

@@ -20,6 +20,7 @@
     richMenuKey: null,
     richMenuOpen: true,
     typingRow: null,
+    initial: "",            // first letter of the account name, as its avatar
   };
 
   const dateFormat = new Intl.DateTimeFormat("th-TH", { weekday: "short", day: "numeric", month: "short", year: "numeric" });
@@ -222,7 +223,7 @@
     for (const child of contentNodes) content.appendChild(child);
     const meta = makeMeta(item);
     if (item.from === "bot") {
-      node.appendChild(el("div", "avatar", "🏫"));
+      node.appendChild(el("div", "avatar", state.initial));
       node.appendChild(content);
       node.appendChild(meta);
     } else {
@@ -366,7 +367,7 @@
   function showTyping(loading) {
     if (loading && !state.typingRow) {
       const node = el("div", "row bot");
-      node.appendChild(el("div", "avatar", "🏫"));
+      node.appendChild(el("div", "avatar", state.initial));
       const bubble = el("div", "bubble typing");
       for (let i = 0; i < 3; i++) bubble.appendChild(el("span"));
       node.appendChild(bubble);
@@ -596,6 +597,8 @@
     wire();
     const info = await api("api/state");
     $("oa-name").textContent = info.oaName;
+    state.initial = Array.from(info.oaName.replace(/^(โรงเรียน|บัญชี)/, ""))[0] || "";
+    $("oa-avatar").textContent = state.initial;
     document.title = `${info.oaName} · ตัวจำลอง LINE`;
     state.users = info.users;
     if (!state.users.length) {

@@ -52,10 +52,12 @@
     if (c.gravity) style.alignSelf = { top: "flex-start", center: "center", bottom: "flex-end" }[c.gravity] || "";
   }
 
-  function renderBox(box, parentLayout, onAction, root) {
+  function renderBox(box, parentLayout, onAction, root, defaultPadding) {
     const layout = box.layout || "vertical";
     const node = el("div", `flex-box ${layout}`);
     const s = node.style;
+    // A block's padding belongs to its root box in LINE, so the box's background fills it.
+    if (defaultPadding) s.padding = defaultPadding;
     if (box.backgroundColor) s.backgroundColor = box.backgroundColor;
     if (box.borderColor) s.borderColor = box.borderColor;
     if (box.borderWidth) { s.borderStyle = "solid"; s.borderWidth = px(box.borderWidth, { none: 0, light: 0.5, normal: 1, medium: 2, "semi-bold": 3, bold: 4 }) || "1px"; }
@@ -208,9 +210,9 @@
       if (blockStyle.separator && node.childNodes.length) {
         blockNode.style.borderTop = `1px solid ${blockStyle.separatorColor || "#e6e9ee"}`;
       }
-      if (block === "hero") blockNode.style.padding = "0";
+      const padding = { header: "20px", body: "20px", footer: "10px" }[block];
       const inner = content.type === "box"
-        ? renderBox(content, "vertical", onAction, true)
+        ? renderBox(content, "vertical", onAction, true, padding)
         : renderComponent(content, "vertical", onAction);
       if (block === "hero" && content.type === "image") {
         inner.querySelector("img").style.width = "100%";
