@@ -43,6 +43,10 @@ def create_app(
             if worker_task:
                 await worker_task
             await runtime.close()
+            simulator = getattr(app.state, "simulator_app", None)
+            if simulator is not None:
+                # A mounted sub-application's own lifespan does not run: close its client here.
+                await simulator.state.simulator.aclose()
 
     app = FastAPI(title="schoolbot", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(webhook.router)
@@ -72,8 +76,9 @@ def create_app(
         standin = LineStandIn(channel_secret=settings.channel_secret,
                               access_token=settings.channel_access_token, clock=clock)
         app.state.standin = standin
-        app.mount("/sim", create_simulator_app(
-            standin, webhook_url=f"{settings.backend.public_base_url}/line/webhook"))
+        app.state.simulator_app = create_simulator_app(
+            standin, webhook_url=f"{settings.backend.public_base_url}/line/webhook")
+        app.mount("/sim", app.state.simulator_app)
 
         @app.get("/", include_in_schema=False)
         async def home() -> RedirectResponse:
