@@ -9,8 +9,20 @@ from backend.schools import School, school_by_slug
 DEMO_SETTINGS: dict = {
     "address": "99 หมู่ 1 ถนนวิทยา ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000",
     "phone": "043-000-000",
+    "email": "office@demo-school.example",
     "office_hours": "จันทร์–ศุกร์ 08:30–16:30 น.",
     "academic_year": 2569,
+    "privacy_notice_url": "https://demo-school.example/privacy",
+    "services": {
+        "replacement_documents": {"fee": "50.00", "fee_due": "after_approval",
+                                  "approvers": ["registrar", "director"]},
+        "venue_booking": {"fee_due": "after_approval", "approvers": ["director"]},
+    },
+    "venues": [
+        {"id": "hall", "name": "หอประชุม", "fee_per_day": "1500.00", "capacity": 300},
+        {"id": "field", "name": "สนามฟุตบอล", "fee_per_day": "500.00"},
+        {"id": "room-101", "name": "ห้องประชุมเล็ก 101", "fee_per_day": "300.00", "capacity": 30},
+    ],
 }
 
 

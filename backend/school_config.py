@@ -1,0 +1,119 @@
+"""A school's own configuration (services, documents, fees, venues, calendar, contact) as typed data.
+
+Stored as JSON on the school's row so staff change it without code; read through this model,
+which fills defaults and refuses values that would break a conversation or a fee.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SERVICE_IDS = (
+    "admission",
+    "transfer_in",
+    "transfer_out",
+    "grade1_entry",
+    "withdrawal",
+    "credit_transfer",
+    "replacement_documents",
+    "venue_booking",
+)
+
+# Working days a decision may take, from the citizen's manuals' usual figures; schools set theirs.
+DEFAULT_TIME_LIMIT_DAYS = {
+    "admission": 7,
+    "transfer_in": 7,
+    "transfer_out": 1,
+    "grade1_entry": 15,
+    "withdrawal": 1,
+    "credit_transfer": 30,
+    "replacement_documents": 7,
+    "venue_booking": 5,
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentRule(_Strict):
+    """A school's change to one document a service asks for."""
+
+    ask: bool = True  # False: this school does not ask for it at all
+    required: bool = True  # False: the parent may skip it without it counting as missing
+
+
+class ServiceConfig(_Strict):
+    enabled: bool = True
+    time_limit_days: int = Field(default=0, ge=0, le=365)  # 0: the default for the service
+    fee: Decimal | None = Field(default=None, ge=0, max_digits=9, decimal_places=2)
+    fee_due: str = Field(default="after_approval", pattern="^(at_submission|after_approval)$")
+    documents: dict[str, DocumentRule] = Field(default_factory=dict)
+    # Staff roles that sign off, in order (e.g. teacher -> registrar -> director).
+    approvers: list[str] = Field(default_factory=lambda: ["registrar"])
+
+
+class Venue(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    name: str = Field(min_length=1, max_length=60)
+    fee_per_day: Decimal = Field(default=Decimal(0), ge=0, max_digits=9, decimal_places=2)
+    capacity: int | None = Field(default=None, ge=1)
+
+
+class SchoolConfig(_Strict):
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    office_hours: str = "จันทร์–ศุกร์ 08:30–16:30 น."
+    academic_year: int | None = Field(default=None, ge=2500, le=2700)  # BE; None: from today's date
+    privacy_notice_url: str = ""
+    services: dict[str, ServiceConfig] = Field(default_factory=dict)
+    venues: list[Venue] = Field(default_factory=list)
+
+    @field_validator("services")
+    @classmethod
+    def _known_services(cls, value: dict[str, ServiceConfig]) -> dict[str, ServiceConfig]:
+        unknown = sorted(set(value) - set(SERVICE_IDS))
+        if unknown:
+            raise ValueError(f"unknown service ids {unknown}; known: {list(SERVICE_IDS)}")
+        return value
+
+    @field_validator("venues")
+    @classmethod
+    def _unique_venues(cls, value: list[Venue]) -> list[Venue]:
+        ids = [venue.id for venue in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("venue ids must be unique")
+        return value
+
+    def service(self, service_id: str) -> ServiceConfig:
+        if service_id not in SERVICE_IDS:
+            raise KeyError(service_id)
+        config = self.services.get(service_id, ServiceConfig())
+        if not config.time_limit_days:
+            config = config.model_copy(update={"time_limit_days": DEFAULT_TIME_LIMIT_DAYS[service_id]})
+        return config
+
+    def enabled_services(self) -> list[str]:
+        return [s for s in SERVICE_IDS if self.service(s).enabled]
+
+    def venue(self, venue_id: str) -> Venue | None:
+        return next((venue for venue in self.venues if venue.id == venue_id), None)
+
+
+class SchoolConfigError(ValueError):
+    """A configuration that cannot be used; the message names each field at fault."""
+
+
+def parse_school_config(data: dict[str, Any] | None) -> SchoolConfig:
+    try:
+        return SchoolConfig.model_validate(data or {})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']) or '(root)'}: {issue['msg']}"
+            for issue in error.errors()
+        )
+        raise SchoolConfigError(problems) from None
