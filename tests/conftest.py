@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,24 +23,35 @@ requires_redis = pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL (a re
 
 
 @pytest.fixture(scope="session")
-def migrated_postgres() -> str | None:
-    """Bring the PostgreSQL schema to head once per run, from empty, through the migrations."""
+def migrated_postgres() -> Iterator[str | None]:
+    """A database of this run's own on the PostgreSQL server named by DATABASE_URL, brought to
+    head through the migrations; dropped at the end. Concurrent runs do not disturb each other."""
     if not POSTGRES_URL:
-        return None
+        yield None
+        return
     import asyncio
+
+    from sqlalchemy.engine import make_url
 
     from backend.migrate import upgrade
 
-    async def reset() -> None:
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_run_{uuid.uuid4().hex[:10]}"
+    url = server.set(database=name).render_as_string(hide_password=False)
+
+    async def admin(statement: str) -> None:
         engine = make_engine(POSTGRES_URL)
-        async with engine.begin() as connection:
-            await connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            await connection.execute(sa.text("CREATE SCHEMA public"))
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(sa.text(statement))
         await engine.dispose()
 
-    asyncio.run(reset())
-    upgrade(POSTGRES_URL)
-    return POSTGRES_URL
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
