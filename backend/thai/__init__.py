@@ -1,0 +1,1 @@
+"""Reading and showing Thai values (IDs, dates, grades): minimal stand-in until the thai branch lands."""
