@@ -147,15 +147,25 @@ class Flow:
         return self._by_id.get(step_id)
 
     def _walk(self, answers: Mapping[str, Any], today: dt.date) -> Iterator[tuple[Step, dict]]:
-        """Applicable steps in order, each with the typed answers visible to it."""
+        """Applicable steps in order, each with the typed answers visible to it.
+
+        A condition on an answer not given yet is undecided: its step is left out for now
+        (progress grows when it turns out to apply) and is never asked before its inputs.
+        """
         visible: dict[str, Any] = {}
+        unanswered: set[str] = set()
         for step in self.steps:
-            if step.when is None or step.when.test(
-                Context(AnswerView(dict(visible), step.when.uses, step.id), today)
-            ):
-                yield step, dict(visible)
-                if answers.get(step.id) is not None:
-                    visible[step.id] = step.kind.load(answers[step.id])
+            if step.when is not None:
+                if unanswered.intersection(step.when.uses):
+                    continue
+                view = AnswerView(dict(visible), step.when.uses, step.id)
+                if not step.when.test(Context(view, today)):
+                    continue
+            yield step, dict(visible)
+            if step.id not in answers:
+                unanswered.add(step.id)
+            elif answers[step.id] is not None:
+                visible[step.id] = step.kind.load(answers[step.id])
 
     def applicable(self, answers: Mapping[str, Any], today: dt.date) -> list[Step]:
         """The steps that apply given the answers so far (progress counts only these)."""
