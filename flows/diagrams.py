@@ -48,8 +48,12 @@ def mermaid(flow: Flow) -> str:
         # conditional step in turn, then "otherwise" on to the one after it.
         skipped = False
         for step in flow.steps[index:]:
-            parts = (["ถ้าไม่"] if skipped else []) + ([f"ถ้า {step.when.describe}"] if step.when else [])
-            lines.append(_edge(source, _id(step), " แต่".join(parts) if len(parts) > 1 else "".join(parts)))
+            parts = (["ถ้าไม่"] if skipped else []) + (
+                [f"ถ้า {step.when.describe}"] if step.when else []
+            )
+            lines.append(
+                _edge(source, _id(step), " แต่".join(parts) if len(parts) > 1 else "".join(parts))
+            )
             if step.when is None:
                 break
             skipped = True
@@ -93,4 +97,4 @@ if __name__ == "__main__":
     from flows.services import ALL_FLOWS
 
     for path in write_diagrams(ALL_FLOWS.values(), Path(__file__).resolve().parent.parent / "docs"):
-        print(path)  # noqa: T201 - a command-line tool reports what it wrote
+        print(path)

@@ -172,9 +172,7 @@ class Engine:
             # continue from the first step the new version still needs.
             known = {step.id for step in flow.steps}
             draft.answers = {k: v for k, v in draft.answers.items() if k in known}
-            draft.missing_documents = [
-                m for m in draft.missing_documents if m["document"] in known
-            ]
+            draft.missing_documents = [m for m in draft.missing_documents if m["document"] in known]
             draft.flow_version = flow.version
             nxt = flow.first_incomplete(draft.answers, self.today())
             draft.current_step = SUMMARY if nxt is None else nxt[0].id
@@ -347,7 +345,10 @@ class _Turn:
 
         step_id = pb.arg(0) or ""
         answers = self.draft.answers
-        if pb.action in {"ans", "date", "nodoc", "skip", "back"} and step_id != self.draft.current_step:
+        if (
+            pb.action in {"ans", "date", "nodoc", "skip", "back"}
+            and step_id != self.draft.current_step
+        ):
             return self.late_tap(pb, step_id, input.params)
         match pb.action:
             case "ans":

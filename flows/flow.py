@@ -13,9 +13,6 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.thai.errors import ThaiInputError
 from flows.kinds import Kind
@@ -181,12 +178,17 @@ class Flow:
                 return step, None
             if step.check is not None and answers[step.id] is not None:
                 try:
-                    step.check.test(step.kind.load(answers[step.id]), self._context(step, visible, step.check.uses, today))
+                    step.check.test(
+                        step.kind.load(answers[step.id]),
+                        self._context(step, visible, step.check.uses, today),
+                    )
                 except ThaiInputError as error:
                     return step, error.message_th
         return None
 
-    def check_answer(self, step: Step, value: Any, answers: Mapping[str, Any], today: dt.date) -> None:
+    def check_answer(
+        self, step: Step, value: Any, answers: Mapping[str, Any], today: dt.date
+    ) -> None:
         """Run the step's business rule on a freshly parsed value; raises ThaiInputError."""
         if step.check is None or value is None:
             return
@@ -247,7 +249,10 @@ class Flow:
                 raise self._fail(f"step {step.id!r}: option value {value!r} is not a stable id")
             if not 0 < len(label) <= MAX_LABEL:
                 raise self._fail(f"step {step.id!r}: option label {label!r} over {MAX_LABEL}")
-        for rule, uses in (("when", step.when and step.when.uses), ("check", step.check and step.check.uses)):
+        for rule, uses in (
+            ("when", step.when and step.when.uses),
+            ("check", step.check and step.check.uses),
+        ):
             for field in uses or ():
                 if field == step.id or field in self._by_id and field not in earlier:
                     raise self._fail(f"step {step.id!r}: {rule} uses {field!r}, which comes later")
@@ -278,7 +283,7 @@ class Flow:
                 view = AnswerView(dict(zip(step.when.uses, combination)), step.when.uses, step.id)
                 try:
                     holds = bool(step.when.test(Context(view, today))) or holds
-                except Exception as error:  # noqa: BLE001 - any failure is a definition error
+                except Exception as error:  # any failure here is a mistake in the definition
                     raise self._fail(f"step {step.id!r}: condition fails: {error!r}") from error
             if complete and not holds:
                 raise self._fail(f"step {step.id!r} is unreachable: its condition never holds")
@@ -289,7 +294,7 @@ class Flow:
                 step.check.test(step.kind.load(step.kind.sample), Context(view, today))
             except ThaiInputError:
                 pass
-            except Exception as error:  # noqa: BLE001 - any other failure is a definition error
+            except Exception as error:  # only ThaiInputError is a check's way to refuse
                 raise self._fail(f"step {step.id!r}: check fails: {error!r}") from error
 
     def _render_every_prompt(self) -> None:
@@ -298,6 +303,8 @@ class Flow:
         try:
             for step in self.steps:
                 prompts.step_prompt(self, step, nonce=prompts.WIDEST_NONCE, position=99, total=99)
-            prompts.summary_prompt(self, [(s, None) for s in self.steps], nonce=prompts.WIDEST_NONCE)
+            prompts.summary_prompt(
+                self, [(s, None) for s in self.steps], nonce=prompts.WIDEST_NONCE
+            )
         except LineLimitError as error:
             raise self._fail(f"a prompt exceeds LINE's limits: {error}") from error

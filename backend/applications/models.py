@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -63,4 +63,4 @@ class Application(Base):
     # per-user lock cannot both write the row; the second flush fails instead of interleaving.
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": revision}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision}

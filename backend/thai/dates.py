@@ -31,9 +31,7 @@ _WORDED = re.compile(r"^(\d{1,2})(\D+?)(\d{4})$")
 
 
 def _unreadable() -> ThaiInputError:
-    return ThaiInputError(
-        f"อ่านวันที่ไม่ออกค่ะ กรุณาพิมพ์ใหม่ เช่น {EXAMPLE_DATES}", code="date.unreadable"
-    )
+    return ThaiInputError(f"อ่านวันที่ไม่ออกค่ะ กรุณาพิมพ์ใหม่ เช่น {EXAMPLE_DATES}", code="date.unreadable")
 
 
 def parse_thai_date(text: str, *, today: dt.date) -> dt.date:

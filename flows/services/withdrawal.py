@@ -24,7 +24,9 @@ COMPULSORY_UNTIL_AGE = 16
 def _still_in_compulsory_schooling(ctx: Context) -> bool:
     grade = ctx.answers["current_grade"]
     finished_m3 = grade.level == "m" and grade.year >= 4
-    under_age = age_in_full_years(ctx.answers["student_birth_date"], ctx.today) < COMPULSORY_UNTIL_AGE
+    under_age = (
+        age_in_full_years(ctx.answers["student_birth_date"], ctx.today) < COMPULSORY_UNTIL_AGE
+    )
     return under_age and not finished_m3
 
 

@@ -28,8 +28,11 @@ async def maker(tmp_path, clock):
         await connection.run_sync(Base.metadata.create_all)
     sessions = make_sessionmaker(db)
     async with sessions() as session:
-        session.add(School(id=SCHOOL_ID, slug="demo", name="โรงเรียนตัวอย่าง", settings={},
-                           created_at=clock.now()))
+        session.add(
+            School(
+                id=SCHOOL_ID, slug="demo", name="โรงเรียนตัวอย่าง", settings={}, created_at=clock.now()
+            )
+        )
         await session.commit()
     yield sessions
     await db.dispose()

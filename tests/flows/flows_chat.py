@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,8 +9,6 @@ import sqlalchemy as sa
 
 from backend.applications.models import Application
 from backend.clock import FakeClock
-from backend.db import Base, make_engine, make_sessionmaker
-from backend.schools import School
 from backend.thai.ids import synthetic_national_id
 from flows.engine import Engine
 from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, TextInput
@@ -28,8 +25,6 @@ from flows.say import (
     Summary,
     Text,
 )
-from flows.services import ALL_FLOWS
-from flows.sessions import SessionStore
 
 SCHOOL_ID = 1
 # Synthetic IDs with valid checksums (never real ones).
@@ -144,13 +139,18 @@ class Chat:
             return PostbackInput(choice.postback)
         if isinstance(turn, PickDate):
             picker = next(
-                c for say in self.last if isinstance(say, Text | AskFiles)
-                for c in say.choices if c.date_picker
+                c
+                for say in self.last
+                if isinstance(say, Text | AskFiles)
+                for c in say.choices
+                if c.date_picker
             )
             assert picker.postback is not None
             return PostbackInput(picker.postback, {"date": turn.date})
         if isinstance(turn, Photo):
-            return FilesInput([f"file-{self.clock.now().timestamp()}-{n}" for n in range(turn.count)])
+            return FilesInput(
+                [f"file-{self.clock.now().timestamp()}-{n}" for n in range(turn.count)]
+            )
         if isinstance(turn, Sticker):
             return OtherInput("sticker")
         return turn
@@ -185,7 +185,9 @@ class Chat:
                 continue
             for item in expected:
                 if isinstance(item, Absent):
-                    assert item.text not in seen, f"turn {number} {turn!r}: {item.text!r} in:\n{seen}"
+                    assert item.text not in seen, (
+                        f"turn {number} {turn!r}: {item.text!r} in:\n{seen}"
+                    )
                 else:
                     assert item in seen, f"turn {number} {turn!r}: {item!r} missing in:\n{seen}"
 
@@ -207,5 +209,3 @@ class Chat:
                 sa.select(Application).where(Application.parent_ref == self.user_ref)
             )
             return list(rows)
-
-

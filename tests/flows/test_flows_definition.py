@@ -13,27 +13,28 @@ from flows.services import ALL_FLOWS
 from flows.sessions import SessionStore
 
 NAME = Step("student_name", "ชื่อนักเรียนคะ", kinds.person_name(), label="ชื่อนักเรียน")
-REASON = Step(
-    "reason", "สาเหตุคะ", kinds.choice({"move": "ย้ายบ้าน", "other": "อื่น ๆ"}), label="สาเหตุ"
-)
+REASON = Step("reason", "สาเหตุคะ", kinds.choice({"move": "ย้ายบ้าน", "other": "อื่น ๆ"}), label="สาเหตุ")
 
 
 def flow(*steps: Step, **overrides) -> Flow:
-    settings = dict(
-        id="sample",
-        title="ตัวอย่าง",
-        menu_label="ตัวอย่าง",
-        number_prefix="SA",
-        version=1,
-        steps=steps,
-        next_steps="โรงเรียนจะแจ้งผลค่ะ",
-    )
+    settings = {
+        "id": "sample",
+        "title": "ตัวอย่าง",
+        "menu_label": "ตัวอย่าง",
+        "number_prefix": "SA",
+        "version": 1,
+        "steps": steps,
+        "next_steps": "โรงเรียนจะแจ้งผลค่ะ",
+    }
     return Flow(**{**settings, **overrides})
 
 
 def test_a_sound_flow_is_accepted():
-    sound = flow(NAME, REASON, Step("detail", "เล่าค่ะ", kinds.text(), label="รายละเอียด",
-                                     when=answer_is("reason", "other")))
+    sound = flow(
+        NAME,
+        REASON,
+        Step("detail", "เล่าค่ะ", kinds.text(), label="รายละเอียด", when=answer_is("reason", "other")),
+    )
     assert [s.id for s in sound.steps] == ["student_name", "reason", "detail"]
 
 
@@ -52,11 +53,17 @@ def test_a_sound_flow_is_accepted():
             "uses unknown field 'nickname'",
         ),
         (
-            (Step("x", "คำถาม", kinds.text(), label="ข้อ", when=answer_is("reason", "other")), REASON),
+            (
+                Step("x", "คำถาม", kinds.text(), label="ข้อ", when=answer_is("reason", "other")),
+                REASON,
+            ),
             "uses 'reason', which comes later",
         ),
         (
-            (REASON, Step("x", "คำถาม", kinds.text(), label="ข้อ", when=answer_is("reason", "typo"))),
+            (
+                REASON,
+                Step("x", "คำถาม", kinds.text(), label="ข้อ", when=answer_is("reason", "typo")),
+            ),
             "'x' is unreachable",
         ),
         (
@@ -88,7 +95,14 @@ def test_a_sound_flow_is_accepted():
             "check fails",
         ),
         (
-            (Step("many", "เลือกค่ะ", kinds.choice({f"o{i}": f"ตัวเลือก {i}" for i in range(11)}), label="ข้อ"),),
+            (
+                Step(
+                    "many",
+                    "เลือกค่ะ",
+                    kinds.choice({f"o{i}": f"ตัวเลือก {i}" for i in range(11)}),
+                    label="ข้อ",
+                ),
+            ),
             "11 options, at most 10",
         ),
         (

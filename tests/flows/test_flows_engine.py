@@ -41,7 +41,9 @@ async def test_an_idle_draft_is_reminded_once_until_the_parent_comes_back(chat: 
 
 
 async def test_finished_conversations_are_never_reminded(chat: Chat, clock):
-    await chat.play([("ลาออก", ["ขั้นตอนที่ 1"]), ("ยกเลิก", ["ยกเลิก"]), (Tap("ยืนยันยกเลิก"), ["ยกเลิกคำขอ"])])
+    await chat.play(
+        [("ลาออก", ["ขั้นตอนที่ 1"]), ("ยกเลิก", ["ยกเลิก"]), (Tap("ยืนยันยกเลิก"), ["ยกเลิกคำขอ"])]
+    )
     clock.advance(days=5)
     assert await reminders(chat, dt.timedelta(hours=1)) == []
 
@@ -64,16 +66,27 @@ async def test_a_draft_from_an_older_flow_version_keeps_its_answers(chat: Chat, 
     await chat.play([("ย้ายออก", ["ขั้นตอนที่ 1"]), ("เด็กหญิงสมใจ ใจดี", ["ขั้นตอนที่ 2"])])
     old = ALL_FLOWS["transfer_out"]
     # Version 2 asks the national ID first; step ids are stable, so the name is kept.
-    steps = [old.step("student_national_id"), *[s for s in old.steps if s.id != "student_national_id"]]
+    steps = [
+        old.step("student_national_id"),
+        *[s for s in old.steps if s.id != "student_national_id"],
+    ]
     newer = Flow(
-        id=old.id, title=old.title, menu_label=old.menu_label, number_prefix=old.number_prefix,
-        version=2, steps=steps, next_steps=old.next_steps,
+        id=old.id,
+        title=old.title,
+        menu_label=old.menu_label,
+        number_prefix=old.number_prefix,
+        version=2,
+        steps=steps,
+        next_steps=old.next_steps,
     )
     chat.engine = Engine(flows={**ALL_FLOWS, old.id: newer}, sessions=SessionStore(), clock=clock)
     await chat.play([(STUDENT_ID, ["ขั้นตอนที่ 3 จาก 9", "ชั้นอะไร"])])
     application = await chat.application()
     assert application.flow_version == 2
-    assert application.answers == {"student_name": "เด็กหญิงสมใจ ใจดี", "student_national_id": STUDENT_ID}
+    assert application.answers == {
+        "student_name": "เด็กหญิงสมใจ ใจดี",
+        "student_national_id": STUDENT_ID,
+    }
 
 
 async def test_buttons_the_engine_did_not_write_are_not_acted_on(chat: Chat):
@@ -82,8 +95,10 @@ async def test_buttons_the_engine_did_not_write_are_not_acted_on(chat: Chat):
             (PostbackInput("something-else"), ["ต้องการใช้บริการใดคะ"]),
             ("ย้ายออก", ["ขั้นตอนที่ 1"]),
             (PostbackInput("v9|abc|ans|x|y"), ["ปุ่มนี้ใช้ไม่ได้แล้ว", "ขั้นตอนที่ 1 จาก 9"]),
-            (PostbackInput(postback.encode(postback.NO_CONVERSATION, "start", "admission")),
-             ["ยังไม่เปิดให้ทำผ่าน LINE", "[ทำต่อ]"]),
+            (
+                PostbackInput(postback.encode(postback.NO_CONVERSATION, "start", "admission")),
+                ["ยังไม่เปิดให้ทำผ่าน LINE", "[ทำต่อ]"],
+            ),
         ]
     )
     assert (await chat.application()).answers == {}
@@ -103,8 +118,15 @@ def test_postback_data_round_trips_and_rejects_other_versions():
 
 @pytest.mark.parametrize(
     ("text", "word"),
-    [("ยกเลิก", "cancel"), (" ยกเลิกค่ะ ", "cancel"), ("ย้อนกลับครับ", "back"), ("เริ่มใหม่", "restart"),
-     ("เมนู", "menu"), ("ขอยกเลิกการย้ายเพราะเปลี่ยนใจ", None), ("ป.4", None)],
+    [
+        ("ยกเลิก", "cancel"),
+        (" ยกเลิกค่ะ ", "cancel"),
+        ("ย้อนกลับครับ", "back"),
+        ("เริ่มใหม่", "restart"),
+        ("เมนู", "menu"),
+        ("ขอยกเลิกการย้ายเพราะเปลี่ยนใจ", None),
+        ("ป.4", None),
+    ],
 )
 def test_global_words_are_whole_messages(text, word):
     assert global_word(text) == word

@@ -44,7 +44,9 @@ def test_every_summary_and_confirmation_fits(flow):
         lambda: Choice("ตกลง", text="ตกลง", date_picker=True),
         lambda: Text("ก" * 5001),
         lambda: Text("เลือกค่ะ", [Choice(f"ข้อ {i}", postback=str(i)) for i in range(14)]),
-        lambda: AskFiles("ส่งรูปค่ะ", "เอกสาร", [Choice(f"ข้อ {i}", postback=str(i)) for i in range(12)]),
+        lambda: AskFiles(
+            "ส่งรูปค่ะ", "เอกสาร", [Choice(f"ข้อ {i}", postback=str(i)) for i in range(12)]
+        ),
     ],
 )
 def test_values_over_a_limit_cannot_be_built(build):

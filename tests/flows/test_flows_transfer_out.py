@@ -18,7 +18,9 @@ from flows_chat import (
 from backend.applications.models import ApplicationStatus
 from flows.inputs import PostbackInput
 
-FORMATTED_ID = f"{STUDENT_ID[0]}-{STUDENT_ID[1:5]}-{STUDENT_ID[5:10]}-{STUDENT_ID[10:12]}-{STUDENT_ID[12]}"
+FORMATTED_ID = (
+    f"{STUDENT_ID[0]}-{STUDENT_ID[1:5]}-{STUDENT_ID[5:10]}-{STUDENT_ID[10:12]}-{STUDENT_ID[12]}"
+)
 
 UP_TO_DESTINATION = [
     ("อยากย้ายลูกไปโรงเรียนใหม่ค่ะ", ["เริ่มคำขอย้ายออกค่ะ", "ขั้นตอนที่ 1 จาก 9", "ชื่อและนามสกุล"]),

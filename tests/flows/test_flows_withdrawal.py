@@ -33,7 +33,13 @@ async def test_a_13_year_old_in_m2_names_another_school(chat: Chat):
             *opening("15 มีนาคม 2556", "ม.2", total=10),
             (
                 Tap("มารดา"),
-                ["ขั้นตอนที่ 6 จาก 10", "การศึกษาภาคบังคับ", "[โรงเรียนอื่น]", "[การศึกษานอกระบบ]", "[บ้านเรียน]"],
+                [
+                    "ขั้นตอนที่ 6 จาก 10",
+                    "การศึกษาภาคบังคับ",
+                    "[โรงเรียนอื่น]",
+                    "[การศึกษานอกระบบ]",
+                    "[บ้านเรียน]",
+                ],
             ),
             (Tap("โรงเรียนอื่น"), ["ขั้นตอนที่ 7 จาก 11", "ชื่อโรงเรียนหรือศูนย์ กศน."]),
             ("โรงเรียนวัดใหม่ จังหวัดลำปาง", ["ขั้นตอนที่ 8 จาก 11", "สาเหตุที่ลาออก"]),
@@ -48,7 +54,10 @@ async def test_a_13_year_old_in_m2_names_another_school(chat: Chat):
                     "ทะเบียนบ้าน: ไม่ได้ส่ง",
                 ],
             ),
-            (Tap("ยืนยันส่งคำขอ"), ["ส่งคำขอลาออกเรียบร้อยแล้วค่ะ", "เลขที่คำขอ: WD-", Absent("เอกสารที่ยังไม่มี")]),
+            (
+                Tap("ยืนยันส่งคำขอ"),
+                ["ส่งคำขอลาออกเรียบร้อยแล้วค่ะ", "เลขที่คำขอ: WD-", Absent("เอกสารที่ยังไม่มี")],
+            ),
         ]
     )
     application = await chat.application()
@@ -66,7 +75,9 @@ async def test_a_13_year_old_in_m2_names_another_school(chat: Chat):
         ("1 มกราคม 2553", "ม.3"),  # 16 full years, not finished ม.3
     ],
 )
-async def test_no_destination_is_asked_when_compulsory_schooling_is_over(chat: Chat, birth_date, grade):
+async def test_no_destination_is_asked_when_compulsory_schooling_is_over(
+    chat: Chat, birth_date, grade
+):
     await chat.play(
         [
             *opening(birth_date, grade),
