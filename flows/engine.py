@@ -330,6 +330,8 @@ class _Turn:
                 user_ref=self.draft.parent_ref,
                 flow_id=pb.arg(0) or "",
             )
+        if pb.action == "menu":  # the rich menu's button belongs to no conversation
+            return [self.menu()]
         if pb.nonce != self.nonce:
             old = None
             if pb.nonce != postback.NO_CONVERSATION:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows import kinds
 from flows.flow import Context, Flow, Step, When, answer_in
 from flows.services.common import (
@@ -88,11 +90,9 @@ FLOW = Flow(
             check=NOT_IN_PAST,
         ),
         PARENT_ID_CARD,
-        Step(
-            STUDENT_HOUSE_REGISTRATION.id,
-            STUDENT_HOUSE_REGISTRATION.question + " (ไม่บังคับ)",
-            STUDENT_HOUSE_REGISTRATION.kind,
-            label=STUDENT_HOUSE_REGISTRATION.label,
+        replace(
+            STUDENT_HOUSE_REGISTRATION,
+            question=STUDENT_HOUSE_REGISTRATION.question + " (ไม่บังคับ)",
             required=False,
         ),
     ],

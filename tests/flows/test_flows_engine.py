@@ -96,6 +96,10 @@ async def test_buttons_the_engine_did_not_write_are_not_acted_on(chat: Chat):
             ("ย้ายออก", ["ขั้นตอนที่ 1"]),
             (PostbackInput("v9|abc|ans|x|y"), ["ปุ่มนี้ใช้ไม่ได้แล้ว", "ขั้นตอนที่ 1 จาก 9"]),
             (
+                PostbackInput(postback.encode(postback.NO_CONVERSATION, "menu")),
+                ["[ทำต่อ]", "[ลาออก]"],
+            ),
+            (
                 PostbackInput(postback.encode(postback.NO_CONVERSATION, "start", "admission")),
                 ["ยังไม่เปิดให้ทำผ่าน LINE", "[ทำต่อ]"],
             ),
