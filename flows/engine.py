@@ -3,7 +3,9 @@
 Everything every service shares lives here once: progress, back, edit from the summary,
 cancel and start over with confirmation, resuming after days, stale and double-tapped buttons,
 re-asking when an answer does not fit, and submission. The caller owns the transaction: the
-engine flushes, never commits.
+engine flushes, never commits. The caller also serialises one parent's messages (a per-user
+lock taken before ``handle``); if two slip through, the draft's revision counter makes the
+second flush fail with StaleDataError rather than interleave.
 """
 
 from __future__ import annotations

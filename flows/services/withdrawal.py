@@ -18,8 +18,10 @@ from flows.services.common import (
     age_in_full_years,
 )
 
-# Compulsory schooling ends with ม.3 or at 16 (Compulsory Education Act 2545, as the school
-# applies it). Until then a child may leave only to learn elsewhere, so the school must know where.
+# Until compulsory schooling ends a child may leave only to learn elsewhere, so the school must
+# know where. The Compulsory Education Act 2545 ends it with ม.3 or on "entering the 16th year";
+# counting 16 full years instead asks a few more parents for a destination, which is the safe
+# side until a school's manual says otherwise.
 COMPULSORY_UNTIL_AGE = 16
 
 
