@@ -424,15 +424,21 @@ class _Turn:
     def _parse(self, step: Step, reply: Reply) -> Any:
         kind = step.kind
         if reply.files and not kind.files:
-            raise ThaiInputError(prompts.FILES_NOT_NEEDED.format(expects=kind.expects_th))
+            raise ThaiInputError(
+                prompts.FILES_NOT_NEEDED.format(expects=kind.expects_th), code="input.files"
+            )
         if kind.files and not reply.files:
             hint = " ถ้ายังไม่มี กด “ไม่มีเอกสารนี้” ได้ค่ะ" if step.required else ""
             expects = f"{kind.expects_th}: {step.label}"
-            raise ThaiInputError(prompts.DOES_NOT_FIT.format(expects=expects) + hint)
+            raise ThaiInputError(
+                prompts.DOES_NOT_FIT.format(expects=expects) + hint, code="input.not_files"
+            )
         if (reply.option is not None and not kind.options) or (
             reply.date is not None and not kind.date_picker
         ):
-            raise ThaiInputError(prompts.DOES_NOT_FIT.format(expects=kind.expects_th))
+            raise ThaiInputError(
+                prompts.DOES_NOT_FIT.format(expects=kind.expects_th), code="input.kind"
+            )
         return kind.parse(reply, self.today)
 
     def _record(self, step: Step, value: Any, *, missing: bool = False) -> None:

@@ -9,7 +9,7 @@ class ThaiInputError(ValueError):
     The message never repeats what the user typed: it may be personal data and errors reach logs.
     """
 
-    def __init__(self, message_th: str, *, code: str = "invalid") -> None:
+    def __init__(self, message_th: str, *, code: str) -> None:
         super().__init__(message_th)
         self.message_th = message_th
         self.code = code

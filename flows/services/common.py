@@ -48,7 +48,7 @@ STUDENT_HOUSE_REGISTRATION = Step(
 
 def _not_in_past(value: dt.date, ctx: Context) -> None:
     if value < ctx.today:
-        raise ThaiInputError("วันที่นี้ผ่านไปแล้วค่ะ กรุณาเลือกวันนี้หรือวันข้างหน้า")
+        raise ThaiInputError("วันที่นี้ผ่านไปแล้วค่ะ กรุณาเลือกวันนี้หรือวันข้างหน้า", code="date.past")
 
 
 NOT_IN_PAST = Check(_not_in_past)
@@ -56,9 +56,12 @@ NOT_IN_PAST = Check(_not_in_past)
 
 def _plausible_birth_date(value: dt.date, ctx: Context) -> None:
     if value >= ctx.today:
-        raise ThaiInputError("วันเกิดต้องเป็นวันที่ผ่านมาแล้วค่ะ กรุณาตรวจสอบอีกครั้ง")
+        raise ThaiInputError("วันเกิดต้องเป็นวันที่ผ่านมาแล้วค่ะ กรุณาตรวจสอบอีกครั้ง", code="birth_date.future")
     if age_in_full_years(value, ctx.today) > 25:
-        raise ThaiInputError("วันเกิดนี้ทำให้นักเรียนอายุเกิน 25 ปีค่ะ กรุณาตรวจสอบปี พ.ศ. อีกครั้ง")
+        raise ThaiInputError(
+            "วันเกิดนี้ทำให้นักเรียนอายุเกิน 25 ปีค่ะ กรุณาตรวจสอบปี พ.ศ. อีกครั้ง",
+            code="birth_date.too_old",
+        )
 
 
 PLAUSIBLE_BIRTH_DATE = Check(_plausible_birth_date)
