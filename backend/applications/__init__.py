@@ -1,0 +1,1 @@
+"""Applications parents file for a school service, from first answer (draft) to submission."""

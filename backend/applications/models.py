@@ -1,0 +1,66 @@
+"""The application row: one parent's request for one service, kept from its first answer on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base, UTCDateTime
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+
+
+class Application(Base):
+    """A request for one service. While ``draft`` it is also the conversation's whole state.
+
+    ``answers`` maps stable step ids to JSON values; ``current_step`` is a step id (or an
+    engine marker such as ``_summary``); ``session_nonce`` is stamped into every button of the
+    conversation so buttons from an older conversation are recognised and refused.
+    """
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        # One open conversation per parent and school: two taps that both try to start a draft
+        # cannot create two.
+        sa.Index(
+            "uq_applications_one_draft_per_parent",
+            "school_id",
+            "parent_ref",
+            unique=True,
+            sqlite_where=sa.text("status = 'draft'"),
+            postgresql_where=sa.text("status = 'draft'"),
+        ),
+        sa.Index("ix_applications_status_last_activity_at", "status", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_number: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
+    parent_ref: Mapped[str] = mapped_column(sa.String(128), index=True)
+    service: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(16), default=ApplicationStatus.DRAFT)
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    current_step: Mapped[str] = mapped_column(sa.String(64))
+    missing_documents: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    flow_version: Mapped[int] = mapped_column(sa.Integer)
+    session_nonce: Mapped[str] = mapped_column(sa.String(16), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_activity_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Set when an "unfinished request" reminder was pushed; a reminder is due again only after
+    # new activity, so an idle parent is reminded once, not every sweep.
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Optimistic lock: two webhook deliveries for the same parent that slip past the edge's
+    # per-user lock cannot both write the row; the second flush fails instead of interleaving.
+    revision: Mapped[int] = mapped_column(sa.Integer, default=1)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision}

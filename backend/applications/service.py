@@ -1,0 +1,37 @@
+"""Domain operations on applications that do not depend on how the answers were collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.applications.models import Application, ApplicationStatus
+
+# Crockford's base32 without I, L, O, U: read aloud over the phone without confusion.
+_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_NUMBER_LENGTH = 8  # 32**8 ≈ 10**12: not guessable from a neighbour's number
+
+
+def new_public_number(prefix: str) -> str:
+    """A short non-guessable application number such as "TO-7KX3M9QP".
+
+    Yearly sequential numbers ("TO-2569-000123") come later, allocated at submission.
+    """
+    token = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(_NUMBER_LENGTH))
+    return f"{prefix}-{token}"
+
+
+async def submit_application(
+    session: AsyncSession, application: Application, *, now: dt.datetime
+) -> None:
+    """Mark a complete draft as filed. The caller owns the transaction; this only flushes."""
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValueError("only a draft can be submitted")
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.updated_at = now
+    # Hook: record an "application submitted" event in the domain outbox here, in this same
+    # transaction, so staff notifications and the service clock start exactly once.
+    await session.flush()

@@ -1,0 +1,32 @@
+"""What the parent did, already decoded from LINE by the edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TextInput:
+    text: str
+
+
+@dataclass(frozen=True)
+class PostbackInput:
+    data: str
+    # LINE's date picker puts {"date": "YYYY-MM-DD"} here.
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FilesInput:
+    # Ids of files the edge already stored (backend.files), never the bytes.
+    file_ids: list[str]
+
+
+@dataclass(frozen=True)
+class OtherInput:
+    # "sticker", "location", "audio", ...: nothing the engine can use as an answer.
+    kind: str
+
+
+Input = TextInput | PostbackInput | FilesInput | OtherInput

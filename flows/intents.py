@@ -1,0 +1,32 @@
+"""Which school service a parent's free text asks for, by keyword rules (no ML)."""
+
+from __future__ import annotations
+
+import re
+
+# Ordered: the first matching rule wins, so the specific rules come before the broad ones
+# ("ย้ายออก" before "ย้าย…ไป", "ขอใบแทน ปพ.1" before anything about grades).
+# Patterns run on the text with spaces and dots removed.
+_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("replacement_documents", (r"ใบแทน", r"ปพ[12]", r"(ใบ|วุฒิ|ประกาศ|ระเบียน).*(หาย|ชำรุด)")),
+    ("credit_transfer", (r"เทียบโอน", r"โอนหน่วยกิต", r"โอนผลการเรียน")),
+    ("grade1_entry", (r"ผ่อนผัน", r"ก่อนเกณฑ์", r"เลื่อนเข้าเรียน", r"ชะลอ")),
+    (
+        "venue_booking",
+        (r"หอประชุม", r"ขอใช้(อาคาร|สถานที่|ห้อง|สนาม)", r"จอง(ห้อง|สนาม|สถานที่)", r"ยืมสถานที่"),
+    ),
+    ("withdrawal", (r"ลาออก", r"ออกจากโรงเรียน", r"เลิกเรียน", r"กศน", r"โฮมสคูล", r"บ้านเรียน")),
+    ("transfer_in", (r"ย้ายเข้า", r"ย้าย\S*มา(เรียน|ที่นี่|โรงเรียนนี้)", r"ย้ายมา")),
+    ("transfer_out", (r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว")),
+    ("admission", (r"สมัครเรียน", r"รับสมัคร", r"สมัคร", r"มอบตัว", r"รับนักเรียน")),
+)
+_COMPILED = tuple((service, tuple(map(re.compile, patterns))) for service, patterns in _RULES)
+
+
+def match_service(text: str) -> str | None:
+    """The service id the text asks for, or None when no rule matches."""
+    compact = re.sub(r"[\s.]", "", text)
+    for service, patterns in _COMPILED:
+        if any(pattern.search(compact) for pattern in patterns):
+            return service
+    return None

@@ -1,0 +1,71 @@
+"""Questions and rules that several services ask the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from backend.thai.errors import ThaiInputError
+from flows import kinds
+from flows.flow import Check, Context, Step
+
+STUDENT_NAME = Step(
+    "student_name",
+    "กรุณาพิมพ์ชื่อและนามสกุลของนักเรียน พร้อมคำนำหน้าค่ะ เช่น เด็กหญิงสมใจ ใจดี",
+    kinds.person_name(),
+    label="ชื่อนักเรียน",
+)
+STUDENT_NATIONAL_ID = Step(
+    "student_national_id",
+    "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากบัตรประชาชนหรือสูติบัตร)",
+    kinds.national_id(),
+    label="เลขบัตรประชาชน",
+)
+CURRENT_GRADE = Step(
+    "current_grade",
+    "ตอนนี้นักเรียนเรียนอยู่ชั้นอะไรคะ พิมพ์ เช่น ป.4 หรือ ม.2",
+    kinds.grade(),
+    label="ชั้นที่เรียนอยู่",
+)
+RELATIONSHIP = Step(
+    "applicant_relationship",
+    "ผู้ยื่นคำขอเกี่ยวข้องกับนักเรียนอย่างไรคะ",
+    kinds.choice({"father": "บิดา", "mother": "มารดา", "guardian": "ผู้ปกครอง"}),
+    label="ผู้ยื่นคำขอเป็น",
+)
+PARENT_ID_CARD = Step(
+    "parent_id_card",
+    "ขอรูปถ่ายบัตรประชาชนของผู้ยื่นคำขอค่ะ ถ่ายให้เห็นตัวอักษรชัดเจน",
+    kinds.document(),
+    label="บัตรผู้ปกครอง",
+)
+STUDENT_HOUSE_REGISTRATION = Step(
+    "student_house_registration",
+    "ขอรูปถ่ายทะเบียนบ้านหน้าที่มีชื่อนักเรียนค่ะ",
+    kinds.document(),
+    label="ทะเบียนบ้าน",
+)
+
+
+def _not_in_past(value: dt.date, ctx: Context) -> None:
+    if value < ctx.today:
+        raise ThaiInputError("วันที่นี้ผ่านไปแล้วค่ะ กรุณาเลือกวันนี้หรือวันข้างหน้า", code="date.past")
+
+
+NOT_IN_PAST = Check(_not_in_past)
+
+
+def _plausible_birth_date(value: dt.date, ctx: Context) -> None:
+    if value >= ctx.today:
+        raise ThaiInputError("วันเกิดต้องเป็นวันที่ผ่านมาแล้วค่ะ กรุณาตรวจสอบอีกครั้ง", code="birth_date.future")
+    if age_in_full_years(value, ctx.today) > 25:
+        raise ThaiInputError(
+            "วันเกิดนี้ทำให้นักเรียนอายุเกิน 25 ปีค่ะ กรุณาตรวจสอบปี พ.ศ. อีกครั้ง",
+            code="birth_date.too_old",
+        )
+
+
+PLAUSIBLE_BIRTH_DATE = Check(_plausible_birth_date)
+
+
+def age_in_full_years(birth: dt.date, today: dt.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -1,0 +1,34 @@
+"""Free text to a service, by keyword rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.intents import match_service
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("อยากย้ายลูกไปโรงเรียนใหม่", "transfer_out"),
+        ("ขอย้ายออกค่ะ", "transfer_out"),
+        ("ลาออก", "withdrawal"),
+        ("ลูกจะไปเรียน กศน. ค่ะ", "withdrawal"),
+        ("สมัครเรียน ป.1", "admission"),
+        ("ขอใบแทน ปพ.1", "replacement_documents"),
+        ("ใบประกาศหายค่ะ", "replacement_documents"),
+        ("จองหอประชุม", "venue_booking"),
+        ("ขอใช้สถานที่จัดงาน", "venue_booking"),
+        ("ย้ายเข้า", "transfer_in"),
+        ("อยากให้ลูกย้ายมาเรียนที่นี่", "transfer_in"),
+        ("ผ่อนผัน", "grade1_entry"),
+        ("เทียบโอน", "credit_transfer"),
+    ],
+)
+def test_thai_free_text_finds_the_service(text, service):
+    assert match_service(text) == service
+
+
+@pytest.mark.parametrize("text", ["สวัสดีค่ะ", "ขอบคุณค่ะ", "", "ป.4", "🙏"])
+def test_anything_else_finds_none(text):
+    assert match_service(text) is None
