@@ -22,7 +22,7 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from flows import postback, prompts
-from flows.flow import Flow, FlowDefinitionError, Step
+from flows.flow import Flow, FlowDefinitionError, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
 from flows.intents import match_service
 from flows.kinds import Reply
@@ -497,7 +497,17 @@ class _Turn:
         self.draft.answers = {k: v for k, v in self.draft.answers.items() if k in applicable}
         missing = [m for m in self.draft.missing_documents if m["document"] in applicable]
         self.draft.missing_documents = missing
-        await self.flow.submit(self.session, self.draft, now=self.now)
+        try:
+            await self.flow.submit(self.session, self.draft, now=self.now)
+        except ReturnToStep as error:
+            # Something changed since the answer was given (e.g. another family booked the
+            # venue first): say why and ask that one question again; nothing else is lost.
+            step = self.flow.step(error.step_id)
+            if step is None:
+                raise
+            self.draft.answers = {k: v for k, v in self.draft.answers.items() if k != step.id}
+            self.draft.current_step = step.id
+            return self.ask_current(note=error.message_th)
         text = prompts.SUBMITTED.format(
             title=self.flow.title, number=self.draft.public_number, next_steps=self.flow.next_steps
         )

@@ -33,6 +33,14 @@ class FlowDefinitionError(ValueError):
     """A flow that cannot work as declared."""
 
 
+class ReturnToStep(ThaiInputError):
+    """Raised by a submit function: the answer to ``step_id`` no longer works; ask it again."""
+
+    def __init__(self, step_id: str, message_th: str) -> None:
+        super().__init__(message_th, code="submit.return_to_step")
+        self.step_id = step_id
+
+
 class UndeclaredAnswerError(KeyError):
     """A condition or check read an answer it did not list in ``uses``."""
 
@@ -137,6 +145,12 @@ class Flow:
         self.submit = submit
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
+
+    def with_steps(self, steps: Sequence[Step]) -> Flow:
+        """The same service with other steps (a school's own documents); checked again."""
+        return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
+                    number_prefix=self.number_prefix, version=self.version, steps=steps,
+                    next_steps=self.next_steps, intro=self.intro, submit=self.submit)
 
     # -- reading answers -------------------------------------------------------------------
 

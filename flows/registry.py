@@ -1,0 +1,47 @@
+"""The flows a school offers: its enabled services, with its own document rules applied."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from backend.school_config import DocumentRule, SchoolConfig, SchoolConfigError
+from flows.flow import Flow, FlowDefinitionError
+from flows.services import BUILDERS
+
+_cache: dict[str, dict[str, Flow]] = {}
+
+
+def apply_document_rules(flow: Flow, rules: dict[str, DocumentRule]) -> Flow:
+    """Leave out documents the school does not ask for; make optional those it does not need."""
+    if not rules:
+        return flow
+    documents = {step.id for step in flow.steps if step.is_document}
+    unknown = sorted(set(rules) - documents)
+    if unknown:
+        raise SchoolConfigError(
+            f"services.{flow.id}.documents: unknown documents {unknown}; this service asks for {sorted(documents)}")
+    steps = []
+    for step in flow.steps:
+        rule = rules.get(step.id)
+        if rule is None:
+            steps.append(step)
+        elif rule.ask:
+            steps.append(dataclasses.replace(step, required=rule.required))
+    try:
+        return flow.with_steps(steps)
+    except FlowDefinitionError as error:
+        raise SchoolConfigError(f"services.{flow.id}.documents: {error}") from None
+
+
+def flows_for(config: SchoolConfig) -> dict[str, Flow]:
+    """Built once per distinct configuration: flows are checked when built, which takes a moment."""
+    key = config.model_dump_json()
+    flows = _cache.get(key)
+    if flows is None:
+        flows = {}
+        for service_id in config.enabled_services():
+            build = BUILDERS.get(service_id)
+            if build is not None:
+                flows[service_id] = apply_document_rules(build(config), config.service(service_id).documents)
+        _cache[key] = flows
+    return flows
