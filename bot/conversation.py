@@ -1,38 +1,49 @@
-"""The conversation as the chat sees it: until a service is chosen, the menu of services."""
+"""The conversation as the chat sees it: LINE inputs into flows, and flows' answers into LINE messages."""
 
 from __future__ import annotations
 
+from backend.clock import Clock
+from backend.school_config import SchoolConfig
+from backend.schools import School
 from bot import messages as m
 from bot.handlers import EventContext
-
-SERVICES = [
-    ("สมัครเรียน", "สมัครเรียน"),
-    ("ย้ายเข้า", "ขอย้ายเข้า"),
-    ("ย้ายออก", "ขอย้ายออก"),
-    ("ผ่อนผันเข้า ป.1", "ขอผ่อนผันเข้าเรียน ป.1"),
-    ("ลาออก", "ขอลาออก"),
-    ("เทียบโอนผลการเรียน", "ขอเทียบโอนผลการเรียน"),
-    ("ขอใบแทน", "ขอใบแทนเอกสาร"),
-    ("ขอใช้สถานที่", "ขอใช้อาคารสถานที่"),
-    ("ติดตามสถานะ", "ติดตามสถานะ"),
-]
+from bot.render import render
+from flows.engine import Engine
+from flows.front_desk import FrontDesk
+from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, TextInput
+from flows.registry import flows_for
+from flows.sessions import SessionStore
 
 
-def menu(intro: str) -> list[m.Message]:
-    return m.text(intro, quick_replies=[m.message_action(label, text) for label, text in SERVICES])
+class FlowConversation:
+    """Every message goes to the front desk and the services' engine (flows/)."""
 
+    def __init__(self, *, clock: Clock) -> None:
+        self._clock = clock
+        self._sessions = SessionStore()
+        self._engines: dict[str, Engine] = {}
+        self.front_desk = FrontDesk(engine_for=self.engine_for, clock=clock)
 
-class MenuConversation:
-    """Answers every message with the service menu; flows/ take over the services themselves."""
+    def engine_for(self, config: SchoolConfig) -> Engine:
+        key = config.model_dump_json()
+        engine = self._engines.get(key)
+        if engine is None:
+            engine = self._engines[key] = Engine(flows=flows_for(config), sessions=self._sessions, clock=self._clock)
+        return engine
+
+    async def _say(self, ctx: EventContext, input: Input) -> list[m.Message]:
+        school = await ctx.session.get(School, ctx.channel.school_id)
+        says = await self.front_desk.handle(ctx.session, school=school, user_ref=ctx.user_ref, input=input)
+        return render(says)
 
     async def on_text(self, ctx: EventContext, text: str) -> list[m.Message]:
-        return menu("ได้รับข้อความแล้วค่ะ เลือกบริการที่ต้องการจากปุ่มด้านล่างได้เลยค่ะ")
+        return await self._say(ctx, TextInput(text))
 
     async def on_postback(self, ctx: EventContext, data: str, params: dict[str, str]) -> list[m.Message]:
-        return menu("เลือกบริการที่ต้องการจากปุ่มด้านล่างได้เลยค่ะ")
+        return await self._say(ctx, PostbackInput(data, params))
 
     async def on_files(self, ctx: EventContext, file_ids: list[str]) -> list[m.Message]:
-        return m.text("ได้รับไฟล์แล้วค่ะ ขอบคุณค่ะ")
+        return await self._say(ctx, FilesInput(file_ids))
 
     async def on_other(self, ctx: EventContext, kind: str) -> list[m.Message]:
-        return menu("ขออภัยค่ะ ระบบยังไม่เข้าใจข้อความประเภทนี้ กรุณาพิมพ์ข้อความหรือเลือกบริการจากปุ่มด้านล่างนะคะ")
+        return await self._say(ctx, OtherInput(kind))

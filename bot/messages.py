@@ -85,6 +85,14 @@ def date_picker_action(label: str, data: str, *, initial: str | None = None,
     return action
 
 
+def camera_action(label: str = "ถ่ายรูป") -> dict[str, Any]:
+    return {"type": "camera", "label": shorten(label, MAX_LABEL)}
+
+
+def camera_roll_action(label: str = "เลือกรูปในเครื่อง") -> dict[str, Any]:
+    return {"type": "cameraRoll", "label": shorten(label, MAX_LABEL)}
+
+
 def quick_reply(actions: Sequence[dict[str, Any]]) -> dict[str, Any]:
     if len(actions) > MAX_QUICK_REPLY_ITEMS:
         raise ValueError(f"{len(actions)} quick replies; LINE allows {MAX_QUICK_REPLY_ITEMS}")

@@ -14,7 +14,7 @@ from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Conf
 from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
-from bot.conversation import MenuConversation
+from bot.conversation import FlowConversation
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
 from bot.sender import Sender
@@ -73,5 +73,5 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
         clients=LineClients(api_base_url=settings.line_api_base_url,
                             data_base_url=settings.line_api_data_base_url),
         files=files,
-        conversation=MenuConversation(),
+        conversation=FlowConversation(clock=clock),
     )

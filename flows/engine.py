@@ -148,6 +148,13 @@ class Engine:
         await session.flush()
         return reminders
 
+    async def has_open_draft(self, session: AsyncSession, *, school_id: int, user_ref: str) -> bool:
+        return await self._sessions.open_draft(session, school_id=school_id, parent_ref=user_ref) is not None
+
+    def title_of(self, service: str) -> str:
+        flow = self._flows.get(service)
+        return flow.title if flow else service
+
     # -- shared helpers --------------------------------------------------------------------
 
     def today(self) -> dt.date:
@@ -197,6 +204,8 @@ class Engine:
             if _is_repeat_confirm(old, pb):
                 return []
             return [Text(prompts.STALE_BUTTON), self._menu(prompts.GREETING)]
+        if isinstance(input, FilesInput):
+            return [self._menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput) and global_word(input.text) != "menu":
             service = match_service(input.text)
             if service is not None:

@@ -1,0 +1,143 @@
+"""What a parent meets outside a service's questions: the privacy notice before any personal
+data, the status of their requests, the school's contact details, and what the service is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import consent
+from backend.applications.models import Application, ApplicationStatus
+from backend.clock import Clock
+from backend.school_config import SchoolConfig, parse_school_config
+from backend.schools import School
+from backend.thai.dates import format_thai_date
+from flows import postback
+from flows.engine import BANGKOK, Engine
+from flows.inputs import Input, PostbackInput, TextInput
+from flows.intents import match_service
+from flows.say import Choice, Say, Text
+
+PRIVACY_OK = "privacy_ok"
+STATUS_WORDS = {"ติดตามสถานะ", "สถานะ", "ตรวจสอบสถานะ", "สถานะคำขอ", "ดูสถานะ"}
+CONTACT_WORDS = {"ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"}
+ABOUT_WORDS = {"เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"}
+MAX_STATUS_ITEMS = 10
+
+STATUS_TH = {
+    ApplicationStatus.SUBMITTED: ("ยื่นคำขอแล้ว", "รอโรงเรียนตรวจสอบเอกสาร จะแจ้งผลทาง LINE นี้ค่ะ"),
+}
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"(ค่ะ|คะ|ครับ|นะ)+$", "", re.sub(r"\s+", "", text))
+
+
+def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text:
+    link = f"\nอ่านประกาศฉบับเต็มได้ที่ {config.privacy_notice_url}" if config.privacy_notice_url else ""
+    return Text(
+        f"ก่อนเริ่มกรอกข้อมูล ขอแจ้งเรื่องข้อมูลส่วนบุคคลค่ะ\n"
+        f"{school_name}จะใช้ข้อมูลของนักเรียนและผู้ปกครองที่กรอกในแชตนี้ "
+        "เพื่อพิจารณาและดำเนินการตามคำขอเท่านั้น ตามอำนาจหน้าที่ของสถานศึกษา "
+        "(พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 มาตรา 24) "
+        "ผู้ที่เห็นข้อมูลมีเฉพาะเจ้าหน้าที่ของโรงเรียนที่รับผิดชอบ "
+        "และจะลบเมื่อพ้นระยะเวลาเก็บรักษาตามระเบียบค่ะ "
+        "คุณผู้ปกครองขอดู แก้ไข หรือขอให้ลบข้อมูลได้โดยติดต่อโรงเรียน"
+        f"{link}",
+        [Choice("รับทราบ เริ่มกรอก", postback=postback.encode(postback.NO_CONVERSATION, PRIVACY_OK, service)),
+         Choice("ไว้ก่อน", text="เมนู")],
+    )
+
+
+def contact(config: SchoolConfig, school_name: str) -> Text:
+    lines = [f"ติดต่อ{school_name}ค่ะ"]
+    if config.address:
+        lines.append(f"ที่อยู่: {config.address}")
+    if config.phone:
+        lines.append(f"โทร: {config.phone}")
+    if config.email:
+        lines.append(f"อีเมล: {config.email}")
+    lines.append(f"เวลาทำการ: {config.office_hours}")
+    return Text("\n".join(lines))
+
+
+def about(school_name: str) -> Text:
+    return Text(
+        f"บริการออนไลน์ของ{school_name}ค่ะ\n"
+        "ยื่นคำขอพร้อมแนบรูปเอกสาร ชำระค่าธรรมเนียมผ่าน PromptPay และรับเอกสารผลการพิจารณา"
+        "แบบอิเล็กทรอนิกส์ได้ในแชตนี้ ตาม พ.ร.บ.การปฏิบัติราชการทางอิเล็กทรอนิกส์ พ.ศ. 2565 "
+        "โดยไม่ต้องเดินทางมาโรงเรียนค่ะ\n"
+        "พิมพ์ “เมนู” เพื่อดูบริการทั้งหมด หรือ “ติดตามสถานะ” เพื่อดูคำขอของคุณค่ะ"
+    )
+
+
+class FrontDesk:
+    """Routes one input: front-desk words, the privacy notice gate, then the service engine."""
+
+    def __init__(self, *, engine_for: Callable[[SchoolConfig], Engine], clock: Clock) -> None:
+        self._engine_for = engine_for
+        self._clock = clock
+
+    async def handle(self, session: AsyncSession, *, school: School, user_ref: str, input: Input) -> list[Say]:
+        config = parse_school_config(school.settings)
+        engine = self._engine_for(config)
+        if isinstance(input, TextInput):
+            word = _compact(input.text)
+            if word in STATUS_WORDS:
+                return await self.status(session, school=school, user_ref=user_ref, engine=engine)
+            if word in CONTACT_WORDS:
+                return [contact(config, school.name)]
+            if word in ABOUT_WORDS:
+                return [about(school.name)]
+        if isinstance(input, PostbackInput):
+            pb = postback.decode(input.data)
+            if pb is not None and pb.action == PRIVACY_OK and pb.arg(0):
+                consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
+                               granted=True, now=self._clock.now())
+                return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
+        service = self._service_asked(input)
+        if service is not None and await self._needs_notice(session, engine, school.id, user_ref):
+            return [privacy_notice(config, school.name, service)]
+        return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input)
+
+    @staticmethod
+    def _service_asked(input: Input) -> str | None:
+        if isinstance(input, TextInput):
+            return match_service(input.text)
+        if isinstance(input, PostbackInput):
+            pb = postback.decode(input.data)
+            if pb is not None and pb.action == "start":
+                return pb.arg(0)
+        return None
+
+    async def _needs_notice(self, session: AsyncSession, engine: Engine, school_id: int, user_ref: str) -> bool:
+        if await engine.has_open_draft(session, school_id=school_id, user_ref=user_ref):
+            return False  # a draft in progress was started after the notice
+        return await consent.current(session, school_id=school_id, user_ref=user_ref,
+                                     purpose=consent.NOTICE) is None
+
+    async def status(self, session: AsyncSession, *, school: School, user_ref: str, engine: Engine) -> list[Say]:
+        rows = list(await session.scalars(
+            sa.select(Application)
+            .where(Application.school_id == school.id, Application.parent_ref == user_ref,
+                   Application.status != ApplicationStatus.CANCELLED)
+            .order_by(Application.created_at.desc())
+            .limit(MAX_STATUS_ITEMS)))
+        if not rows:
+            return [Text("ยังไม่มีคำขอค่ะ เลือกบริการจากเมนูด้านล่าง หรือพิมพ์บอกได้เลย เช่น “ย้ายออก”",
+                         [Choice("ดูบริการทั้งหมด", text="เมนู")])]
+        lines = ["คำขอของคุณค่ะ"]
+        for row in rows:
+            title = engine.title_of(row.service)
+            child = (row.answers or {}).get("student_name") or (row.answers or {}).get("child_name")
+            if row.status == ApplicationStatus.DRAFT:
+                lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  พิมพ์ “{title}” เพื่อทำต่อค่ะ")
+                continue
+            state, next_step = STATUS_TH.get(row.status, (row.status, ""))
+            submitted = format_thai_date(row.submitted_at.astimezone(BANGKOK).date()) if row.submitted_at else "-"
+            lines.append(f"\n• {title} เลขที่ {row.public_number}" + (f"\n  นักเรียน: {child}" if child else "")
+                         + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})" + (f"\n  ขั้นต่อไป: {next_step}" if next_step else ""))
+        return [Text("\n".join(lines))]
