@@ -32,8 +32,10 @@ STATUS_TH = {
 }
 
 
-def _compact(text: str) -> str:
-    return re.sub(r"(ค่ะ|คะ|ครับ|นะ)+$", "", re.sub(r"\s+", "", text))
+def _forms(text: str) -> set[str]:
+    """The text without spaces, with and without a polite ending ("สถานะ" itself ends in นะ)."""
+    compact = re.sub(r"\s+", "", text)
+    return {compact, re.sub(r"(ค่ะ|คะ|ครับ|นะ)+$", "", compact)}
 
 
 def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text:
@@ -85,12 +87,12 @@ class FrontDesk:
         config = parse_school_config(school.settings)
         engine = self._engine_for(config)
         if isinstance(input, TextInput):
-            word = _compact(input.text)
-            if word in STATUS_WORDS:
+            forms = _forms(input.text)
+            if forms & STATUS_WORDS:
                 return await self.status(session, school=school, user_ref=user_ref, engine=engine)
-            if word in CONTACT_WORDS:
+            if forms & CONTACT_WORDS:
                 return [contact(config, school.name)]
-            if word in ABOUT_WORDS:
+            if forms & ABOUT_WORDS:
                 return [about(school.name)]
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
