@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from richmenus import fonts
 
@@ -68,7 +68,7 @@ class SwitchAction:
         return {"type": "richmenuswitch", "label": label, "richMenuAliasId": self.alias_id, "data": self.data}
 
 
-Action = Union[MessageAction, UriAction, SwitchAction]
+Action = MessageAction | UriAction | SwitchAction
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from richmenus.layout import COMPACT, FULL, Cell, MenuDefinition, MessageAction, SwitchAction, UriAction
+from richmenus.layout import (
+    COMPACT,
+    FULL,
+    Cell,
+    MenuDefinition,
+    MessageAction,
+    SwitchAction,
+    UriAction,
+)
 
 PARENTS = "parents"
 STAFF = "staff"
