@@ -19,14 +19,53 @@ from bot.runtime import Runtime, build_runtime
 log = logging.getLogger(__name__)
 
 
+async def deploy_menus_to_simulator(runtime: Runtime, *, attempts: int = 40, pause: float = 0.25) -> None:
+    """Put the rich menus into the built-in simulator, which forgets them whenever the process restarts.
+
+    Runs beside the server: the SDK reaches the stand-in over HTTP, so it retries until the
+    server listens.
+    """
+    import aiohttp
+
+    from bot.channels import DEFAULT, UnknownChannel
+    from richmenus.deploy import deploy
+    from richmenus.menus import PARENTS, all_menus
+    from richmenus.render import render_all
+
+    try:
+        channel = await runtime.channels.get(DEFAULT)
+    except UnknownChannel:
+        log.warning("no rich menu in the simulator: the default school does not exist (run `schoolbot demo`)")
+        return
+    # Drawing takes a moment of CPU: keep it off the event loop the server is starting on.
+    menus = await asyncio.to_thread(render_all, all_menus(runtime.settings.backend.public_base_url))
+    for attempt in range(attempts):
+        try:
+            await deploy(runtime.clients.messaging(channel), runtime.clients.blob(channel), menus,
+                         make_default=PARENTS)
+            return
+        except aiohttp.ClientConnectionError:
+            if attempt == attempts - 1:
+                log.warning("no rich menu in the simulator: the server did not start listening")
+                return
+            await asyncio.sleep(pause)
+        except Exception:  # a missing menu must not stop the simulator
+            log.exception("no rich menu in the simulator: deploying failed")
+            return
+
+
 def create_app(
     settings: Settings,
     *,
     run_worker: bool = True,
+    deploy_rich_menus: bool = False,
     clock: Clock | None = None,
     runtime_factory: Callable[[Settings], Runtime] | None = None,
 ) -> FastAPI:
-    """Build the app. With run_worker the same process also processes events (the simple setup)."""
+    """Build the app. With run_worker the same process also processes events (the simple setup).
+
+    deploy_rich_menus (simulated mode only) fills the simulator with the rich menus at start.
+    """
     clock = clock or SystemClock()
     factory = runtime_factory or (lambda s: build_runtime(s, clock=clock))
 
@@ -36,9 +75,16 @@ def create_app(
         app.state.runtime = runtime
         stop = asyncio.Event()
         worker_task = asyncio.create_task(runtime.worker().run(stop)) if run_worker else None
+        menus_task = (asyncio.create_task(deploy_menus_to_simulator(runtime))
+                      if deploy_rich_menus and settings.simulated else None)
+        app.state.rich_menu_deploy = menus_task
         try:
             yield
         finally:
+            if menus_task and not menus_task.done():
+                menus_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await menus_task
             stop.set()
             if worker_task:
                 await worker_task

@@ -1,4 +1,4 @@
-"""The `schoolbot` command: serve, worker, db upgrade, demo."""
+"""The `schoolbot` command: serve, worker, db upgrade, demo, richmenu."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _serve(args: argparse.Namespace) -> None:
     run_worker = args.worker if args.worker is not None else settings.backend.redis_url is None
     if settings.simulated:
         print(f"No LINE account configured: the simulator is at {settings.backend.public_base_url}/sim/")
-    app = create_app(settings, run_worker=run_worker)
+    app = create_app(settings, run_worker=run_worker, deploy_rich_menus=settings.simulated)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
 
 
@@ -66,6 +66,51 @@ def _demo(args: argparse.Namespace) -> None:
     print("demo school created" if created else "demo school already exists")
 
 
+def _theme(args: argparse.Namespace):
+    from richmenus.render import Theme
+
+    return Theme(primary=args.primary, accent=args.accent)
+
+
+def _richmenu_render(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from richmenus.menus import all_menus
+    from richmenus.render import render_all
+
+    settings = _settings()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for menu in render_all(all_menus(settings.backend.public_base_url), _theme(args)):
+        path = out / f"{menu.name}.png"
+        path.write_bytes(menu.image)
+        print(f"{path}  {menu.deployed_name}  {len(menu.image) // 1024} KB")
+
+
+def _richmenu_deploy(args: argparse.Namespace) -> None:
+    from bot.runtime import build_runtime
+    from richmenus.deploy import deploy
+    from richmenus.menus import PARENTS, all_menus
+    from richmenus.render import render_all
+
+    settings = _settings()
+    menus = render_all(all_menus(settings.backend.public_base_url), _theme(args))
+
+    async def main() -> None:
+        # The runtime gives the channel registry (the default channel needs its school in the
+        # database, as `schoolbot demo` creates) and the SDK clients, which need the running loop.
+        runtime = build_runtime(settings)
+        try:
+            channel = await runtime.channels.get(args.channel)
+            report = await deploy(runtime.clients.messaging(channel), runtime.clients.blob(channel), menus,
+                                  make_default=PARENTS)
+            print(report.summary())
+        finally:
+            await runtime.close()
+
+    asyncio.run(main())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="schoolbot", description="LINE bot for Thai school e-Services")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +135,21 @@ def main(argv: list[str] | None = None) -> None:
     demo = commands.add_parser("demo", help="create a demo school with sample configuration")
     demo.set_defaults(func=_demo)
 
+    richmenu = commands.add_parser("richmenu", help="the rich menus (tap menus under the chat)")
+    richmenu_commands = richmenu.add_subparsers(dest="richmenu_command", required=True)
+    for name, func, help_text in (
+        ("deploy", _richmenu_deploy, "create or update the channel's rich menus; unchanged menus are left alone"),
+        ("render", _richmenu_render, "write the menus' images as PNG files for review"),
+    ):
+        sub = richmenu_commands.add_parser(name, help=help_text)
+        sub.add_argument("--primary", default="#0b3d91", help="school colour of the tiles (any CSS colour)")
+        sub.add_argument("--accent", default="#f2b705", help="colour of the marks under the labels")
+        sub.set_defaults(func=func)
+        if name == "deploy":
+            sub.add_argument("--channel", default="default", help="channel slug (default: the environment's channel)")
+        else:
+            sub.add_argument("--out", required=True, help="directory for the PNG files")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
@@ -97,6 +157,18 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         sys.exit(2)
+    except _command_errors() as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _command_errors() -> tuple[type[Exception], ...]:
+    # Failures an operator can fix (unknown channel, LINE refusing a request), shown without a traceback.
+    from linebot.v3.messaging.exceptions import ApiException
+
+    from bot.channels import UnknownChannel
+
+    return (UnknownChannel, ApiException)
 
 
 if __name__ == "__main__":

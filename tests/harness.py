@@ -33,6 +33,8 @@ class Bot:
     runtime: Runtime
     standin: LineStandIn
     simulator: Simulator
+    # The start-up rich menu deployment, when the bot was started with rich_menus=True.
+    rich_menu_deploy: asyncio.Task | None = None
 
     async def process(self, **worker_options) -> None:
         """Let one worker pass handle everything that is ready, and wait for it."""
@@ -43,7 +45,7 @@ class Bot:
 
 @asynccontextmanager
 async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str = "test",
-                      conversation=None) -> AsyncIterator[Bot]:
+                      conversation=None, rich_menus: bool = False) -> AsyncIterator[Bot]:
     sock = free_socket()
     port = sock.getsockname()[1]
     settings = load_settings({**env, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}, port=port)
@@ -58,7 +60,8 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
             runtime.handler._conversation = conversation
         return runtime
 
-    app = create_app(settings, run_worker=False, clock=clock, runtime_factory=runtime_factory)
+    app = create_app(settings, run_worker=False, clock=clock, runtime_factory=runtime_factory,
+                     deploy_rich_menus=rich_menus)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
@@ -68,7 +71,7 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
     simulator = Simulator(app.state.standin, f"http://127.0.0.1:{port}/line/webhook")
     try:
         yield Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=app.state.standin,
-                  simulator=simulator)
+                  simulator=simulator, rich_menu_deploy=app.state.rich_menu_deploy)
     finally:
         await simulator.aclose()
         server.should_exit = True

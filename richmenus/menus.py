@@ -1,0 +1,62 @@
+"""The bot's rich menus: the parents' services menu and the staff menu."""
+
+from __future__ import annotations
+
+from richmenus.layout import (
+    COMPACT,
+    FULL,
+    Cell,
+    MenuDefinition,
+    MessageAction,
+    SwitchAction,
+    UriAction,
+)
+
+PARENTS = "parents"
+STAFF = "staff"
+
+
+def parents_menu() -> MenuDefinition:
+    # Each tap sends the words a parent would type, so the free-text matcher handles taps and
+    # typing alike; "เมนู" lists every service, including those without a tile of their own.
+    return MenuDefinition(
+        name=PARENTS,
+        alias_id=PARENTS,
+        chat_bar_text="เมนูบริการ",
+        size=FULL,
+        rows=2,
+        columns=3,
+        cells=(
+            Cell("สมัครเรียน", "รับนักเรียนใหม่ทุกระดับชั้น", MessageAction("สมัครเรียน"), row=0, column=0),
+            Cell("ย้ายเข้า–ออก", "ขอย้ายเข้าหรือย้ายออก", MessageAction("ขอย้าย"), row=0, column=1),
+            Cell("คำขออื่น ๆ", "ลาออก ใบแทน เทียบโอน ฯลฯ", MessageAction("เมนู"), row=0, column=2),
+            Cell("ติดตามสถานะ", "ดูความคืบหน้าคำขอ", MessageAction("ติดตามสถานะ"), row=1, column=0),
+            Cell("ติดต่อโรงเรียน", "โทรศัพท์ เวลาทำการ แผนที่", MessageAction("ติดต่อโรงเรียน"), row=1, column=1),
+            Cell("เกี่ยวกับบริการ", "ขั้นตอนและค่าธรรมเนียม", MessageAction("เกี่ยวกับบริการ"), row=1, column=2),
+        ),
+    )
+
+
+def staff_menu(public_base_url: str) -> MenuDefinition:
+    # The staff pages will be LIFF apps; until their LIFF IDs exist the tiles open the pages on
+    # our own host, where the LIFF endpoints will live.
+    base = public_base_url.rstrip("/")
+    return MenuDefinition(
+        name=STAFF,
+        alias_id=STAFF,
+        chat_bar_text="งานเจ้าหน้าที่",
+        size=COMPACT,
+        rows=1,
+        columns=4,
+        cells=(
+            Cell("คำขอรอตรวจ", "ตรวจและอนุมัติคำขอ", UriAction(f"{base}/staff/requests"), row=0, column=0),
+            Cell("แดชบอร์ด", "สรุปงานและสถิติ", UriAction(f"{base}/staff/dashboard"), row=0, column=1),
+            Cell("ออกเอกสาร", "ลงนามและส่งเอกสาร", UriAction(f"{base}/staff/documents"), row=0, column=2),
+            Cell("เมนูผู้ปกครอง", "ดูเมนูแบบผู้ปกครอง", SwitchAction(PARENTS, "richmenu=parents"),
+                 row=0, column=3),
+        ),
+    )
+
+
+def all_menus(public_base_url: str) -> list[MenuDefinition]:
+    return [parents_menu(), staff_menu(public_base_url)]
