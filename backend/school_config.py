@@ -70,6 +70,8 @@ class SchoolConfig(_Strict):
     office_hours: str = "จันทร์–ศุกร์ 08:30–16:30 น."
     academic_year: int | None = Field(default=None, ge=2500, le=2700)  # BE; None: from today's date
     privacy_notice_url: str = ""
+    # A parent who left a request half-done is reminded once after this many hours.
+    reminder_after_hours: int = Field(default=24, ge=1, le=720)
     services: dict[str, ServiceConfig] = Field(default_factory=dict)
     venues: list[Venue] = Field(default_factory=list)
 

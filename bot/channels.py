@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import schools
+from backend.schools import MessagingChannel
 
 DEFAULT = "default"
 _CACHE_SECONDS = 30.0
@@ -50,6 +52,16 @@ class ChannelRegistry:
             channel = await self._load(session, slug)
         self._cache[slug] = (time.monotonic() + _CACHE_SECONDS, channel)
         return channel
+
+    async def for_school(self, school_id: int) -> Channel | None:
+        """The channel a school talks to parents through (its first, when it has several)."""
+        default = await self.get(DEFAULT)
+        if default.school_id == school_id:
+            return default
+        async with self._sessions() as session:
+            row = await session.scalar(sa.select(MessagingChannel).where(MessagingChannel.school_id == school_id)
+                                       .order_by(MessagingChannel.id).limit(1))
+        return await self.get(row.slug) if row else None
 
     async def _load(self, session: AsyncSession, slug: str) -> Channel:
         if slug == DEFAULT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -17,8 +18,12 @@ from bot.config import Settings
 from bot.conversation import FlowConversation
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
+from bot.reminders import queue_due_reminders
 from bot.sender import Sender
 from bot.worker import Worker
+
+
+REMINDER_SWEEP = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -31,7 +36,7 @@ class Runtime:
     channels: ChannelRegistry
     clients: LineClients
     files: FileVault
-    conversation: Conversation
+    conversation: FlowConversation
     handler: EventHandler = field(init=False)
     sender: Sender = field(init=False)
 
@@ -41,6 +46,11 @@ class Runtime:
         self.sender = Sender(clients=self.clients, clock=self.clock)
 
     def worker(self, **options) -> Worker:
+        async def reminders() -> None:
+            await queue_due_reminders(sessions=self.sessions, conversation=self.conversation,
+                                      channels=self.channels, clock=self.clock)
+
+        options.setdefault("periodic", [(REMINDER_SWEEP, reminders)])
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 from linebot.v3.messaging import ShowLoadingAnimationRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -56,6 +57,7 @@ class Worker:
         concurrency: int = 32,
         poll_seconds: float = 1.0,
         loading_after: float = LOADING_AFTER,
+        periodic: Sequence[tuple[dt.timedelta, Callable[[], Awaitable[object]]]] = (),
     ) -> None:
         self._sessions = sessions
         self._state = state
@@ -69,7 +71,9 @@ class Worker:
         self._loading_after = loading_after
         self._active: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
-        self._next_purge = clock.now()
+        # Housekeeping that runs every so often, first on the first pass.
+        self._periodic = [(PURGE_EVERY, self._purge), *periodic]
+        self._next_run = [clock.now()] * len(self._periodic)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until stop is set; wake on notifications, and poll as a safety net."""
@@ -83,22 +87,26 @@ class Worker:
         await self.drain()
 
     async def run_once(self) -> None:
-        """Start handling every user with ready events or due messages."""
+        """Run housekeeping that is due, then start handling every user with ready work."""
         now = self._clock.now()
+        for index, (every, job) in enumerate(self._periodic):
+            if now >= self._next_run[index]:
+                self._next_run[index] = now + every
+                await job()
         async with self._sessions() as session:
             lanes = await inbox.users_with_pending(session, now=now)
             lanes += await outbox.recipients_due(session, now=now)
-        if now >= self._next_purge:
-            self._next_purge = now + PURGE_EVERY
-            async with self._sessions() as session:
-                await inbox.purge_processed(session, older_than=now - EVENT_RETENTION)
-                await session.commit()
         for lane in dict.fromkeys(lanes):
             if lane not in self._active:
                 self._active.add(lane)
                 task = asyncio.create_task(self._work_lane(*lane))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+
+    async def _purge(self) -> None:
+        async with self._sessions() as session:
+            await inbox.purge_processed(session, older_than=self._clock.now() - EVENT_RETENTION)
+            await session.commit()
 
     async def drain(self) -> None:
         """Wait for the lanes in progress (tests and shutdown)."""

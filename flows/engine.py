@@ -127,12 +127,13 @@ class Engine:
         return [Text(opening), *_Turn(self, session, draft, flow).ask_current()]
 
     async def due_reminders(
-        self, session: AsyncSession, *, idle_for: dt.timedelta
+        self, session: AsyncSession, *, idle_for: dt.timedelta, school_id: int | None = None
     ) -> list[Reminder]:
         """Drafts idle longer than ``idle_for`` and not yet reminded; marks them reminded."""
         now = self._clock.now()
         reminders = []
-        for draft in await self._sessions.idle_drafts(session, idle_since=now - idle_for):
+        drafts = await self._sessions.idle_drafts(session, idle_since=now - idle_for, school_id=school_id)
+        for draft in drafts:
             flow = self._flows.get(draft.service)
             if flow is None:
                 continue

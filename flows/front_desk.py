@@ -24,6 +24,7 @@ from flows.say import Choice, Say, Text
 PRIVACY_OK = "privacy_ok"
 STATUS_WORDS = {"ติดตามสถานะ", "สถานะ", "ตรวจสอบสถานะ", "สถานะคำขอ", "ดูสถานะ"}
 CONTACT_WORDS = {"ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"}
+TRANSFER_WORDS = {"ขอย้าย", "ย้าย", "ย้ายโรงเรียน"}
 ABOUT_WORDS = {"เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"}
 MAX_STATUS_ITEMS = 10
 
@@ -52,6 +53,14 @@ def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text
         [Choice("รับทราบ เริ่มกรอก", postback=postback.encode(postback.NO_CONVERSATION, PRIVACY_OK, service)),
          Choice("ไว้ก่อน", text="เมนู")],
     )
+
+
+def which_transfer(config: SchoolConfig) -> Text:
+    start = lambda service: postback.encode(postback.NO_CONVERSATION, "start", service)  # noqa: E731
+    choices = [Choice(label, postback=start(service)) for service, label in
+               (("transfer_in", "ย้ายเข้าโรงเรียนนี้"), ("transfer_out", "ย้ายออกไปที่อื่น"))
+               if service in config.enabled_services()]
+    return Text("ต้องการย้ายนักเรียนเข้าโรงเรียนนี้ หรือย้ายออกไปโรงเรียนอื่นคะ", choices)
 
 
 def contact(config: SchoolConfig, school_name: str) -> Text:
@@ -92,6 +101,8 @@ class FrontDesk:
                 return await self.status(session, school=school, user_ref=user_ref, engine=engine)
             if forms & CONTACT_WORDS:
                 return [contact(config, school.name)]
+            if forms & TRANSFER_WORDS and {"transfer_in", "transfer_out"} & set(config.enabled_services()):
+                return [which_transfer(config)]
             if forms & ABOUT_WORDS:
                 return [about(school.name)]
         if isinstance(input, PostbackInput):

@@ -83,11 +83,14 @@ class SessionStore:
         return draft
 
     async def idle_drafts(
-        self, session: AsyncSession, *, idle_since: dt.datetime
+        self, session: AsyncSession, *, idle_since: dt.datetime, school_id: int | None = None
     ) -> Sequence[Application]:
         """Drafts untouched since ``idle_since`` and not reminded since their last activity."""
+        statement = sa.select(Application)
+        if school_id is not None:
+            statement = statement.where(Application.school_id == school_id)
         result = await session.scalars(
-            sa.select(Application)
+            statement
             .where(
                 Application.status == ApplicationStatus.DRAFT,
                 Application.last_activity_at <= idle_since,

@@ -56,7 +56,6 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
         state = RedisState(redis_url, namespace) if redis_url else MemoryState()
         runtime = build_runtime(s, clock=clock, state=state)
         if conversation is not None:
-            runtime.conversation = conversation
             runtime.handler._conversation = conversation
         return runtime
 
