@@ -35,6 +35,8 @@ class Bot:
     simulator: Simulator
     # The start-up rich menu deployment, when the bot was started with rich_menus=True.
     rich_menu_deploy: asyncio.Task | None = None
+    # A test that makes LINE refuse a message on purpose says so; otherwise any refusal fails it.
+    refusals_expected: bool = False
 
     async def process(self, **worker_options) -> None:
         """Let one worker pass handle everything that is ready, and wait for it."""
@@ -69,9 +71,25 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
         await asyncio.sleep(0.01)
     simulator = Simulator(app.state.standin, f"http://127.0.0.1:{port}/line/webhook")
     try:
-        yield Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=app.state.standin,
+        bot = Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=app.state.standin,
                   simulator=simulator, rich_menu_deploy=app.state.rich_menu_deploy)
+        yield bot
+        if not bot.refusals_expected:
+            await _assert_line_accepted_everything(app.state.runtime)
     finally:
         await simulator.aclose()
         server.should_exit = True
         await task
+
+
+async def _assert_line_accepted_everything(runtime: Runtime) -> None:
+    """Whatever a test did, LINE (the stand-in, which checks LINE's limits) refused no message
+    for being malformed: a 400 there means the bot built a message LINE would not accept."""
+    import sqlalchemy as sa
+
+    from backend.outbox import FAILED, OutboundMessage
+
+    async with runtime.sessions() as session:
+        refused = list(await session.scalars(
+            sa.select(OutboundMessage.last_error).where(OutboundMessage.status == FAILED)))
+    assert not refused, f"LINE refused messages: {refused}"

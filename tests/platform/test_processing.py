@@ -132,6 +132,7 @@ async def test_a_push_answered_409_counts_as_delivered(bot, clock):
 
 
 async def test_a_refused_push_is_recorded_with_lines_reason(bot, clock):
+    bot.refusals_expected = True
     user = await _friend(bot)
     await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ")
     clock.advance(seconds=70)
