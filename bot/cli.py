@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 import asyncio
 import logging
 import signal
@@ -111,6 +112,53 @@ def _richmenu_deploy(args: argparse.Namespace) -> None:
     asyncio.run(main())
 
 
+def _school(args: argparse.Namespace) -> None:
+    import json
+    import sys as _sys
+
+    from backend import school_admin
+    from backend.clock import SystemClock
+    from backend.db import make_engine, make_sessionmaker
+
+    settings = _settings()
+
+    async def run() -> None:
+        engine = make_engine(settings.backend.database_url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                now = SystemClock().now()
+                if args.school_command == "list":
+                    for school, channels in await school_admin.list_schools(session):
+                        default = " (default channel)" if school.slug == settings.backend.default_school else ""
+                        print(f"{school.slug}\t{school.name}{default}\tchannels: {', '.join(channels) or '-'}")
+                elif args.school_command == "add":
+                    await school_admin.add_school(session, slug=args.slug, name=args.name, now=now)
+                    print(f"school {args.slug} added")
+                elif args.school_command == "show-config":
+                    school = await school_admin.get_school(session, args.school)
+                    print(json.dumps(school.settings, ensure_ascii=False, indent=2))
+                elif args.school_command == "set-config":
+                    text = _sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+                    await school_admin.set_config(session, slug=args.school, config=json.loads(text))
+                    print(f"configuration of {args.school} saved")
+                elif args.school_command == "add-channel":
+                    await school_admin.add_channel(session, school_slug=args.school, slug=args.slug,
+                                                   secret=args.secret, token=args.token, now=now)
+                    print(f"channel added: webhook URL {settings.backend.public_base_url}/line/webhook/{args.slug}")
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    from backend.school_admin import SchoolAdminError
+    from backend.school_config import SchoolConfigError
+
+    try:
+        asyncio.run(run())
+    except (SchoolAdminError, SchoolConfigError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="schoolbot", description="LINE bot for Thai school e-Services")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +179,24 @@ def main(argv: list[str] | None = None) -> None:
     upgrade = db_commands.add_parser("upgrade", help="apply migrations")
     upgrade.add_argument("revision", nargs="?", default="head")
     upgrade.set_defaults(func=_db_upgrade)
+
+    school = commands.add_parser("school", help="schools, their configuration and LINE channels")
+    school_commands = school.add_subparsers(dest="school_command", required=True)
+    school_commands.add_parser("list", help="list schools and their channels")
+    add = school_commands.add_parser("add", help="add a school")
+    add.add_argument("--slug", required=True)
+    add.add_argument("--name", required=True, help="the school's name in Thai")
+    show = school_commands.add_parser("show-config", help="print a school's configuration (JSON)")
+    show.add_argument("--school", required=True)
+    set_config = school_commands.add_parser("set-config", help="replace a school's configuration from JSON")
+    set_config.add_argument("--school", required=True)
+    set_config.add_argument("--file", required=True, help="a JSON file, or - for standard input")
+    channel = school_commands.add_parser("add-channel", help="add a further LINE channel for a school")
+    channel.add_argument("--school", required=True)
+    channel.add_argument("--slug", required=True, help="appears in the webhook URL")
+    channel.add_argument("--secret", required=True)
+    channel.add_argument("--token", required=True)
+    school.set_defaults(func=_school)
 
     demo = commands.add_parser("demo", help="create a demo school with sample configuration")
     demo.set_defaults(func=_demo)
