@@ -98,7 +98,7 @@ def _fee_line(config: SchoolConfig) -> str:
         return ""
     if service.fee == 0:
         return "ไม่มีค่าธรรมเนียมค่ะ"
-    return f"ค่าธรรมเนียม {baht(service.fee)} บาท {payment_timing(service.fee_due)}ค่ะ"
+    return f"ค่าธรรมเนียม {baht(service.fee)} บาท {payment_timing(service.fee_due)} ค่ะ"
 
 
 def build(config: SchoolConfig) -> Flow:

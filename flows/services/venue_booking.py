@@ -211,7 +211,7 @@ def _fees_text(config: SchoolConfig) -> str:
         return "ไม่มีค่าใช้สถานที่ค่ะ"
     rates = ", ".join(f"{venue.name} วันละ {baht(venue.fee_per_day)} บาท" for venue in charged)
     timing = payment_timing(config.service(SERVICE_ID).fee_due)
-    return f"ค่าใช้สถานที่คิดตามจำนวนวันที่ใช้ ({rates}) {timing}ค่ะ"
+    return f"ค่าใช้สถานที่คิดตามจำนวนวันที่ใช้ ({rates}) {timing} ค่ะ"
 
 
 def build(config: SchoolConfig) -> Flow:
@@ -241,7 +241,7 @@ def build(config: SchoolConfig) -> Flow:
         steps=_steps(by_option),
         next_steps=(
             f"{reserved}ผู้อำนวยการจะพิจารณาภายในประมาณ {days} วันทำการ แล้วแจ้งผลทาง LINE นี้ค่ะ "
-            "เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่\n"
+            "เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่ค่ะ\n"
             f"{_fees_text(config)}"
         ),
         submit=submit,
