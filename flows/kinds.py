@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.thai.dates import format_thai_date, parse_thai_date
+from backend.thai.dates import BE_OFFSET, format_thai_date, parse_thai_date
+from backend.thai.digits import to_arabic_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade, parse_grade
 from backend.thai.ids import format_national_id, parse_national_id
+from backend.thai.phone import EXAMPLE_PHONE, format_phone, parse_phone
 
 
 @dataclass(frozen=True)
@@ -165,4 +167,62 @@ def document() -> Kind:
         show=lambda file_ids: f"ส่งแล้ว {len(file_ids)} ไฟล์",
         files=True,
         sample=["file-1"],
+    )
+
+
+def number(*, minimum: int, maximum: int, unit: str = "", example: int = 1) -> Kind:
+    """A whole number such as a head count; "ประมาณ ๒๐๐ คน" reads as 200."""
+    shown_unit = f" {unit}" if unit else ""
+
+    def parse(reply: Reply, today: dt.date) -> int:
+        # Thousands separators and spaces inside the number are how people type "1,200".
+        groups = re.findall(
+            r"\d+", re.sub(r"(?<=\d)[,\s](?=\d)", "", to_arabic_digits(_text(reply)))
+        )
+        if len(groups) != 1:
+            raise ThaiInputError(
+                f"กรุณาพิมพ์เป็นตัวเลขจำนวนเดียวค่ะ เช่น {example}", code="number.unreadable"
+            )
+        value = int(groups[0])
+        if not minimum <= value <= maximum:
+            raise ThaiInputError(
+                f"กรุณาพิมพ์ตัวเลขระหว่าง {minimum:,} ถึง {maximum:,}{shown_unit}ค่ะ",
+                code="number.range",
+            )
+        return value
+
+    return Kind(
+        "number",
+        "ตัวเลข",
+        parse,
+        show=lambda value: f"{value:,}{shown_unit}",
+        sample=example,
+    )
+
+
+def be_year() -> Kind:
+    """A year, kept in the Buddhist Era; a Christian Era year (e.g. 2017) is converted."""
+
+    def parse(reply: Reply, today: dt.date) -> int:
+        text = re.sub(r"(พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?|ปี)", " ", _text(reply))
+        digits = to_arabic_digits(text).strip()
+        if not re.fullmatch(r"\d{4}", digits):
+            raise ThaiInputError("กรุณาพิมพ์ปี พ.ศ. เป็นตัวเลข 4 หลักค่ะ เช่น 2565", code="year.unreadable")
+        year = int(digits)
+        if 1900 < year < 2400:  # typed in the Christian Era
+            year += BE_OFFSET
+        if not 2400 <= year <= 2700:
+            raise ThaiInputError("ปีที่พิมพ์มาดูไม่ถูกต้องค่ะ กรุณาพิมพ์ปี พ.ศ. เช่น 2565", code="year.range")
+        return year
+
+    return Kind("be_year", "ปี พ.ศ. 4 หลัก", parse, show=lambda value: f"พ.ศ. {value}", sample=2565)
+
+
+def phone() -> Kind:
+    return Kind(
+        "phone",
+        f"เบอร์โทรศัพท์ เช่น {EXAMPLE_PHONE}",
+        lambda reply, today: parse_phone(_text(reply)),
+        show=format_phone,
+        sample="0812345678",
     )

@@ -6,7 +6,7 @@ import dataclasses
 
 from backend.school_config import DocumentRule, SchoolConfig, SchoolConfigError
 from flows.flow import Flow, FlowDefinitionError
-from flows.services import BUILDERS
+from flows.services import BUILDERS, OFFERED
 
 _cache: dict[str, dict[str, Flow]] = {}
 
@@ -41,7 +41,7 @@ def flows_for(config: SchoolConfig) -> dict[str, Flow]:
         flows = {}
         for service_id in config.enabled_services():
             build = BUILDERS.get(service_id)
-            if build is not None:
+            if build is not None and OFFERED[service_id](config):
                 flows[service_id] = apply_document_rules(build(config), config.service(service_id).documents)
         _cache[key] = flows
     return flows

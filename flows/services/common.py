@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
 
 from backend.thai.errors import ThaiInputError
 from flows import kinds
@@ -32,6 +34,17 @@ RELATIONSHIP = Step(
     kinds.choice({"father": "บิดา", "mother": "มารดา", "guardian": "ผู้ปกครอง"}),
     label="ผู้ยื่นคำขอเป็น",
 )
+
+
+def relationship_or_self(self_label: str) -> Step:
+    """The relationship question for services the student (or former student) may file alone."""
+    return replace(
+        RELATIONSHIP,
+        question="ใครเป็นผู้ยื่นคำขอนี้คะ",
+        kind=kinds.choice({"self": self_label, **RELATIONSHIP.kind.options}),
+    )
+
+
 PARENT_ID_CARD = Step(
     "parent_id_card",
     "ขอรูปถ่ายบัตรประชาชนของผู้ยื่นคำขอค่ะ ถ่ายให้เห็นตัวอักษรชัดเจน",
@@ -69,3 +82,15 @@ PLAUSIBLE_BIRTH_DATE = Check(_plausible_birth_date)
 
 def age_in_full_years(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def baht(amount: Decimal) -> str:
+    """An amount as Thai people read prices: "1,500" or "1,500.50"."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def payment_timing(fee_due: str) -> str:
+    """When a fee is paid, from a service's configured ``fee_due``."""
+    if fee_due == "at_submission":
+        return "ชำระผ่าน PromptPay เมื่อส่งคำขอ"
+    return "ชำระหลังอนุมัติผ่าน PromptPay"

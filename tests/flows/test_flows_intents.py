@@ -23,6 +23,17 @@ from flows.intents import match_service
         ("อยากให้ลูกย้ายมาเรียนที่นี่", "transfer_in"),
         ("ผ่อนผัน", "grade1_entry"),
         ("เทียบโอน", "credit_transfer"),
+        ("ขอเทียบโอนผลการเรียนค่ะ", "credit_transfer"),
+        ("ลูกเรียนเมืองนอกมา อยากโอนหน่วยกิต", "credit_transfer"),
+        ("ปพ.2 ชำรุด", "replacement_documents"),
+        ("ใบระเบียนหายค่ะ", "replacement_documents"),
+        ("ทรานสคริปต์หาย", "replacement_documents"),
+        ("Transcript หายค่ะ", "replacement_documents"),
+        ("วุฒิการศึกษาหาย", "replacement_documents"),
+        ("ขอใช้ห้องประชุม", "venue_booking"),
+        ("อยากจองสนามบอล", "venue_booking"),
+        ("ขอใช้โรงอาหารจัดงานเลี้ยง", "venue_booking"),
+        ("เช่าสถานที่จัดงานบวช", "venue_booking"),
     ],
 )
 def test_thai_free_text_finds_the_service(text, service):

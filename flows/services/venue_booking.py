@@ -1,0 +1,248 @@
+"""Venue booking (ขอใช้อาคารสถานที่): a school's venue for up to 7 days, reserved when the request is filed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import venues
+from backend.applications.models import Application
+from backend.applications.service import submit_application
+from backend.school_config import SchoolConfig, SchoolConfigError, Venue
+from backend.thai.errors import ThaiInputError
+from flows import kinds
+from flows.flow import MAX_OPTIONS, Check, Context, Flow, ReturnToStep, Step
+from flows.say import MAX_LABEL
+from flows.services.common import baht, payment_timing
+
+SERVICE_ID = "venue_booking"
+TITLE = "ใช้อาคารสถานที่"
+
+
+def option_value(venue: Venue) -> str:
+    """A venue's button value: venue ids may hold "-" or start with a digit, option values not."""
+    return "v_" + venue.id.replace("-", "_")
+
+
+def booking_fee(venue: Venue, first: dt.date, last: dt.date) -> Decimal:
+    """The venue's fee per day times the days booked."""
+    return venue.fee_per_day * len(venues.booking_days(first, last))
+
+
+def offered(config: SchoolConfig) -> bool:
+    """A school that lists no venues has nothing to book through LINE."""
+    return bool(config.venues)
+
+
+def _button_label(name: str) -> str:
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
+
+
+def _venue_line(venue: Venue) -> str:
+    fee = f"วันละ {baht(venue.fee_per_day)} บาท" if venue.fee_per_day else "ไม่มีค่าใช้สถานที่"
+    capacity = f" รับได้ไม่เกิน {venue.capacity:,} คน" if venue.capacity else ""
+    return f"• {venue.name}: {fee}{capacity}"
+
+
+def _venues_by_option(config: SchoolConfig) -> dict[str, Venue]:
+    if len(config.venues) > MAX_OPTIONS:
+        raise SchoolConfigError(
+            f"venues: at most {MAX_OPTIONS} venues can be offered in LINE, {len(config.venues)} listed"
+        )
+    by_option = {option_value(venue): venue for venue in config.venues}
+    if len(by_option) != len(config.venues):
+        raise SchoolConfigError(
+            "venues: ids that differ only by '-' and '_' cannot both be offered"
+        )
+    return by_option
+
+
+def _venue_step(by_option: dict[str, Venue]) -> Step:
+    if not by_option:
+        # Not offered (see ``offered``); kept working so a stray start still files a request
+        # the school handles by hand, without reserving anything.
+        return Step(
+            "venue",
+            "ต้องการใช้สถานที่ใดของโรงเรียนคะ เช่น หอประชุม หรือ สนามฟุตบอล",
+            kinds.text(max_length=100, example="หอประชุม"),
+            label="สถานที่",
+        )
+
+    def still_offered(value: str, ctx: Context) -> None:
+        if value not in by_option:  # the school removed it while the request was open
+            raise ThaiInputError("สถานที่นี้ไม่เปิดให้จองแล้วค่ะ กรุณาเลือกสถานที่ใหม่", code="venue.gone")
+
+    lines = "\n".join(_venue_line(venue) for venue in by_option.values())
+    return Step(
+        "venue",
+        f"ต้องการใช้สถานที่ใดคะ\n{lines}",
+        kinds.choice({value: _button_label(venue.name) for value, venue in by_option.items()}),
+        label="สถานที่",
+        check=Check(still_offered),
+    )
+
+
+def _within_capacity(by_option: dict[str, Venue]) -> Check:
+    def test(people: int, ctx: Context) -> None:
+        venue = by_option.get(ctx.answers["venue"])
+        if venue is not None and venue.capacity and people > venue.capacity:
+            raise ThaiInputError(
+                f"{venue.name}รับได้ไม่เกิน {venue.capacity:,} คนค่ะ "
+                "กรุณาลดจำนวนผู้เข้าร่วม หรือกดแก้สถานที่ที่หน้าสรุปนะคะ",
+                code="venue.capacity",
+            )
+
+    return Check(test, uses=("venue",))
+
+
+def _first_day_far_enough(first: dt.date, ctx: Context) -> None:
+    venues.check_first_day(first, today=ctx.today)
+
+
+def _period_allowed(last: dt.date, ctx: Context) -> None:
+    venues.check_period(ctx.answers["first_day"], last)
+
+
+def _rules_accepted(accepted: bool, ctx: Context) -> None:
+    if not accepted:
+        raise ThaiInputError(
+            "ขออภัยค่ะ โรงเรียนอนุญาตให้ใช้สถานที่ได้เฉพาะเมื่อยอมรับเงื่อนไขนี้ "
+            "ถ้าไม่ต้องการขอใช้แล้ว พิมพ์ “ยกเลิก” ได้เลยค่ะ",
+            code="venue.rules_declined",
+        )
+
+
+def _steps(by_option: dict[str, Venue]) -> list[Step]:
+    return [
+        _venue_step(by_option),
+        Step(
+            "requester_name",
+            "ชื่อและนามสกุลของผู้ขอใช้ ซึ่งเป็นผู้รับผิดชอบการใช้สถานที่ค่ะ เช่น นายสมชาย ใจดี",
+            kinds.person_name(),
+            label="ผู้ขอใช้",
+        ),
+        Step(
+            "organisation",
+            "ขอใช้ในนามหน่วยงานหรือองค์กรใดคะ เช่น ชมรมผู้สูงอายุบ้านหนองบัว ถ้าขอในนามตนเอง กด “ข้าม” ได้ค่ะ",
+            kinds.text(max_length=150, example="ชมรมผู้สูงอายุบ้านหนองบัว"),
+            label="หน่วยงาน",
+            required=False,
+        ),
+        Step(
+            "purpose",
+            "จะใช้สถานที่ทำกิจกรรมอะไรคะ เล่าสั้น ๆ เช่น ประชุมประจำปีของหมู่บ้าน",
+            kinds.text(max_length=300, example="ประชุมประจำปีของหมู่บ้าน"),
+            label="ใช้เพื่อ",
+        ),
+        Step(
+            "rules_accepted",
+            "ตามระเบียบกระทรวงศึกษาธิการว่าด้วยการให้ใช้อาคารสถานที่ของสถานศึกษา "
+            "ห้ามใช้สถานที่เพื่อกิจกรรมที่ผิดกฎหมายหรือศีลธรรม การพนัน งานเลี้ยงที่ส่งเสียงดัง "
+            "หรือดิสโก้เธค และห้ามใช้นอกเหนือจากวัตถุประสงค์ที่แจ้งไว้ค่ะ\n"
+            "รับทราบและยืนยันว่าจะใช้สถานที่ตามเงื่อนไขนี้ใช่ไหมคะ",
+            kinds.yes_no(),
+            label="ยอมรับเงื่อนไข",
+            check=Check(_rules_accepted),
+        ),
+        Step(
+            "first_day",
+            f"ต้องการใช้สถานที่ตั้งแต่วันที่เท่าไรคะ (ต้องขอล่วงหน้าอย่างน้อย {venues.MIN_DAYS_AHEAD} วัน) "
+            "กดเลือกวันที่ หรือพิมพ์ เช่น 20 ธันวาคม 2569",
+            kinds.date(),
+            label="วันแรก",
+            check=Check(_first_day_far_enough),
+        ),
+        Step(
+            "last_day",
+            f"ใช้ถึงวันที่เท่าไรคะ (ครั้งละไม่เกิน {venues.MAX_DAYS_PER_BOOKING} วัน) "
+            "ถ้าใช้วันเดียว เลือกวันเดียวกับวันแรกได้เลยค่ะ",
+            kinds.date(),
+            label="วันสุดท้าย",
+            check=Check(_period_allowed, uses=("first_day",)),
+        ),
+        Step(
+            "attendees",
+            "คาดว่าจะมีผู้เข้าร่วมประมาณกี่คนคะ พิมพ์เป็นตัวเลข เช่น 150",
+            kinds.number(minimum=1, maximum=100_000, unit="คน", example=150),
+            label="จำนวนผู้เข้าร่วม",
+            check=_within_capacity(by_option) if by_option else None,
+        ),
+        Step(
+            "phone",
+            "เบอร์โทรศัพท์ที่โรงเรียนติดต่อได้ค่ะ เช่น 081-234-5678",
+            kinds.phone(),
+            label="เบอร์โทรศัพท์",
+        ),
+    ]
+
+
+def _submit_reserving(by_option: dict[str, Venue]):
+    async def submit(session: AsyncSession, application: Application, *, now: dt.datetime) -> None:
+        answers = application.answers
+        venue = by_option.get(answers["venue"])
+        if venue is None:
+            raise ReturnToStep("venue", "สถานที่นี้ไม่เปิดให้จองแล้วค่ะ กรุณาเลือกสถานที่ใหม่")
+        try:
+            # Availability is known only here: a check runs without the database, and another
+            # family may have booked the same days while this parent was still answering.
+            await venues.reserve(
+                session,
+                school_id=application.school_id,
+                venue_id=venue.id,
+                first=dt.date.fromisoformat(answers["first_day"]),
+                last=dt.date.fromisoformat(answers["last_day"]),
+                holder_ref=application.public_number,
+                now=now,
+            )
+        except venues.VenueTaken as taken:
+            raise ReturnToStep("first_day", taken.message_th) from None
+        await submit_application(session, application, now=now)
+
+    return submit
+
+
+def _fees_text(config: SchoolConfig) -> str:
+    charged = [venue for venue in config.venues if venue.fee_per_day]
+    if not config.venues:
+        return "โรงเรียนจะแจ้งค่าใช้สถานที่ (ถ้ามี) พร้อมผลการพิจารณาค่ะ"
+    if not charged:
+        return "ไม่มีค่าใช้สถานที่ค่ะ"
+    rates = ", ".join(f"{venue.name} วันละ {baht(venue.fee_per_day)} บาท" for venue in charged)
+    timing = payment_timing(config.service(SERVICE_ID).fee_due)
+    return f"ค่าใช้สถานที่คิดตามจำนวนวันที่ใช้ ({rates}) {timing} ค่ะ"
+
+
+def build(config: SchoolConfig) -> Flow:
+    by_option = _venues_by_option(config)
+    days = config.service(SERVICE_ID).time_limit_days
+    if by_option:
+        intro = (
+            f"ขอใช้สถานที่ได้ครั้งละไม่เกิน {venues.MAX_DAYS_PER_BOOKING} วัน "
+            f"และต้องขอล่วงหน้าอย่างน้อย {venues.MIN_DAYS_AHEAD} วันค่ะ"
+        )
+        reserved = "วันที่ขอไว้จะถูกกันไว้ให้ระหว่างพิจารณาค่ะ "
+        submit = _submit_reserving(by_option)
+    else:
+        intro = (
+            "โรงเรียนยังไม่ได้ระบุสถานที่ที่เปิดให้จองผ่าน LINE ค่ะ "
+            "ส่งคำขอไว้ได้ แล้วโรงเรียนจะตรวจสอบว่าสถานที่ว่างหรือไม่และติดต่อกลับค่ะ"
+        )
+        reserved = ""
+        submit = submit_application
+    return Flow(
+        id=SERVICE_ID,
+        title=TITLE,
+        menu_label="ขอใช้อาคารสถานที่",
+        number_prefix="VB",
+        version=1,
+        intro=intro,
+        steps=_steps(by_option),
+        next_steps=(
+            f"{reserved}ผู้อำนวยการจะพิจารณาภายในประมาณ {days} วันทำการ แล้วแจ้งผลทาง LINE นี้ค่ะ "
+            "เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่ค่ะ\n"
+            f"{_fees_text(config)}"
+        ),
+        submit=submit,
+    )
