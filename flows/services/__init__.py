@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from backend.school_config import SchoolConfig
 from flows.flow import Flow
-from flows.services import transfer_out, withdrawal
+from flows.services import admission, grade1_entry, transfer_in, transfer_out, withdrawal
 
-_MODULES = (transfer_out, withdrawal)
+_MODULES = (admission, transfer_in, transfer_out, grade1_entry, withdrawal)
 
 
 def _builder(module) -> Callable[[SchoolConfig], Flow]:
