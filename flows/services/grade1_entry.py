@@ -96,7 +96,7 @@ def build(config: SchoolConfig) -> Flow:
     )
     return Flow(
         id=SERVICE_ID,
-        title="ขอผ่อนผันเข้าเรียน ป.1",
+        title="ผ่อนผันการเข้าเรียน",
         menu_label="ขอผ่อนผัน ป.1",
         number_prefix="GE",
         version=1,
