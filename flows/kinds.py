@@ -189,8 +189,7 @@ def titled_name() -> Kind:
         name = parse_person_name(_text(reply))
         if name.prefix is None:
             raise ThaiInputError(
-                "กรุณาใส่คำนำหน้าชื่อด้วยค่ะ เช่น เด็กชาย เด็กหญิง นาย หรือ นางสาว "
-                "ตัวอย่าง: เด็กหญิงสมใจ ใจดี",
+                "กรุณาใส่คำนำหน้าชื่อด้วยค่ะ เช่น เด็กชาย เด็กหญิง นาย หรือ นางสาว ตัวอย่าง: เด็กหญิงสมใจ ใจดี",
                 code="name.missing_prefix",
             )
         return str(name)

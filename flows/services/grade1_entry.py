@@ -100,10 +100,7 @@ def build(config: SchoolConfig) -> Flow:
         menu_label="ขอผ่อนผัน ป.1",
         number_prefix="GE",
         version=1,
-        intro=(
-            "สำหรับขอให้นักเรียนเข้าเรียน ป.1 ก่อนเกณฑ์ 1 ปี หรือขอเลื่อนการเข้าเรียน ป.1 "
-            "ออกไปค่ะ"
-        ),
+        intro="สำหรับขอให้นักเรียนเข้าเรียน ป.1 ก่อนเกณฑ์ 1 ปี หรือขอเลื่อนการเข้าเรียน ป.1 ออกไปค่ะ",
         steps=[
             CHILD_NAME,
             ENROLLING_NATIONAL_ID,
