@@ -24,7 +24,7 @@ ENTRY_GRADES = (Grade.K1, Grade.K2, Grade.K3, Grade.P1, Grade.M1, Grade.M4)
 
 # The engine cannot hand a conversation over to another service, so the way there is the one
 # that works in any conversation: close this request, then ask for the other service.
-TO_GRADE1_ENTRY = "พิมพ์ “ยกเลิก” เพื่อปิดคำขอสมัครเรียนนี้ แล้วพิมพ์ “ขอผ่อนผัน” ค่ะ"
+TO_GRADE1_ENTRY = "วิธียื่น: พิมพ์ “ยกเลิก” เพื่อปิดคำขอสมัครเรียนนี้ แล้วพิมพ์ “ขอผ่อนผัน”"
 TO_TRANSFER_IN = "พิมพ์ “ยกเลิก” เพื่อปิดคำขอสมัครเรียนนี้ แล้วพิมพ์ “ย้ายเข้า” ค่ะ"
 
 
@@ -43,12 +43,12 @@ def _age_rule(config: SchoolConfig) -> Check:
             return
         message = result.reason_th
         if result.suggest_early_late_entry:
-            message += " " + TO_GRADE1_ENTRY
+            message += "\n" + TO_GRADE1_ENTRY
             if result.fitting_grade is not None:
-                message += f" หรือเลือกสมัครชั้น {result.fitting_grade.label_th} แทนก็ได้ค่ะ"
+                message += f"\nหรือเลือกสมัครชั้น {result.fitting_grade.label_th} แทนก็ได้ค่ะ"
         elif result.fitting_grade is not None:
-            message += f" เลือกสมัครชั้น {result.fitting_grade.label_th} ได้เลยค่ะ"
-        message += " ถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
+            message += f"\nเลือกสมัครชั้น {result.fitting_grade.label_th} ได้เลยค่ะ"
+        message += "\nถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
         raise ThaiInputError(message, code="admission.age")
 
     return Check(test, uses=("student_birth_date",))

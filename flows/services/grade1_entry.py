@@ -27,7 +27,7 @@ SERVICE_ID = "grade1_entry"
 # ป.1 in academic year Y takes children born in calendar year Y − 7 (BE): "entering the 7th year".
 P1_AGE_IN_YEARS = 7
 CONSENT_STATEMENT = "ยินยอมให้โรงเรียนเก็บและใช้ใบรับรองแพทย์เพื่อพิจารณาคำขอนี้เท่านั้น"
-_CHECK_BIRTH_DATE = " ถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
+_CHECK_BIRTH_DATE = "\nถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
 MEDICAL_CERTIFICATE = {"document": "medical_certificate", "name": "ใบรับรองแพทย์"}
 
 
