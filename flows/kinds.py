@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from backend.thai.address import Address, validate_address
 from backend.thai.dates import BE_OFFSET, format_thai_date, parse_thai_date
 from backend.thai.digits import to_arabic_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade, parse_grade
 from backend.thai.ids import format_national_id, parse_national_id
+from backend.thai.names import parse_person_name
 from backend.thai.phone import EXAMPLE_PHONE, format_phone, parse_phone
 
 
@@ -113,13 +115,23 @@ def date() -> Kind:
     )
 
 
-def grade() -> Kind:
+def grade(*, buttons: Sequence[Grade] = ()) -> Kind:
+    """A grade typed as parents write it (ป.4, ม 2, ประถม 1…); ``buttons`` offer a few to tap."""
+
+    def parse(reply: Reply, today: dt.date) -> str:
+        if reply.option is not None:
+            if reply.option not in {g.value for g in buttons}:
+                raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
+            return reply.option
+        return parse_grade(_text(reply)).value
+
     return Kind(
         "grade",
         "ชั้นเรียน",
-        lambda reply, today: parse_grade(_text(reply)).value,
+        parse,
         show=lambda value: Grade(value).label_th,
         load=Grade,
+        options={g.value: g.label_th for g in buttons},
         sample=Grade.P4.value,
         domain=tuple(g.value for g in Grade),
     )
@@ -218,6 +230,47 @@ def be_year() -> Kind:
     return Kind("be_year", "ปี พ.ศ. 4 หลัก", parse, show=lambda value: f"พ.ศ. {value}", sample=2565)
 
 
+def titled_name() -> Kind:
+    """A full name with its title (เด็กชาย, ด.ญ., นาย…), stored with the title written in full."""
+
+    def parse(reply: Reply, today: dt.date) -> str:
+        name = parse_person_name(_text(reply))
+        if name.prefix is None:
+            raise ThaiInputError(
+                "กรุณาใส่คำนำหน้าชื่อด้วยค่ะ เช่น เด็กชาย เด็กหญิง นาย หรือ นางสาว ตัวอย่าง: เด็กหญิงสมใจ ใจดี",
+                code="name.missing_prefix",
+            )
+        return str(name)
+
+    return Kind("name", "ชื่อและนามสกุล พร้อมคำนำหน้า", parse, sample="เด็กหญิงสมใจ ใจดี")
+
+
+NO_NATIONAL_ID = "none"
+
+
+def national_id_or_none(none_label: str) -> Kind:
+    """A child's ID, the 0-series of children without civil registration included, or a button
+    saying there is none: enrolling a child never waits for a civil registration."""
+
+    def parse(reply: Reply, today: dt.date) -> str:
+        if reply.option == NO_NATIONAL_ID or (
+            reply.option is None and _loose(_text(reply)) == _loose(none_label)
+        ):
+            return NO_NATIONAL_ID
+        if reply.option is not None:
+            raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
+        return parse_national_id(_text(reply), allow_non_thai=True)
+
+    return Kind(
+        "national_id",
+        "เลขประจำตัวประชาชน 13 หลัก",
+        parse,
+        show=lambda value: none_label if value == NO_NATIONAL_ID else format_national_id(value),
+        options={NO_NATIONAL_ID: none_label},
+        sample="1234567890121",
+    )
+
+
 def phone() -> Kind:
     return Kind(
         "phone",
@@ -225,4 +278,92 @@ def phone() -> Kind:
         lambda reply, today: parse_phone(_text(reply)),
         show=format_phone,
         sample="0812345678",
+    )
+
+
+# Level words as parents write them before each part of an address. The short forms need
+# their dot, or the first letter of a name such as อ่างทอง would be taken for "อ.".
+_AREA_MARK = re.compile(
+    r"(?P<subdistrict>ตำบล|แขวง|ต\s*\.)|(?P<district>กิ่งอำเภอ|อำเภอ|เขต|อ\s*\.)"
+    r"|(?P<province>จังหวัด|จ\s*\.)"
+)
+_POSTAL_CODE = re.compile(r"(?<!\d)(\d{5})(?!\d)\s*$")
+AREA_EXAMPLE = "ต.ในเมือง อ.เมืองขอนแก่น จ.ขอนแก่น 40000"
+
+
+def _split_area(text: str) -> tuple[str, str, str, str, str]:
+    """(house part, subdistrict, district, province, postal code) of one typed address.
+
+    Parts are found by their level words; Bangkok's province is usually written without one
+    ("เขตพระนคร กรุงเทพฯ"), so a missing province is the last word. Written by hand: the
+    address libraries on PyPI parse English or need a trained model.
+    """
+    text = " ".join(to_arabic_digits(text).split())
+    postal = ""
+    found = _POSTAL_CODE.search(text)
+    if found:
+        postal, text = found.group(1), text[: found.start()].strip()
+    marks = list(_AREA_MARK.finditer(text))
+    parts: dict[str, str] = {}
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+        # The level word is kept: validate_address understands it, and it keeps "อ.เมือง".
+        parts.setdefault(mark.lastgroup or "", text[mark.start() : end].strip())
+    house = text[: marks[0].start()].strip() if marks else ""
+    if not marks:
+        words = text.split(" ")
+        if len(words) != 3:
+            raise ThaiInputError(
+                f"กรุณาพิมพ์ตำบล อำเภอ จังหวัด และรหัสไปรษณีย์ค่ะ เช่น {AREA_EXAMPLE}",
+                code="address.parts",
+            )
+        parts = dict(zip(("subdistrict", "district", "province"), words, strict=True))
+    if "province" not in parts and "district" in parts and " " in parts["district"]:
+        parts["district"], parts["province"] = parts["district"].rsplit(" ", 1)
+    lacking = [word for key, word in (("subdistrict", "ตำบล"), ("district", "อำเภอ"),
+                                      ("province", "จังหวัด")) if key not in parts]  # fmt: skip
+    if lacking:
+        raise ThaiInputError(
+            f"ยังขาด{' '.join(lacking)}ค่ะ กรุณาพิมพ์ให้ครบในข้อความเดียว เช่น {AREA_EXAMPLE}",
+            code="address.parts",
+        )
+    return house, parts["subdistrict"], parts["district"], parts["province"], postal
+
+
+def address() -> Kind:
+    """A home address in one message, its ตำบล/อำเภอ/จังหวัด checked against the official list.
+
+    Stored as a dict: ``line`` (house number, หมู่, ซอย, ถนน as typed; may be empty) and the
+    checked subdistrict, district, province, postal and subdistrict codes.
+    """
+
+    def parse(reply: Reply, today: dt.date) -> dict[str, str]:
+        house, subdistrict, district, province, postal = _split_area(_text(reply))
+        found = validate_address(province, district, subdistrict, postal or None)
+        return {
+            "line": house,
+            "subdistrict": found.subdistrict,
+            "district": found.district,
+            "province": found.province,
+            "postal_code": found.postal_code,
+            "subdistrict_code": found.subdistrict_code,
+        }
+
+    def show(value: dict[str, str]) -> str:
+        area = Address(**{k: v for k, v in value.items() if k != "line"}).format_th()
+        return f"{value['line']} {area}" if value["line"] else area
+
+    return Kind(
+        "address",
+        "ที่อยู่ (ตำบล อำเภอ จังหวัด)",
+        parse,
+        show=show,
+        sample={
+            "line": "12 หมู่ 3",
+            "subdistrict": "ในเมือง",
+            "district": "เมืองขอนแก่น",
+            "province": "ขอนแก่น",
+            "postal_code": "40000",
+            "subdistrict_code": "400101",
+        },
     )

@@ -15,14 +15,26 @@ from backend.demo import DEMO_SETTINGS
 from backend.school_config import SchoolConfig, parse_school_config
 from flows.flow import Flow
 from flows.services import (
+    admission,
     credit_transfer,
+    grade1_entry,
     replacement_documents,
+    transfer_in,
     transfer_out,
     venue_booking,
     withdrawal,
 )
 
-_MODULES = (transfer_out, withdrawal, credit_transfer, replacement_documents, venue_booking)
+_MODULES = (
+    admission,
+    transfer_in,
+    transfer_out,
+    grade1_entry,
+    withdrawal,
+    credit_transfer,
+    replacement_documents,
+    venue_booking,
+)
 
 
 def _service_id(module) -> str:

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
+from backend.school_config import SchoolConfig
+from backend.thai.dates import academic_year_for
 from backend.thai.errors import ThaiInputError
 from flows import kinds
 from flows.flow import Check, Context, Step
@@ -21,6 +23,35 @@ STUDENT_NATIONAL_ID = Step(
     "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากบัตรประชาชนหรือสูติบัตร)",
     kinds.national_id(),
     label="เลขบัตรประชาชน",
+)
+# For services that enrol a child (admission, Grade 1 entry, transfer in): the title is part of
+# the name on school records, and a child without civil registration has an ID starting with 0
+# or none yet (the school issues a G-code later), which must never stop the request.
+CHILD_NAME = Step(
+    "student_name",
+    "กรุณาพิมพ์ชื่อและนามสกุลของนักเรียน พร้อมคำนำหน้าค่ะ เช่น เด็กหญิงสมใจ ใจดี",
+    kinds.titled_name(),
+    label="ชื่อนักเรียน",
+)
+ENROLLING_NATIONAL_ID = Step(
+    "student_national_id",
+    "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากสูติบัตรหรือทะเบียนบ้าน)\n"
+    "ถ้านักเรียนยังไม่มีเลขประจำตัว กด “ไม่มีเลขประจำตัว” ได้เลยค่ะ "
+    "โรงเรียนจะออกเลขประจำตัวให้ภายหลัง",
+    kinds.national_id_or_none("ไม่มีเลขประจำตัว"),
+    label="เลขบัตรประชาชน",
+)
+PARENT_NAME = Step(
+    "parent_name",
+    "ชื่อและนามสกุลของผู้ปกครองที่ยื่นคำขอค่ะ เช่น นางสมศรี ใจดี",
+    kinds.person_name(),
+    label="ชื่อผู้ปกครอง",
+)
+PARENT_PHONE = Step(
+    "parent_phone",
+    "เบอร์โทรศัพท์ที่โรงเรียนติดต่อผู้ปกครองได้ค่ะ เช่น 081-234-5678",
+    kinds.phone(),
+    label="เบอร์โทรศัพท์",
 )
 CURRENT_GRADE = Step(
     "current_grade",
@@ -78,6 +109,24 @@ def _plausible_birth_date(value: dt.date, ctx: Context) -> None:
 
 
 PLAUSIBLE_BIRTH_DATE = Check(_plausible_birth_date)
+
+
+STUDENT_BIRTH_DATE = Step(
+    "student_birth_date",
+    "นักเรียนเกิดวันที่เท่าไรคะ พิมพ์ เช่น 15 มีนาคม 2563 หรือกดเลือกวันที่",
+    kinds.date(),
+    label="วันเกิดนักเรียน",
+    check=PLAUSIBLE_BIRTH_DATE,
+)
+
+
+def academic_year_applied_for(config: SchoolConfig, today: dt.date) -> int:
+    """The academic year (BE) a child applies to enter: the school's, or else the next one.
+
+    Admission and Grade 1 entry requests are made in Feb–Mar for the year opening on 16 May,
+    so without a configured year the one after today's is meant.
+    """
+    return config.academic_year or academic_year_for(today) + 1
 
 
 def age_in_full_years(birth: dt.date, today: dt.date) -> int:

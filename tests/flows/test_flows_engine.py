@@ -100,7 +100,9 @@ async def test_buttons_the_engine_did_not_write_are_not_acted_on(chat: Chat):
                 ["[ทำต่อ]", "[ลาออก]"],
             ),
             (
-                PostbackInput(postback.encode(postback.NO_CONVERSATION, "start", "admission")),
+                PostbackInput(
+                    postback.encode(postback.NO_CONVERSATION, "start", "no_such_service")
+                ),
                 ["ยังไม่เปิดให้ทำผ่าน LINE", "[ทำต่อ]"],
             ),
         ]

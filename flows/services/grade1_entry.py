@@ -1,0 +1,173 @@
+"""Grade 1 early or late entry (ผ่อนผันเข้าเรียน ป.1): entering ป.1 a year before or after the rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import consent
+from backend.applications.models import Application
+from backend.applications.service import submit_application
+from backend.school_config import SchoolConfig
+from backend.thai.dates import be_year
+from backend.thai.errors import ThaiInputError
+from flows import kinds
+from flows.flow import Check, Context, Flow, Step, answer_is
+from flows.services.common import (
+    CHILD_NAME,
+    ENROLLING_NATIONAL_ID,
+    PARENT_ID_CARD,
+    RELATIONSHIP,
+    STUDENT_BIRTH_DATE,
+    academic_year_applied_for,
+)
+
+SERVICE_ID = "grade1_entry"
+# ป.1 in academic year Y takes children born in calendar year Y − 7 (BE): "entering the 7th year".
+P1_AGE_IN_YEARS = 7
+CONSENT_STATEMENT = "ยินยอมให้โรงเรียนเก็บและใช้ใบรับรองแพทย์เพื่อพิจารณาคำขอนี้เท่านั้น"
+_CHECK_BIRTH_DATE = "\nถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
+MEDICAL_CERTIFICATE = {"document": "medical_certificate", "name": "ใบรับรองแพทย์"}
+
+
+def _request_fits_birth_year(config: SchoolConfig) -> Check:
+    def test(request: str, ctx: Context) -> None:
+        year = academic_year_applied_for(config, ctx.today)
+        cohort = year - P1_AGE_IN_YEARS
+        born = be_year(ctx.answers["student_birth_date"])
+        rule = f"ชั้น ป.1 ปีการศึกษา {year} รับเด็กที่เกิดปี พ.ศ. {cohort}"
+        if request == "early" and born != cohort + 1:
+            if born == cohort:
+                message = f"{rule} นักเรียนอยู่ในเกณฑ์พอดี ไม่ต้องขอผ่อนผันค่ะ สมัครเรียนได้ตามปกติ"
+            elif born < cohort:
+                message = (
+                    f"{rule} นักเรียนเกิดปี {born} จึงเกินเกณฑ์แล้ว ไม่ใช่การเข้าก่อนเกณฑ์ค่ะ "
+                    "หากต้องการให้เข้าเรียนช้ากว่าเกณฑ์ เลือก “ขอเลื่อนเข้าเรียน” ค่ะ"
+                )
+            else:
+                message = (
+                    f"ขอเข้าเรียนก่อนเกณฑ์ได้เฉพาะเด็กที่เกิดปี พ.ศ. {cohort + 1} (ก่อนเกณฑ์ 1 ปี) ค่ะ "
+                    f"นักเรียนเกิดปี {born} จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา "
+                    f"{born + P1_AGE_IN_YEARS} ค่ะ"
+                )
+            raise ThaiInputError(message + _CHECK_BIRTH_DATE, code="grade1_entry.early")
+        if request == "late" and born > cohort:
+            message = (
+                f"{rule} นักเรียนเกิดปี {born} ยังไม่ถึงเกณฑ์ จึงไม่ต้องขอเลื่อนค่ะ "
+                f"จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา {born + P1_AGE_IN_YEARS}"
+            )
+            if born == cohort + 1:
+                message += " หากต้องการให้เข้าเรียนปีนี้ เลือก “ขอเข้าก่อนเกณฑ์” ค่ะ"
+            raise ThaiInputError(message + _CHECK_BIRTH_DATE, code="grade1_entry.late")
+
+    return Check(test, uses=("student_birth_date",))
+
+
+async def submit_with_consent(
+    session: AsyncSession, application: Application, *, now: dt.datetime
+) -> None:
+    """File the request and, when the consent question was asked, the parent's choice with it.
+
+    Without consent the certificate was not asked for; it is listed as missing so that staff
+    see what the decision lacks, and the parent may bring it to the school instead.
+    """
+    if "medical_consent" in application.answers:
+        granted = application.answers["medical_consent"] == "yes"
+        consent.record(
+            session,
+            school_id=application.school_id,
+            user_ref=application.parent_ref,
+            purpose=consent.SENSITIVE,
+            granted=granted,
+            now=now,
+        )
+        if not granted:
+            application.missing_documents = [*application.missing_documents, MEDICAL_CERTIFICATE]
+    await submit_application(session, application, now=now)
+
+
+def build(config: SchoolConfig) -> Flow:
+    """Grade 1 entry for one school: which birth years may ask follows its academic year."""
+    privacy = (
+        f"\nอ่านประกาศความเป็นส่วนตัวของโรงเรียน: {config.privacy_notice_url}"
+        if config.privacy_notice_url
+        else ""
+    )
+    return Flow(
+        id=SERVICE_ID,
+        title="ผ่อนผันการเข้าเรียน",
+        menu_label="ขอผ่อนผัน ป.1",
+        number_prefix="GE",
+        version=1,
+        intro="สำหรับขอให้นักเรียนเข้าเรียน ป.1 ก่อนเกณฑ์ 1 ปี หรือขอเลื่อนการเข้าเรียน ป.1 ออกไปค่ะ",
+        steps=[
+            CHILD_NAME,
+            ENROLLING_NATIONAL_ID,
+            STUDENT_BIRTH_DATE,
+            Step(
+                "request_type",
+                "ต้องการขอผ่อนผันแบบใดคะ",
+                kinds.choice({"early": "ขอเข้าก่อนเกณฑ์", "late": "ขอเลื่อนเข้าเรียน"}),
+                label="ประเภทคำขอ",
+                check=_request_fits_birth_year(config),
+            ),
+            Step(
+                "reason",
+                "เหตุผลที่ขอผ่อนผันคืออะไรคะ",
+                kinds.choice(
+                    {
+                        "readiness": "ความพร้อมของเด็ก",
+                        "medical": "สุขภาพ/การเจ็บป่วย",
+                        "family": "เหตุผลทางครอบครัว",
+                        "other": "อื่น ๆ",
+                    }
+                ),
+                label="เหตุผล",
+            ),
+            Step(
+                "reason_other",
+                "เล่าเหตุผลสั้น ๆ ได้เลยค่ะ",
+                kinds.text(max_length=300),
+                label="เหตุผล (อื่น ๆ)",
+                when=answer_is("reason", "other"),
+            ),
+            # A medical certificate is health data (PDPA s.26): asked only after explicit,
+            # separate consent; without it the request goes on and the school sees it missing.
+            Step(
+                "medical_consent",
+                "ใบรับรองแพทย์เป็นข้อมูลสุขภาพ ซึ่งเป็นข้อมูลส่วนบุคคลที่อ่อนไหวค่ะ\n"
+                f"ท่าน{CONSENT_STATEMENT} ใช่ไหมคะ\n"
+                "ถ้าไม่ยินยอม ยื่นคำขอต่อได้ตามปกติ โดยไม่ต้องส่งใบรับรองแพทย์ทาง LINE "
+                "(นำมาแสดงที่โรงเรียนได้) และถอนความยินยอมได้ทุกเมื่อโดยแจ้งโรงเรียนค่ะ" + privacy,
+                kinds.choice({"yes": "ยินยอม", "no": "ไม่ยินยอม"}, load=lambda v: v == "yes"),
+                label="ความยินยอม",
+                when=answer_is("reason", "medical"),
+            ),
+            Step(
+                "medical_certificate",
+                "ขอรูปถ่ายใบรับรองแพทย์ค่ะ",
+                kinds.document(),
+                label="ใบรับรองแพทย์",
+                when=answer_is("medical_consent", True),
+            ),
+            RELATIONSHIP,
+            Step(
+                "birth_certificate",
+                "ขอรูปถ่ายสูติบัตรของนักเรียนค่ะ",
+                kinds.document(),
+                label="สูติบัตร",
+            ),
+            PARENT_ID_CARD,
+        ],
+        next_steps=(
+            "โรงเรียนจะพิจารณาคำขอผ่อนผัน แล้วแจ้งผลทาง LINE นี้ค่ะ "
+            "หากได้รับอนุญาตให้เข้าก่อนเกณฑ์ ยื่นสมัครเรียน ป.1 ตามกำหนดรับสมัครของโรงเรียนได้เลยค่ะ "
+            "หากได้รับอนุญาตให้เลื่อน นักเรียนจะเข้าเรียน ป.1 ในปีการศึกษาถัดไปค่ะ"
+        ),
+        submit=submit_with_consent,
+    )
+
+
+# The flow for a school with no academic year set: the year then follows today's date.
+FLOW = build(SchoolConfig())

@@ -1,0 +1,101 @@
+"""Transfer in (ย้ายเข้า): a parent asks for a child from another school to join any grade here."""
+
+from __future__ import annotations
+
+from flows import kinds
+from flows.flow import Flow, Step, answer_is
+from flows.services.common import (
+    CHILD_NAME,
+    ENROLLING_NATIONAL_ID,
+    PARENT_ID_CARD,
+    PARENT_NAME,
+    PARENT_PHONE,
+    RELATIONSHIP,
+    STUDENT_BIRTH_DATE,
+    STUDENT_HOUSE_REGISTRATION,
+)
+
+FLOW = Flow(
+    id="transfer_in",
+    title="ย้ายเข้า",
+    menu_label="ย้ายเข้า",
+    number_prefix="TI",
+    version=1,
+    intro=(
+        "เตรียมรูปถ่ายบัตรประชาชนของนักเรียนและผู้ปกครอง ทะเบียนบ้าน และ ปพ.1 ไว้ด้วยนะคะ "
+        "ถ้ายังไม่มีเอกสารใด ก็ยื่นคำขอได้ค่ะ"
+    ),
+    steps=[
+        CHILD_NAME,
+        ENROLLING_NATIONAL_ID,
+        STUDENT_BIRTH_DATE,
+        Step(
+            "previous_school",
+            "ตอนนี้นักเรียนเรียนอยู่ที่โรงเรียนอะไร จังหวัดอะไรคะ",
+            kinds.text(max_length=200, example="โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"),
+            label="โรงเรียนเดิม",
+        ),
+        Step(
+            "grade_entering",
+            "ต้องการย้ายเข้าเรียนชั้นอะไรคะ พิมพ์ เช่น ป.4 หรือ ม.2",
+            kinds.grade(),
+            label="ชั้นที่ย้ายเข้า",
+        ),
+        Step(
+            "reason",
+            "สาเหตุที่ย้ายโรงเรียนคืออะไรคะ",
+            kinds.choice(
+                {
+                    "moving_home": "ย้ายที่อยู่",
+                    "parent_work": "ผู้ปกครองย้ายงาน",
+                    "closer_to_home": "ใกล้บ้านมากกว่า",
+                    "other": "อื่น ๆ",
+                }
+            ),
+            label="สาเหตุที่ย้าย",
+        ),
+        Step(
+            "reason_other",
+            "เล่าสาเหตุสั้น ๆ ได้เลยค่ะ",
+            kinds.text(max_length=300),
+            label="สาเหตุ (อื่น ๆ)",
+            when=answer_is("reason", "other"),
+        ),
+        PARENT_NAME,
+        RELATIONSHIP,
+        PARENT_PHONE,
+        Step(
+            "mid_term",
+            "เป็นการย้ายระหว่างภาคเรียนใช่ไหมคะ (ภาคเรียนที่โรงเรียนเดิมยังไม่จบ)",
+            kinds.yes_no(),
+            label="ย้ายกลางภาคเรียน",
+        ),
+        Step(
+            "student_id_card",
+            "ขอรูปถ่ายบัตรประชาชนของนักเรียนค่ะ",
+            kinds.document(),
+            label="บัตรนักเรียน",
+        ),
+        PARENT_ID_CARD,
+        STUDENT_HOUSE_REGISTRATION,
+        Step(
+            "transcript",
+            "ขอรูปถ่ายระเบียนแสดงผลการเรียน (ปพ.1) จากโรงเรียนเดิมค่ะ",
+            kinds.document(),
+            label="ปพ.1",
+            when=answer_is("mid_term", False),
+        ),
+        Step(
+            "term_record",
+            "ย้ายระหว่างภาคเรียน ขอรูปถ่ายหลักฐานเวลาเรียนและผลการเรียนของภาคเรียนนี้ จากโรงเรียนเดิมค่ะ",
+            kinds.document(),
+            label="ผลการเรียนภาคนี้",
+            when=answer_is("mid_term", True),
+        ),
+    ],
+    next_steps=(
+        "โรงเรียนจะพิจารณาเหตุผลการย้ายก่อน แล้วแจ้งผลทาง LINE นี้ค่ะ "
+        "เมื่อโรงเรียนรับย้ายแล้ว กรุณาขอหนังสือส่งตัว (แบบ พฐ.19/1 หรือ บค.20) จากโรงเรียนเดิม "
+        "แล้วนำมายื่นที่โรงเรียนค่ะ"
+    ),
+)
