@@ -11,7 +11,6 @@ DEMO_SETTINGS: dict = {
     "phone": "043-000-000",
     "email": "office@demo-school.example",
     "office_hours": "จันทร์–ศุกร์ 08:30–16:30 น.",
-    "academic_year": 2569,
     "privacy_notice_url": "https://demo-school.example/privacy",
     "services": {
         "replacement_documents": {"fee": "50.00", "fee_due": "after_approval",
