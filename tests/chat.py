@@ -80,6 +80,15 @@ class Parent:
                     return await self._do(action, date)
         raise AssertionError(f"no button {label!r} in: {self.last_text()}")
 
+    async def tap_rich_menu(self, text: str) -> list[dict[str, Any]]:
+        """Tap the area of the rich menu shown to this parent whose action sends this text."""
+        menu = self.bot.standin.displayed_rich_menu(self.user_id)
+        assert menu is not None, "no rich menu is shown to this user"
+        for area in menu.definition["areas"]:
+            if area["action"].get("text") == text:
+                return await self._do(area["action"], None)
+        raise AssertionError(f"no rich menu area sends {text!r}")
+
     async def _do(self, action: dict[str, Any], date: str | None) -> list[dict[str, Any]]:
         kind = action["type"]
         if kind == "message":
