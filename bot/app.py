@@ -54,6 +54,23 @@ async def deploy_menus_to_simulator(runtime: Runtime, *, attempts: int = 40, pau
             return
 
 
+async def check_school_configurations(runtime: Runtime) -> None:
+    """Build every school's services once at start, so a broken configuration shows in the log
+    now, naming the school and the field, rather than when a parent first writes."""
+    from backend.school_config import SchoolConfigError, parse_school_config
+    from backend.schools import School
+    from flows.flow import FlowDefinitionError
+    from flows.registry import flows_for
+
+    async with runtime.sessions() as session:
+        schools = list(await session.scalars(sa.select(School)))
+    for school in schools:
+        try:
+            flows_for(parse_school_config(school.settings))
+        except (SchoolConfigError, FlowDefinitionError) as error:
+            log.error("school %s: configuration unusable: %s", school.slug, error)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -73,6 +90,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = factory(settings)
         app.state.runtime = runtime
+        await check_school_configurations(runtime)
         stop = asyncio.Event()
         worker_task = asyncio.create_task(runtime.worker().run(stop)) if run_worker else None
         menus_task = (asyncio.create_task(deploy_menus_to_simulator(runtime))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from backend.clock import Clock
-from backend.school_config import SchoolConfig
+from backend.school_config import SchoolConfig, SchoolConfigError
 from backend.schools import School
 from bot import messages as m
 from bot.handlers import EventContext
@@ -13,6 +15,11 @@ from flows.front_desk import FrontDesk
 from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, TextInput
 from flows.registry import flows_for
 from flows.sessions import SessionStore
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = ("ขออภัยค่ะ ขณะนี้ระบบบริการออนไลน์ของโรงเรียนขัดข้องชั่วคราว "
+               "กรุณาลองใหม่ภายหลัง หรือติดต่อโรงเรียนโดยตรงนะคะ")
 
 
 class FlowConversation:
@@ -33,7 +40,13 @@ class FlowConversation:
 
     async def _say(self, ctx: EventContext, input: Input) -> list[m.Message]:
         school = await ctx.session.get(School, ctx.channel.school_id)
-        says = await self.front_desk.handle(ctx.session, school=school, user_ref=ctx.user_ref, input=input)
+        try:
+            says = await self.front_desk.handle(ctx.session, school=school, user_ref=ctx.user_ref, input=input)
+        except SchoolConfigError as error:
+            # A school's configuration was saved broken (by hand in the database): the parent
+            # hears so politely instead of silence; the log names the field for the school's IT.
+            log.error("school %s: configuration unusable: %s", school.slug, error)
+            return m.text(UNAVAILABLE)
         return render(says)
 
     async def on_text(self, ctx: EventContext, text: str) -> list[m.Message]:

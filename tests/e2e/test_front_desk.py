@@ -77,3 +77,18 @@ async def test_a_half_done_request_is_reminded_once_after_the_idle_time_and_resu
     assert "ขั้นตอนที่ 2" in parent.last_text()
     await parent.say(synthetic_national_id(3))
     assert "ขั้นตอนที่ 3" in parent.last_text()
+
+
+async def test_a_broken_school_configuration_gets_a_polite_answer_not_silence(bot):
+    import sqlalchemy as sa
+
+    from backend.schools import School
+
+    async with bot.runtime.sessions() as session:
+        school = await session.scalar(sa.select(School))
+        school.settings = {**school.settings, "services": {"teleportation": {}}}
+        await session.commit()
+    parent = Parent(bot)
+    await parent.follow()
+    await parent.say("ย้ายออก")
+    assert "ขัดข้องชั่วคราว" in parent.last_text()
