@@ -15,7 +15,8 @@ import json
 import os
 import platform
 import random
-import secrets
+import shutil
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -52,6 +53,7 @@ WEB_RSS_MAX_MB = 200.0
 
 @dataclass
 class Sent:
+    user_id: str
     kind: str
     reply_token: str
     sent: float
@@ -74,6 +76,8 @@ class Outcome:
     reply_ms: dict[str, float] = field(default_factory=dict)
     arrival_lag_ms: dict[str, float] = field(default_factory=dict)
     lost_replies: int = 0
+    # Events whose reply token went unused and whose answer came by push instead (too late to reply).
+    pushed_instead: int = 0
     duplicated_replies: int = 0
     pushes: int = 0
     loading_calls: int = 0
@@ -82,6 +86,10 @@ class Outcome:
     idle_cpu_ms_per_second: float = 0.0
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     bench_process_cpu_percent: float = 0.0
+    # PostgreSQL and Redis servers on this machine: not in the ratio, but they share the cores.
+    services_cpu_ms_per_event: float | None = None
+    # CPU used by everything else on the machine during the window (other jobs skew the numbers).
+    other_cpu_percent: float = 0.0
     standin_handler_ms: dict[str, float] = field(default_factory=dict)
 
 
@@ -174,7 +182,7 @@ class Load:
     async def _converse(self, session: aiohttp.ClientSession, user_id: str) -> None:
         kind, token, payload = self._users.next_event(user_id)
         body = orjson.dumps(payload)
-        record = Sent(kind=kind, reply_token=token, sent=0.0)
+        record = Sent(user_id=user_id, kind=kind, reply_token=token, sent=0.0)
         self.sent.append(record)
         replied = self._standin.expect_reply(token)
         headers = {"content-type": "application/json; charset=utf-8", "x-line-signature": sign(body),
@@ -233,9 +241,12 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
         users = Users(args.users, rng)
         load = Load(webhook_url=webhook_url, standin=standin, users=users, reply_timeout=args.reply_timeout)
         cpu_before = {s.name: s.cpu_seconds() for s in servers}
+        services_before = services_cpu_seconds()
+        machine_before = busy_cpu_seconds()
         bench_process = psutil.Process()
         bench_before = sum(bench_process.cpu_times()[:2])
         sampler = asyncio.create_task(_sample_rss(servers))
+        profilers = start_profilers(servers, args.profile, args.seconds) if args.profile else []
         started = time.perf_counter()
         window = await load.run(session, rate=args.rate, seconds=args.seconds, rng=rng,
                                 poisson=args.arrivals == "poisson")
@@ -244,8 +255,12 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
         await asyncio.sleep(args.grace)
         elapsed = time.perf_counter() - started
         cpu_after = {s.name: s.cpu_seconds() for s in servers}
+        services_after = services_cpu_seconds()
+        machine_after = busy_cpu_seconds()
         bench_cpu = sum(bench_process.cpu_times()[:2]) - bench_before
         sampler.cancel()
+        for profiler in profilers:
+            await asyncio.to_thread(profiler.wait)
 
     outcome = Outcome(name=name, events_sent=len(load.sent), window_seconds=round(window, 2))
     outcome.events_per_second = round(len(load.sent) / window, 1)
@@ -257,7 +272,14 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
     outcome.reply_ms = percentiles([r.replied - r.sent for r in load.sent if r.replied])
     outcome.arrival_lag_ms = percentiles(load.lags)
     deliveries = standin.deliveries
-    outcome.lost_replies = sum(1 for r in load.sent if r.status == 200 and not deliveries.replies.get(r.reply_token))
+    # Per user, an unreplied event is covered by a push to that user (the bot pushes once the
+    # reply token is too old); the rest are lost.
+    unreplied: dict[str, int] = {}
+    for r in load.sent:
+        if r.status == 200 and not deliveries.replies.get(r.reply_token):
+            unreplied[r.user_id] = unreplied.get(r.user_id, 0) + 1
+    outcome.pushed_instead = sum(min(n, deliveries.pushes.get(user, 0)) for user, n in unreplied.items())
+    outcome.lost_replies = sum(unreplied.values()) - outcome.pushed_instead
     ours = {r.reply_token for r in load.sent}
     outcome.duplicated_replies = sum(len(times) - 1 for token, times in deliveries.replies.items()
                                      if token in ours and len(times) > 1)
@@ -271,9 +293,45 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
     outcome.cpu_ms_per_event = round(sum(per_process.values()), 3)
     outcome.idle_cpu_ms_per_second = round(idle_cpu * 1000, 1)
     outcome.peak_rss_mb = {s.name: round(s.peak_rss_bytes() / 2**20, 1) for s in servers}
+    if services_before is not None and services_after is not None:
+        outcome.services_cpu_ms_per_event = round((services_after - services_before) * 1000 / events, 3)
     outcome.bench_process_cpu_percent = round(100 * bench_cpu / elapsed, 1)
+    ours_cpu = sum(cpu_after[s.name] - cpu_before[s.name] for s in servers) + bench_cpu
+    if services_before is not None and services_after is not None:
+        ours_cpu += services_after - services_before
+    outcome.other_cpu_percent = round(max(0.0, 100 * (machine_after - machine_before - ours_cpu) / elapsed), 1)
     outcome.standin_handler_ms = percentiles(deliveries.handler_seconds)
     return outcome
+
+
+def start_profilers(servers: list[Server], out_dir: Path, seconds: float) -> list[subprocess.Popen]:
+    """py-spy on each server for the measured window: folded stacks, one file per process."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [subprocess.Popen([py_spy, "record", "--pid", str(s.popen.pid), "--duration", str(int(seconds)),
+                              "--rate", "200", "--format", "raw", "--nonblocking",
+                              "--output", str(out_dir / f"{s.name}.folded")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for s in servers]
+
+
+def busy_cpu_seconds() -> float:
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def services_cpu_seconds() -> float | None:
+    """CPU time of the local PostgreSQL and Redis servers (all their processes); None if not visible."""
+    total, found = 0.0, False
+    for process in psutil.process_iter(["name"]):
+        if process.info["name"] in {"postgres", "redis-server"}:
+            try:
+                times = process.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            total += times.user + times.system
+            found = True
+    return total if found else None
 
 
 async def _sample_rss(servers: list[Server]) -> None:
@@ -359,15 +417,19 @@ def table(outcomes: list[Outcome], checks: dict[str, dict]) -> str:
         ("arrival lag p99 ms", lambda o: ms(o.arrival_lag_ms, "p99")),
         ("server CPU ms/event", lambda o: f"{o.cpu_ms_per_event:.2f}"),
         ("  by process", lambda o: " ".join(f"{k}={v:.2f}" for k, v in o.cpu_ms_per_event_by_process.items())),
+        ("PostgreSQL+Redis CPU ms/ev", lambda o: "-" if o.services_cpu_ms_per_event is None
+                                                  else f"{o.services_cpu_ms_per_event:.2f}"),
         ("idle server CPU ms/s", lambda o: f"{o.idle_cpu_ms_per_second:.1f}"),
         ("peak RSS MB", lambda o: " ".join(f"{k}={v:.0f}" for k, v in o.peak_rss_mb.items())),
         ("lost / duplicated replies", lambda o: f"{o.lost_replies} / {o.duplicated_replies}"),
-        ("pushes / loading calls", lambda o: f"{o.pushes} / {o.loading_calls}"),
+        ("pushes / pushed instead", lambda o: f"{o.pushes} / {o.pushed_instead}"),
+        ("loading indicator calls", lambda o: str(o.loading_calls)),
         ("webhook errors", lambda o: str(o.webhook_errors)),
         ("bench process CPU %", lambda o: f"{o.bench_process_cpu_percent:.0f}"),
+        ("other jobs on machine CPU %", lambda o: f"{o.other_cpu_percent:.0f}"),
         ("stand-in handler p99 ms", lambda o: ms(o.standin_handler_ms, "p99")),
     ]
-    widths = [26] + [max(40, len(o.name) + 2) for o in outcomes]
+    widths = [28] + [max(40, len(o.name) + 2) for o in outcomes]
     lines = ["".join(cell.ljust(w) for cell, w in zip(["", *(o.name for o in outcomes)], widths))]
     for label, cell in rows:
         lines.append("".join(text.ljust(w) for text, w in zip([label, *(cell(o) for o in outcomes)], widths)))
@@ -400,13 +462,18 @@ async def main_async(args: argparse.Namespace) -> int:
     print(f"stand-in round trip from the bench (its own overhead): p50 {calibration['p50']:.2f} ms, "
           f"p99 {calibration['p99']:.2f} ms\n")
     print(table(outcomes, checks))
+    busy = [o for o in outcomes if o.other_cpu_percent > 10]
+    if busy:
+        print("\nWARNING: other processes used " + ", ".join(f"{o.other_cpu_percent:.0f}% ({o.name})" for o in busy)
+              + " of a core during the window; latencies are not representative.")
     if echo and echo.cpu_ms_per_event:
         print(f"\nserver CPU per event, ours / echo: {ours.cpu_ms_per_event / echo.cpu_ms_per_event:.2f}")
     results_dir.mkdir(parents=True, exist_ok=True)
     out = results_dir / f"{stamp}-{mode}.json"
     out.write_text(json.dumps({
         "mode": mode, "started_at": stamp, "machine": machine(),
-        "options": {k: v for k, v in vars(args).items() if k not in {"database_url", "redis_url"}},
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                    if k not in {"database_url", "redis_url"}},
         "standin_round_trip_ms": calibration, "outcomes": [asdict(o) for o in outcomes], "targets": checks,
     }, indent=2, ensure_ascii=False))
     print(f"\nresults: {out.relative_to(REPO)}  (server logs: {log_dir.relative_to(REPO)})")
@@ -428,6 +495,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reply-timeout", type=float, default=30.0, help="seconds before a reply counts as lost")
     parser.add_argument("--grace", type=float, default=1.0, help="seconds to wait for late duplicates")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="record py-spy folded stacks of each server process into DIR (needs py-spy)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/test"),
                         help="a PostgreSQL server where a scratch database may be created and dropped")
