@@ -29,8 +29,8 @@ import psutil
 from bench.stack import (
     REPO,
     Server,
-    fresh_storage,
     free_port,
+    fresh_storage,
     server_env,
     start_echo,
     start_ours,
@@ -38,7 +38,13 @@ from bench.stack import (
     wait_workers_subscribed,
 )
 from bench.standin import LineStandIn
-from bot.simulator.ids import MessageIdCounter, new_quote_token, new_reply_token, new_ulid, new_user_id
+from bot.simulator.ids import (
+    MessageIdCounter,
+    new_quote_token,
+    new_reply_token,
+    new_ulid,
+    new_user_id,
+)
 
 SECRET = "bench-channel-secret-0123456789ab"
 TOKEN = "bench-channel-access-token"
