@@ -47,7 +47,18 @@ def _worker(args: argparse.Namespace) -> None:
         finally:
             await runtime.close()
 
-    asyncio.run(main())
+    _run_loop(main())
+
+
+def _run_loop(coroutine) -> None:
+    """Run on uvloop when installed (uvicorn[standard] brings it, and the web process uses it too):
+    the worker spends much of its time in socket I/O to the database, Redis and LINE."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(coroutine)
+    else:
+        uvloop.run(coroutine)
 
 
 def _db_upgrade(args: argparse.Namespace) -> None:
