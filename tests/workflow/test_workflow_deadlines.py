@@ -3,15 +3,18 @@ legal copy goes by the second channel."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from backend import notices
 from backend.applications.models import ApplicationStatus as S
 from backend.applications.workflow import perform
 from backend.deadlines import late_decisions
-from backend.second_channel import ContactInfo, FakeSecondChannel, SecondChannelError, send_legal_copy
+from backend.second_channel import (
+    ContactInfo,
+    FakeSecondChannel,
+    SecondChannelError,
+    send_legal_copy,
+)
 
 
 async def accepted(world, **answers):

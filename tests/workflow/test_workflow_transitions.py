@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from backend.applications.models import ApplicationStatus as S
-from backend.applications.workflow import Action, ActionNotAllowed, Appointment, allowed_actions, perform
+from backend.applications.workflow import (
+    Action,
+    ActionNotAllowed,
+    Appointment,
+    allowed_actions,
+    perform,
+)
 from backend.staff import Role
 
 ALL_ACTIONS = [a.value for a in Action]
