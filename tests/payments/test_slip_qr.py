@@ -104,7 +104,11 @@ def test_a_promptpay_payment_qr_is_not_a_slip() -> None:
 @given(data=st.data())
 def test_any_single_changed_character_is_refused(data: st.DataObject) -> None:
     position = data.draw(st.integers(0, len(EXAMPLE) - 1))
-    replacement = data.draw(st.characters().filter(lambda c: c != EXAMPLE[position]))
+    # The CRC's hex digits are read case-insensitively (apps differ), so "c" for "C" there is
+    # the same value, not a change.
+    in_crc = position >= len(EXAMPLE) - 4
+    replacement = data.draw(st.characters().filter(
+        lambda c: c != EXAMPLE[position] and not (in_crc and c.upper() == EXAMPLE[position])))
     with pytest.raises(SlipQrError):
         parse_slip_qr(EXAMPLE[:position] + replacement + EXAMPLE[position + 1 :])
 
