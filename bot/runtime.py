@@ -12,18 +12,22 @@ from backend.db import make_engine, make_sessionmaker
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
 from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Config
+from backend.deadlines import late_decisions
+from backend.second_channel import SecondChannel
 from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
+from bot.notices import deliver_notices
 from bot.reminders import queue_due_reminders
 from bot.sender import Sender
 from bot.worker import Worker
 
 
 REMINDER_SWEEP = dt.timedelta(minutes=5)
+LATE_SWEEP = dt.timedelta(hours=1)
 
 
 @dataclass
@@ -37,6 +41,8 @@ class Runtime:
     clients: LineClients
     files: FileVault
     conversation: FlowConversation
+    # Where notices that matter legally are also sent (SMS / e-mail); None: not configured.
+    second_channel: SecondChannel | None = None
     handler: EventHandler = field(init=False)
     sender: Sender = field(init=False)
 
@@ -50,7 +56,18 @@ class Runtime:
             await queue_due_reminders(sessions=self.sessions, conversation=self.conversation,
                                       channels=self.channels, clock=self.clock)
 
-        options.setdefault("periodic", [(REMINDER_SWEEP, reminders)])
+        async def deliver() -> None:
+            await deliver_notices(sessions=self.sessions, channels=self.channels, clock=self.clock,
+                                  staff_url=f"{self.settings.backend.public_base_url}/staff",
+                                  second_channel=self.second_channel)
+
+        async def late() -> None:
+            async with self.sessions() as session:
+                await late_decisions(session, now=self.clock.now())
+                await session.commit()
+
+        options.setdefault("periodic", [(REMINDER_SWEEP, reminders), (LATE_SWEEP, late),
+                                        (dt.timedelta(0), deliver)])
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
 

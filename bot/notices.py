@@ -1,0 +1,118 @@
+"""Delivers the domain's notices in LINE: a Flex card per notice through the outbox, and for
+notices that matter legally (a rejection, a late decision) a copy through the second channel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from backend import notices, outbox
+from backend.clock import Clock
+from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
+from bot import messages as m
+from bot.channels import ChannelRegistry
+from flows.services import ALL_FLOWS
+
+log = logging.getLogger(__name__)
+
+GREEN, RED, GREY = "#06C755", "#E0393E", "#8C8C8C"
+HEADLINES = {
+    notices.STATUS_CHANGED: "อัปเดตสถานะคำขอ",
+    notices.DOCUMENTS_REQUESTED: "โรงเรียนขอเอกสารเพิ่มเติม",
+    notices.APPOINTMENT_SET: "นัดหมายจากโรงเรียน",
+    notices.LATE_DECISION: "แจ้งความคืบหน้าคำขอ",
+    notices.NEW_SUBMISSION: "มีคำขอใหม่",
+    notices.DOCUMENTS_RECEIVED: "ผู้ปกครองส่งเอกสารเพิ่มแล้ว",
+    notices.SIGN_OFF_NEEDED: "รอการลงนามของคุณ",
+    notices.DECISION_OVERDUE: "คำขอเกินกำหนดพิจารณา",
+}
+
+
+def _title(service: str) -> str:
+    flow = ALL_FLOWS.get(service)
+    return flow.title if flow else service
+
+
+def _row(label: str, value: str, *, color: str | None = None, bold: bool = False) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "text", "text": m.shorten(value or "-", 500), "size": "sm", "flex": 5,
+                            "wrap": True}
+    if color:
+        text["color"] = color
+    if bold:
+        text["weight"] = "bold"
+    return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
+        {"type": "text", "text": label, "size": "sm", "color": GREY, "flex": 3, "wrap": True}, text]}
+
+
+def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
+    data = notice.data or {}
+    headline = HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน")
+    title = _title(str(data.get("service", "")))
+    rows = [_row("คำขอ", f"{title} ({data.get('public_number', '')})")]
+    if data.get("child_name"):
+        rows.append(_row("นักเรียน", str(data["child_name"])))
+    if data.get("status_th"):
+        rejected = data.get("status") == "rejected"
+        rows.append(_row("สถานะ", str(data["status_th"]), color=RED if rejected else GREEN, bold=True))
+    if data.get("reason"):
+        rows.append(_row("เหตุผล", str(data["reason"])))
+    if data.get("late_reason"):
+        rows.append(_row("เหตุที่ล่าช้า", str(data["late_reason"])))
+    documents = data.get("documents") or []
+    if documents:
+        rows.append(_row("เอกสารที่ขอ", "\n".join(f"• {d.get('name', '')}" for d in documents)))
+    appointment = data.get("appointment") or {}
+    if appointment:
+        when = appointment.get("when_th") or appointment.get("at", "")
+        place = appointment.get("place", "")
+        rows.append(_row("นัดหมาย", f"{when} {place}".strip()))
+        if appointment.get("note"):
+            rows.append(_row("หมายเหตุ", str(appointment["note"])))
+    if data.get("due_date_th"):
+        rows.append(_row("กำหนดแล้วเสร็จ", str(data["due_date_th"])))
+    next_th = data.get("next_th") or ""
+    if notice.kind == notices.DOCUMENTS_REQUESTED:
+        next_th = "ส่งรูปหรือไฟล์เอกสารในแชตนี้ได้เลยค่ะ ระบบจะถามทีละรายการ"
+    body = [*rows]
+    if next_th:
+        body.append({"type": "text", "text": m.shorten(next_th, 500), "size": "sm", "wrap": True, "margin": "md"})
+    if notice.audience == notices.STAFF:
+        button = m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
+    elif notice.kind == notices.DOCUMENTS_REQUESTED:
+        button = m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")
+    else:
+        button = m.message_action("ดูสถานะคำขอ", "ติดตามสถานะ")
+    bubble = {
+        "type": "bubble",
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
+            {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "contents": [
+            {"type": "button", "style": "primary", "color": GREEN, "action": button}]},
+    }
+    alt = f"{headline}: {title} {data.get('status_th', '')}".strip()
+    return m.flex(alt, bubble)
+
+
+async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,
+                          clock: Clock, staff_url: str, second_channel: SecondChannel | None) -> int:
+    """Queue a chat message for every pending notice; returns how many were handled."""
+    async with sessions() as session:
+        pending = await notices.pending_notices(session)
+        for notice in pending:
+            channel = await channels.for_school(notice.school_id)
+            if channel is not None:
+                outbox.enqueue(session, school_id=notice.school_id, channel=channel.slug,
+                               recipient=notice.recipient_ref, payload=[card(notice, staff_url=staff_url)],
+                               now=clock.now())
+            if notice.legal and second_channel is not None:
+                try:
+                    await send_legal_copy(session, second_channel, notice, now=clock.now())
+                except SecondChannelError:
+                    log.warning("second channel failed for notice %s; will retry", notice.id)
+                    continue
+        await notices.mark_delivered(session, [n.id for n in pending], now=clock.now())
+        await session.commit()
+    return len(pending)
