@@ -15,6 +15,11 @@ from backend.db import Base, UTCDateTime
 class ApplicationStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    DOCUMENTS_REQUESTED = "documents_requested"
+    UNDER_REVIEW = "under_review"  # documents complete: the service clock runs
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
     CANCELLED = "cancelled"
 
 
@@ -46,7 +51,7 @@ class Application(Base):
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
     parent_ref: Mapped[str] = mapped_column(sa.String(128), index=True)
     service: Mapped[str] = mapped_column(sa.String(40))
-    status: Mapped[str] = mapped_column(sa.String(16), default=ApplicationStatus.DRAFT)
+    status: Mapped[str] = mapped_column(sa.String(24), default=ApplicationStatus.DRAFT)
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     current_step: Mapped[str] = mapped_column(sa.String(64))
     missing_documents: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
@@ -59,6 +64,24 @@ class Application(Base):
     # Set when an "unfinished request" reminder was pushed; a reminder is due again only after
     # new activity, so an idle parent is reminded once, not every sweep.
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # -- staff review (backend/applications/workflow.py changes these) -----------------------
+    # When staff accepted the documents as complete: the service's time limit counts from here.
+    complete_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # [{"document": step id, "name": what the parent is asked for}]; asked once (s.8 of the Act).
+    requested_documents: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    documents_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # {"at": ISO datetime, "place": str, "note": str}
+    appointment: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
+    # [{"role": the chain's role signed for, "staff_id": int, "at": ISO datetime}]
+    approvals: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # Why a decision is late, told to the parent with every s.10 notice.
+    late_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    late_notice_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    parent_rating: Mapped[int | None] = mapped_column(sa.SmallInteger, default=None)
+    parent_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     # Optimistic lock: two webhook deliveries for the same parent that slip past the edge's
     # per-user lock cannot both write the row; the second flush fails instead of interleaving.
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
