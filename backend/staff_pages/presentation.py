@@ -46,6 +46,17 @@ ACTION_TH = {
     "set_late_reason": "แจ้งเหตุที่ล่าช้า",
 }
 
+# Audit actions that are not staff actions, as the history shows them.
+HISTORY_TH = {
+    "submitted": "ผู้ปกครองยื่นคำขอ",
+    "application_submitted": "ผู้ปกครองยื่นคำขอ",
+    "documents_received": "ผู้ปกครองส่งเอกสารเพิ่มแล้ว",
+    "approved": "อนุมัติแล้ว",
+    "parent_rated": "ผู้ปกครองให้คะแนน",
+    "parent_confirmed": "ผู้ปกครองยืนยันผล",
+    "late_notice_sent": "แจ้งผู้ปกครองว่าล่าช้า",
+}
+
 CHILD_NAME_STEP = "student_name"
 
 
