@@ -7,6 +7,8 @@ import secrets
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import audit, notices
+from backend.applications import workflow
 from backend.applications.models import Application, ApplicationStatus
 
 # Crockford's base32 without I, L, O, U: read aloud over the phone without confusion.
@@ -32,6 +34,13 @@ async def submit_application(
     application.status = ApplicationStatus.SUBMITTED
     application.submitted_at = now
     application.updated_at = now
-    # Hook: record an "application submitted" event in the domain outbox here, in this same
-    # transaction, so staff notifications and the service clock start exactly once.
+    await session.flush()  # the application's id, for the records below
+    # In the same transaction as the status, so the parent's notice and the staff's alerts
+    # exist exactly once. The service clock starts later, when staff accept the documents.
+    audit.record(session, school_id=application.school_id, actor=audit.PARENT, action="submit",
+                 subject=audit.application_subject(application.id), at=now,
+                 detail={"from": ApplicationStatus.DRAFT, "to": ApplicationStatus.SUBMITTED})
+    workflow.notify_parent(session, application, notices.STATUS_CHANGED, now)
+    await workflow.notify_staff(session, application, notices.NEW_SUBMISSION,
+                                workflow.roles_acting_in(ApplicationStatus.SUBMITTED), now)
     await session.flush()

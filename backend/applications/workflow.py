@@ -1,0 +1,419 @@
+"""The application state machine: which staff role may do what in which status, declared in one table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import audit, notices
+from backend.applications.models import Application, ApplicationStatus
+from backend.school_config import SchoolConfig
+from backend.staff import Role, StaffMember, staff_for_role
+from backend.thai.dates import format_thai_date
+from backend.working_days import BANGKOK, due_at_for, local_date
+
+
+class Action(StrEnum):
+    ACCEPT_COMPLETE = "accept_complete"
+    REQUEST_DOCUMENTS = "request_documents"
+    DOCUMENTS_RECEIVED = "documents_received"
+    SIGN_OFF = "sign_off"
+    REJECT = "reject"
+    SET_APPOINTMENT = "set_appointment"
+    SET_LATE_REASON = "set_late_reason"
+    CLOSE = "close"
+
+
+# Pseudo-roles in the table's "who" column.
+TURN = "turn"  # the role whose sign-off is next in the service's approval chain
+SYSTEM = "system"  # done by the product itself (the parent's upload), never offered to staff
+
+S, A, R = ApplicationStatus, Action, Role
+
+
+@dataclass(frozen=True)
+class Transition:
+    status: ApplicationStatus
+    action: Action
+    to: ApplicationStatus | None  # None: the status does not change
+    who: frozenset[str]
+
+
+def _t(status: ApplicationStatus, action: Action, to: ApplicationStatus | None, *who: str) -> Transition:
+    return Transition(status, action, to, frozenset(who))
+
+
+# The whole state machine. Admin may do every staff action (not the SYSTEM ones). Extra guards
+# (below, in _guard_failure) refine two rows: documents are requested at most once (s.8 of the
+# Licensing Facilitation Act), and a sign-off must be the chain's next one.
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR),
+    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR),
+    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR),
+    _t(S.DOCUMENTS_REQUESTED, A.DOCUMENTS_RECEIVED, S.SUBMITTED, SYSTEM),
+    # The parent may never send what was asked for: the request can then be refused.
+    _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR),
+    # Becomes approved when the chain's last role signs; before that the status stays.
+    _t(S.UNDER_REVIEW, A.SIGN_OFF, S.APPROVED, TURN),
+    _t(S.UNDER_REVIEW, A.REJECT, S.REJECTED, R.REGISTRAR, TURN),
+    _t(S.UNDER_REVIEW, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER),
+    _t(S.UNDER_REVIEW, A.SET_LATE_REASON, None, R.REGISTRAR, TURN),
+    _t(S.APPROVED, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER),
+    _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
+    _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
+)
+
+# What a parent reads for each status: (status, what happens next).
+STATUS_TH: dict[str, tuple[str, str]] = {
+    S.DRAFT: ("ยังกรอกไม่เสร็จ", "พิมพ์ชื่อบริการเพื่อกรอกต่อได้เลยค่ะ"),
+    S.SUBMITTED: ("ยื่นคำขอแล้ว", "รอโรงเรียนตรวจสอบเอกสาร จะแจ้งผลทาง LINE นี้ค่ะ"),
+    S.DOCUMENTS_REQUESTED: ("รอเอกสารเพิ่มเติม", "กรุณาส่งเอกสารที่โรงเรียนขอในแชตนี้ค่ะ"),
+    S.UNDER_REVIEW: ("เอกสารครบ อยู่ระหว่างพิจารณา", "โรงเรียนจะแจ้งผลการพิจารณาทาง LINE นี้ภายในวันครบกำหนดค่ะ"),
+    S.APPROVED: ("อนุมัติแล้ว", "ดูรายละเอียดและขั้นตอนต่อไปได้ที่หน้าสถานะคำขอค่ะ"),
+    S.REJECTED: ("ไม่อนุมัติ", "หากมีข้อสงสัย กรุณาติดต่อโรงเรียนค่ะ"),
+    S.CLOSED: ("เสร็จสิ้น", "ช่วยยืนยันผลและให้คะแนนบริการได้ที่หน้าสถานะคำขอค่ะ"),
+    S.CANCELLED: ("ยกเลิกแล้ว", ""),
+}
+
+MAX_REASON_LENGTH = 1000
+MAX_DOCUMENTS_PER_REQUEST = 10
+
+
+class WorkflowError(Exception):
+    """An action that was refused; ``message_th`` is shown to the staff member."""
+
+    def __init__(self, message: str, message_th: str) -> None:
+        super().__init__(message)
+        self.message_th = message_th
+
+
+class ActionNotAllowed(WorkflowError):
+    """The table, the role, the chain's order or the once-only rule forbids the action now."""
+
+
+class ActionInputInvalid(WorkflowError):
+    """The action is allowed but its input (reason, documents, appointment) is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A report day or interview the parent is told of."""
+
+    at: dt.datetime
+    place: str
+    note: str = ""
+
+
+# -- who may do what ---------------------------------------------------------------------------
+
+
+def approval_chain(application: Application, config: SchoolConfig) -> list[str]:
+    # A chain configured empty would leave a request that nobody can approve.
+    return list(config.service(application.service).approvers) or [Role.REGISTRAR.value]
+
+
+def current_turn(application: Application, config: SchoolConfig) -> str | None:
+    """The role whose sign-off is next, or None once the chain is complete or not running."""
+    if application.status != S.UNDER_REVIEW:
+        return None
+    chain = approval_chain(application, config)
+    signed = len(application.approvals or [])
+    return chain[signed] if signed < len(chain) else None
+
+
+def _role_may(transition: Transition, staff: StaffMember | None, turn: str | None) -> bool:
+    if SYSTEM in transition.who or staff is None:
+        return SYSTEM in transition.who and staff is None
+    if staff.role == Role.ADMIN:
+        return True
+    if staff.role in transition.who:
+        return True
+    return TURN in transition.who and turn is not None and staff.role == turn
+
+
+def _guard_failure(transition: Transition, application: Application, staff: StaffMember | None,
+                   turn: str | None) -> str | None:
+    """Why a transition the table allows is refused for this application, in Thai; None if not."""
+    if transition.action == A.REQUEST_DOCUMENTS and application.documents_requested_at is not None:
+        return "ขอเอกสารเพิ่มเติมได้เพียงครั้งเดียวต่อคำขอค่ะ (พ.ร.บ.การอำนวยความสะดวกฯ มาตรา 8)"
+    if transition.action == A.SIGN_OFF:
+        if turn is None:
+            return "คำขอนี้ลงนามครบทุกลำดับแล้วค่ะ"
+        # The chain exists so that different people look at the request; an admin may still
+        # sign any step, so a school with a single staff member is not stuck.
+        if staff is not None and staff.role != Role.ADMIN and any(
+            approval.get("staff_id") == staff.id for approval in application.approvals or []
+        ):
+            return "ท่านลงนามในคำขอนี้ไปแล้ว ลำดับถัดไปต้องเป็นผู้อื่นค่ะ"
+    return None
+
+
+def _may_touch(application: Application, staff: StaffMember | None) -> bool:
+    return staff is None or (staff.active and staff.school_id == application.school_id)
+
+
+def allowed_actions(application: Application, staff: StaffMember | None, config: SchoolConfig) -> list[str]:
+    """The actions this staff member may take now, in table order: the ONLY source for buttons.
+    ``staff=None`` asks for the product's own (system) actions."""
+    if not _may_touch(application, staff):
+        return []
+    turn = current_turn(application, config)
+    allowed: list[str] = []
+    for transition in TRANSITIONS:
+        if transition.status != application.status or transition.action in allowed:
+            continue
+        if _role_may(transition, staff, turn) and _guard_failure(transition, application, staff, turn) is None:
+            allowed.append(transition.action.value)
+    return allowed
+
+
+def _transition_for(application: Application, action: str, staff: StaffMember | None,
+                    config: SchoolConfig) -> Transition:
+    refused = "ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของคำขอ หรือไม่อยู่ในหน้าที่ของท่านค่ะ"
+    if not _may_touch(application, staff):
+        raise ActionNotAllowed("staff member of another school or inactive", refused)
+    turn = current_turn(application, config)
+    for transition in TRANSITIONS:
+        if transition.status == application.status and transition.action == action:
+            if not _role_may(transition, staff, turn):
+                continue
+            failure = _guard_failure(transition, application, staff, turn)
+            if failure is not None:
+                raise ActionNotAllowed(f"{action} refused by its guard", failure)
+            return transition
+    raise ActionNotAllowed(f"{action} not allowed in {application.status} for this role", refused)
+
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ActionInputInvalid("reason required", "กรุณาระบุเหตุผลค่ะ")
+    if len(text) > MAX_REASON_LENGTH:
+        raise ActionInputInvalid("reason too long", f"เหตุผลยาวเกิน {MAX_REASON_LENGTH} ตัวอักษรค่ะ")
+    return text
+
+
+def _clean_documents(documents: Sequence[Mapping[str, str]] | None) -> list[dict[str, str]]:
+    cleaned: list[dict[str, str]] = []
+    for item in documents or []:
+        document = str(item.get("document", "")).strip()
+        name = str(item.get("name", "")).strip()
+        if not name:
+            raise ActionInputInvalid("document without a name", "กรุณาระบุชื่อเอกสารที่ต้องการค่ะ")
+        cleaned.append({"document": document or name, "name": name[:200]})
+    if not cleaned:
+        raise ActionInputInvalid("no documents", "กรุณาเลือกเอกสารที่ต้องการอย่างน้อย 1 รายการค่ะ")
+    if len(cleaned) > MAX_DOCUMENTS_PER_REQUEST:
+        raise ActionInputInvalid("too many documents",
+                                 f"ขอเอกสารได้ไม่เกิน {MAX_DOCUMENTS_PER_REQUEST} รายการต่อครั้งค่ะ")
+    return cleaned
+
+
+def _clean_appointment(appointment: Appointment | Mapping[str, Any] | None, now: dt.datetime) -> dict[str, str]:
+    if appointment is None:
+        raise ActionInputInvalid("appointment required", "กรุณาระบุวัน เวลา และสถานที่นัดหมายค่ะ")
+    if isinstance(appointment, Mapping):
+        at = appointment.get("at")
+        if isinstance(at, str):
+            try:
+                at = dt.datetime.fromisoformat(at)
+            except ValueError:
+                at = None
+        appointment = Appointment(at=at, place=str(appointment.get("place", "")),  # type: ignore[arg-type]
+                                  note=str(appointment.get("note", "")))
+    if not isinstance(appointment.at, dt.datetime) or appointment.at.tzinfo is None:
+        raise ActionInputInvalid("appointment time missing", "กรุณาระบุวันและเวลานัดหมายค่ะ")
+    if appointment.at < now:
+        raise ActionInputInvalid("appointment in the past", "วันนัดหมายต้องเป็นวันที่ยังไม่ผ่านไปค่ะ")
+    place = appointment.place.strip()
+    if not place:
+        raise ActionInputInvalid("appointment place missing", "กรุณาระบุสถานที่นัดหมายค่ะ")
+    return {"at": appointment.at.astimezone(dt.UTC).isoformat(), "place": place[:200],
+            "note": appointment.note.strip()[:500]}
+
+
+# -- what a notice carries ----------------------------------------------------------------------
+
+
+def thai_date_of(moment: dt.datetime) -> str:
+    return format_thai_date(local_date(moment))
+
+
+def thai_datetime_of(moment: dt.datetime) -> str:
+    local = moment.astimezone(BANGKOK)
+    return f"{format_thai_date(local.date())} เวลา {local:%H:%M} น."
+
+
+def child_name(application: Application) -> str:
+    answers = application.answers or {}
+    name = answers.get("student_name") or answers.get("child_name") or ""
+    return name if isinstance(name, str) else ""
+
+
+def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]:
+    """What the edge needs to render a card for the parent about this application."""
+    status_th, next_th = STATUS_TH.get(application.status, (application.status, ""))
+    data: dict[str, Any] = {
+        "service": application.service,
+        "public_number": application.public_number,
+        "status": application.status,
+        "status_th": status_th,
+        "next_th": next_th,
+        "child_name": child_name(application),
+    }
+    if application.due_at is not None:
+        data["due_date_th"] = thai_date_of(application.due_at)
+    data.update(extra)
+    return data
+
+
+def notify_parent(session: AsyncSession, application: Application, kind: str, now: dt.datetime,
+                   *, legal: bool = False, **extra: Any) -> notices.Notice:
+    return notices.record_notice(
+        session, school_id=application.school_id, recipient_ref=application.parent_ref,
+        audience=notices.PARENT, kind=kind, application_id=application.id, legal=legal, now=now,
+        data=parent_notice_data(application, **extra))
+
+
+async def notify_staff(session: AsyncSession, application: Application, kind: str, roles: Sequence[str],
+                       now: dt.datetime, *, exclude_staff_id: int | None = None,
+                       only_subscribed: bool = True, **extra: Any) -> list[notices.Notice]:
+    """A notice to each active member of ``roles`` (admins too), except the one who acted."""
+    wanted = {*roles, Role.ADMIN.value}
+    recorded = []
+    for member in await staff_for_role(session, application.school_id, wanted):
+        if member.id == exclude_staff_id or (only_subscribed and not member.notify_new_submissions):
+            continue
+        data = {"service": application.service, "public_number": application.public_number,
+                "application_id": application.id, "status": application.status,
+                "staff_id": member.id, **extra}
+        recorded.append(notices.record_notice(
+            session, school_id=application.school_id, recipient_ref=member.line_user_id,
+            audience=notices.STAFF, kind=kind, application_id=application.id, now=now, data=data))
+    return recorded
+
+
+def roles_acting_in(status: ApplicationStatus) -> list[str]:
+    """The real roles the table names for a status (who should hear of work waiting there)."""
+    roles = {role for t in TRANSITIONS if t.status == status for role in t.who if role in set(Role)}
+    return sorted(roles)
+
+
+# -- performing --------------------------------------------------------------------------------
+
+
+async def perform(
+    session: AsyncSession,
+    application: Application,
+    action: str,
+    *,
+    staff: StaffMember | None,
+    now: dt.datetime,
+    config: SchoolConfig,
+    reason: str | None = None,
+    documents: Sequence[Mapping[str, str]] | None = None,
+    appointment: Appointment | Mapping[str, Any] | None = None,
+) -> None:
+    """Do ``action`` on the application as ``staff`` (None: the product itself), recording the
+    audit entry and the notices in the caller's transaction; flushes, does not commit.
+
+    Raises ActionNotAllowed when the table, the role or a guard forbids it, and
+    ActionInputInvalid when a required reason, document list or appointment is missing.
+    """
+    transition = _transition_for(application, action, staff, config)
+    before = application.status
+    actor = staff.actor if staff is not None else audit.SYSTEM
+    detail: dict[str, Any] = {"from": before}
+    new_status = transition.to
+    exclude = staff.id if staff is not None else None
+
+    if action == A.ACCEPT_COMPLETE:
+        limit = config.service(application.service).time_limit_days
+        application.complete_at = now
+        application.due_at = due_at_for(now, limit)
+        detail["time_limit_days"] = limit
+    elif action == A.REQUEST_DOCUMENTS:
+        requested = _clean_documents(documents)
+        application.requested_documents = requested
+        application.documents_requested_at = now
+        detail["documents"] = [item["document"] for item in requested]
+    elif action == A.SIGN_OFF:
+        turn = current_turn(application, config)
+        approvals = [*(application.approvals or []),
+                     {"role": turn, "staff_id": staff.id if staff else None, "at": now.isoformat()}]
+        application.approvals = approvals  # a new list, so the JSON column is seen as changed
+        detail["role"] = turn
+        detail["step"] = len(approvals)
+        if len(approvals) < len(approval_chain(application, config)):
+            new_status = None
+    elif action == A.REJECT:
+        application.decision_reason = _clean_reason(reason)
+    elif action == A.SET_APPOINTMENT:
+        application.appointment = _clean_appointment(appointment, now)
+    elif action == A.SET_LATE_REASON:
+        application.late_reason = _clean_reason(reason)
+
+    if new_status is not None:
+        application.status = new_status
+        if new_status in (S.APPROVED, S.REJECTED):
+            application.decided_at = now
+    application.updated_at = now
+    detail["to"] = application.status
+    audit.record(session, school_id=application.school_id, actor=actor, action=str(action),
+                 subject=audit.application_subject(application.id), at=now, detail=detail)
+
+    # Who should hear of it.
+    if action == A.ACCEPT_COMPLETE:
+        notify_parent(session, application, notices.STATUS_CHANGED, now)
+        await notify_staff(session, application, notices.SIGN_OFF_NEEDED,
+                           [current_turn(application, config) or Role.REGISTRAR], now,
+                           exclude_staff_id=exclude)
+    elif action == A.REQUEST_DOCUMENTS:
+        notify_parent(session, application, notices.DOCUMENTS_REQUESTED, now,
+                       documents=application.requested_documents)
+    elif action == A.DOCUMENTS_RECEIVED:
+        await notify_staff(session, application, notices.DOCUMENTS_RECEIVED,
+                           roles_acting_in(S.SUBMITTED), now, exclude_staff_id=exclude)
+    elif action == A.SIGN_OFF:
+        if application.status == S.APPROVED:
+            notify_parent(session, application, notices.STATUS_CHANGED, now)
+        else:
+            await notify_staff(session, application, notices.SIGN_OFF_NEEDED,
+                               [current_turn(application, config) or Role.REGISTRAR], now,
+                               exclude_staff_id=exclude)
+    elif action == A.REJECT:
+        # A refusal is a legal notice: it also goes by the second channel.
+        notify_parent(session, application, notices.STATUS_CHANGED, now, legal=True,
+                       reason=application.decision_reason)
+    elif action == A.SET_APPOINTMENT:
+        at = dt.datetime.fromisoformat(application.appointment["at"])
+        notify_parent(session, application, notices.APPOINTMENT_SET, now,
+                       appointment={**application.appointment, "at_th": thai_datetime_of(at)})
+    elif action == A.CLOSE:
+        notify_parent(session, application, notices.STATUS_CHANGED, now, ask_rating=True)
+    await session.flush()
+
+
+async def confirm_outcome(session: AsyncSession, application: Application, *, now: dt.datetime,
+                          rating: int | None = None) -> None:
+    """The parent confirms a closed request's outcome, optionally rating the service 1–5."""
+    if application.status != S.CLOSED:
+        raise ActionNotAllowed("only a closed request is rated",
+                               "ให้คะแนนได้เมื่อคำขอดำเนินการเสร็จสิ้นแล้วค่ะ")
+    if rating is not None and not 1 <= rating <= 5:
+        raise ActionInputInvalid("rating out of range", "กรุณาให้คะแนน 1 ถึง 5 ค่ะ")
+    application.parent_confirmed_at = now
+    if rating is not None:
+        application.parent_rating = rating
+    audit.record(session, school_id=application.school_id, actor=audit.PARENT, action="confirm_outcome",
+                 subject=audit.application_subject(application.id), at=now,
+                 detail={"rating": rating})
+    await session.flush()
