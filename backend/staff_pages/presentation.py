@@ -48,13 +48,10 @@ ACTION_TH = {
 
 # Audit actions that are not staff actions, as the history shows them.
 HISTORY_TH = {
-    "submitted": "ผู้ปกครองยื่นคำขอ",
-    "application_submitted": "ผู้ปกครองยื่นคำขอ",
+    "submit": "ผู้ปกครองยื่นคำขอ",
     "documents_received": "ผู้ปกครองส่งเอกสารเพิ่มแล้ว",
-    "approved": "อนุมัติแล้ว",
-    "parent_rated": "ผู้ปกครองให้คะแนน",
-    "parent_confirmed": "ผู้ปกครองยืนยันผล",
-    "late_notice_sent": "แจ้งผู้ปกครองว่าล่าช้า",
+    "confirm_outcome": "ผู้ปกครองยืนยันผล",
+    "late_notice": "แจ้งผู้ปกครองว่าพิจารณาล่าช้า",
 }
 
 CHILD_NAME_STEP = "student_name"
@@ -77,6 +74,17 @@ def thai_datetime(moment: dt.datetime | None) -> str:
         return "–"
     local = moment.astimezone(BANGKOK)
     return f"{format_thai_date(local.date(), style='short')} {local:%H:%M} น."
+
+
+def appointment_text(appointment: dict[str, Any] | None) -> str:
+    if not appointment:
+        return ""
+    try:
+        at = thai_datetime(dt.datetime.fromisoformat(appointment["at"]))
+    except (KeyError, TypeError, ValueError):
+        at = ""
+    parts = [at, appointment.get("place") or "", appointment.get("note") or ""]
+    return " · ".join(part for part in parts if part)
 
 
 def child_name(application: Application) -> str:

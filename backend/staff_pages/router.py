@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit
+from backend.applications import workflow
 from backend.applications.models import Application
 from backend.files.models import StoredFile
 from backend.files.service import FileIntegrityError, StoredFileNotFound
@@ -41,7 +42,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 STATIC_FILES = {"staff.css": "text/css", "staff.js": "text/javascript"}
 LIFF_SDK = "https://static.line-scdn.net/liff/edge/2/sdk.js"
-MAX_REASON = 1000
 
 # Mints an ID token for a simulated user: (user_ref, display_name, client_id) -> token.
 DevIdTokens = Callable[[str, str, str], str]
@@ -64,7 +64,8 @@ def create_staff_router(
     env = templates.env
     env.filters.update(thai_date=presentation.thai_date, thai_datetime=presentation.thai_datetime)
     env.globals.update(base=prefix, STATUS_TH=presentation.STATUS_TH, ROLE_TH=presentation.ROLE_TH,
-                       ACTION_TH=presentation.ACTION_TH, HISTORY_TH=presentation.HISTORY_TH,
+                       ACTION_TH=presentation.ACTION_TH, appointment_text=presentation.appointment_text,
+                       HISTORY_TH=presentation.HISTORY_TH,
                        child_name=presentation.child_name)
     tokens_cache: dict[int, Tokens] = {}
 
@@ -466,15 +467,9 @@ class _FormProblem(Exception):
 def _action_options(action: str, form: Any, flow: Flow | None) -> dict[str, Any]:
     """The form's fields as perform()'s arguments, checked for what a person can get wrong."""
     options: dict[str, Any] = {}
-    reason = " ".join(str(form.get("reason") or "").split())
-    if len(reason) > MAX_REASON:
-        raise _FormProblem(f"เหตุผลยาวเกินไปค่ะ ไม่เกิน {MAX_REASON} ตัวอักษร")
     if action in {"reject", "set_late_reason"}:
-        if not reason:
-            raise _FormProblem("กรุณาระบุเหตุผลค่ะ ผู้ปกครองจะได้รับเหตุผลนี้")
-        options["reason"] = reason
-    elif reason:
-        options["reason"] = reason
+        # Checked (required, not too long) by the workflow, which also words the Thai message.
+        options["reason"] = " ".join(str(form.get("reason") or "").split())
     if action == "request_documents":
         labels = {s.id: s.label for s in flow.steps if s.is_document} if flow else {}
         documents = [{"document": d, "name": labels[d]} for d in form.getlist("documents") if d in labels]
@@ -500,21 +495,14 @@ def _action_options(action: str, form: Any, flow: Flow | None) -> dict[str, Any]
 
 
 def _allowed(application: Application, member: StaffMember, config: SchoolConfig) -> list[str]:
-    from backend.applications import workflow
-
     return list(workflow.allowed_actions(application, member, config))
 
 
 async def _perform(session: AsyncSession, application: Application, action: str, *,
                    member: StaffMember, now: dt.datetime, config: SchoolConfig, **options: Any) -> None:
-    from backend.applications import workflow
-
-    # The server checks again what the page offered: a stale page or a crafted post is refused.
-    if action not in workflow.allowed_actions(application, member, config):
-        raise _FormProblem("ทำรายการนี้ไม่ได้ในสถานะปัจจุบัน หรือไม่ใช่หน้าที่ของคุณค่ะ")
     try:
         await workflow.perform(session, application, action, staff=member, now=now, config=config,
                                **options)
-    except workflow.ActionNotAllowed as error:
-        raise _FormProblem(getattr(error, "message_th", None)
-                           or "ทำรายการนี้ไม่ได้ในสถานะปัจจุบันค่ะ") from None
+    except workflow.WorkflowError as error:
+        # The server decides, whatever the page offered: a stale page or a crafted post ends here.
+        raise _FormProblem(error.message_th) from None
