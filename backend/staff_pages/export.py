@@ -107,6 +107,6 @@ def _fill(sheet, columns: Iterable[str], rows: list[list[object]]) -> None:
     for row in rows:
         sheet.append(row)
     for index, name in enumerate(header, start=1):
-        width = max([len(str(name)), *(len(str(r[index - 1])) for r in rows)] or [8])
+        width = max([len(str(name)), *(len(str(r[index - 1])) for r in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 40)
     sheet.freeze_panes = "A2"

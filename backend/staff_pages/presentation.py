@@ -142,7 +142,7 @@ def _shown(show: Any, value: Any) -> str:
         return "ข้าม"
     try:
         return show(value)
-    except Exception:  # an answer saved by an older flow version: show it raw, never fail the page
+    except Exception:  # noqa: BLE001 - an answer from an older flow version: show it raw, never fail the page
         return str(value)
 
 

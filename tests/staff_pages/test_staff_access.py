@@ -80,7 +80,7 @@ async def test_a_deactivated_member_is_out_at_once(bot, people):
 
 
 async def test_staff_of_another_school_and_guessed_ids_find_nothing(bot, people):
-    application_id, file_id = await submitted_application(bot, people.school_id, people.parent_ref)
+    application_id, _ = await submitted_application(bot, people.school_id, people.parent_ref)
     async with client_for(bot) as ours, client_for(bot) as theirs:
         await sign_in(bot, ours, people.registrar)
         detail = await ours.get(f"/staff/applications/{application_id}")
