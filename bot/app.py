@@ -148,4 +148,12 @@ def create_app(
         async def home() -> RedirectResponse:
             return RedirectResponse("/sim/")
 
+    # --- staff pages (LIFF) at /staff: the router reads sessions, clock and files from
+    # app.state.runtime; in simulated mode its development login gets ID tokens from the stand-in.
+    from backend.staff_pages import StaffPagesConfig, create_staff_router, simulator_id_tokens
+
+    app.include_router(create_staff_router(
+        StaffPagesConfig.from_settings(settings),
+        dev_id_tokens=simulator_id_tokens(app.state.standin) if settings.simulated else None))
+
     return app

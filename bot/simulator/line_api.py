@@ -203,6 +203,30 @@ def create_line_api_router(standin: LineStandIn) -> APIRouter:
 
         return await run(request, "loading", work)
 
+    # ----- LINE Login: ID tokens from LIFF ------------------------------------------------
+
+    @router.post("/oauth2/v2.1/verify")
+    async def verify_id_token(request: Request) -> Response:
+        # No bearer token here: LINE Login's verify endpoint takes only the form.
+        form = await request.form()
+        id_token, client_id = form.get("id_token"), form.get("client_id")
+        if not isinstance(id_token, str) or not isinstance(client_id, str) or not client_id:
+            response: Response = JSONResponse(
+                {"error": "invalid_request", "error_description": "Required parameter missing."},
+                status_code=400)
+        else:
+            result = standin.verify_id_token(id_token, client_id)
+            if isinstance(result, str):
+                response = JSONResponse(
+                    {"error": "invalid_request", "error_description": result}, status_code=400)
+            else:
+                response = JSONResponse(result)
+        # The token is a credential: the request log keeps only that one was sent.
+        standin.record_request("verify_id_token", request.method, request.url.path,
+                               dict(request.headers), {"client_id": client_id},
+                               response.status_code)
+        return response
+
     # ----- rich menus ----------------------------------------------------------------------
 
     def _menu_or_404(rich_menu_id: str) -> Any:

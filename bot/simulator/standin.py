@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
+import json
 from typing import Any
 
 from backend.clock import Clock
@@ -16,6 +19,9 @@ REPLY_TOKEN_LIFETIME = dt.timedelta(seconds=60)
 # A redelivered event's token lives 1 minute from redelivery, but never past this.
 REPLY_TOKEN_MAX_AGE = dt.timedelta(minutes=20)
 RETRY_KEY_LIFETIME = dt.timedelta(hours=24)
+# LINE's ID tokens (LIFF, LINE Login) are valid for one hour.
+ID_TOKEN_LIFETIME = dt.timedelta(hours=1)
+ID_TOKEN_ISSUER = "https://access.line.me"
 
 # Messages LINE can quote (it returns a quoteToken for these when the bot sends them).
 QUOTABLE_TYPES = {"text", "textV2", "sticker", "image", "video"}
@@ -171,6 +177,47 @@ class LineStandIn:
 
     def user(self, user_id: str) -> LineUser | None:
         return self.users.get(user_id)
+
+    # ----- ID tokens (LIFF / LINE Login) ---------------------------------------------------
+
+    def issue_id_token(self, user_id: str, client_id: str) -> str:
+        """A development ID token for a simulated user, as LIFF's getIDToken() would give.
+
+        Shaped like LINE's (a JWT); signed HS256 with a key of this stand-in only, written by
+        hand because only this stand-in ever checks it (through the verify endpoint).
+        """
+        user = self.users[user_id]
+        issued = int(self.clock.now().timestamp())
+        claims: dict[str, Any] = {
+            "iss": ID_TOKEN_ISSUER, "sub": user.user_id, "aud": client_id,
+            "exp": issued + int(ID_TOKEN_LIFETIME.total_seconds()), "iat": issued,
+            "amr": ["linesso"], "name": user.display_name,
+        }
+        if user.picture_url:
+            claims["picture"] = user.picture_url
+        signing_input = f"{_b64(json.dumps({'typ': 'JWT', 'alg': 'HS256'}).encode())}." \
+                        f"{_b64(json.dumps(claims, ensure_ascii=False).encode())}"
+        return f"{signing_input}.{_b64(self._id_token_mac(signing_input))}"
+
+    def verify_id_token(self, id_token: str, client_id: str) -> dict[str, Any] | str:
+        """The token's claims, or LINE's error_description when it does not verify."""
+        try:
+            signing_input, signature = id_token.rsplit(".", 1)
+            given = _unb64(signature)
+            claims = json.loads(_unb64(signing_input.split(".", 1)[1]))
+        except (ValueError, IndexError):
+            return "Invalid IdToken."
+        if not hmac.compare_digest(given, self._id_token_mac(signing_input)):
+            return "Invalid IdToken."
+        if claims.get("aud") != client_id:
+            return "Invalid IdToken Audience."
+        if self.clock.now().timestamp() >= claims["exp"]:
+            return "IdToken expired."
+        return claims
+
+    def _id_token_mac(self, signing_input: str) -> bytes:
+        key = hashlib.sha256(b"id-token\x00" + self.channel_secret.encode()).digest()
+        return hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
 
     # ----- reply tokens --------------------------------------------------------------------
 
@@ -389,3 +436,11 @@ class LineStandIn:
             if menu is not None and menu.image is not None:
                 return menu
         return None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

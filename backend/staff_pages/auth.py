@@ -1,0 +1,186 @@
+"""Who is looking: LINE ID-token login, the signed staff session cookie, and signed document links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from backend.clock import Clock
+
+SESSION_COOKIE = "staff_session"
+# Short: a phone left on a desk should not stay signed in for the day; LIFF signs in again silently.
+SESSION_LIFETIME = dt.timedelta(hours=2)
+# Long enough to open the photo, short enough that a forwarded link is soon useless.
+DOCUMENT_LINK_LIFETIME = dt.timedelta(minutes=5)
+# The client_id the simulator's ID tokens carry when no LINE Login channel is configured.
+SIMULATOR_CLIENT_ID = "simulator-login"
+
+
+class LoginRefused(Exception):
+    """The ID token did not verify (forged, expired, another channel's) or LINE could not be asked."""
+
+
+@dataclass(frozen=True)
+class LineIdentity:
+    user_ref: str  # LINE's `sub`: the userId, opaque to the domain
+    display_name: str
+
+
+@dataclass(frozen=True)
+class StaffPagesConfig:
+    session_secret: bytes
+    line_api_base_url: str
+    line_login_channel_id: str | None
+    liff_id: str | None
+    # Simulated LINE only: a page to pick a staff member instead of opening LIFF in LINE.
+    dev_login: bool
+    secure_cookies: bool
+    default_school: str = "demo"
+
+    @classmethod
+    def from_settings(cls, settings: Any, env: Mapping[str, str] | None = None) -> StaffPagesConfig:
+        """From bot.config.Settings plus STAFF_SESSION_SECRET and STAFF_LIFF_ID in the environment."""
+        env = os.environ if env is None else env
+        channel_id = settings.line_login_channel_id
+        if settings.simulated and not channel_id:
+            channel_id = SIMULATOR_CLIENT_ID
+        return cls(
+            session_secret=session_secret(env, settings.backend.data_dir),
+            line_api_base_url=settings.line_api_base_url,
+            line_login_channel_id=channel_id,
+            liff_id=env.get("STAFF_LIFF_ID") or None,
+            dev_login=settings.simulated,
+            secure_cookies=settings.backend.public_base_url.startswith("https://"),
+            default_school=settings.backend.default_school,
+        )
+
+
+def session_secret(env: Mapping[str, str], data_dir: Path) -> bytes:
+    """STAFF_SESSION_SECRET, else a key made once under DATA_DIR so web processes on one host agree."""
+    if env.get("STAFF_SESSION_SECRET"):
+        return env["STAFF_SESSION_SECRET"].encode()
+    path = data_dir / "staff-session.key"
+    if path.exists():
+        return path.read_bytes()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
+    tmp.write_bytes(secrets.token_hex(32).encode())
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return path.read_bytes()
+
+
+async def verify_id_token(
+    id_token: str, *, base_url: str, channel_id: str, http: httpx.AsyncClient | None = None
+) -> LineIdentity:
+    """Ask LINE whether the ID token is genuine, current and meant for our channel.
+
+    LINE's verify endpoint checks signature, expiry and audience for us, so no JWT library is
+    needed; we still check `aud` ourselves in case a proxy or a mistake answers for another channel.
+    """
+    if not id_token or len(id_token) > 4096:
+        raise LoginRefused("empty or oversized ID token")
+    client = http or httpx.AsyncClient(timeout=10)
+    try:
+        response = await client.post(f"{base_url}/oauth2/v2.1/verify",
+                                      data={"id_token": id_token, "client_id": channel_id})
+    except httpx.HTTPError as error:
+        raise LoginRefused(f"LINE could not be reached: {type(error).__name__}") from None
+    finally:
+        if http is None:
+            await client.aclose()
+    if response.status_code != 200:
+        raise LoginRefused(f"LINE refused the ID token ({response.status_code})")
+    claims = response.json()
+    if str(claims.get("aud")) != channel_id or not isinstance(claims.get("sub"), str):
+        raise LoginRefused("ID token for another channel")
+    return LineIdentity(user_ref=claims["sub"], display_name=str(claims.get("name") or ""))
+
+
+class _ClockSigner(TimestampSigner):
+    """itsdangerous reads time.time(); ours comes from the injected clock so tests need no sleep."""
+
+    clock: Clock
+
+    def get_timestamp(self) -> int:
+        return int(self.clock.now().timestamp())
+
+
+def _signer_with(clock: Clock) -> type[TimestampSigner]:
+    return type("ClockSigner", (_ClockSigner,), {"clock": clock})
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    staff_id: int
+    school_id: int
+    # Ties the CSRF token to this one session.
+    nonce: str
+
+    def csrf_token(self, secret: bytes) -> str:
+        message = f"{self.staff_id}:{self.school_id}:{self.nonce}".encode()
+        return hmac.new(secret, b"csrf\x00" + message, hashlib.sha256).hexdigest()[:32]
+
+
+class Tokens:
+    """Signed, time-limited values: the session cookie and the document links."""
+
+    def __init__(self, secret: bytes, clock: Clock) -> None:
+        self._secret = secret
+        signer = _signer_with(clock)
+        self._sessions = URLSafeTimedSerializer(secret, salt="staff-session", signer=signer)
+        self._documents = URLSafeTimedSerializer(secret, salt="staff-document", signer=signer)
+
+    @property
+    def secret(self) -> bytes:
+        return self._secret
+
+    def new_session(self, *, staff_id: int, school_id: int) -> str:
+        return self._sessions.dumps([staff_id, school_id, secrets.token_hex(8)])
+
+    def read_session(self, token: str | None) -> StaffSession | None:
+        if not token:
+            return None
+        try:
+            staff_id, school_id, nonce = self._sessions.loads(
+                token, max_age=int(SESSION_LIFETIME.total_seconds()))
+        except (BadSignature, SignatureExpired, ValueError, TypeError):
+            return None
+        return StaffSession(int(staff_id), int(school_id), str(nonce))
+
+    def document_link(self, *, file_id: str, application_id: int, staff_id: int) -> str:
+        """A token naming only ids (no names, no national IDs), valid for a few minutes."""
+        return self._documents.dumps([file_id, application_id, staff_id])
+
+    def read_document_link(self, token: str) -> tuple[str, int, int] | None:
+        try:
+            file_id, application_id, staff_id = self._documents.loads(
+                token, max_age=int(DOCUMENT_LINK_LIFETIME.total_seconds()))
+        except (BadSignature, SignatureExpired, ValueError, TypeError):
+            return None
+        return str(file_id), int(application_id), int(staff_id)
+
+
+def simulator_id_tokens(standin: Any) -> Callable[[str, str, str], str]:
+    """For the development login: an ID token from the LINE stand-in for a staff member's user.
+
+    Staff enrolled outside the chat (a seeded demo) are not simulated users yet: add them, so the
+    login still takes the same road as in LINE, through the verify endpoint.
+    """
+
+    def issue(user_ref: str, display_name: str, client_id: str) -> str:
+        if standin.user(user_ref) is None:
+            standin.add_user(display_name, user_id=user_ref)
+        return standin.issue_id_token(user_ref, client_id)
+
+    return issue

@@ -1,0 +1,159 @@
+"""How applications read to staff: Thai status words, labelled answers, documents, dates and overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.applications.models import Application
+from backend.thai.dates import format_thai_date
+from flows.flow import Flow
+
+# Thailand keeps no daylight saving time: a fixed offset is exact.
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+STATUS_TH = {
+    "draft": "กำลังกรอก",
+    "submitted": "ยื่นแล้ว รอตรวจ",
+    "documents_requested": "ขอเอกสารเพิ่ม",
+    "under_review": "เอกสารครบ กำลังพิจารณา",
+    "approved": "อนุมัติแล้ว",
+    "rejected": "ไม่อนุมัติ",
+    "closed": "ปิดเรื่องแล้ว",
+    "cancelled": "ยกเลิกแล้ว",
+}
+# Order of the inbox's status tabs: what needs staff first.
+STATUS_ORDER = ("submitted", "documents_requested", "under_review", "approved", "rejected",
+                "closed", "cancelled")
+OPEN_STATUSES = frozenset({"submitted", "documents_requested", "under_review"})
+
+ROLE_TH = {
+    "teacher": "ครูประจำชั้น",
+    "registrar": "งานทะเบียน",
+    "finance": "การเงิน",
+    "director": "ผู้อำนวยการ",
+    "admin": "ผู้ดูแลระบบ",
+}
+
+ACTION_TH = {
+    "accept_complete": "รับเรื่อง เอกสารครบ",
+    "request_documents": "ขอเอกสารเพิ่ม",
+    "sign_off": "ลงนามอนุมัติ",
+    "reject": "ไม่อนุมัติ",
+    "set_appointment": "นัดหมาย",
+    "close": "ปิดเรื่อง",
+    "set_late_reason": "แจ้งเหตุที่ล่าช้า",
+}
+
+# Audit actions that are not staff actions, as the history shows them.
+HISTORY_TH = {
+    "submit": "ผู้ปกครองยื่นคำขอ",
+    "documents_received": "ผู้ปกครองส่งเอกสารเพิ่มแล้ว",
+    "confirm_outcome": "ผู้ปกครองยืนยันผล",
+    "late_notice": "แจ้งผู้ปกครองว่าพิจารณาล่าช้า",
+}
+
+CHILD_NAME_STEP = "student_name"
+
+
+def bangkok(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment.astimezone(BANGKOK) if moment is not None else None
+
+
+def thai_date(moment: dt.datetime | dt.date | None) -> str:
+    if moment is None:
+        return "–"
+    if isinstance(moment, dt.datetime):
+        moment = moment.astimezone(BANGKOK).date()
+    return format_thai_date(moment)
+
+
+def thai_datetime(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "–"
+    local = moment.astimezone(BANGKOK)
+    return f"{format_thai_date(local.date(), style='short')} {local:%H:%M} น."
+
+
+def appointment_text(appointment: dict[str, Any] | None) -> str:
+    if not appointment:
+        return ""
+    try:
+        at = thai_datetime(dt.datetime.fromisoformat(appointment["at"]))
+    except (KeyError, TypeError, ValueError):
+        at = ""
+    parts = [at, appointment.get("place") or "", appointment.get("note") or ""]
+    return " · ".join(part for part in parts if part)
+
+
+def child_name(application: Application) -> str:
+    name = (application.answers or {}).get(CHILD_NAME_STEP)
+    return name if isinstance(name, str) and name else "(ไม่ระบุชื่อ)"
+
+
+def is_overdue(application: Application, now: dt.datetime) -> bool:
+    due = getattr(application, "due_at", None)
+    return due is not None and application.status in OPEN_STATUSES and due < now
+
+
+@dataclass(frozen=True)
+class Document:
+    file_id: str
+    position: int  # 1-based among the files of one answer
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    step_id: str
+    label: str
+    value: str
+    documents: list[Document] = field(default_factory=list)
+    missing: bool = False
+
+
+def answer_rows(application: Application, flow: Flow | None) -> list[AnswerRow]:
+    """Answers in the flow's order with its labels; answers no longer in the flow come last."""
+    answers: dict[str, Any] = dict(application.answers or {})
+    missing = {item.get("document") for item in application.missing_documents or []}
+    rows: list[AnswerRow] = []
+    steps = list(flow.steps) if flow is not None else []
+    for step in steps:
+        if step.id not in answers and step.id not in missing:
+            continue
+        value = answers.pop(step.id, None)
+        if step.is_document:
+            files = [f for f in value or [] if isinstance(f, str)]
+            rows.append(AnswerRow(step.id, step.label,
+                                  f"{len(files)} ไฟล์" if files else "ไม่ได้ส่ง",
+                                  [Document(f, i + 1) for i, f in enumerate(files)],
+                                  missing=step.id in missing and not files))
+        else:
+            rows.append(AnswerRow(step.id, step.label, _shown(step.kind.show, value)))
+    for step_id, value in answers.items():
+        if step_id.startswith("_"):  # engine bookkeeping, not an answer
+            continue
+        rows.append(AnswerRow(step_id, step_id, str(value) if value is not None else "–"))
+    return rows
+
+
+def _shown(show: Any, value: Any) -> str:
+    if value is None:
+        return "ข้าม"
+    try:
+        return show(value)
+    except Exception:  # noqa: BLE001 - an answer from an older flow version: show it raw, never fail the page
+        return str(value)
+
+
+def application_file_ids(application: Application, flow: Flow | None) -> set[str]:
+    """Every file this application refers to: only these may be opened from its page."""
+    found: set[str] = set()
+    document_steps = {s.id for s in flow.steps if s.is_document} if flow is not None else set()
+    for step_id, value in (application.answers or {}).items():
+        if isinstance(value, list) and (step_id in document_steps or flow is None):
+            found.update(v for v in value if isinstance(v, str))
+    for item in getattr(application, "requested_documents", None) or []:
+        for file_id in item.get("files", []) if isinstance(item, dict) else []:
+            found.add(file_id)
+    return found

@@ -1,0 +1,165 @@
+"""What the staff pages read from the database: the inbox, one application, and the dashboard figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.applications.models import Application
+from backend.staff_pages.presentation import BANGKOK, CHILD_NAME_STEP, OPEN_STATUSES, STATUS_ORDER
+from backend.thai.dates import MONTHS_SHORT, be_year
+
+INBOX_PAGE_SIZE = 50
+# A search shorter than this matches too much to be useful and scans more than it should.
+MIN_SEARCH = 2
+
+
+def _visible(school_id: int) -> sa.ColumnElement[bool]:
+    # Drafts are a parent's unfinished conversation: not the school's business until submitted.
+    return sa.and_(Application.school_id == school_id, Application.status != "draft")
+
+
+@dataclass
+class Inbox:
+    applications: list[Application]
+    by_service: Counter[str]
+    by_status: Counter[str]
+    overdue: int
+    total: int
+
+
+async def inbox(
+    session: AsyncSession,
+    *,
+    school_id: int,
+    now: dt.datetime,
+    service: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+) -> Inbox:
+    base = _visible(school_id)
+    # Counts are of the whole school, so the tabs say where work is whatever filter is on.
+    by_service = Counter(dict((await session.execute(
+        sa.select(Application.service, sa.func.count()).where(base).group_by(Application.service)
+    )).all()))
+    by_status = Counter(dict((await session.execute(
+        sa.select(Application.status, sa.func.count()).where(base).group_by(Application.status)
+    )).all()))
+    open_overdue = sa.and_(Application.status.in_(OPEN_STATUSES), Application.due_at.is_not(None),
+                           Application.due_at < now)
+    overdue = await session.scalar(sa.select(sa.func.count()).where(base, open_overdue)) or 0
+
+    query = sa.select(Application).where(base)
+    if service:
+        query = query.where(Application.service == service)
+    if status:
+        query = query.where(Application.status == status)
+    term = " ".join((search or "").split())
+    if len(term) >= MIN_SEARCH:
+        pattern = f"%{_escape_like(term)}%"
+        query = query.where(sa.or_(
+            Application.public_number.ilike(pattern, escape="\\"),
+            Application.answers[CHILD_NAME_STEP].as_string().like(pattern, escape="\\"),
+        ))
+    is_overdue = sa.case((open_overdue, 0), else_=1)
+    is_open = sa.case((Application.status.in_(OPEN_STATUSES), 0), else_=1)
+    query = query.order_by(is_overdue, is_open, Application.due_at.is_(None), Application.due_at,
+                           Application.submitted_at.desc(), Application.id.desc())
+    total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = list(await session.scalars(query.limit(INBOX_PAGE_SIZE)))
+    return Inbox(rows, by_service, by_status, overdue, total)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def application_for_staff(
+    session: AsyncSession, application_id: int, *, school_id: int
+) -> Application | None:
+    """The application if it is this school's and submitted; another school's looks absent."""
+    return await session.scalar(
+        sa.select(Application).where(Application.id == application_id, _visible(school_id)))
+
+
+# -- dashboard ------------------------------------------------------------------------------
+
+
+@dataclass
+class ServiceFigures:
+    service: str
+    by_status: Counter[str] = field(default_factory=Counter)
+    decided_days: list[float] = field(default_factory=list)
+    overdue: int = 0
+    ratings: list[int] = field(default_factory=list)
+    confirmed: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def median_days(self) -> float | None:
+        return round(statistics.median(self.decided_days), 1) if self.decided_days else None
+
+    @property
+    def average_rating(self) -> float | None:
+        return round(statistics.fmean(self.ratings), 1) if self.ratings else None
+
+
+@dataclass
+class Dashboard:
+    services: list[ServiceFigures]
+    overall: ServiceFigures
+    # (BE month label, submitted, decided), oldest first.
+    months: list[tuple[str, int, int]]
+    statuses: tuple[str, ...] = STATUS_ORDER
+
+
+def days_to_decision(application: Application) -> float | None:
+    decided, submitted = getattr(application, "decided_at", None), application.submitted_at
+    if decided is None or submitted is None:
+        return None
+    return (decided - submitted).total_seconds() / 86400
+
+
+async def dashboard(session: AsyncSession, *, school_id: int, now: dt.datetime) -> Dashboard:
+    """The figures a school reports on its e-Service use, from its own applications."""
+    rows = list(await session.scalars(
+        sa.select(Application).where(_visible(school_id)).order_by(Application.submitted_at)))
+    per_service: dict[str, ServiceFigures] = {}
+    overall = ServiceFigures("ทั้งหมด")
+    months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for application in rows:
+        figures = per_service.setdefault(application.service, ServiceFigures(application.service))
+        for target in (figures, overall):
+            target.by_status[application.status] += 1
+            days = days_to_decision(application)
+            if days is not None:
+                target.decided_days.append(days)
+            due = getattr(application, "due_at", None)
+            if application.status in OPEN_STATUSES and due is not None and due < now:
+                target.overdue += 1
+            rating = getattr(application, "parent_rating", None)
+            if rating:
+                target.ratings.append(int(rating))
+            if getattr(application, "parent_confirmed_at", None) is not None:
+                target.confirmed += 1
+        if application.submitted_at is not None:
+            local = application.submitted_at.astimezone(BANGKOK)
+            months[(local.year, local.month)][0] += 1
+        decided = getattr(application, "decided_at", None)
+        if decided is not None:
+            local = decided.astimezone(BANGKOK)
+            months[(local.year, local.month)][1] += 1
+    month_rows = [
+        (f"{MONTHS_SHORT[month - 1]} {be_year(dt.date(year, month, 1))}", submitted, decided)
+        for (year, month), (submitted, decided) in sorted(months.items())
+    ]
+    ordered = sorted(per_service.values(), key=lambda f: f.service)
+    return Dashboard(ordered, overall, month_rows)

@@ -1,0 +1,138 @@
+"""A registrar works a request sent through the bot, in Chromium on a phone-sized screen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from backend.applications import workflow
+from backend.applications.models import Application
+from backend.notices import Notice
+from backend.school_config import parse_school_config
+from backend.schools import School
+from backend.thai.ids import synthetic_national_id
+from tests.chat import Parent, photo
+from tests.staff_pages.conftest import add_staff
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium (apt-get install -y chromium fonts-thai-tlwg)")
+SCREENSHOTS = Path(os.environ.get("STAFF_SCREENSHOTS", "/tmp/staff-pages"))
+PHONE = {"width": 390, "height": 844}
+
+
+async def parent_files_transfer_out(bot) -> Parent:
+    parent = Parent(bot)
+    await parent.follow()
+    await parent.say("อยากย้ายลูกไปโรงเรียนใหม่ค่ะ")
+    await parent.tap("รับทราบ เริ่มกรอก")
+    await parent.say("เด็กหญิงสมใจ ใจดี")
+    await parent.say(synthetic_national_id(11))
+    await parent.say("ป.4")
+    await parent.tap("มารดา")
+    await parent.say("โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น")
+    await parent.tap("ย้ายที่อยู่")
+    await parent.tap("เลือกวันที่", date="2026-12-15")
+    await parent.send_photos(1)
+    await parent.tap("ไม่มีเอกสารนี้")
+    await parent.tap("ยืนยันส่งคำขอ")
+    assert "เลขที่คำขอ: TO-" in parent.last_text()
+    return parent
+
+
+async def parent_sends_requested_document(bot, parent: Parent) -> None:
+    """Stands in for the chat's "documents requested" step, which does not exist yet: the file
+    goes through the FileVault as the chat would store it, then the system action follows."""
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+        school = await session.get(School, application.school_id)
+        stored = await bot.runtime.files.store(
+            session, school_id=application.school_id, owner_ref=parent.user_id,
+            source_ref="requested-house-registration", data=photo((30, 140, 60)))
+        application.answers = {**application.answers, "student_house_registration": [stored.id]}
+        await workflow.perform(session, application, "documents_received", staff=None,
+                               now=bot.runtime.clock.now(), config=parse_school_config(school.settings))
+        await session.commit()
+
+
+async def test_registrar_asks_for_a_document_sees_the_upload_and_approves(bot):
+    from playwright.async_api import async_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    async with bot.runtime.sessions() as session:
+        school_id = await session.scalar(sa.select(School.id).where(School.slug == "demo"))
+    await add_staff(bot, school_id, "registrar", "ครูทะเบียน ใจดี")
+    parent = await parent_files_transfer_out(bot)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"])
+        context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                            has_touch=True, locale="th-TH")
+        page = await context.new_page()
+        try:
+            await page.goto(f"{bot.base_url}/staff/")
+            assert "/staff/login" in page.url
+            await page.screenshot(path=SCREENSHOTS / "1-login.png")
+            await page.get_by_role("button", name="ครูทะเบียน ใจดี").click()
+
+            await page.wait_for_url(f"{bot.base_url}/staff/")
+            item = page.locator(".app-item", has_text="เด็กหญิงสมใจ ใจดี")
+            await item.wait_for()
+            assert "ยื่นแล้ว รอตรวจ" in await item.inner_text()
+            await page.screenshot(path=SCREENSHOTS / "2-inbox.png", full_page=True)
+            await item.click()
+
+            await page.get_by_role("heading", name="เด็กหญิงสมใจ ใจดี").wait_for()
+            assert "ทะเบียนบ้าน" in await page.locator(".warn-card").inner_text()
+            await page.get_by_text("ขอเอกสารเพิ่ม", exact=True).click()
+            await page.get_by_label("ทะเบียนบ้าน").check()
+            await page.screenshot(path=SCREENSHOTS / "3-request-documents.png", full_page=True)
+            await page.get_by_role("button", name="ยืนยันขอเอกสารเพิ่ม").click()
+            await page.get_by_text("บันทึก “ขอเอกสารเพิ่ม” แล้ว").wait_for()
+            assert "ขอเอกสารเพิ่ม" in await page.locator(".head-card .status").inner_text()
+            # Asked once: the button is gone (s.8 of the Licensing Facilitation Act).
+            assert await page.locator('[data-action="request_documents"]').count() == 0
+
+            bot.runtime.clock.advance(hours=3)
+            await parent_sends_requested_document(bot, parent)
+            detail_url = page.url.split("?")[0]
+            await page.goto(detail_url)  # three hours on, the session has run out: sign in again
+            assert "/staff/login" in page.url
+            await page.get_by_role("button", name="ครูทะเบียน ใจดี").click()
+            await page.wait_for_url(detail_url)  # back where the registrar was
+            new_upload = page.locator(".answer", has_text="ทะเบียนบ้าน").locator(".doc.thumb")
+            await new_upload.wait_for()
+            assert "ใหม่" in await new_upload.inner_text()
+            assert await new_upload.locator("img").evaluate("img => img.naturalWidth") == 60
+            await page.screenshot(path=SCREENSHOTS / "4-new-upload.png", full_page=True)
+            await new_upload.click()
+            await page.locator("#zoom img").wait_for()
+            await page.screenshot(path=SCREENSHOTS / "5-zoom.png")
+            await page.get_by_role("button", name="ปิด").click()
+
+            await page.get_by_role("button", name="รับเรื่อง เอกสารครบ").click()
+            await page.get_by_text("บันทึก “รับเรื่อง เอกสารครบ” แล้ว").wait_for()
+            await page.get_by_role("button", name="ลงนามอนุมัติ").click()
+            await page.get_by_text("บันทึก “ลงนามอนุมัติ” แล้ว").wait_for()
+            assert "อนุมัติแล้ว" in await page.locator(".head-card .status").inner_text()
+            await page.screenshot(path=SCREENSHOTS / "6-approved.png", full_page=True)
+
+            await page.get_by_role("link", name="สรุปผล").click()
+            await page.get_by_text("สรุปการให้บริการ e-Service").wait_for()
+            await page.screenshot(path=SCREENSHOTS / "7-dashboard.png", full_page=True)
+        finally:
+            await browser.close()
+
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+        kinds = list(await session.scalars(sa.select(Notice.kind).where(
+            Notice.recipient_ref == parent.user_id).order_by(Notice.id)))
+    assert application.status == "approved"
+    # What the parent must hear of is in the outbox; pushing it into the chat is the edge's job.
+    assert kinds == ["status_changed", "documents_requested", "status_changed", "status_changed"]
