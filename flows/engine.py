@@ -152,6 +152,9 @@ class Engine:
     async def has_open_draft(self, session: AsyncSession, *, school_id: int, user_ref: str) -> bool:
         return await self._sessions.open_draft(session, school_id=school_id, parent_ref=user_ref) is not None
 
+    def flow(self, service: str) -> Flow | None:
+        return self._flows.get(service)
+
     def title_of(self, service: str) -> str:
         flow = self._flows.get(service)
         return flow.title if flow else service

@@ -15,22 +15,23 @@ from backend.clock import Clock
 from backend.school_config import SchoolConfig, parse_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
-from flows import postback
+from backend.applications import workflow
+from flows import postback, supplement
 from flows.engine import BANGKOK, Engine
 from flows.inputs import Input, PostbackInput, TextInput
 from flows.intents import match_service
 from flows.say import Choice, Say, Text
 
 PRIVACY_OK = "privacy_ok"
+RATE = "rate"
+STALE_RATING = "ขออภัยค่ะ ปุ่มนี้ใช้กับคำขอนี้ไม่ได้แล้ว"
 STATUS_WORDS = {"ติดตามสถานะ", "สถานะ", "ตรวจสอบสถานะ", "สถานะคำขอ", "ดูสถานะ"}
 CONTACT_WORDS = {"ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"}
 TRANSFER_WORDS = {"ขอย้าย", "ย้าย", "ย้ายโรงเรียน"}
 ABOUT_WORDS = {"เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"}
 MAX_STATUS_ITEMS = 10
 
-STATUS_TH = {
-    ApplicationStatus.SUBMITTED: ("ยื่นคำขอแล้ว", "รอโรงเรียนตรวจสอบเอกสาร จะแจ้งผลทาง LINE นี้ค่ะ"),
-}
+STATUS_TH = workflow.STATUS_TH
 
 
 def _forms(text: str) -> set[str]:
@@ -105,8 +106,18 @@ class FrontDesk:
                 return [which_transfer(config)]
             if forms & ABOUT_WORDS:
                 return [about(school.name)]
+        if supplement.wants_supplement(input) and not await engine.has_open_draft(
+                session, school_id=school.id, user_ref=user_ref):
+            waiting = await supplement.waiting_request(session, school_id=school.id, user_ref=user_ref)
+            if waiting is not None:
+                if isinstance(input, TextInput):
+                    return supplement.ask(waiting)
+                return await supplement.handle(session, waiting, input, flow=engine.flow(waiting.service),
+                                               config=config, clock=self._clock)
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
+            if pb is not None and pb.action == RATE:
+                return await self._rate(session, school=school, user_ref=user_ref, pb=pb)
             if pb is not None and pb.action == PRIVACY_OK and pb.arg(0):
                 consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
                                granted=True, now=self._clock.now())
@@ -131,6 +142,17 @@ class FrontDesk:
             return False  # a draft in progress was started after the notice
         return await consent.current(session, school_id=school_id, user_ref=user_ref,
                                      purpose=consent.NOTICE) is None
+
+    async def _rate(self, session: AsyncSession, *, school: School, user_ref: str, pb: postback.Postback) -> list[Say]:
+        application = await session.get(Application, int(pb.arg(0) or 0)) if (pb.arg(0) or "").isdigit() else None
+        if application is None or application.school_id != school.id or application.parent_ref != user_ref:
+            return [Text(STALE_RATING)]
+        rating = int(pb.arg(1)) if (pb.arg(1) or "").isdigit() else None
+        try:
+            await workflow.confirm_outcome(session, application, now=self._clock.now(), rating=rating)
+        except workflow.WorkflowError as error:
+            return [Text(error.message_th)]
+        return [Text("ขอบคุณที่ยืนยันผลและให้คะแนนค่ะ ความเห็นของคุณช่วยให้โรงเรียนปรับปรุงบริการค่ะ")]
 
     async def status(self, session: AsyncSession, *, school: School, user_ref: str, engine: Engine) -> list[Say]:
         rows = list(await session.scalars(
