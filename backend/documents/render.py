@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
 import io
 import json
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import qrcode
 import qrcode.image.svg
 import weasyprint
 from markupsafe import Markup
+from weasyprint.css import ColorProfile
 
 from backend.payments.amount_words import baht_text
 from backend.thai.dates import format_thai_date
@@ -175,9 +177,23 @@ def render_pdf(request: RenderRequest, *, data_dir: Path | None = None) -> bytes
     document.metadata.created = request.issued_at.isoformat()
     document.metadata.modified = request.issued_at.isoformat()
     document.metadata.lang = "th"
+    # PDF/A needs an sRGB output intent. WeasyPrint's own ("srgb") opens its ICC file and never
+    # closes it (a ResourceWarning on every render), so the same profile is supplied under
+    # another name; a fresh object per document, as WeasyPrint writes its PDF reference into it.
+    document.color_profiles[_OUTPUT_INTENT] = ColorProfile(
+        io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
     output = io.BytesIO()
-    document.write_pdf(output, pdf_variant="pdf/a-3b", attachments=[attachment])
+    document.write_pdf(output, pdf_variant="pdf/a-3b", attachments=[attachment], output_intent=_OUTPUT_INTENT)
     return output.getvalue()
+
+
+_OUTPUT_INTENT = "schoolbot-srgb"
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_icc() -> bytes:
+    return (importlib.resources.files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
 
 
 def embedded_record(pdf: bytes) -> dict[str, Any] | None:
