@@ -23,6 +23,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -286,9 +287,11 @@ def issue_dev_certificate(
     now: dt.datetime,
     days: int = 825,
     time_stamping: bool = False,
-) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    """An EC P-256 end-entity certificate for document signing (or, if asked, for a test TSA)."""
-    key = ec.generate_private_key(ec.SECP256R1())
+    key: CertificateIssuerPrivateKeyTypes | None = None,
+) -> tuple[CertificateIssuerPrivateKeyTypes, x509.Certificate]:
+    """An end-entity certificate for document signing (or, if asked, for a test TSA); a fresh
+    EC P-256 key unless one is given."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, common_name))
@@ -342,7 +345,7 @@ def make_dev_ca(
     return paths
 
 
-def write_pkcs12(path: Path, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate,
+def write_pkcs12(path: Path, key: CertificateIssuerPrivateKeyTypes, cert: x509.Certificate,
                  chain: Sequence[x509.Certificate], password: bytes) -> None:
     """Bundle a key and certificates as PKCS#12 (what CAs in Thailand usually hand out)."""
     from cryptography.hazmat.primitives.serialization import pkcs12
