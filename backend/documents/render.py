@@ -6,6 +6,7 @@ in backend/documents/templates/, so a school adapts any letter (or only base.css
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import importlib.resources
@@ -20,7 +21,6 @@ from zoneinfo import ZoneInfo
 import fontpkg
 import jinja2
 import qrcode
-import qrcode.image.svg
 import weasyprint
 from markupsafe import Markup
 from weasyprint.css import ColorProfile
@@ -115,16 +115,18 @@ def school_template_dir(data_dir: Path | None, school_slug: str) -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
-def qr_svg(url: str) -> Markup:
-    image = qrcode.make(
-        url,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    svg = image.to_string(encoding="unicode")
-    # Drop the XML declaration: the SVG is inlined into HTML.
-    return Markup(svg[svg.index("<svg") :])
+def qr_image(url: str) -> Markup:
+    """The QR code as an <img> of one pixel per module, scaled up crisply by CSS.
+
+    A PNG rather than SVG: WeasyPrint spends ~50 ms parsing a QR's SVG path, a quarter of a render.
+    """
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    output = io.BytesIO()
+    code.make_image().get_image().convert("1").save(output, format="PNG")
+    encoded = base64.b64encode(output.getvalue()).decode("ascii")
+    return Markup(f'<img class="qr" alt="QR" src="data:image/png;base64,{encoded}">')
 
 
 def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
@@ -143,7 +145,7 @@ def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
             "issued_at": request.issued_at,
             "issued_on": request.issued_at.astimezone(BANGKOK).date(),
             "verify_url": request.verify_url,
-            "qr_svg": qr_svg(request.verify_url),
+            "qr_image": qr_image(request.verify_url),
         },
         fonts=font_urls(),
     )
