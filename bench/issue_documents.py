@@ -42,15 +42,30 @@ SAMPLE = {
     "reference_number": "ศธ 04001.123/456",
 }
 OTHER_SAMPLES = {
-    "admission_result": {"grade": "ประถมศึกษาปีที่ 1", "academic_year": 2570, "report_date": "2027-03-20"},
+    "admission_result": {
+        "grade": "ประถมศึกษาปีที่ 1",
+        "academic_year": 2570,
+        "report_date": "2027-03-20",
+    },
     "transfer_in_acceptance": {"origin_school": "โรงเรียนวัดป่า"},
     "withdrawal_certificate": {"withdrawal_date": "2026-11-20"},
     "grade1_entry_decision": {"decision": "deferred", "academic_year": 2570},
-    "credit_transfer_result": {"courses": [{"code": "ท31101", "name": "ภาษาไทย", "credits": "1.0", "result": "3"}]},
+    "credit_transfer_result": {
+        "courses": [{"code": "ท31101", "name": "ภาษาไทย", "credits": "1.0", "result": "3"}]
+    },
     "replacement_letter": {"original_document": "ปพ.1", "original_number": "1234567"},
-    "venue_permit": {"venue": "หอประชุม", "purpose": "ประชุม", "start_date": "2026-12-05", "end_date": "2026-12-05"},
-    "receipt": {"book_number": "12", "receipt_number": "345", "received_by": "นางสมศรี มีทรัพย์",
-                "items": [{"description": "ค่าธรรมเนียม", "amount": "50"}]},
+    "venue_permit": {
+        "venue": "หอประชุม",
+        "purpose": "ประชุม",
+        "start_date": "2026-12-05",
+        "end_date": "2026-12-05",
+    },
+    "receipt": {
+        "book_number": "12",
+        "receipt_number": "345",
+        "received_by": "นางสมศรี มีทรัพย์",
+        "items": [{"description": "ค่าธรรมเนียม", "amount": "50"}],
+    },
 }
 
 
@@ -65,14 +80,20 @@ async def run(count: int, doc_type: str, database_url: str, data_dir: Path) -> N
     sessions = make_sessionmaker(engine)
     clock = SystemClock()
     issuer = DocumentIssuer(
-        vault=FileVault(KeyRing({"bench": os.urandom(32)}, "bench"), LocalBlobStore(data_dir / "files"), clock),
+        vault=FileVault(
+            KeyRing({"bench": os.urandom(32)}, "bench"), LocalBlobStore(data_dir / "files"), clock
+        ),
         signing=load_signing_settings(data_dir, {}),
         public_base_url="https://school.example",
         data_dir=data_dir,
     )
     async with sessions() as session:
-        school = School(slug="bench", name="โรงเรียนบ้านหนองน้ำใส", created_at=clock.now(),
-                        settings={"address": "123 หมู่ 4 ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000"})
+        school = School(
+            slug="bench",
+            name="โรงเรียนบ้านหนองน้ำใส",
+            created_at=clock.now(),
+            settings={"address": "123 หมู่ 4 ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000"},
+        )
         session.add(school)
         await session.commit()
 
@@ -83,8 +104,14 @@ async def run(count: int, doc_type: str, database_url: str, data_dir: Path) -> N
         data = SAMPLE if kind == "transfer_out_letter" else {**SAMPLE, **OTHER_SAMPLES[kind]}
         started = time.perf_counter()
         async with sessions() as session:
-            await issuer.issue(session, school=school, doc_type=kind, data=data, issued_by="bench",
-                               now=dt.datetime.now(dt.UTC))
+            await issuer.issue(
+                session,
+                school=school,
+                doc_type=kind,
+                data=data,
+                issued_by="bench",
+                now=dt.datetime.now(dt.UTC),
+            )
             await session.commit()
         return (time.perf_counter() - started) * 1000
 
@@ -93,17 +120,22 @@ async def run(count: int, doc_type: str, database_url: str, data_dir: Path) -> N
     timings = [await issue_one(index) for index in range(count)]
     await engine.dispose()
 
-    print(f"issue {count} x {doc_type} on {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, {database_url.split(':')[0]}")
-    print(f"p50 {statistics.median(timings):.0f} ms   p95 {percentile(timings, 0.95):.0f} ms   "
-          f"max {max(timings):.0f} ms   mean {statistics.fmean(timings):.0f} ms")
+    print(
+        f"issue {count} x {doc_type} on {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, {database_url.split(':')[0]}"
+    )
+    print(
+        f"p50 {statistics.median(timings):.0f} ms   p95 {percentile(timings, 0.95):.0f} ms   "
+        f"max {max(timings):.0f} ms   mean {statistics.fmean(timings):.0f} ms"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--doc-type", default="transfer_out_letter",
-                        choices=["all", *(t.value for t in DocType)])
+    parser.add_argument(
+        "--doc-type", default="transfer_out_letter", choices=["all", *(t.value for t in DocType)]
+    )
     parser.add_argument("--database-url")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:

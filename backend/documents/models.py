@@ -9,8 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-import backend.applications.models  # noqa: F401  (registers the tables the foreign keys point at)
-import backend.files.models  # noqa: F401
+import backend.applications.models
+import backend.files.models
 import backend.schools  # noqa: F401
 from backend.db import Base, UTCDateTime
 
@@ -27,7 +27,9 @@ class IssuedDocument(Base):
     __tablename__ = "issued_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("schools.id", ondelete="CASCADE"), index=True
+    )
     application_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("applications.id", ondelete="SET NULL"), index=True, default=None
     )

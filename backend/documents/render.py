@@ -25,11 +25,10 @@ import weasyprint
 from markupsafe import Markup
 from weasyprint.css import ColorProfile
 
+from backend.documents.types import spec_for, template_name
 from backend.payments.amount_words import baht_text
 from backend.thai.dates import format_thai_date
 from backend.thai.digits import to_thai_digits
-
-from backend.documents.types import spec_for, template_name
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 ATTACHMENT_NAME = "document.json"
@@ -97,8 +96,12 @@ def _environment(school_dir: str | None, thai_numerals: bool) -> jinja2.Environm
         undefined=jinja2.ChainableUndefined,
         lstrip_blocks=True,
     )
-    env.filters["thai_date"] = lambda value: _digits(format_thai_date(_as_date(value)), thai_numerals)
-    env.filters["num"] = lambda value: _digits(str(value), thai_numerals) if value is not None else ""
+    env.filters["thai_date"] = lambda value: _digits(
+        format_thai_date(_as_date(value)), thai_numerals
+    )
+    env.filters["num"] = lambda value: (
+        _digits(str(value), thai_numerals) if value is not None else ""
+    )
     env.filters["money"] = _money
     env.filters["baht_text"] = lambda value: baht_text(Decimal(str(value)))
     return env
@@ -161,7 +164,9 @@ def render_pdf(request: RenderRequest, *, data_dir: Path | None = None) -> bytes
     html = render_html(request, data_dir=data_dir)
     school_dir = school_template_dir(data_dir, request.school.slug)
     attachment = weasyprint.Attachment(
-        string=json.dumps(request.record, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8"),
+        string=json.dumps(request.record, ensure_ascii=False, sort_keys=True, indent=1).encode(
+            "utf-8"
+        ),
         name=ATTACHMENT_NAME,
         description="ข้อมูลของเอกสารในรูปแบบที่เครื่องอ่านได้ (JSON)",
         relationship="Data",
@@ -186,7 +191,9 @@ def render_pdf(request: RenderRequest, *, data_dir: Path | None = None) -> bytes
         io.BytesIO(_srgb_icc()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
     )
     output = io.BytesIO()
-    document.write_pdf(output, pdf_variant="pdf/a-3b", attachments=[attachment], output_intent=_OUTPUT_INTENT)
+    document.write_pdf(
+        output, pdf_variant="pdf/a-3b", attachments=[attachment], output_intent=_OUTPUT_INTENT
+    )
     return output.getvalue()
 
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -16,14 +17,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.config import BackendSettings
 from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
-from backend.documents.render import DATA_SCHEMA, RenderRequest, SchoolInfo, embedded_record, render_pdf
+from backend.documents.render import (
+    DATA_SCHEMA,
+    RenderRequest,
+    SchoolInfo,
+    embedded_record,
+    render_pdf,
+)
 from backend.documents.signing import (
     SchoolSigner,
     SignatureCheck,
     SigningSettings,
     check_signature,
     load_school_signer,
+    load_signing_settings,
     sign_pdf,
 )
 from backend.documents.types import DocType, check_data, spec_for
@@ -129,6 +138,18 @@ class DocumentIssuer:
     thai_numerals: bool = True
     _signers: dict[str, SchoolSigner] = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def from_settings(
+        cls, backend: BackendSettings, vault: FileVault, env: Mapping[str, str] | None = None
+    ) -> DocumentIssuer:
+        """The issuer a process uses: DATA_DIR, PUBLIC_BASE_URL and the SIGNING_* variables."""
+        return cls(
+            vault=vault,
+            signing=load_signing_settings(backend.data_dir, env),
+            public_base_url=backend.public_base_url,
+            data_dir=backend.data_dir,
+        )
+
     def signer_for(self, school_slug: str) -> SchoolSigner:
         if school_slug not in self._signers:
             self._signers[school_slug] = load_school_signer(
@@ -169,7 +190,9 @@ class DocumentIssuer:
         }
         config = parse_school_config(school.settings)
         request = RenderRequest(
-            school=SchoolInfo(slug=school.slug, name=school.name, address=config.address, phone=config.phone),
+            school=SchoolInfo(
+                slug=school.slug, name=school.name, address=config.address, phone=config.phone
+            ),
             doc_type=doc_type,
             code=code,
             verify_url=record["verify_url"],
@@ -203,14 +226,20 @@ class DocumentIssuer:
         )
         session.add(document)
         await session.flush()
-        session.add(DocumentEvent(document_id=document.id, action="issued", actor=issued_by, at=now))
+        session.add(
+            DocumentEvent(document_id=document.id, action="issued", actor=issued_by, at=now)
+        )
         await session.flush()
         log.info("issued document %s (%s) for school %s", code, doc_type, school.id)
         return document
 
-    def _render_and_sign(self, request: RenderRequest, signer: SchoolSigner, school_name: str) -> bytes:
+    def _render_and_sign(
+        self, request: RenderRequest, signer: SchoolSigner, school_name: str
+    ) -> bytes:
         unsigned = render_pdf(request, data_dir=self.data_dir)
-        return sign_pdf(unsigned, signer, reason=f"{spec_for(request.doc_type).title_th} ออกโดย{school_name}")
+        return sign_pdf(
+            unsigned, signer, reason=f"{spec_for(request.doc_type).title_th} ออกโดย{school_name}"
+        )
 
     async def revoke(
         self, session: AsyncSession, *, document: IssuedDocument, reason: str, revoked_by: str, now
@@ -222,8 +251,15 @@ class DocumentIssuer:
         document.status = DocumentStatus.REVOKED
         document.revoked_reason = reason.strip()
         document.revoked_at = now
-        session.add(DocumentEvent(document_id=document.id, action="revoked", reason=reason.strip(),
-                                  actor=revoked_by, at=now))
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                action="revoked",
+                reason=reason.strip(),
+                actor=revoked_by,
+                at=now,
+            )
+        )
         await session.flush()
         log.info("revoked document %s", document.code)
         return document
@@ -257,19 +293,30 @@ class DocumentIssuer:
         )
         document.status = DocumentStatus.SUPERSEDED
         document.superseded_by = replacement.id
-        session.add(DocumentEvent(document_id=document.id, action="superseded", reason=reason.strip(),
-                                  actor=issued_by, at=now))
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                action="superseded",
+                reason=reason.strip(),
+                actor=issued_by,
+                at=now,
+            )
+        )
         await session.flush()
         return replacement
 
     async def read_pdf(self, session: AsyncSession, document: IssuedDocument) -> bytes:
-        pdf, _content_type = await self.vault.read(session, document.storage_key, school_id=document.school_id)
+        pdf, _content_type = await self.vault.read(
+            session, document.storage_key, school_id=document.school_id
+        )
         return pdf
 
     async def verify_upload(self, session: AsyncSession, pdf_bytes: bytes) -> VerifyResult:
         """Is this file a document we issued, unchanged, validly signed and still in force?"""
         digest = hashlib.sha256(pdf_bytes).hexdigest()
-        document = await session.scalar(sa.select(IssuedDocument).where(IssuedDocument.sha256 == digest))
+        document = await session.scalar(
+            sa.select(IssuedDocument).where(IssuedDocument.sha256 == digest)
+        )
         claimed = document
         if claimed is None:
             record = await asyncio.to_thread(_embedded_record_or_none, pdf_bytes)
@@ -296,16 +343,20 @@ class DocumentIssuer:
 def _embedded_record_or_none(pdf: bytes) -> dict[str, Any] | None:
     try:
         return embedded_record(pdf)
-    except Exception:  # an uploaded file may be anything; a broken one simply carries no record
+    except Exception:  # noqa: BLE001 - an uploaded file may be anything; a broken one carries no record
         return None
 
 
 async def document_by_code(session: AsyncSession, code: str) -> IssuedDocument | None:
-    return await session.scalar(sa.select(IssuedDocument).where(IssuedDocument.code == normalize_code(code)))
+    return await session.scalar(
+        sa.select(IssuedDocument).where(IssuedDocument.code == normalize_code(code))
+    )
 
 
 async def document_events(session: AsyncSession, document_id: int) -> list[DocumentEvent]:
     rows = await session.scalars(
-        sa.select(DocumentEvent).where(DocumentEvent.document_id == document_id).order_by(DocumentEvent.id)
+        sa.select(DocumentEvent)
+        .where(DocumentEvent.document_id == document_id)
+        .order_by(DocumentEvent.id)
     )
     return list(rows)

@@ -32,7 +32,6 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 SIGNING_DIR_NAME = "signing"
 DEV_CA_DIR_NAME = "dev-ca"
@@ -102,18 +101,28 @@ def load_school_signer(
     own = school_signing_dir(settings.data_dir, school_slug)
     signer: signers.SimpleSigner | None = None
     if (own / "school.p12").is_file():
-        signer = signers.SimpleSigner.load_pkcs12(own / "school.p12", passphrase=settings.pkcs12_password)
+        signer = signers.SimpleSigner.load_pkcs12(
+            own / "school.p12", passphrase=settings.pkcs12_password
+        )
     elif (own / "key.pem").is_file() and (own / "cert.pem").is_file():
         chain = [own / "chain.pem"] if (own / "chain.pem").is_file() else None
         signer = signers.SimpleSigner.load(
-            own / "key.pem", own / "cert.pem", ca_chain_files=chain, key_passphrase=settings.key_password
+            own / "key.pem",
+            own / "cert.pem",
+            ca_chain_files=chain,
+            key_passphrase=settings.key_password,
         )
     elif settings.pkcs12_file:
-        signer = signers.SimpleSigner.load_pkcs12(settings.pkcs12_file, passphrase=settings.pkcs12_password)
+        signer = signers.SimpleSigner.load_pkcs12(
+            settings.pkcs12_file, passphrase=settings.pkcs12_password
+        )
     elif settings.key_file and settings.cert_file:
         chain = [settings.chain_file] if settings.chain_file else None
         signer = signers.SimpleSigner.load(
-            settings.key_file, settings.cert_file, ca_chain_files=chain, key_passphrase=settings.key_password
+            settings.key_file,
+            settings.cert_file,
+            ca_chain_files=chain,
+            key_passphrase=settings.key_password,
         )
     if signer is None:
         raise SigningNotConfigured(
@@ -140,7 +149,9 @@ def _load_pem_certificates(data: bytes) -> list[asn1_x509.Certificate]:
     ]
 
 
-def sign_pdf(pdf: bytes, school_signer: SchoolSigner, *, reason: str, location: str | None = None) -> bytes:
+def sign_pdf(
+    pdf: bytes, school_signer: SchoolSigner, *, reason: str, location: str | None = None
+) -> bytes:
     """Sign with an invisible PAdES signature (B-B, or B-T with a timestamper).
 
     Synchronous (pyHanko runs its own event loop): call it from a worker thread in async code.
@@ -176,7 +187,9 @@ class SignatureCheck:
 
     @property
     def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+        return (
+            self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+        )
 
 
 def check_signature(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate]) -> SignatureCheck:
@@ -184,7 +197,7 @@ def check_signature(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate]) ->
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
-    except Exception:  # any damage to the file structure means: not a document we signed
+    except Exception:  # noqa: BLE001 - a damaged file structure: not a document we signed
         return SignatureCheck(signed=False)
     if not signatures:
         return SignatureCheck(signed=False)
@@ -194,7 +207,7 @@ def check_signature(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate]) ->
         status = validate_pdf_signature(
             embedded, signer_validation_context=context, ts_validation_context=context
         )
-    except Exception:  # a signature pyHanko cannot even parse is no signature we vouch for
+    except Exception:  # noqa: BLE001 - a signature pyHanko cannot parse is none we vouch for
         return SignatureCheck(signed=True)
     return SignatureCheck(
         signed=True,
@@ -265,9 +278,15 @@ def _dev_ca(ca_dir: Path, now: dt.datetime) -> tuple[ec.EllipticCurvePrivateKey,
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=False, content_commitment=False, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-                encipher_only=False, decipher_only=False,
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -303,9 +322,15 @@ def issue_dev_certificate(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=not time_stamping, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                content_commitment=not time_stamping,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -322,7 +347,12 @@ def issue_dev_certificate(
 
 
 def make_dev_ca(
-    data_dir: Path, school_slug: str, school_name: str, *, now: dt.datetime | None = None, overwrite: bool = False
+    data_dir: Path,
+    school_slug: str,
+    school_name: str,
+    *,
+    now: dt.datetime | None = None,
+    overwrite: bool = False,
 ) -> DevCertificates:
     """A development CA (shared by all schools, reused if present) and a certificate for one school,
     written where `load_school_signer` looks. Refuses to replace a school's key unless told to."""
@@ -336,7 +366,9 @@ def make_dev_ca(
         chain=school_dir / "chain.pem",
     )
     if paths.key.exists() and not overwrite:
-        raise FileExistsError(f"{paths.key} exists; pass overwrite=True to replace the school's key")
+        raise FileExistsError(
+            f"{paths.key} exists; pass overwrite=True to replace the school's key"
+        )
     ca_key, ca_cert = _dev_ca(ca_dir, now)
     key, cert = issue_dev_certificate(ca_key, ca_cert, school_name, now=now)
     _write_private(paths.key, _pem_key(key))
@@ -345,8 +377,13 @@ def make_dev_ca(
     return paths
 
 
-def write_pkcs12(path: Path, key: CertificateIssuerPrivateKeyTypes, cert: x509.Certificate,
-                 chain: Sequence[x509.Certificate], password: bytes) -> None:
+def write_pkcs12(
+    path: Path,
+    key: CertificateIssuerPrivateKeyTypes,
+    cert: x509.Certificate,
+    chain: Sequence[x509.Certificate],
+    password: bytes,
+) -> None:
     """Bundle a key and certificates as PKCS#12 (what CAs in Thailand usually hand out)."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 

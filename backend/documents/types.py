@@ -29,7 +29,8 @@ class DocSpec:
 
 SPECS: dict[DocType, DocSpec] = {
     DocType.ADMISSION_RESULT: DocSpec(
-        "ประกาศผลการรับนักเรียนและนัดหมายมอบตัว", ("subject_name", "grade", "academic_year", "report_date")
+        "ประกาศผลการรับนักเรียนและนัดหมายมอบตัว",
+        ("subject_name", "grade", "academic_year", "report_date"),
     ),
     DocType.TRANSFER_OUT_LETTER: DocSpec(
         "หนังสือส่งตัวนักเรียน", ("subject_name", "grade", "destination_school")
@@ -63,7 +64,9 @@ def spec_for(doc_type: str) -> DocSpec:
     try:
         return SPECS[DocType(doc_type)]
     except ValueError:
-        raise ValueError(f"unknown document type {doc_type!r}; known: {[t.value for t in DocType]}") from None
+        raise ValueError(
+            f"unknown document type {doc_type!r}; known: {[t.value for t in DocType]}"
+        ) from None
 
 
 def template_name(doc_type: str) -> str:

@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.render import BANGKOK, format_code
-from backend.documents.service import DocumentIssuer, VerifyOutcome, document_by_code, normalize_code
+from backend.documents.service import (
+    DocumentIssuer,
+    VerifyOutcome,
+    document_by_code,
+    normalize_code,
+)
 from backend.documents.types import spec_for
 from backend.schools import School
 from backend.thai.dates import format_thai_date
@@ -53,10 +58,16 @@ def _from_runtime(request: Request) -> tuple[async_sessionmaker[AsyncSession], D
     return runtime.sessions, runtime.documents
 
 
-async def _public_view(session: AsyncSession, document: IssuedDocument, prefix: str) -> dict[str, Any]:
+async def _public_view(
+    session: AsyncSession, document: IssuedDocument, prefix: str
+) -> dict[str, Any]:
     """Only what may be shown to anyone: never the document's data beyond the masked name."""
     school = await session.get(School, document.school_id)
-    replacement = await session.get(IssuedDocument, document.superseded_by) if document.superseded_by else None
+    replacement = (
+        await session.get(IssuedDocument, document.superseded_by)
+        if document.superseded_by
+        else None
+    )
     return {
         "title": spec_for(document.doc_type).title_th,
         "school_name": school.name if school else "",
@@ -64,7 +75,9 @@ async def _public_view(session: AsyncSession, document: IssuedDocument, prefix: 
         "masked_name": document.masked_name,
         "code": format_code(document.code),
         "status_text": STATUS_TEXT[DocumentStatus(document.status)],
-        "revoked_on": format_thai_date(document.revoked_at.astimezone(BANGKOK).date()) if document.revoked_at else None,
+        "revoked_on": format_thai_date(document.revoked_at.astimezone(BANGKOK).date())
+        if document.revoked_at
+        else None,
         "replacement_code": format_code(replacement.code) if replacement else None,
         "replacement_url": f"{prefix}/{replacement.code}" if replacement else None,
         "sha256": document.sha256,
@@ -74,11 +87,16 @@ async def _public_view(session: AsyncSession, document: IssuedDocument, prefix: 
 def _page(prefix: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     html = _pages.get_template("verify.html").render(upload_url=prefix, **context)
     # Status changes (revocation) must show at once: no caching anywhere on the way.
-    return HTMLResponse(html, status_code=status_code,
-                        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return HTMLResponse(
+        html,
+        status_code=status_code,
+        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
+    )
 
 
-def create_verify_router(dependencies: Dependencies | None = None, *, prefix: str = "/verify") -> APIRouter:
+def create_verify_router(
+    dependencies: Dependencies | None = None, *, prefix: str = "/verify"
+) -> APIRouter:
     """Routes under `prefix` (include it without another prefix). By default the sessions and the
     DocumentIssuer come from `request.app.state.runtime.sessions` and `.documents`."""
     resolve = dependencies or _from_runtime
@@ -96,7 +114,9 @@ def create_verify_router(dependencies: Dependencies | None = None, *, prefix: st
         async with sessions() as session:
             document = await document_by_code(session, code)
             if document is None:
-                return _page(prefix, status_code=404, message=NOT_FOUND_MESSAGE, message_class="bad")
+                return _page(
+                    prefix, status_code=404, message=NOT_FOUND_MESSAGE, message_class="bad"
+                )
             message, message_class = STATUS_MESSAGE[DocumentStatus(document.status)]
             view = await _public_view(session, document, prefix)
         return _page(prefix, document=view, message=message, message_class=message_class)

@@ -9,8 +9,8 @@ import io
 import pytest
 import sqlalchemy as sa
 import zxingcpp
-from PIL import ImageChops
 from conftest import NOW, SCHOOL_NAME, STUDENT_NAME, transfer_out_data
+from PIL import ImageChops
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -38,8 +38,13 @@ def checked(pdf: bytes, roots):
 async def issue_letter(issuer, sessions, school, **overrides):
     async with sessions() as session:
         document = await issuer.issue(
-            session, school=school, doc_type="transfer_out_letter",
-            data=overrides.pop("data", transfer_out_data()), issued_by="staff:1", now=NOW, **overrides,
+            session,
+            school=school,
+            doc_type="transfer_out_letter",
+            data=overrides.pop("data", transfer_out_data()),
+            issued_by="staff:1",
+            now=NOW,
+            **overrides,
         )
         pdf = await issuer.read_pdf(session, document)
         await session.commit()
@@ -89,7 +94,9 @@ async def test_qr_code_leads_to_the_verify_page(issuer, sessions, school):
 
     barcodes = zxingcpp.read_barcodes(render_page_image(pdf, width=1600))
 
-    assert [barcode.text for barcode in barcodes] == [f"https://school.example/verify/{document.code}"]
+    assert [barcode.text for barcode in barcodes] == [
+        f"https://school.example/verify/{document.code}"
+    ]
 
 
 async def test_embedded_json_equals_the_database_record(issuer, sessions, school):
@@ -117,13 +124,21 @@ async def test_revoke_and_reissue_keep_an_audit_trail(issuer, sessions, school):
     later = NOW + dt.timedelta(days=2)
     async with sessions() as session:
         first = await session.get(IssuedDocument, first.id)
-        second = await issuer.reissue(session, document=first, reason="แก้ชื่อโรงเรียนปลายทาง",
-                                      issued_by="staff:2", now=later,
-                                      data={**transfer_out_data(), "destination_school": "โรงเรียนขอนแก่นวิทยายน"})
-        await issuer.revoke(session, document=second, reason="ผู้ปกครองยกเลิกการย้าย", revoked_by="staff:3",
-                            now=later)
+        second = await issuer.reissue(
+            session,
+            document=first,
+            reason="แก้ชื่อโรงเรียนปลายทาง",
+            issued_by="staff:2",
+            now=later,
+            data={**transfer_out_data(), "destination_school": "โรงเรียนขอนแก่นวิทยายน"},
+        )
+        await issuer.revoke(
+            session, document=second, reason="ผู้ปกครองยกเลิกการย้าย", revoked_by="staff:3", now=later
+        )
         with pytest.raises(DocumentStateError):
-            await issuer.revoke(session, document=second, reason="ซ้ำ", revoked_by="staff:3", now=later)
+            await issuer.revoke(
+                session, document=second, reason="ซ้ำ", revoked_by="staff:3", now=later
+            )
         await session.commit()
         events_first = [(e.action, e.actor) for e in await document_events(session, first.id)]
         events_second = [(e.action, e.actor) for e in await document_events(session, second.id)]
@@ -138,7 +153,9 @@ async def test_superseded_and_revoked_files_are_reported_as_such(issuer, session
     first, first_pdf = await issue_letter(issuer, sessions, school)
     async with sessions() as session:
         first = await session.get(IssuedDocument, first.id)
-        second = await issuer.reissue(session, document=first, reason="ออกใหม่", issued_by="staff:1", now=NOW)
+        second = await issuer.reissue(
+            session, document=first, reason="ออกใหม่", issued_by="staff:1", now=NOW
+        )
         second_pdf = await issuer.read_pdf(session, second)
         await issuer.revoke(session, document=second, reason="ยกเลิก", revoked_by="staff:1", now=NOW)
         await session.commit()
@@ -150,9 +167,16 @@ async def test_superseded_and_revoked_files_are_reported_as_such(issuer, session
 async def test_a_pdf_without_our_signature_is_not_accepted(issuer, sessions, school):
     from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
 
-    unsigned = render_pdf(RenderRequest(SchoolInfo("x", "โรงเรียนปลอม"), "receipt", "AAAABBBBCCCC",
-                                        "https://school.example/verify/AAAABBBBCCCC", NOW,
-                                        {"data": {**SAMPLES["receipt"], "total": "1", "total_words": "-"}}))
+    unsigned = render_pdf(
+        RenderRequest(
+            SchoolInfo("x", "โรงเรียนปลอม"),
+            "receipt",
+            "AAAABBBBCCCC",
+            "https://school.example/verify/AAAABBBBCCCC",
+            NOW,
+            {"data": {**SAMPLES["receipt"], "total": "1", "total_words": "-"}},
+        )
+    )
     async with sessions() as session:
         result = await issuer.verify_upload(session, unsigned)
     assert result.outcome is VerifyOutcome.NOT_SIGNED
@@ -161,8 +185,14 @@ async def test_a_pdf_without_our_signature_is_not_accepted(issuer, sessions, sch
 @pytest.mark.parametrize("doc_type", [t.value for t in DocType])
 async def test_every_document_type_issues_a_one_page_signed_pdf(issuer, sessions, school, doc_type):
     async with sessions() as session:
-        document = await issuer.issue(session, school=school, doc_type=doc_type, data=SAMPLES[doc_type],
-                                      issued_by="staff:1", now=NOW)
+        document = await issuer.issue(
+            session,
+            school=school,
+            doc_type=doc_type,
+            data=SAMPLES[doc_type],
+            issued_by="staff:1",
+            now=NOW,
+        )
         pdf = await issuer.read_pdf(session, document)
         await session.commit()
 
@@ -173,8 +203,14 @@ async def test_every_document_type_issues_a_one_page_signed_pdf(issuer, sessions
 
 async def test_receipt_carries_total_in_figures_and_thai_words(issuer, sessions, school):
     async with sessions() as session:
-        receipt = await issuer.issue(session, school=school, doc_type="receipt", data=SAMPLES["receipt"],
-                                     issued_by="staff:1", now=NOW)
+        receipt = await issuer.issue(
+            session,
+            school=school,
+            doc_type="receipt",
+            data=SAMPLES["receipt"],
+            issued_by="staff:1",
+            now=NOW,
+        )
     assert receipt.data["data"]["total"] == "150.00"
     assert receipt.data["data"]["total_words"] == "หนึ่งร้อยห้าสิบบาทถ้วน"
     assert [item["amount"] for item in receipt.data["data"]["items"]] == ["100.00", "50.00"]
@@ -183,26 +219,55 @@ async def test_receipt_carries_total_in_figures_and_thai_words(issuer, sessions,
 async def test_missing_required_data_is_refused_before_anything_is_stored(issuer, sessions, school):
     async with sessions() as session:
         with pytest.raises(DocumentDataError, match="destination_school"):
-            await issuer.issue(session, school=school, doc_type="transfer_out_letter",
-                               data={"subject_name": STUDENT_NAME, "grade": "ป.3"}, issued_by="s", now=NOW)
+            await issuer.issue(
+                session,
+                school=school,
+                doc_type="transfer_out_letter",
+                data={"subject_name": STUDENT_NAME, "grade": "ป.3"},
+                issued_by="s",
+                now=NOW,
+            )
         assert await session.scalar(sa.select(sa.func.count()).select_from(IssuedDocument)) == 0
 
 
 def _red_pixels(image) -> int:
     red, green, blue = (channel.point(lambda v: 255 if v > 150 else 0) for channel in image.split())
-    reddish = ImageChops.multiply(red, ImageChops.invert(ImageChops.lighter(
-        green.point(lambda v: 255 if v >= 80 else 0), blue.point(lambda v: 255 if v >= 80 else 0))))
+    reddish = ImageChops.multiply(
+        red,
+        ImageChops.invert(
+            ImageChops.lighter(
+                green.point(lambda v: 255 if v >= 80 else 0),
+                blue.point(lambda v: 255 if v >= 80 else 0),
+            )
+        ),
+    )
     return reddish.histogram()[255]
 
 
 async def test_replacement_document_looks_different_from_an_original(issuer, sessions, school):
     async with sessions() as session:
-        replacement = await issuer.issue(session, school=school, doc_type="replacement_letter",
-                                         data=SAMPLES["replacement_letter"], issued_by="s", now=NOW)
-        original_style = await issuer.issue(session, school=school, doc_type="withdrawal_certificate",
-                                            data=SAMPLES["withdrawal_certificate"], issued_by="s", now=NOW)
-        replacement_image = render_page_image(await issuer.read_pdf(session, replacement), width=600)
-        original_image = render_page_image(await issuer.read_pdf(session, original_style), width=600)
+        replacement = await issuer.issue(
+            session,
+            school=school,
+            doc_type="replacement_letter",
+            data=SAMPLES["replacement_letter"],
+            issued_by="s",
+            now=NOW,
+        )
+        original_style = await issuer.issue(
+            session,
+            school=school,
+            doc_type="withdrawal_certificate",
+            data=SAMPLES["withdrawal_certificate"],
+            issued_by="s",
+            now=NOW,
+        )
+        replacement_image = render_page_image(
+            await issuer.read_pdf(session, replacement), width=600
+        )
+        original_image = render_page_image(
+            await issuer.read_pdf(session, original_style), width=600
+        )
 
     # The red "ใบแทน" banner and stamp: thousands of red pixels, none on an ordinary letter.
     assert _red_pixels(replacement_image) > 2000

@@ -13,15 +13,27 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from samples import SAMPLES
 
 from backend.documents.preview import render_page_image
-from backend.documents.render import PACKAGED_TEMPLATES, RenderRequest, SchoolInfo, render_html, render_pdf
+from backend.documents.render import (
+    PACKAGED_TEMPLATES,
+    RenderRequest,
+    SchoolInfo,
+    render_html,
+    render_pdf,
+)
 
 SCHOOL = SchoolInfo(SCHOOL_SLUG, SCHOOL_NAME, "123 หมู่ 4 ตำบลในเมือง", "043-123456")
 
 
 def request(doc_type: str = "transfer_out_letter", **data) -> RenderRequest:
     code = "7KQ2MX9DRT4B"
-    return RenderRequest(SCHOOL, doc_type, code, f"https://school.example/verify/{code}", NOW,
-                         {"data": {**SAMPLES[doc_type], **data}})
+    return RenderRequest(
+        SCHOOL,
+        doc_type,
+        code,
+        f"https://school.example/verify/{code}",
+        NOW,
+        {"data": {**SAMPLES[doc_type], **data}},
+    )
 
 
 def page_fonts(pdf: bytes) -> dict[str, bytes]:
@@ -40,7 +52,9 @@ def test_thai_is_drawn_with_the_embedded_sarabun_font():
     # Subset prefixes aside ("ABCDEF+Sarabun"), only Sarabun regular and bold are used: no fallback.
     assert {name.split("+", 1)[1] for name in fonts} == {"Sarabun", "Sarabun-Bold"}
     # and it is Sarabun that draws the Thai letters (code points U+0E00-U+0E7F).
-    thai_glyphs = re.findall(rb"<0[eE][0-7][0-9a-fA-F]>", fonts[next(n for n in fonts if n.endswith("+Sarabun"))])
+    thai_glyphs = re.findall(
+        rb"<0[eE][0-7][0-9a-fA-F]>", fonts[next(n for n in fonts if n.endswith("+Sarabun"))]
+    )
     assert len(set(thai_glyphs)) > 30
 
 
@@ -54,8 +68,10 @@ def test_without_the_sarabun_font_the_page_looks_different(data_dir):
     without_sarabun = render_pdf(request(), data_dir=data_dir)
 
     assert not any("Sarabun" in name for name in page_fonts(without_sarabun))
-    difference = ImageChops.difference(render_page_image(with_sarabun, width=600).convert("L"),
-                                       render_page_image(without_sarabun, width=600).convert("L"))
+    difference = ImageChops.difference(
+        render_page_image(with_sarabun, width=600).convert("L"),
+        render_page_image(without_sarabun, width=600).convert("L"),
+    )
     assert difference.getbbox() is not None
     assert sum(difference.point(lambda v: 255 if v > 64 else 0).histogram()[255:]) > 5000
 
@@ -70,12 +86,20 @@ def test_a_school_adapts_a_letter_without_code(data_dir):
 
     adapted = render_html(request(), data_dir=data_dir)
     other_school = render_html(
-        RenderRequest(SchoolInfo("other", "โรงเรียนอื่น"), "transfer_out_letter", "X", "https://x/verify/X", NOW,
-                      {"data": SAMPLES["transfer_out_letter"]}),
+        RenderRequest(
+            SchoolInfo("other", "โรงเรียนอื่น"),
+            "transfer_out_letter",
+            "X",
+            "https://x/verify/X",
+            NOW,
+            {"data": SAMPLES["transfer_out_letter"]},
+        ),
         data_dir=data_dir,
     )
 
-    assert "ข้อความของโรงเรียนเอง" in adapted and SCHOOL_NAME in adapted  # keeps the shared letterhead
+    assert (
+        "ข้อความของโรงเรียนเอง" in adapted and SCHOOL_NAME in adapted
+    )  # keeps the shared letterhead
     assert "ข้อความของโรงเรียนเอง" not in other_school
 
 
@@ -98,7 +122,7 @@ def test_a_template_cannot_reach_the_network(data_dir):
     requested = []
 
     class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the standard library's name)
+        def do_GET(self):
             requested.append(self.path)
             self.send_response(404)
             self.end_headers()

@@ -28,15 +28,21 @@ from backend.documents.signing import (
     write_pkcs12,
 )
 
-
 # Signatures are made at the real time, so certificates must be valid now (not at the fake NOW).
 CERTIFICATE_TIME = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
 
 
 def unsigned_pdf() -> bytes:
-    return render_pdf(RenderRequest(SchoolInfo(SCHOOL_SLUG, SCHOOL_NAME), "withdrawal_certificate", "AAAA",
-                                    "https://school.example/verify/AAAA", NOW,
-                                    {"data": SAMPLES["withdrawal_certificate"]}))
+    return render_pdf(
+        RenderRequest(
+            SchoolInfo(SCHOOL_SLUG, SCHOOL_NAME),
+            "withdrawal_certificate",
+            "AAAA",
+            "https://school.example/verify/AAAA",
+            NOW,
+            {"data": SAMPLES["withdrawal_certificate"]},
+        )
+    )
 
 
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -60,7 +66,9 @@ def test_dev_ca_makes_an_ec_p256_school_certificate(data_dir):
 
 
 def test_without_signing_material_the_error_says_what_to_do(data_dir):
-    with pytest.raises(SigningNotConfigured, match=f"schoolbot signing dev-ca --school {SCHOOL_SLUG}"):
+    with pytest.raises(
+        SigningNotConfigured, match=f"schoolbot signing dev-ca --school {SCHOOL_SLUG}"
+    ):
         load_school_signer(load_signing_settings(data_dir, {}), SCHOOL_SLUG)
 
 
@@ -69,25 +77,35 @@ def test_pkcs12_from_environment_signs_for_every_school(data_dir, tmp_path):
     key, cert = issue_dev_certificate(ca_key, ca_cert, SCHOOL_NAME, now=CERTIFICATE_TIME)
     write_pkcs12(tmp_path / "school.p12", key, cert, [ca_cert], b"secret")
     settings = load_signing_settings(
-        data_dir, {"SIGNING_PKCS12_FILE": str(tmp_path / "school.p12"), "SIGNING_PKCS12_PASSWORD": "secret"}
+        data_dir,
+        {"SIGNING_PKCS12_FILE": str(tmp_path / "school.p12"), "SIGNING_PKCS12_PASSWORD": "secret"},
     )
 
     signer = load_school_signer(settings, "any-school")
     signed = sign_pdf(unsigned_pdf(), signer, reason="test")
 
     assert check_signature(signed, signer.trust_roots).ok
-    assert not check_signature(signed, [to_asn1(_dev_ca(tmp_path / "other-ca", CERTIFICATE_TIME)[1])]).trusted
+    assert not check_signature(
+        signed, [to_asn1(_dev_ca(tmp_path / "other-ca", CERTIFICATE_TIME)[1])]
+    ).trusted
 
 
 def test_pem_from_environment_and_a_school_of_its_own_take_precedence(data_dir, tmp_path):
     ca_key, ca_cert = _dev_ca(tmp_path / "ca", CERTIFICATE_TIME)
     key, cert = issue_dev_certificate(ca_key, ca_cert, "ใบรับรองกลาง", now=CERTIFICATE_TIME)
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                          serialization.PrivateFormat.PKCS8,
-                                                          serialization.NoEncryption()))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    env = {"SIGNING_KEY_FILE": str(tmp_path / "key.pem"), "SIGNING_CERT_FILE": str(tmp_path / "cert.pem"),
-           "SIGNING_TRUST_ROOTS": str(tmp_path / "ca" / "ca-cert.pem")}
+    env = {
+        "SIGNING_KEY_FILE": str(tmp_path / "key.pem"),
+        "SIGNING_CERT_FILE": str(tmp_path / "cert.pem"),
+        "SIGNING_TRUST_ROOTS": str(tmp_path / "ca" / "ca-cert.pem"),
+    }
     make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
     settings = load_signing_settings(data_dir, env)
 
@@ -104,20 +122,35 @@ def test_a_timestamp_is_added_when_a_tsa_is_configured(data_dir, tmp_path):
     make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
     ca_key, ca_cert = _dev_ca(data_dir / "signing" / "dev-ca", CERTIFICATE_TIME)
     # pyHanko's dummy TSA signs with RSA only; the document itself is still signed with EC P-256.
-    tsa_key, tsa_cert = issue_dev_certificate(ca_key, ca_cert, "Test TSA", now=CERTIFICATE_TIME, time_stamping=True,
-                                              key=rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    tsa_key, tsa_cert = issue_dev_certificate(
+        ca_key,
+        ca_cert,
+        "Test TSA",
+        now=CERTIFICATE_TIME,
+        time_stamping=True,
+        key=rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    )
     timestamper = DummyTimeStamper(
         tsa_cert=to_asn1(tsa_cert),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(tsa_key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            tsa_key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
         certs_to_embed=SimpleCertificateStore.from_certs([to_asn1(ca_cert)]),
         fixed_dt=dt.datetime.now(dt.UTC),
     )
-    signer = load_school_signer(load_signing_settings(data_dir, {}), SCHOOL_SLUG, timestamper=timestamper)
+    signer = load_school_signer(
+        load_signing_settings(data_dir, {}), SCHOOL_SLUG, timestamper=timestamper
+    )
     untimed = load_school_signer(load_signing_settings(data_dir, {}), SCHOOL_SLUG)
 
     timed_check = check_signature(sign_pdf(unsigned_pdf(), signer, reason="t"), signer.trust_roots)
-    untimed_check = check_signature(sign_pdf(unsigned_pdf(), untimed, reason="t"), untimed.trust_roots)
+    untimed_check = check_signature(
+        sign_pdf(unsigned_pdf(), untimed, reason="t"), untimed.trust_roots
+    )
 
     assert timed_check.ok and timed_check.timestamped
     assert untimed_check.ok and not untimed_check.timestamped
