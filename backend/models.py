@@ -3,6 +3,7 @@
 from backend import audit, consent, contacts, inbox, notices, outbox, schools, staff, venues  # noqa: F401
 from backend.applications import models as applications  # noqa: F401
 from backend.db import Base
+from backend.documents import models as documents  # noqa: F401
 from backend.files import models as files  # noqa: F401
 
 metadata = Base.metadata

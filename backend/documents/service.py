@@ -1,0 +1,362 @@
+"""Issue, revoke, reissue and verify e-documents: render, sign, store encrypted, keep the record."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.config import BackendSettings
+from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
+from backend.documents.render import (
+    DATA_SCHEMA,
+    RenderRequest,
+    SchoolInfo,
+    embedded_record,
+    render_pdf,
+)
+from backend.documents.signing import (
+    SchoolSigner,
+    SignatureCheck,
+    SigningSettings,
+    check_signature,
+    load_school_signer,
+    load_signing_settings,
+    sign_pdf,
+)
+from backend.documents.types import DocType, check_data, spec_for
+from backend.files.service import FileVault
+from backend.payments.amount_words import baht_text
+from backend.school_config import parse_school_config
+from backend.schools import School
+from backend.thai.errors import ThaiInputError
+from backend.thai.names import parse_person_name
+
+log = logging.getLogger(__name__)
+
+# Crockford's base32: no I, L, O or U, so a code read off paper and typed back cannot be misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12  # 60 bits: not guessable, short enough to type
+_CODE_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+_PREFIX_ABBREVIATIONS = {"เด็กชาย": "ด.ช.", "เด็กหญิง": "ด.ญ.", "นางสาว": "น.ส."}
+
+
+class DocumentStateError(Exception):
+    """The action does not fit the document's status (revoking a revoked one, say)."""
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """Accept codes as people type them: lower case, with dashes or spaces, O for 0, I or L for 1."""
+    return "".join(text.split()).replace("-", "").upper().translate(_CODE_READ_AS)
+
+
+def _mask_word(word: str) -> str:
+    return f"{word[0]}***" if word else ""
+
+
+def mask_name(full_name: str) -> str:
+    """ "เด็กหญิงสมใจ ใจดี" -> "ด.ญ. ส*** ใ***": enough to recognise, not enough to identify."""
+    try:
+        name = parse_person_name(full_name)
+    except ThaiInputError:
+        return " ".join(_mask_word(word) for word in full_name.split()) or "***"
+    masked = f"{_mask_word(name.first)} {' '.join(_mask_word(w) for w in name.last.split())}"
+    if name.prefix:
+        return f"{_PREFIX_ABBREVIATIONS.get(name.prefix, name.prefix)} {masked}"
+    return masked
+
+
+def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
+    # Exactly what a JSON column gives back, so the record and the attachment compare equal.
+    return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def prepare_data(doc_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Check a document's data and add what is derived from it (a receipt's total in words)."""
+    check_data(doc_type, data)
+    prepared = _json_ready(data)
+    if DocType(doc_type) is DocType.RECEIPT:
+        total = Decimal(0)
+        for item in prepared["items"]:
+            amount = Decimal(str(item["amount"])).quantize(Decimal("0.01"))
+            if amount < 0:
+                raise ValueError("receipt amounts must not be negative")
+            item["amount"] = str(amount)
+            total += amount
+        prepared["total"] = str(total)
+        prepared["total_words"] = baht_text(total)
+    return prepared
+
+
+class VerifyOutcome(StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    ALTERED = "altered"  # claims to be one of ours, but is not the file we issued
+    UNKNOWN = "unknown"  # not a document of this system
+    NOT_SIGNED = "not_signed"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    outcome: VerifyOutcome
+    signature: SignatureCheck
+    sha256: str
+    document: IssuedDocument | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is VerifyOutcome.VALID
+
+
+@dataclass
+class DocumentIssuer:
+    """Everything issuing needs beyond the session; built once per process."""
+
+    vault: FileVault
+    signing: SigningSettings
+    public_base_url: str
+    data_dir: Path | None = None
+    # Injected in tests (a fake TSA); otherwise SIGNING_TSA_URL decides.
+    timestamper: Any = None
+    thai_numerals: bool = True
+    _signers: dict[str, SchoolSigner] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_settings(
+        cls, backend: BackendSettings, vault: FileVault, env: Mapping[str, str] | None = None
+    ) -> DocumentIssuer:
+        """The issuer a process uses: DATA_DIR, PUBLIC_BASE_URL and the SIGNING_* variables."""
+        return cls(
+            vault=vault,
+            signing=load_signing_settings(backend.data_dir, env),
+            public_base_url=backend.public_base_url,
+            data_dir=backend.data_dir,
+        )
+
+    def signer_for(self, school_slug: str) -> SchoolSigner:
+        if school_slug not in self._signers:
+            self._signers[school_slug] = load_school_signer(
+                self.signing, school_slug, timestamper=self.timestamper
+            )
+        return self._signers[school_slug]
+
+    def verify_url(self, code: str) -> str:
+        return f"{self.public_base_url.rstrip('/')}/verify/{code}"
+
+    async def issue(
+        self,
+        session: AsyncSession,
+        *,
+        school: School,
+        doc_type: str,
+        data: dict[str, Any],
+        application_id: int | None = None,
+        issued_by: str,
+        now,
+        supersedes: str | None = None,
+    ) -> IssuedDocument:
+        """Render, sign and store one document; flushed, the caller commits."""
+        spec = spec_for(doc_type)
+        prepared = prepare_data(doc_type, data)
+        code = new_code()
+        record: dict[str, Any] = {
+            "schema": DATA_SCHEMA,
+            "code": code,
+            "doc_type": DocType(doc_type).value,
+            "title": spec.title_th,
+            "school": {"slug": school.slug, "name": school.name},
+            "issued_at": now.isoformat(),
+            "verify_url": self.verify_url(code),
+            "application_id": application_id,
+            "supersedes": supersedes,
+            "data": prepared,
+        }
+        config = parse_school_config(school.settings)
+        request = RenderRequest(
+            school=SchoolInfo(
+                slug=school.slug, name=school.name, address=config.address, phone=config.phone
+            ),
+            doc_type=doc_type,
+            code=code,
+            verify_url=record["verify_url"],
+            issued_at=now,
+            record=record,
+            thai_numerals=self.thai_numerals,
+        )
+        signer = self.signer_for(school.slug)
+        # WeasyPrint and pyHanko are synchronous and CPU-bound (pyHanko even runs its own event
+        # loop): a worker thread keeps the web process answering meanwhile.
+        pdf = await asyncio.to_thread(self._render_and_sign, request, signer, school.name)
+        stored = await self.vault.store(
+            session,
+            school_id=school.id,
+            owner_ref="issued-documents",
+            source_ref=f"document:{code}",
+            data=pdf,
+        )
+        document = IssuedDocument(
+            school_id=school.id,
+            application_id=application_id,
+            doc_type=DocType(doc_type).value,
+            code=code,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            storage_key=stored.id,
+            status=DocumentStatus.VALID,
+            masked_name=mask_name(str(prepared["subject_name"])),
+            data=record,
+            issued_at=now,
+            issued_by=issued_by,
+        )
+        session.add(document)
+        await session.flush()
+        session.add(
+            DocumentEvent(document_id=document.id, action="issued", actor=issued_by, at=now)
+        )
+        await session.flush()
+        log.info("issued document %s (%s) for school %s", code, doc_type, school.id)
+        return document
+
+    def _render_and_sign(
+        self, request: RenderRequest, signer: SchoolSigner, school_name: str
+    ) -> bytes:
+        unsigned = render_pdf(request, data_dir=self.data_dir)
+        return sign_pdf(
+            unsigned, signer, reason=f"{spec_for(request.doc_type).title_th} ออกโดย{school_name}"
+        )
+
+    async def revoke(
+        self, session: AsyncSession, *, document: IssuedDocument, reason: str, revoked_by: str, now
+    ) -> IssuedDocument:
+        if document.status != DocumentStatus.VALID:
+            raise DocumentStateError(f"document {document.code} is {document.status}, not valid")
+        if not reason.strip():
+            raise ValueError("a revocation needs a reason")
+        document.status = DocumentStatus.REVOKED
+        document.revoked_reason = reason.strip()
+        document.revoked_at = now
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                action="revoked",
+                reason=reason.strip(),
+                actor=revoked_by,
+                at=now,
+            )
+        )
+        await session.flush()
+        log.info("revoked document %s", document.code)
+        return document
+
+    async def reissue(
+        self,
+        session: AsyncSession,
+        *,
+        document: IssuedDocument,
+        reason: str,
+        issued_by: str,
+        now,
+        data: dict[str, Any] | None = None,
+    ) -> IssuedDocument:
+        """A corrected (or simply fresh) copy under a new code; the old one becomes superseded."""
+        if document.status != DocumentStatus.VALID:
+            raise DocumentStateError(f"document {document.code} is {document.status}, not valid")
+        if not reason.strip():
+            raise ValueError("a reissue needs a reason")
+        school = await session.get(School, document.school_id)
+        assert school is not None
+        replacement = await self.issue(
+            session,
+            school=school,
+            doc_type=document.doc_type,
+            data=data if data is not None else document.data["data"],
+            application_id=document.application_id,
+            issued_by=issued_by,
+            now=now,
+            supersedes=document.code,
+        )
+        document.status = DocumentStatus.SUPERSEDED
+        document.superseded_by = replacement.id
+        session.add(
+            DocumentEvent(
+                document_id=document.id,
+                action="superseded",
+                reason=reason.strip(),
+                actor=issued_by,
+                at=now,
+            )
+        )
+        await session.flush()
+        return replacement
+
+    async def read_pdf(self, session: AsyncSession, document: IssuedDocument) -> bytes:
+        pdf, _content_type = await self.vault.read(
+            session, document.storage_key, school_id=document.school_id
+        )
+        return pdf
+
+    async def verify_upload(self, session: AsyncSession, pdf_bytes: bytes) -> VerifyResult:
+        """Is this file a document we issued, unchanged, validly signed and still in force?"""
+        digest = hashlib.sha256(pdf_bytes).hexdigest()
+        document = await session.scalar(
+            sa.select(IssuedDocument).where(IssuedDocument.sha256 == digest)
+        )
+        claimed = document
+        if claimed is None:
+            record = await asyncio.to_thread(_embedded_record_or_none, pdf_bytes)
+            code = record.get("code") if isinstance(record, dict) else None
+            if isinstance(code, str):
+                claimed = await document_by_code(session, code)
+        roots = []
+        if claimed is not None:
+            school = await session.get(School, claimed.school_id)
+            if school is not None:
+                roots = self.signer_for(school.slug).trust_roots
+        check = await asyncio.to_thread(check_signature, pdf_bytes, roots)
+        if not check.signed:
+            outcome = VerifyOutcome.NOT_SIGNED
+        elif claimed is None:
+            outcome = VerifyOutcome.UNKNOWN
+        elif document is None or not check.ok:
+            outcome = VerifyOutcome.ALTERED
+        else:
+            outcome = VerifyOutcome(document.status)
+        return VerifyResult(outcome=outcome, signature=check, sha256=digest, document=claimed)
+
+
+def _embedded_record_or_none(pdf: bytes) -> dict[str, Any] | None:
+    try:
+        return embedded_record(pdf)
+    except Exception:  # noqa: BLE001 - an uploaded file may be anything; a broken one carries no record
+        return None
+
+
+async def document_by_code(session: AsyncSession, code: str) -> IssuedDocument | None:
+    return await session.scalar(
+        sa.select(IssuedDocument).where(IssuedDocument.code == normalize_code(code))
+    )
+
+
+async def document_events(session: AsyncSession, document_id: int) -> list[DocumentEvent]:
+    rows = await session.scalars(
+        sa.select(DocumentEvent)
+        .where(DocumentEvent.document_id == document_id)
+        .order_by(DocumentEvent.id)
+    )
+    return list(rows)
