@@ -114,6 +114,10 @@ def create_app(
 
     app = FastAPI(title="schoolbot", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(webhook.router)
+    from backend.documents.web import create_verify_router
+
+    # The public verification page of issued e-documents (s.13 of the Act): no login.
+    app.include_router(create_verify_router())
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

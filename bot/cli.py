@@ -76,6 +76,13 @@ def _demo(args: argparse.Namespace) -> None:
     settings = _settings()
     created = asyncio.run(create_demo_school(settings.backend.database_url, slug=settings.backend.default_school))
     print("demo school created" if created else "demo school already exists")
+    signing = settings.backend.data_dir / "signing" / settings.backend.default_school
+    if settings.simulated and not signing.exists():
+        # So that e-documents can be issued and verified right away when trying the bot out.
+        from backend.documents.signing import make_dev_ca
+
+        make_dev_ca(settings.backend.data_dir, settings.backend.default_school, "โรงเรียนสาธิตบ้านสวน")
+        print("development signing certificate made for the demo school")
 
 
 def _theme(args: argparse.Namespace):
@@ -170,6 +177,52 @@ def _school(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def _with_school(slug: str, work) -> None:
+    """Run work(session, school, now) in a transaction, for commands about one school."""
+    from backend.clock import SystemClock
+    from backend.db import make_engine, make_sessionmaker
+    from backend.schools import school_by_slug
+
+    settings = _settings()
+
+    async def run() -> None:
+        engine = make_engine(settings.backend.database_url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                school = await school_by_slug(session, slug)
+                if school is None:
+                    print(f"error: no school {slug!r} (see: schoolbot school list)", file=sys.stderr)
+                    sys.exit(1)
+                await work(session, school, SystemClock().now(), settings)
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _staff_invite(args: argparse.Namespace) -> None:
+    from backend.staff import create_invite
+
+    async def work(session, school, now, settings) -> None:
+        code = await create_invite(session, school_id=school.id, role=args.role, now=now)
+        print(f"invite code for a {args.role} of {school.slug}: {code}")
+        print("the teacher types it in the school's LINE chat (valid 3 days, once)")
+
+    _with_school(args.school, work)
+
+
+def _signing_dev_ca(args: argparse.Namespace) -> None:
+    from backend.documents.signing import make_dev_ca
+
+    async def work(session, school, now, settings) -> None:
+        paths = make_dev_ca(settings.backend.data_dir, school.slug, school.name, overwrite=args.overwrite)
+        print(f"development signing key and certificate for {school.slug} written under "
+              f"{settings.backend.data_dir / 'signing'} (not for production: {paths!r})")
+
+    _with_school(args.school, work)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="schoolbot", description="LINE bot for Thai school e-Services")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +261,20 @@ def main(argv: list[str] | None = None) -> None:
     channel.add_argument("--secret", required=True)
     channel.add_argument("--token", required=True)
     school.set_defaults(func=_school)
+
+    staff = commands.add_parser("staff", help="school staff who use the staff pages")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    invite = staff_commands.add_parser("invite", help="a one-time code a teacher types in the chat to enrol")
+    invite.add_argument("--school", required=True)
+    invite.add_argument("--role", required=True, choices=["teacher", "registrar", "finance", "director", "admin"])
+    invite.set_defaults(func=_staff_invite)
+
+    signing = commands.add_parser("signing", help="keys that sign the school's e-documents")
+    signing_commands = signing.add_subparsers(dest="signing_command", required=True)
+    dev_ca = signing_commands.add_parser("dev-ca", help="make a development CA and school certificate")
+    dev_ca.add_argument("--school", required=True)
+    dev_ca.add_argument("--overwrite", action="store_true")
+    dev_ca.set_defaults(func=_signing_dev_ca)
 
     demo = commands.add_parser("demo", help="create a demo school with sample configuration")
     demo.set_defaults(func=_demo)

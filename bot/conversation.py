@@ -8,6 +8,8 @@ from backend.clock import Clock
 from backend.school_config import SchoolConfig, SchoolConfigError
 from backend.schools import School
 from bot import messages as m
+from backend.staff import looks_like_invite_code
+from bot.enrolment import Enrolment
 from bot.handlers import EventContext
 from bot.render import render
 from flows.engine import Engine
@@ -25,8 +27,9 @@ UNAVAILABLE = ("ขออภัยค่ะ ขณะนี้ระบบบร
 class FlowConversation:
     """Every message goes to the front desk and the services' engine (flows/)."""
 
-    def __init__(self, *, clock: Clock) -> None:
+    def __init__(self, *, clock: Clock, enrolment: Enrolment | None = None) -> None:
         self._clock = clock
+        self.enrolment = enrolment
         self._sessions = SessionStore()
         self._engines: dict[str, Engine] = {}
         self.front_desk = FrontDesk(engine_for=self.engine_for, clock=clock)
@@ -50,6 +53,8 @@ class FlowConversation:
         return render(says)
 
     async def on_text(self, ctx: EventContext, text: str) -> list[m.Message]:
+        if self.enrolment is not None and looks_like_invite_code(text):
+            return await self.enrolment.redeem(ctx, text)
         return await self._say(ctx, TextInput(text))
 
     async def on_postback(self, ctx: EventContext, data: str, params: dict[str, str]) -> list[m.Message]:

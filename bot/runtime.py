@@ -13,11 +13,13 @@ from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
 from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Config
 from backend.deadlines import late_decisions
+from backend.documents.service import DocumentIssuer
 from backend.second_channel import SecondChannel
 from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
+from bot.enrolment import Enrolment
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
 from bot.notices import deliver_notices
@@ -41,6 +43,7 @@ class Runtime:
     clients: LineClients
     files: FileVault
     conversation: FlowConversation
+    documents: DocumentIssuer
     # Where notices that matter legally are also sent (SMS / e-mail); None: not configured.
     second_channel: SecondChannel | None = None
     handler: EventHandler = field(init=False)
@@ -88,17 +91,20 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     blobs: BlobStore = (S3BlobStore(S3Config(**backend.s3)) if backend.s3
                         else LocalBlobStore(backend.data_dir / "files"))
     files = FileVault(keyring=keyring, blob_store=blobs, clock=clock, max_bytes=backend.max_upload_bytes)
+    state = state or make_state(backend.redis_url, backend.redis_namespace)
+    clients = LineClients(api_base_url=settings.line_api_base_url, data_base_url=settings.line_api_data_base_url)
+    enrolment = Enrolment(state=state, clients=clients, public_base_url=backend.public_base_url)
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        state=state or make_state(backend.redis_url, backend.redis_namespace),
+        state=state,
         clock=clock,
         channels=ChannelRegistry(sessions, default_school=backend.default_school,
                                  default_secret=settings.channel_secret,
                                  default_token=settings.channel_access_token),
-        clients=LineClients(api_base_url=settings.line_api_base_url,
-                            data_base_url=settings.line_api_data_base_url),
+        clients=clients,
         files=files,
-        conversation=FlowConversation(clock=clock),
+        documents=DocumentIssuer.from_settings(backend, files),
+        conversation=FlowConversation(clock=clock, enrolment=enrolment),
     )

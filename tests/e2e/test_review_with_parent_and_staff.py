@@ -1,0 +1,97 @@
+"""A request from submission to decision: the parent in the simulated chat, staff enrolled by
+invite code, every change pushed to the parent as a card, requested documents sent in the chat."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from backend.applications import workflow
+from backend.applications.models import Application, ApplicationStatus
+from backend.school_config import parse_school_config
+from backend.schools import School
+from backend.staff import StaffMember, create_invite
+from backend.thai.ids import synthetic_national_id
+from tests.chat import Parent
+from tests.harness import running_bot
+
+
+@pytest.fixture
+async def bot(env, clock, redis_namespace):
+    async with running_bot(env, clock, namespace=redis_namespace, rich_menus=True) as running:
+        await running.rich_menu_deploy
+        yield running
+
+
+async def _submit_transfer_out(parent: Parent) -> None:
+    await parent.follow()
+    await parent.say("ย้ายออก")
+    await parent.tap("รับทราบ เริ่มกรอก")
+    for answer in ("เด็กหญิงสมใจ ใจดี", synthetic_national_id(21), "ป.4"):
+        await parent.say(answer)
+    await parent.tap("มารดา")
+    await parent.say("โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น")
+    await parent.tap("ย้ายที่อยู่")
+    await parent.tap("เลือกวันที่", date="2026-12-15")
+    await parent.send_photos(1)
+    await parent.tap("ไม่มีเอกสารนี้")
+    await parent.tap("ยืนยันส่งคำขอ")
+    assert "เลขที่คำขอ" in parent.last_text()
+
+
+async def _act(bot, action: str, staff_user: str, **params) -> None:
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+        school = await session.get(School, application.school_id)
+        staff = await session.scalar(sa.select(StaffMember).where(StaffMember.line_user_id == staff_user))
+        await workflow.perform(session, application, action, staff=staff, now=bot.runtime.clock.now(),
+                               config=parse_school_config(school.settings), **params)
+        await session.commit()
+    await bot.process()
+
+
+def _cards(parent: Parent) -> list[str]:
+    return [m["altText"] for m in parent.new_messages() if m["type"] == "flex"]
+
+
+async def test_from_submission_to_approval_with_a_document_requested_once(bot):
+    async with bot.runtime.sessions() as session:
+        school = await session.scalar(sa.select(School))
+        code = await create_invite(session, school_id=school.id, role="registrar", now=bot.runtime.clock.now())
+        await session.commit()
+    registrar = Parent(bot, "ครูทะเบียน")
+    await registrar.follow()
+    await registrar.say(code.lower())
+    assert "ลงทะเบียนเป็นเจ้าหน้าที่ (งานทะเบียน)" in registrar.last_text()
+    menu = bot.standin.displayed_rich_menu(registrar.user_id)
+    assert menu is not None and menu.definition["chatBarText"] == "งานเจ้าหน้าที่"
+
+    parent = Parent(bot)
+    await _submit_transfer_out(parent)
+    await bot.process()
+    parent.new_messages()
+    assert any("มีคำขอใหม่" in alt for alt in _cards(registrar))
+
+    await _act(bot, "request_documents", registrar.user_id,
+               documents=[{"document": "student_house_registration", "name": "ทะเบียนบ้าน"}])
+    cards = _cards(parent)
+    assert any("โรงเรียนขอเอกสารเพิ่มเติม" in alt for alt in cards), cards
+    parent._last_batch = parent.all_messages()[-1:]
+    await parent.tap("ส่งเอกสาร")
+    assert "ทะเบียนบ้าน" in parent.last_text() and "รายการที่ 1 จาก 1" in parent.last_text()
+    await parent.send_photos(2)
+    assert "ส่งเอกสารครบ" in parent.last_text()
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert len(application.answers["student_house_registration"]) == 2  # two photos sent together, one answer
+    with pytest.raises(workflow.ActionNotAllowed):
+        await _act(bot, "request_documents", registrar.user_id,
+                   documents=[{"document": "parent_id_card", "name": "บัตรประชาชน"}])
+
+    await _act(bot, "accept_complete", registrar.user_id)
+    await _act(bot, "sign_off", registrar.user_id)
+    statuses = _cards(parent)
+    assert any("อนุมัติแล้ว" in alt for alt in statuses), statuses
+    await parent.say("ติดตามสถานะ")
+    assert "อนุมัติแล้ว" in parent.last_text()
