@@ -118,6 +118,9 @@ def create_app(
 
     # The public verification page of issued e-documents (s.13 of the Act): no login.
     app.include_router(create_verify_router())
+    from bot.media import create_media_router
+
+    app.include_router(create_media_router())
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -20,6 +20,7 @@ from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
 from bot.enrolment import Enrolment
+from bot.media import MediaLinks
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
 from bot.notices import deliver_notices
@@ -44,6 +45,8 @@ class Runtime:
     files: FileVault
     conversation: FlowConversation
     documents: DocumentIssuer
+    # Signed, expiring public links (QR images, previews, downloads) served at /media.
+    media: MediaLinks
     # Where notices that matter legally are also sent (SMS / e-mail); None: not configured.
     second_channel: SecondChannel | None = None
     handler: EventHandler = field(init=False)
@@ -106,5 +109,6 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
         clients=clients,
         files=files,
         documents=DocumentIssuer.from_settings(backend, files),
+        media=MediaLinks.from_settings(backend, clock),
         conversation=FlowConversation(clock=clock, enrolment=enrolment),
     )
