@@ -22,6 +22,7 @@ from backend.files.models import StoredFile
 from backend.files.service import FileIntegrityError, StoredFileNotFound
 from backend.school_config import SchoolConfig, parse_school_config
 from backend.schools import School, school_by_slug
+from backend.contacts import Contact
 from backend.staff import StaffMember, staff_by_user, staff_of_school
 from backend.staff_pages import export, presentation, queries
 from backend.staff_pages.auth import (
@@ -253,7 +254,14 @@ def create_staff_router(
                 file_id=file_id, application_id=application.id, staff_id=member.id)
                 for file_id in files}
             document_steps = [s for s in flow.steps if s.is_document] if flow else []
+            # LINE gives no delivery receipts: a parent who blocked the account cannot be reached
+            # there, and staff should know before relying on the chat.
+            parent_unreachable = await session.scalar(
+                sa.select(Contact.id).where(Contact.school_id == member.school_id,
+                                            Contact.user_ref == application.parent_ref,
+                                            Contact.following.is_(False)).limit(1)) is not None
         return page(request, "detail.html", member, staff_session, school=school,
+                    parent_unreachable=parent_unreachable,
                     application=application, rows=rows, files=files, urls=urls, history=history,
                     actions=actions, document_steps=document_steps, title=_titles(flows),
                     overdue=presentation.is_overdue(application, now(request)),

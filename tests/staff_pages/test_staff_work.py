@@ -165,3 +165,19 @@ async def test_development_login_lists_the_demo_schools_staff_and_signs_in_throu
                                                                 "next": "https://evil.example/"})
         assert elsewhere.headers["location"] == "/staff/"
     assert [r.status for r in bot.standin.requests_to("verify_id_token")] == [200, 200]
+
+
+async def test_staff_see_when_the_parent_cannot_be_reached_in_line(bot, people):
+    from backend import contacts
+
+    application_id, _ = await submitted_application(bot, people.school_id, people.parent_ref)
+    async with client_for(bot) as registrar:
+        await sign_in(bot, registrar, people.registrar)
+        before = await registrar.get(f"/staff/applications/{application_id}")
+        assert "บล็อกบัญชี LINE" not in before.text
+        async with bot.runtime.sessions() as session:
+            await contacts.set_following(session, school_id=people.school_id, channel="default",
+                                         user_ref=people.parent_ref, following=False, now=bot.runtime.clock.now())
+            await session.commit()
+        after = await registrar.get(f"/staff/applications/{application_id}")
+    assert "ผู้ปกครองบล็อกบัญชี LINE ของโรงเรียนแล้ว" in after.text
