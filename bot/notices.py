@@ -13,6 +13,8 @@ from backend.clock import Clock
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
 from bot import messages as m
 from bot.channels import ChannelRegistry
+from flows import postback
+from flows.front_desk import RATE
 from flows.services import ALL_FLOWS
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,17 @@ def _row(label: str, value: str, *, color: str | None = None, bold: bool = False
         text["weight"] = "bold"
     return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
         {"type": "text", "text": label, "size": "sm", "color": GREY, "flex": 3, "wrap": True}, text]}
+
+
+def rating_buttons(application_id: int) -> dict[str, Any]:
+    """Five taps from 1 to 5 stars: the parent confirms the outcome and rates the service."""
+    stars = [{"type": "button", "style": "secondary", "height": "sm",
+              "action": m.postback_action(f"{n}★", postback.encode(postback.NO_CONVERSATION, RATE, str(application_id),
+                                                                 str(n)), display_text=f"ให้คะแนน {n} ดาว")}
+             for n in range(1, 6)]
+    return {"type": "box", "layout": "vertical", "spacing": "xs", "contents": [
+        {"type": "text", "text": "ยืนยันผลและให้คะแนนบริการ", "size": "xs", "color": GREY, "align": "center"},
+        {"type": "box", "layout": "horizontal", "spacing": "xs", "contents": stars}]}
 
 
 def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
@@ -84,13 +97,15 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
         button = m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")
     else:
         button = m.message_action("ดูสถานะคำขอ", "ติดตามสถานะ")
+    footer: list[dict[str, Any]] = [{"type": "button", "style": "primary", "color": GREEN, "action": button}]
+    if data.get("ask_rating") and notice.application_id:
+        footer.insert(0, rating_buttons(notice.application_id))
     bubble = {
         "type": "bubble",
         "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
             {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
-        "footer": {"type": "box", "layout": "vertical", "contents": [
-            {"type": "button", "style": "primary", "color": GREEN, "action": button}]},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer},
     }
     alt = f"{headline}: {title} {data.get('status_th', '')}".strip()
     return m.flex(alt, bubble)

@@ -95,3 +95,24 @@ async def test_from_submission_to_approval_with_a_document_requested_once(bot):
     assert any("อนุมัติแล้ว" in alt for alt in statuses), statuses
     await parent.say("ติดตามสถานะ")
     assert "อนุมัติแล้ว" in parent.last_text()
+
+
+async def test_a_closed_request_asks_the_parent_to_confirm_and_rate(bot):
+    async with bot.runtime.sessions() as session:
+        school = await session.scalar(sa.select(School))
+        code = await create_invite(session, school_id=school.id, role="admin", now=bot.runtime.clock.now())
+        await session.commit()
+    admin = Parent(bot, "ผู้ดูแล")
+    await admin.follow()
+    await admin.say(code)
+    parent = Parent(bot)
+    await _submit_transfer_out(parent)
+    for action in ("accept_complete", "sign_off", "close"):
+        await _act(bot, action, admin.user_id)
+    parent.new_messages()
+    parent._last_batch = parent.all_messages()[-1:]
+    await parent.tap("4★")
+    assert "ขอบคุณที่ยืนยันผลและให้คะแนน" in parent.last_text()
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+    assert application.parent_rating == 4 and application.parent_confirmed_at is not None
