@@ -30,6 +30,10 @@ class BackendSettings:
     max_upload_bytes: int
     # S3-compatible storage for uploads when S3_BUCKET is set; otherwise files under DATA_DIR.
     s3: dict[str, str] | None = None
+    # The second channel for notices that matter legally (rejections, late decisions).
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = None
+    sms_sender: str = ""
 
     @property
     def database_is_sqlite(self) -> bool:
@@ -90,4 +94,7 @@ def load_backend_settings(env: Mapping[str, str] | None = None, *, port: int = 8
         file_encryption_keys=env.get("FILE_ENCRYPTION_KEYS") or None,
         max_upload_bytes=_int(env, "MAX_UPLOAD_MB", 10) * 1024 * 1024,
         s3=s3,
+        sms_gateway_url=check_url(env, "SMS_GATEWAY_URL", "", schemes={"https", "http"}) if env.get("SMS_GATEWAY_URL") else None,
+        sms_gateway_token=env.get("SMS_GATEWAY_TOKEN") or None,
+        sms_sender=env.get("SMS_SENDER") or "",
     )

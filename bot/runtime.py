@@ -15,6 +15,7 @@ from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Conf
 from backend.deadlines import late_decisions
 from backend.documents.service import DocumentIssuer
 from backend.second_channel import SecondChannel
+from backend.sms_gateway import HttpSmsGateway
 from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
@@ -110,5 +111,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
         files=files,
         documents=DocumentIssuer.from_settings(backend, files),
         media=MediaLinks.from_settings(backend, clock),
+        second_channel=(HttpSmsGateway(url=backend.sms_gateway_url, token=backend.sms_gateway_token or "",
+                                       sender=backend.sms_sender) if backend.sms_gateway_url else None),
         conversation=FlowConversation(clock=clock, enrolment=enrolment),
     )

@@ -116,3 +116,27 @@ async def test_a_closed_request_asks_the_parent_to_confirm_and_rate(bot):
     async with bot.runtime.sessions() as session:
         application = await session.scalar(sa.select(Application))
     assert application.parent_rating == 4 and application.parent_confirmed_at is not None
+
+
+async def test_a_rejection_also_goes_by_sms_because_line_gives_no_delivery_receipt(bot):
+    from backend.second_channel import FakeSecondChannel
+
+    sms = FakeSecondChannel()
+    bot.runtime.second_channel = sms
+    async with bot.runtime.sessions() as session:
+        school = await session.scalar(sa.select(School))
+        code = await create_invite(session, school_id=school.id, role="registrar", now=bot.runtime.clock.now())
+        await session.commit()
+    registrar = Parent(bot, "ครูทะเบียน")
+    await registrar.follow()
+    await registrar.say(code)
+    parent = Parent(bot)
+    await _submit_transfer_out(parent)
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+        application.answers = {**application.answers, "parent_phone": "0812345678"}
+        await session.commit()
+    await _act(bot, "reject", registrar.user_id, reason="เอกสารไม่ตรงกับทะเบียนนักเรียน")
+    assert any("ไม่อนุมัติ" in alt for alt in _cards(parent))
+    [message] = sms.sent
+    assert message.to.phone == "0812345678" and "เอกสารไม่ตรงกับทะเบียนนักเรียน" in message.body_th
