@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from backend.applications import workflow
 from backend.applications.models import Application
-from backend.notices import Notice
-from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.thai.ids import synthetic_national_id
-from tests.chat import Parent, photo
+from tests.chat import Parent
 from tests.staff_pages.conftest import add_staff
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,18 +41,14 @@ async def parent_files_transfer_out(bot) -> Parent:
 
 
 async def parent_sends_requested_document(bot, parent: Parent) -> None:
-    """Stands in for the chat's "documents requested" step, which does not exist yet: the file
-    goes through the FileVault as the chat would store it, then the system action follows."""
-    async with bot.runtime.sessions() as session:
-        application = await session.scalar(sa.select(Application))
-        school = await session.get(School, application.school_id)
-        stored = await bot.runtime.files.store(
-            session, school_id=application.school_id, owner_ref=parent.user_id,
-            source_ref="requested-house-registration", data=photo((30, 140, 60)))
-        application.answers = {**application.answers, "student_house_registration": [stored.id]}
-        await workflow.perform(session, application, "documents_received", staff=None,
-                               now=bot.runtime.clock.now(), config=parse_school_config(school.settings))
-        await session.commit()
+    """The parent gets the school's card, taps "ส่งเอกสาร" and sends the photo in the chat."""
+    await bot.process()
+    parent._last_batch = parent.all_messages()[-1:]
+    assert "โรงเรียนขอเอกสารเพิ่มเติม" in parent.last_text()
+    await parent.tap("ส่งเอกสาร")
+    assert "ทะเบียนบ้าน" in parent.last_text()
+    await parent.send_photos(1)
+    assert "ส่งเอกสารครบ" in parent.last_text()
 
 
 async def test_registrar_asks_for_a_document_sees_the_upload_and_approves(bot):
@@ -131,8 +124,10 @@ async def test_registrar_asks_for_a_document_sees_the_upload_and_approves(bot):
 
     async with bot.runtime.sessions() as session:
         application = await session.scalar(sa.select(Application))
-        kinds = list(await session.scalars(sa.select(Notice.kind).where(
-            Notice.recipient_ref == parent.user_id).order_by(Notice.id)))
     assert application.status == "approved"
-    # What the parent must hear of is in the outbox; pushing it into the chat is the edge's job.
-    assert kinds == ["status_changed", "documents_requested", "status_changed", "status_changed"]
+    # The parent's chat received a card at each step: submitted, documents asked, accepted, approved.
+    await bot.process()
+    cards = [m["altText"] for m in parent.all_messages() if m["type"] == "flex"]
+    assert any("โรงเรียนขอเอกสารเพิ่มเติม" in c for c in cards)
+    assert any("อยู่ระหว่างพิจารณา" in c for c in cards)
+    assert any("อนุมัติแล้ว" in c for c in cards)
