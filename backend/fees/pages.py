@@ -155,7 +155,11 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
 
     @router.post("/statement")
     async def upload_statement(request: Request) -> Response:
-        form = await request.form()
+        # The context closes the uploaded file's temporary storage when the request is done.
+        async with request.form() as form:
+            return await _import(request, form)
+
+    async def _import(request: Request, form: Any) -> Response:
         async with runtime(request).sessions() as session:
             try:
                 member, staff_session = await finance_member(request, session)
