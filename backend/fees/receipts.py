@@ -148,7 +148,7 @@ async def issue_due_receipts(sessions: async_sessionmaker[AsyncSession], issuer:
                     session, school=school, doc_type=DocType.RECEIPT.value,
                     data=receipt_document_data(receipt, application), application_id=application.id,
                     issued_by="system:fees", now=receipt.received_at)
-            except Exception:  # noqa: BLE001 - rendering or signing failed: retry with backoff
+            except Exception:
                 await session.rollback()
                 log.exception("receipt %s could not be issued", receipt_id)
                 await _back_off(sessions, receipt_id, now)

@@ -222,9 +222,9 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     request = await locked_request(session, request_id)
     if request is None:
         raise FeeError("no such fee request", "ไม่พบรายการค่าธรรมเนียมนี้ค่ะ")
-    if transaction_ref is not None and payment is None:
-        if await payment_by_reference(session, transaction_ref) is not None:
-            return Settlement("duplicate", None)
+    if (transaction_ref is not None and payment is None
+            and await payment_by_reference(session, transaction_ref) is not None):
+        return Settlement("duplicate", None)
     application = await session.get(Application, request.application_id)
     if payment is None:
         payment = FeePayment(school_id=request.school_id, fee_request_id=request.id, method=method,

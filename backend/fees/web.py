@@ -7,7 +7,12 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from backend.fees.bank import SIGNATURE_HEADER, CallbackRejected, apply_bank_transaction, read_callback
+from backend.fees.bank import (
+    SIGNATURE_HEADER,
+    CallbackRejected,
+    apply_bank_transaction,
+    read_callback,
+)
 from backend.fees.models import PaymentMethod
 
 log = logging.getLogger(__name__)

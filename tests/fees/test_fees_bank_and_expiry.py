@@ -68,7 +68,7 @@ async def test_a_bank_callback_pays_the_request_once(sessions, clock):
         transaction = BankTransaction(transaction_ref="KTB0001", amount=Decimal("50.00"), ref1=fee.ref1, ref2="RD")
         first = await apply_bank_transaction(session, transaction, method=PaymentMethod.BANK_CALLBACK, now=clock.now())
         again = await apply_bank_transaction(session, transaction, method=PaymentMethod.BANK_CALLBACK, now=clock.now())
-        unknown = await apply_bank_transaction(session, BankTransaction("KTB0002", Decimal("50"), ref1="NOPE"),
+        unknown = await apply_bank_transaction(session, BankTransaction("KTB0002", Decimal(50), ref1="NOPE"),
                                                method=PaymentMethod.BANK_CALLBACK, now=clock.now())
     assert (first.outcome, again.outcome, unknown) == ("confirmed", "duplicate", None)
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from backend.applications.models import Application
 from backend.fees import service as fees
 from backend.fees.models import FeeReceipt, FeeRequest, FeeStatus
 from backend.fees.receipts import book_and_number, receipt_document_data
-from backend.applications.models import Application
 from tests.conftest import POSTGRES_URL
 from tests.fees.fee_samples import add_school, add_staff, submitted
 
@@ -45,7 +45,7 @@ def test_books_hold_a_hundred_receipts_and_numbers_run_on():
 
 async def test_numbers_start_again_with_the_fiscal_year_and_per_school(sessions, clock):
     clock._now = dt.datetime(2026, 9, 30, 10, 0, tzinfo=dt.UTC)  # 30 Sep 2569 BE, fiscal 2569
-    school, finance, ids = await owed_fees(sessions, clock.now(), 3)
+    _, finance, ids = await owed_fees(sessions, clock.now(), 3)
     _, other_finance, other_ids = await owed_fees(sessions, clock.now(), 1, slug="other")
     first = await confirm(sessions, ids[0], finance, clock.now())
     second = await confirm(sessions, ids[1], finance, clock.now())
@@ -57,7 +57,7 @@ async def test_numbers_start_again_with_the_fiscal_year_and_per_school(sessions,
 
 
 async def test_the_receipt_carries_what_the_regulation_asks(sessions, clock):
-    school, finance, [fee_id] = await owed_fees(sessions, clock.now(), 1)
+    _, finance, [fee_id] = await owed_fees(sessions, clock.now(), 1)
     settled = await confirm(sessions, fee_id, finance, clock.now())
     async with sessions() as session:
         receipt = await session.get(FeeReceipt, settled.receipt.id)

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from backend.fees import service as fees
-from backend.fees.models import FeeFlag, FeePayment, FeeReceipt, FeeRequest, FeeStatus, PaymentMethod
+from backend.fees.models import (
+    FeeFlag,
+    FeePayment,
+    FeeReceipt,
+    FeeRequest,
+    FeeStatus,
+    PaymentMethod,
+)
 from backend.notices import Notice
 from backend.payments.slip import SlipReference, read_slip_image
 from tests.fees.fee_samples import add_school, add_staff, slip_payload, slip_photo, submitted
@@ -43,7 +50,7 @@ async def test_a_slip_waits_for_finance_who_confirm_it_and_a_receipt_is_numbered
                                          file_id=None, now=now)
         staff_notices = [n.kind for n in await session.scalars(
             sa.select(Notice).where(Notice.recipient_ref == finance.line_user_id))]
-        settled = await fees.confirm_slip(session, result.payment.id, amount=Decimal("50"), staff=finance, now=now)
+        settled = await fees.confirm_slip(session, result.payment.id, amount=Decimal(50), staff=finance, now=now)
         await session.commit()
         fee = await session.get(FeeRequest, fee.id)
     assert result.outcome == "received" and result.message_th == fees.MSG_SLIP_RECEIVED
@@ -116,4 +123,4 @@ async def test_only_finance_staff_confirm(sessions, clock):
         school, fee = await owed(session, now)
         teacher = await add_staff(session, school, "teacher", now)
         with pytest.raises(fees.FeeError):
-            await fees.confirm_by_hand(session, fee.id, amount=Decimal("50"), staff=teacher, now=now)
+            await fees.confirm_by_hand(session, fee.id, amount=Decimal(50), staff=teacher, now=now)
