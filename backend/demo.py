@@ -12,6 +12,9 @@ DEMO_SETTINGS: dict = {
     "email": "office@demo-school.example",
     "office_hours": "จันทร์–ศุกร์ 08:30–16:30 น.",
     "privacy_notice_url": "https://demo-school.example/privacy",
+    # A made-up biller ID (tax ID + suffix): fee QR codes show, but no bank would accept them.
+    "promptpay": {"biller_id": "099400016550101"},
+    "receipt_officer": "นางสาวการเงิน ตัวอย่าง",
     "services": {
         "replacement_documents": {"fee": "50.00", "fee_due": "after_approval",
                                   "approvers": ["registrar", "director"]},

@@ -5,5 +5,6 @@ from backend.applications import models as applications  # noqa: F401
 from backend.db import Base
 from backend.documents import models as documents  # noqa: F401
 from backend.files import models as files  # noqa: F401
+from backend.fees import models as fees  # noqa: F401
 
 metadata = Base.metadata

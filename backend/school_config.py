@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SERVICE_IDS = (
     "admission",
@@ -63,6 +63,25 @@ class Venue(_Strict):
     capacity: int | None = Field(default=None, ge=1)
 
 
+# -- fees: where PromptPay payments go, and how long a parent has to pay -------------------------
+
+
+class PromptPayConfig(_Strict):
+    """The school's PromptPay account. With a biller ID (bill payment, tag 30) every fee request
+    carries its own Ref1, so the bank's file and callbacks say exactly which request was paid;
+    a proxy ID alone (credit transfer, tag 29: mobile, tax ID or e-wallet) carries no reference."""
+
+    biller_id: str | None = Field(default=None, pattern=r"^([0-9]{15}|[0-9]{13})$")
+    # 10-digit mobile starting with 0, 13-digit national/tax ID, or 15-digit e-wallet ID.
+    proxy_id: str | None = Field(default=None, pattern=r"^(0[0-9]{9}|[0-9]{13}|[0-9]{15})$")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> PromptPayConfig:
+        if self.biller_id is None and self.proxy_id is None:
+            raise ValueError("promptpay needs biller_id or proxy_id")
+        return self
+
+
 class SchoolConfig(_Strict):
     address: str = ""
     phone: str = ""
@@ -74,6 +93,11 @@ class SchoolConfig(_Strict):
     reminder_after_hours: int = Field(default=24, ge=1, le=720)
     services: dict[str, ServiceConfig] = Field(default_factory=dict)
     venues: list[Venue] = Field(default_factory=list)
+    # -- fees (backend/fees) --
+    promptpay: PromptPayConfig | None = None
+    fee_payment_days: int = Field(default=7, ge=1, le=90)  # days a parent has to pay a fee
+    fee_reminder_days: int = Field(default=2, ge=0, le=30)  # reminded this many days before
+    receipt_officer: str = Field(default="", max_length=120)  # name printed as the receiver
 
     @field_validator("services")
     @classmethod

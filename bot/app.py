@@ -163,4 +163,11 @@ def create_app(
         StaffPagesConfig.from_settings(settings),
         dev_id_tokens=simulator_id_tokens(app.state.standin) if settings.simulated else None))
 
+    # --- fees: finance pages under /staff/fees and the bank's signed payment callback.
+    from backend.fees.pages import create_finance_router
+    from backend.fees.web import create_bank_callback_router
+
+    app.include_router(create_finance_router(StaffPagesConfig.from_settings(settings)))
+    app.include_router(create_bank_callback_router())
+
     return app

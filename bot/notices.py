@@ -4,6 +4,7 @@ notices that matter legally (a rejection, a late decision) a copy through the se
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -112,15 +113,19 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
 
 
 async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,
-                          clock: Clock, staff_url: str, second_channel: SecondChannel | None) -> int:
-    """Queue a chat message for every pending notice; returns how many were handled."""
+                          clock: Clock, staff_url: str, second_channel: SecondChannel | None,
+                          render: Callable[[notices.Notice], list[m.Message] | None] | None = None) -> int:
+    """Queue a chat message for every pending notice; returns how many were handled.
+
+    ``render`` gives the messages of notices other modules own (fees); None: the usual card."""
     async with sessions() as session:
         pending = await notices.pending_notices(session)
         for notice in pending:
             channel = await channels.for_school(notice.school_id)
             if channel is not None:
                 outbox.enqueue(session, school_id=notice.school_id, channel=channel.slug,
-                               recipient=notice.recipient_ref, payload=[card(notice, staff_url=staff_url)],
+                               recipient=notice.recipient_ref,
+                               payload=(render(notice) if render else None) or [card(notice, staff_url=staff_url)],
                                now=clock.now())
             if notice.legal and second_channel is not None:
                 try:

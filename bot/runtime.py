@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -21,6 +22,7 @@ from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
 from bot.enrolment import Enrolment
+from bot.fees import FeeConversation, FeeDesk
 from bot.media import MediaLinks
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
@@ -50,11 +52,17 @@ class Runtime:
     media: MediaLinks
     # Where notices that matter legally are also sent (SMS / e-mail); None: not configured.
     second_channel: SecondChannel | None = None
+    # Fee requests, QR, slips and receipts in the chat (bot/fees.py); None: fees not offered.
+    fees: FeeDesk | None = None
     handler: EventHandler = field(init=False)
     sender: Sender = field(init=False)
 
     def __post_init__(self) -> None:
-        self.handler = EventHandler(conversation=self.conversation, files=self.files, clients=self.clients,
+        conversation: Conversation = self.conversation
+        if self.fees is not None:
+            self.fees.register_media()
+            conversation = FeeConversation(self.conversation, self.fees)
+        self.handler = EventHandler(conversation=conversation, files=self.files, clients=self.clients,
                                     clock=self.clock, max_upload_bytes=self.settings.backend.max_upload_bytes)
         self.sender = Sender(clients=self.clients, clock=self.clock)
 
@@ -66,14 +74,16 @@ class Runtime:
         async def deliver() -> None:
             await deliver_notices(sessions=self.sessions, channels=self.channels, clock=self.clock,
                                   staff_url=f"{self.settings.backend.public_base_url}/staff",
-                                  second_channel=self.second_channel)
+                                  second_channel=self.second_channel,
+                                  render=self.fees.render_notice if self.fees else None)
 
         async def late() -> None:
             async with self.sessions() as session:
                 await late_decisions(session, now=self.clock.now())
                 await session.commit()
 
-        options.setdefault("periodic", [(REMINDER_SWEEP, reminders), (LATE_SWEEP, late),
+        fee_jobs = self.fees.periodic_jobs() if self.fees else []
+        options.setdefault("periodic", [(REMINDER_SWEEP, reminders), (LATE_SWEEP, late), *fee_jobs,
                                         (dt.timedelta(0), deliver)])
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
@@ -98,6 +108,12 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     state = state or make_state(backend.redis_url, backend.redis_namespace)
     clients = LineClients(api_base_url=settings.line_api_base_url, data_base_url=settings.line_api_data_base_url)
     enrolment = Enrolment(state=state, clients=clients, public_base_url=backend.public_base_url)
+    documents = DocumentIssuer.from_settings(backend, files)
+    media = MediaLinks.from_settings(backend, clock)
+    # -- fees: QR images and receipts through media; the bank callback's shared secret.
+    callback_secret = os.environ.get("BANK_CALLBACK_SECRET", "").encode() or None
+    fee_desk = FeeDesk(sessions=sessions, clock=clock, media=media, files=files, documents=documents,
+                       public_base_url=backend.public_base_url, callback_secret=callback_secret)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -109,8 +125,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
                                  default_token=settings.channel_access_token),
         clients=clients,
         files=files,
-        documents=DocumentIssuer.from_settings(backend, files),
-        media=MediaLinks.from_settings(backend, clock),
+        documents=documents,
+        media=media,
+        fees=fee_desk,
         second_channel=(HttpSmsGateway(url=backend.sms_gateway_url, token=backend.sms_gateway_token or "",
                                        sender=backend.sms_sender) if backend.sms_gateway_url else None),
         conversation=FlowConversation(clock=clock, enrolment=enrolment),

@@ -43,4 +43,9 @@ async def submit_application(
     workflow.notify_parent(session, application, notices.STATUS_CHANGED, now)
     await workflow.notify_staff(session, application, notices.NEW_SUBMISSION,
                                 workflow.roles_acting_in(ApplicationStatus.SUBMITTED), now)
+    # -- fees: a fee due at submission is requested with it (after the status notice, so the
+    # parent reads "submitted" before "please pay").
+    from backend.fees.service import AT_SUBMISSION, open_fee_if_due
+
+    await open_fee_if_due(session, application, moment=AT_SUBMISSION, now=now)
     await session.flush()

@@ -399,6 +399,11 @@ async def perform(
                        appointment={**application.appointment, "at_th": thai_datetime_of(at)})
     elif action == A.CLOSE:
         notify_parent(session, application, notices.STATUS_CHANGED, now, ask_rating=True)
+    # -- fees: a fee due after approval is requested with the approval, in its transaction.
+    if action == A.SIGN_OFF and application.status == S.APPROVED:
+        from backend.fees.service import AFTER_APPROVAL, open_fee_if_due
+
+        await open_fee_if_due(session, application, moment=AFTER_APPROVAL, now=now, config=config)
     await session.flush()
 
 
