@@ -19,6 +19,7 @@ from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
+from bot.documents import DocumentLinks, register_document_media
 from bot.enrolment import Enrolment
 from bot.media import MediaLinks
 from bot.handlers import Conversation, EventHandler
@@ -65,7 +66,7 @@ class Runtime:
         async def deliver() -> None:
             await deliver_notices(sessions=self.sessions, channels=self.channels, clock=self.clock,
                                   staff_url=f"{self.settings.backend.public_base_url}/staff",
-                                  second_channel=self.second_channel)
+                                  second_channel=self.second_channel, media=self.media)
 
         async def late() -> None:
             async with self.sessions() as session:
@@ -97,6 +98,12 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     state = state or make_state(backend.redis_url, backend.redis_namespace)
     clients = LineClients(api_base_url=settings.line_api_base_url, data_base_url=settings.line_api_data_base_url)
     enrolment = Enrolment(state=state, clients=clients, public_base_url=backend.public_base_url)
+    documents = DocumentIssuer.from_settings(backend, files)
+    media = MediaLinks.from_settings(backend, clock)
+    conversation = FlowConversation(clock=clock, enrolment=enrolment)
+    # -- e-documents in the chat: preview and download links, and fresh links on request.
+    register_document_media(media, documents)
+    conversation.document_links = DocumentLinks(media)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -108,7 +115,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
                                  default_token=settings.channel_access_token),
         clients=clients,
         files=files,
-        documents=DocumentIssuer.from_settings(backend, files),
-        media=MediaLinks.from_settings(backend, clock),
-        conversation=FlowConversation(clock=clock, enrolment=enrolment),
+        documents=documents,
+        media=media,
+        conversation=conversation,
     )
