@@ -14,6 +14,7 @@ from backend import notices
 from backend.audit import AuditEntry
 from backend.documents.models import DocumentEvent, IssuedDocument
 from backend.documents.signing import make_dev_ca
+from bot.documents import PDF_KIND
 from tests.staff_pages.conftest import client_for, sign_in, submitted_application
 
 
@@ -118,6 +119,8 @@ async def test_revocation_with_a_reason_shows_on_the_public_verify_page(bot, peo
         await issue(registrar, application_id)
         [document] = await documents_of(bot, application_id)
         assert "ใช้ได้ (ยังมีผล)" in (await public.get(f"/verify/{document.code}")).text
+        download_url = bot.runtime.media.url(PDF_KIND, str(document.id), suffix=".pdf")
+        assert (await public.get(download_url)).status_code == 200
 
         await sign_in(bot, teacher, people.teacher)
         not_theirs = await teacher.post(f"/staff/applications/{application_id}/issued/{document.id}/revoke",
@@ -133,6 +136,8 @@ async def test_revocation_with_a_reason_shows_on_the_public_verify_page(bot, peo
                                              "reason": "ผู้ปกครองขอยกเลิกการย้าย"}, follow_redirects=True)
         assert "เพิกถอนแล้ว" in revoked.text and "เพิกถอนเอกสาร" in revoked.text  # status and history
         verify = await public.get(f"/verify/{document.code}")
+        # A link already sent no longer hands out the revoked letter.
+        assert (await public.get(download_url)).status_code == 404
     assert "ถูกเพิกถอนแล้ว" in verify.text
     assert "ยกเลิกการย้าย" not in verify.text  # the reason stays in the audit log
     async with bot.runtime.sessions() as session:
