@@ -42,7 +42,7 @@ DOWNLOAD_NAMES: dict[DocType, str] = {
     DocType.RECEIPT: "receipt.pdf",
 }
 
-# Names short enough for a chat button (20 characters with a verb in front).
+# Names short enough for a chat button: at most 17 characters, with "1. " in front.
 SHORT_TITLES: dict[DocType, str] = {
     DocType.ADMISSION_RESULT: "ผลการรับสมัคร",
     DocType.TRANSFER_OUT_LETTER: "หนังสือส่งตัว",
@@ -51,7 +51,7 @@ SHORT_TITLES: dict[DocType, str] = {
     DocType.GRADE1_ENTRY_DECISION: "ผลผ่อนผัน ป.1",
     DocType.CREDIT_TRANSFER_RESULT: "ผลเทียบโอน",
     DocType.REPLACEMENT_LETTER: "ใบแทน",
-    DocType.VENUE_PERMIT: "ใบอนุญาตใช้สถานที่",
+    DocType.VENUE_PERMIT: "หนังสืออนุญาต",
     DocType.RECEIPT: "ใบเสร็จ",
 }
 

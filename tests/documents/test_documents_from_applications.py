@@ -13,6 +13,7 @@ from backend.demo import DEMO_SETTINGS
 from backend.documents.from_applications import (
     DOC_TYPE_FOR_SERVICE,
     DOWNLOAD_NAMES,
+    SHORT_TITLES,
     DocumentInputMissing,
     document_for,
     parse_courses,
@@ -101,6 +102,7 @@ def test_every_service_issues_one_document_type_with_an_ascii_file_name():
     assert set(DOC_TYPE_FOR_SERVICE) == set(ALL_FLOWS)
     for doc_type in DOC_TYPE_FOR_SERVICE.values():
         assert DOWNLOAD_NAMES[doc_type].isascii() and DOWNLOAD_NAMES[doc_type].endswith(".pdf")
+        assert len(f"5. {SHORT_TITLES[doc_type]}") <= 20  # a chat button's label, whole
 
 
 @pytest.mark.parametrize("service", sorted(ANSWERS))
