@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import notices, outbox
 from backend.clock import Clock
+from backend.documents.types import DocType, spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
 from bot import messages as m
-from backend.documents.types import DocType, spec_for
 from bot.channels import ChannelRegistry
 from bot.documents import issued_notice_messages
 from bot.media import MediaLinks

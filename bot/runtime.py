@@ -98,13 +98,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     state = state or make_state(backend.redis_url, backend.redis_namespace)
     clients = LineClients(api_base_url=settings.line_api_base_url, data_base_url=settings.line_api_data_base_url)
     enrolment = Enrolment(state=state, clients=clients, public_base_url=backend.public_base_url)
-    documents = DocumentIssuer.from_settings(backend, files)
-    media = MediaLinks.from_settings(backend, clock)
-    conversation = FlowConversation(clock=clock, enrolment=enrolment)
-    # -- e-documents in the chat: preview and download links, and fresh links on request.
-    register_document_media(media, documents)
-    conversation.document_links = DocumentLinks(media)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
         sessions=sessions,
@@ -115,7 +109,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
                                  default_token=settings.channel_access_token),
         clients=clients,
         files=files,
-        documents=documents,
-        media=media,
-        conversation=conversation,
+        documents=DocumentIssuer.from_settings(backend, files),
+        media=MediaLinks.from_settings(backend, clock),
+        conversation=FlowConversation(clock=clock, enrolment=enrolment),
     )
+    # -- e-documents in the chat: preview and download links, and fresh links on request.
+    register_document_media(runtime.media, runtime.documents)
+    runtime.conversation.document_links = DocumentLinks(runtime.media)
+    return runtime
