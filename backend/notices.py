@@ -24,6 +24,9 @@ NEW_SUBMISSION = "new_submission"
 DOCUMENTS_RECEIVED = "documents_received"
 SIGN_OFF_NEEDED = "sign_off_needed"
 DECISION_OVERDUE = "decision_overdue"
+# A signed e-document for the parent (data: document_id, doc_type), and its revocation.
+DOCUMENT_ISSUED = "document_issued"
+DOCUMENT_REVOKED = "document_revoked"
 
 
 class Notice(Base):

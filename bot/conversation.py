@@ -33,6 +33,8 @@ class FlowConversation:
         self._sessions = SessionStore()
         self._engines: dict[str, Engine] = {}
         self.front_desk = FrontDesk(engine_for=self.engine_for, clock=clock)
+        # Answers "send me the file again" (bot/documents.py DocumentLinks); set by the runtime.
+        self.document_links = None
 
     def engine_for(self, config: SchoolConfig) -> Engine:
         key = config.model_dump_json()
@@ -58,6 +60,10 @@ class FlowConversation:
         return await self._say(ctx, TextInput(text))
 
     async def on_postback(self, ctx: EventContext, data: str, params: dict[str, str]) -> list[m.Message]:
+        if self.document_links is not None:
+            answered = await self.document_links.answer(ctx, data)
+            if answered is not None:
+                return answered
         return await self._say(ctx, PostbackInput(data, params))
 
     async def on_files(self, ctx: EventContext, file_ids: list[str]) -> list[m.Message]:

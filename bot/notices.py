@@ -11,11 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import notices, outbox
 from backend.clock import Clock
+from backend.documents.types import DocType, spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
 from bot import messages as m
 from bot.channels import ChannelRegistry
 from flows import postback
 from flows.front_desk import RATE
+from bot.documents import issued_notice_messages
+from bot.media import MediaLinks
 from flows.services import ALL_FLOWS
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,8 @@ HEADLINES = {
     notices.DOCUMENTS_RECEIVED: "ผู้ปกครองส่งเอกสารเพิ่มแล้ว",
     notices.SIGN_OFF_NEEDED: "รอการลงนามของคุณ",
     notices.DECISION_OVERDUE: "คำขอเกินกำหนดพิจารณา",
+    notices.DOCUMENT_ISSUED: "เอกสารของคุณพร้อมแล้ว",
+    notices.DOCUMENT_REVOKED: "เอกสารถูกเพิกถอน",
 }
 
 
@@ -67,6 +72,8 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
     rows = [_row("คำขอ", f"{title} ({data.get('public_number', '')})")]
     if data.get("child_name"):
         rows.append(_row("นักเรียน", str(data["child_name"])))
+    if data.get("doc_type") in {t.value for t in DocType}:
+        rows.append(_row("เอกสาร", spec_for(data["doc_type"]).title_th))
     if data.get("status_th"):
         rejected = data.get("status") == "rejected"
         rows.append(_row("สถานะ", str(data["status_th"]), color=RED if rejected else GREEN, bold=True))
@@ -114,7 +121,8 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
 
 async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,
                           clock: Clock, staff_url: str, second_channel: SecondChannel | None,
-                          render: Callable[[notices.Notice], list[m.Message] | None] | None = None) -> int:
+                          render: Callable[[notices.Notice], list[m.Message] | None] | None = None,
+                          media: MediaLinks | None = None) -> int:
     """Queue a chat message for every pending notice; returns how many were handled.
 
     ``render`` gives the messages of notices other modules own (fees); None: the usual card."""
@@ -122,11 +130,15 @@ async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channel
         pending = await notices.pending_notices(session)
         for notice in pending:
             channel = await channels.for_school(notice.school_id)
-            if channel is not None:
+            payload = [card(notice, staff_url=staff_url)]
+            # -- e-documents: the card with the page-1 preview and the download link.
+            if notice.kind == notices.DOCUMENT_ISSUED and media is not None:
+                document_messages = await issued_notice_messages(session, notice, media)
+                payload = payload if document_messages is None else document_messages
+            if channel is not None and payload:
                 outbox.enqueue(session, school_id=notice.school_id, channel=channel.slug,
                                recipient=notice.recipient_ref,
-                               payload=(render(notice) if render else None) or [card(notice, staff_url=staff_url)],
-                               now=clock.now())
+                               payload=(render(notice) if render else None) or payload, now=clock.now())
             if notice.legal and second_channel is not None:
                 try:
                     await send_legal_copy(session, second_channel, notice, now=clock.now())

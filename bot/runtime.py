@@ -21,6 +21,7 @@ from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
+from bot.documents import DocumentLinks, register_document_media
 from bot.enrolment import Enrolment
 from bot.fees import FeeConversation, FeeDesk
 from bot.media import MediaLinks
@@ -74,7 +75,7 @@ class Runtime:
         async def deliver() -> None:
             await deliver_notices(sessions=self.sessions, channels=self.channels, clock=self.clock,
                                   staff_url=f"{self.settings.backend.public_base_url}/staff",
-                                  second_channel=self.second_channel,
+                                  second_channel=self.second_channel, media=self.media,
                                   render=self.fees.render_notice if self.fees else None)
 
         async def late() -> None:
@@ -114,7 +115,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     callback_secret = os.environ.get("BANK_CALLBACK_SECRET", "").encode() or None
     fee_desk = FeeDesk(sessions=sessions, clock=clock, media=media, files=files, documents=documents,
                        public_base_url=backend.public_base_url, callback_secret=callback_secret)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
         sessions=sessions,
@@ -132,3 +133,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
                                        sender=backend.sms_sender) if backend.sms_gateway_url else None),
         conversation=FlowConversation(clock=clock, enrolment=enrolment),
     )
+    # -- e-documents in the chat: preview and download links, and fresh links on request.
+    register_document_media(runtime.media, runtime.documents)
+    runtime.conversation.document_links = DocumentLinks(runtime.media)
+    return runtime

@@ -16,14 +16,21 @@ from backend.school_config import SchoolConfig, parse_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
 from backend.applications import workflow
+from backend.documents.from_applications import short_title
+from backend.documents.issuing import parent_documents
+from backend.documents.types import spec_for
 from flows import postback, supplement
 from flows.engine import BANGKOK, Engine
 from flows.inputs import Input, PostbackInput, TextInput
 from flows.intents import match_service
-from flows.say import Choice, Say, Text
+from flows.say import MAX_LABEL, Choice, Say, Text
 
 PRIVACY_OK = "privacy_ok"
 RATE = "rate"
+# "Send me the file again" on a listed e-document; the edge answers it (bot/documents.py),
+# since only it can make download links.
+DOCUMENT_LINK = "doc"
+MAX_STATUS_DOCUMENTS = 5
 STALE_RATING = "ขออภัยค่ะ ปุ่มนี้ใช้กับคำขอนี้ไม่ได้แล้ว"
 STATUS_WORDS = {"ติดตามสถานะ", "สถานะ", "ตรวจสอบสถานะ", "สถานะคำขอ", "ดูสถานะ"}
 CONTACT_WORDS = {"ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"}
@@ -175,4 +182,23 @@ class FrontDesk:
             submitted = format_thai_date(row.submitted_at.astimezone(BANGKOK).date()) if row.submitted_at else "-"
             lines.append(f"\n• {title} เลขที่ {row.public_number}" + (f"\n  นักเรียน: {child}" if child else "")
                          + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})" + (f"\n  ขั้นต่อไป: {next_step}" if next_step else ""))
-        return [Text("\n".join(lines))]
+        documents, choices = await self._documents(session, school=school, user_ref=user_ref)
+        return [Text("\n".join(lines + documents), choices)]
+
+    async def _documents(self, session: AsyncSession, *, school: School, user_ref: str
+                         ) -> tuple[list[str], list[Choice]]:
+        """The parent's e-documents in force, each with a button that sends a fresh download link."""
+        found = await parent_documents(session, school_id=school.id, parent_ref=user_ref,
+                                       limit=MAX_STATUS_DOCUMENTS)
+        if not found:
+            return [], []
+        lines = ["\nเอกสารอิเล็กทรอนิกส์ของคุณ (กดปุ่มด้านล่างเพื่อรับลิงก์ดาวน์โหลด)"]
+        choices = []
+        for number, (document, application) in enumerate(found, start=1):
+            issued = format_thai_date(document.issued_at.astimezone(BANGKOK).date())
+            lines.append(f"{number}. {spec_for(document.doc_type).title_th} "
+                         f"(คำขอเลขที่ {application.public_number}) ออกเมื่อ {issued}")
+            label = f"{number}. {short_title(document.doc_type)}"[:MAX_LABEL]
+            choices.append(Choice(label, postback=postback.encode(
+                postback.NO_CONVERSATION, DOCUMENT_LINK, str(document.id))))
+        return lines, choices

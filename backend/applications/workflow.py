@@ -27,6 +27,9 @@ class Action(StrEnum):
     SET_APPOINTMENT = "set_appointment"
     SET_LATE_REASON = "set_late_reason"
     CLOSE = "close"
+    # Issuing the signed e-document of the outcome; done by backend/documents/issuing.py, which
+    # renders and signs the PDF, then performs this action to record the audit entry and notice.
+    ISSUE_DOCUMENT = "issue_document"
 
 
 # Pseudo-roles in the table's "who" column.
@@ -64,6 +67,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.UNDER_REVIEW, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER),
     _t(S.UNDER_REVIEW, A.SET_LATE_REASON, None, R.REGISTRAR, TURN),
     _t(S.APPROVED, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER),
+    _t(S.APPROVED, A.ISSUE_DOCUMENT, None, R.REGISTRAR, R.DIRECTOR),
     _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
     _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
 )
@@ -157,6 +161,15 @@ def _may_touch(application: Application, staff: StaffMember | None) -> bool:
     return staff is None or (staff.active and staff.school_id == application.school_id)
 
 
+def may_manage_documents(application: Application, staff: StaffMember | None) -> bool:
+    """Who may revoke or reissue an application's e-documents: the roles the table lets issue
+    them (and admin), whatever the application's status now."""
+    if staff is None or not _may_touch(application, staff):
+        return False
+    issuers = {role for t in TRANSITIONS if t.action == A.ISSUE_DOCUMENT for role in t.who}
+    return staff.role == Role.ADMIN or staff.role in issuers
+
+
 def allowed_actions(application: Application, staff: StaffMember | None, config: SchoolConfig) -> list[str]:
     """The actions this staff member may take now, in table order: the ONLY source for buttons.
     ``staff=None`` asks for the product's own (system) actions."""
@@ -187,6 +200,13 @@ def _transition_for(application: Application, action: str, staff: StaffMember | 
                 raise ActionNotAllowed(f"{action} refused by its guard", failure)
             return transition
     raise ActionNotAllowed(f"{action} not allowed in {application.status} for this role", refused)
+
+
+def ensure_allowed(application: Application, action: str, staff: StaffMember | None,
+                   config: SchoolConfig) -> None:
+    """Raise ActionNotAllowed unless ``staff`` may do ``action`` now: for work that must be
+    checked before its expensive part (issuing signs a PDF) and performed after it."""
+    _transition_for(application, action, staff, config)
 
 
 # -- inputs ------------------------------------------------------------------------------------
@@ -321,12 +341,15 @@ async def perform(
     reason: str | None = None,
     documents: Sequence[Mapping[str, str]] | None = None,
     appointment: Appointment | Mapping[str, Any] | None = None,
+    document: Mapping[str, Any] | None = None,
 ) -> None:
     """Do ``action`` on the application as ``staff`` (None: the product itself), recording the
     audit entry and the notices in the caller's transaction; flushes, does not commit.
 
     Raises ActionNotAllowed when the table, the role or a guard forbids it, and
     ActionInputInvalid when a required reason, document list or appointment is missing.
+    ``document`` ({"id", "code", "doc_type"}, optionally "replaces": a code) is the e-document
+    that issue_document records; backend/documents/issuing.py issues it first.
     """
     transition = _transition_for(application, action, staff, config)
     before = application.status
@@ -360,6 +383,11 @@ async def perform(
         application.appointment = _clean_appointment(appointment, now)
     elif action == A.SET_LATE_REASON:
         application.late_reason = _clean_reason(reason)
+    elif action == A.ISSUE_DOCUMENT:
+        if not document or not document.get("id") or not document.get("doc_type"):
+            raise ActionInputInvalid("issued document missing", "ยังไม่ได้ออกเอกสารค่ะ")
+        detail["document_id"] = document["id"]
+        detail["doc_type"] = document["doc_type"]
 
     if new_status is not None:
         application.status = new_status
@@ -399,6 +427,10 @@ async def perform(
                        appointment={**application.appointment, "at_th": thai_datetime_of(at)})
     elif action == A.CLOSE:
         notify_parent(session, application, notices.STATUS_CHANGED, now, ask_rating=True)
+    elif action == A.ISSUE_DOCUMENT:
+        notify_parent(session, application, notices.DOCUMENT_ISSUED, now,
+                      document_id=document["id"], doc_type=document["doc_type"],
+                      replaces=document.get("replaces"))
     # -- fees: a fee due after approval is requested with the approval, in its transaction.
     if action == A.SIGN_OFF and application.status == S.APPROVED:
         from backend.fees.service import AFTER_APPROVAL, open_fee_if_due

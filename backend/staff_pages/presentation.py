@@ -44,6 +44,9 @@ ACTION_TH = {
     "set_appointment": "นัดหมาย",
     "close": "ปิดเรื่อง",
     "set_late_reason": "แจ้งเหตุที่ล่าช้า",
+    "issue_document": "ออกเอกสาร",
+    "revoke_document": "เพิกถอนเอกสาร",
+    "reissue_document": "ออกเอกสารฉบับใหม่",
 }
 
 # Audit actions that are not staff actions, as the history shows them.

@@ -18,13 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import audit
 from backend.applications import workflow
 from backend.applications.models import Application
+from backend.documents import issuing
+from backend.documents.from_applications import staff_fields
+from backend.documents.models import IssuedDocument
 from backend.files.models import StoredFile
 from backend.files.service import FileIntegrityError, StoredFileNotFound
 from backend.school_config import SchoolConfig, parse_school_config
 from backend.schools import School, school_by_slug
 from backend.contacts import Contact
 from backend.staff import StaffMember, staff_by_user, staff_of_school
-from backend.staff_pages import export, presentation, queries
+from backend.staff_pages import export, issued_documents, presentation, queries
 from backend.staff_pages.auth import (
     DOCUMENT_LINK_LIFETIME,
     SESSION_COOKIE,
@@ -67,7 +70,7 @@ def create_staff_router(
     env.globals.update(base=prefix, STATUS_TH=presentation.STATUS_TH, ROLE_TH=presentation.ROLE_TH,
                        ACTION_TH=presentation.ACTION_TH, appointment_text=presentation.appointment_text,
                        HISTORY_TH=presentation.HISTORY_TH,
-                       child_name=presentation.child_name)
+                       child_name=presentation.child_name, **issued_documents.template_globals())
     tokens_cache: dict[int, Tokens] = {}
 
     def runtime(request: Request) -> Any:
@@ -260,9 +263,16 @@ def create_staff_router(
                 sa.select(Contact.id).where(Contact.school_id == member.school_id,
                                             Contact.user_ref == application.parent_ref,
                                             Contact.following.is_(False)).limit(1)) is not None
+            # -- e-documents: one in force at a time; the others are revoked or superseded.
+            issued = await issuing.application_documents(session, application.id)
+            if any(d.status == "valid" for d in issued) and "issue_document" in actions:
+                actions.remove("issue_document")
         return page(request, "detail.html", member, staff_session, school=school,
                     parent_unreachable=parent_unreachable,
                     application=application, rows=rows, files=files, urls=urls, history=history,
+                    issued=issued, issue_fields=staff_fields(application.service),
+                    can_manage_documents=workflow.may_manage_documents(application, member),
+                    verify_url=runtime(request).documents.verify_url,
                     actions=actions, document_steps=document_steps, title=_titles(flows),
                     overdue=presentation.is_overdue(application, now(request)),
                     done=done, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
@@ -284,6 +294,17 @@ def create_staff_router(
             _, school_config = await school_and_config(session, member.school_id)
             flow = flows_for(school_config).get(application.service)
             back = f"{prefix}/applications/{application.id}"
+            if action == workflow.Action.ISSUE_DOCUMENT:
+                school, _ = await school_and_config(session, member.school_id)
+                try:
+                    await issuing.issue_for_application(
+                        session, application, staff=member, issuer=runtime(request).documents, school=school,
+                        config=school_config, now=now(request),
+                        staff_input=issued_documents.form_input(form, application.service))
+                except (issuing.IssuingRefused, workflow.WorkflowError) as refused:
+                    return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+                await session.commit()
+                return RedirectResponse(f"{back}?done={quote(action)}#issued-documents", status_code=303)
             try:
                 options = _action_options(action, form, flow)
                 await _perform(session, application, action, member=member, now=now(request),
@@ -292,6 +313,62 @@ def create_staff_router(
                 return RedirectResponse(f"{back}?{urlencode({'error': problem.message_th})}", status_code=303)
             await session.commit()
         return RedirectResponse(f"{back}?done={quote(action)}", status_code=303)
+
+    # -- issued e-documents: revoke, reissue, open -----------------------------------------
+
+    @router.post("/applications/{application_id}/issued/{document_id}/{change}")
+    async def change_issued(request: Request, application_id: int, document_id: int, change: str) -> Response:
+        if change not in {"revoke", "reissue"}:
+            raise HTTPException(404)
+        form = await request.form()
+        async with runtime(request).sessions() as session:
+            try:
+                member, staff_session = await signed_in(request, session)
+            except _Signin:
+                return to_login(request)
+            check_csrf(request, staff_session, form)
+            application = await queries.application_for_staff(session, application_id,
+                                                              school_id=member.school_id)
+            document = await session.get(IssuedDocument, document_id)
+            if application is None or document is None or document.application_id != application.id:
+                return _not_found(request, page, member, staff_session)
+            _, school_config = await school_and_config(session, member.school_id)
+            back = f"{prefix}/applications/{application.id}"
+            try:
+                if change == "revoke":
+                    await issuing.revoke_for_application(
+                        session, application, document, staff=member, issuer=runtime(request).documents,
+                        now=now(request), reason=str(form.get("reason") or ""))
+                else:
+                    await issuing.reissue_for_application(
+                        session, application, document, staff=member, issuer=runtime(request).documents,
+                        config=school_config, now=now(request), reason=str(form.get("reason") or ""),
+                        staff_input=issued_documents.form_input(form, application.service))
+            except issuing.IssuingRefused as refused:
+                return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+            await session.commit()
+        return RedirectResponse(f"{back}?done={change}_document#issued-documents", status_code=303)
+
+    @router.get("/applications/{application_id}/issued/{document_id}.pdf")
+    async def issued_pdf(request: Request, application_id: int, document_id: int) -> Response:
+        async with runtime(request).sessions() as session:
+            try:
+                member, _ = await signed_in(request, session)
+            except _Signin:
+                return to_login(request)
+            application = await queries.application_for_staff(session, application_id,
+                                                              school_id=member.school_id)
+            document = await session.get(IssuedDocument, document_id)
+            if application is None or document is None or document.application_id != application.id:
+                raise HTTPException(404)
+            pdf = await runtime(request).documents.read_pdf(session, document)
+            audit.record(session, school_id=member.school_id, actor=member.actor,
+                         action="issued_document_viewed", subject=f"document:{document.id}",
+                         at=now(request), detail={"application_id": application.id})
+            await session.commit()
+        return Response(pdf, media_type="application/pdf", headers={
+            "cache-control": "private, no-store", "content-disposition": "inline",
+            "x-content-type-options": "nosniff"})
 
     # -- documents --------------------------------------------------------------------------
 

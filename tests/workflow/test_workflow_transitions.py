@@ -30,9 +30,10 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     (S.UNDER_REVIEW, "teacher"): {"sign_off", "reject", "set_appointment", "set_late_reason"},
     (S.UNDER_REVIEW, "registrar"): {"reject", "set_appointment", "set_late_reason"},
     (S.UNDER_REVIEW, "admin"): {"sign_off", "reject", "set_appointment", "set_late_reason"},
-    (S.APPROVED, "registrar"): {"set_appointment", "close"},
+    (S.APPROVED, "registrar"): {"set_appointment", "issue_document", "close"},
     (S.APPROVED, "teacher"): {"set_appointment"},
-    (S.APPROVED, "admin"): {"set_appointment", "close"},
+    (S.APPROVED, "director"): {"issue_document"},
+    (S.APPROVED, "admin"): {"set_appointment", "issue_document", "close"},
     (S.REJECTED, "registrar"): {"close"},
     (S.REJECTED, "admin"): {"close"},
 }
@@ -47,6 +48,8 @@ INPUTS = {
     "request_documents": {"documents": [{"document": "house_registration", "name": "สำเนาทะเบียนบ้าน"}]},
     "set_appointment": {"appointment": Appointment(at=dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC),
                                                    place="ห้องธุรการ")},
+    # The e-document is issued first (backend/documents/issuing.py); the action records it.
+    "issue_document": {"document": {"id": 1, "code": "7KQ2MX9DRT4B", "doc_type": "transfer_out_letter"}},
 }
 
 
