@@ -14,7 +14,7 @@ from backend.db import in_transaction
 from bot import signature
 from bot.channels import DEFAULT, UnknownChannel
 from bot.runtime import Runtime
-from bot.worker import WAKE_TOPIC
+from bot.worker import WAKE_TOPIC, lane_message
 
 log = logging.getLogger(__name__)
 
@@ -93,5 +93,6 @@ async def _handle(request: Request, channel_slug: str) -> Response:
         fresh = await in_transaction(runtime.sessions, lambda session: inbox.record(
             session, school_id=channel.school_id, channel=channel.slug, events=events, now=now))
         if fresh:
-            await runtime.state.notify(WAKE_TOPIC)
+            # Say whose events they are, so a worker starts those users at once without scanning.
+            await runtime.state.notify(WAKE_TOPIC, lane_message(channel.slug, fresh))
     return Response(status_code=200)
