@@ -86,20 +86,30 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 T = TypeVar("T")
 
+# For work whose every statement stands alone (one INSERT, or a read then independent updates):
+# each statement commits by itself, without the BEGIN and COMMIT round trips around it.
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+async def autocommit(session: AsyncSession) -> None:
+    """Put the session's next transaction in autocommit mode (call before its first statement)."""
+    await session.connection(execution_options=AUTOCOMMIT)
+
 
 async def in_transaction(sessions: async_sessionmaker[AsyncSession],
-                         work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+                         work: Callable[[AsyncSession], Awaitable[T]], *, single_statement: bool = False) -> T:
     """Run work in a transaction and commit; once more on a fresh connection if the first one
-    turned out to be dead (the pool is not pinged before use). work must be safe to repeat."""
-    try:
-        async with sessions() as session:
-            result = await work(session)
-            await session.commit()
-            return result
-    except sa.exc.DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-    async with sessions() as session:
-        result = await work(session)
-        await session.commit()
-        return result
+    turned out to be dead (the pool is not pinged before use). work must be safe to repeat.
+    single_statement: work is one statement, atomic by itself, so it runs in autocommit mode."""
+    for attempt in (1, 2):
+        try:
+            async with sessions() as session:
+                if single_statement:
+                    await autocommit(session)
+                result = await work(session)
+                await session.commit()
+                return result
+        except sa.exc.DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")

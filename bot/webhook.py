@@ -89,9 +89,11 @@ async def _handle(request: Request, channel_slug: str) -> Response:
     events = [_to_inbox(event) for event in payload.get("events", []) if isinstance(event, dict)]
     if events:
         now = runtime.clock.now()
-        # Safe to repeat: a second attempt inserts only what the first did not commit.
+        # One INSERT ... ON CONFLICT DO NOTHING, atomic and durable when it returns, and safe to
+        # repeat: a second attempt inserts only what the first did not.
         fresh = await in_transaction(runtime.sessions, lambda session: inbox.record(
-            session, school_id=channel.school_id, channel=channel.slug, events=events, now=now))
+            session, school_id=channel.school_id, channel=channel.slug, events=events, now=now),
+            single_statement=True)
         if fresh:
             # Say whose events they are, so a worker starts those users at once without scanning.
             await runtime.state.notify(WAKE_TOPIC, lane_message(channel.slug, fresh))

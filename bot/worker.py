@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import inbox, outbox
 from backend.clock import Clock
+from backend.db import autocommit
 from backend.inbox import InboundEvent
 from backend.schools import School
 from backend.state import SharedState
@@ -183,12 +184,17 @@ class Worker:
         """One pass over the user's ready events and due messages, on one connection: an event
         per transaction (with its replies), then delivery. True if the batch was full."""
         async with self._sessions() as session:
+            await autocommit(session)  # a read on its own; each event then has its transaction
             events = await inbox.next_for_user(session, channel=channel.slug, user_ref=user_ref,
                                                now=self._clock.now(), limit=BATCH)
+            await session.commit()
             # Detached, so a rollback of one event's transaction does not expire the others.
             session.expunge_all()
             for event in events:
                 await self._process_event(session, channel, event)
+            # Delivery reads the due messages, then records each outcome in one UPDATE that must
+            # stand on its own anyway (the send cannot be undone): no transaction around them.
+            await autocommit(session)
             await self._sender.deliver_pending(session, channel, user_ref)
         return len(events) == BATCH
 
