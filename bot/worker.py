@@ -28,7 +28,6 @@ from backend import inbox, outbox
 from backend.clock import Clock
 from backend.db import autocommit
 from backend.inbox import InboundEvent
-from backend.schools import School
 from backend.state import SharedState
 from bot import messages as m
 from bot.channels import ChannelRegistry, Channel
@@ -204,7 +203,8 @@ class Worker:
         event_id = event.id
         loading = self._loading_indicator(channel, event)
         try:
-            school = await session.get(School, event.school_id)
+            # From the cache, placed in this session so the conversation's session.get finds it.
+            school = await session.merge(await self._channels.school(event.school_id), load=False)
             ctx = EventContext(session=session, channel=channel, school_name=school.name,
                                user_ref=event.user_ref, event=event.payload or {}, now=now)
             replies = await self._handler.handle(ctx)
