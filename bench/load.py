@@ -26,6 +26,7 @@ import aiohttp
 import orjson
 import psutil
 
+from bench.pgcount import RoundTripProxy
 from bench.stack import (
     REPO,
     Server,
@@ -37,7 +38,6 @@ from bench.stack import (
     wait_http,
     wait_workers_subscribed,
 )
-from bench.pgcount import RoundTripProxy
 from bench.standin import LineStandIn
 from bot.simulator.ids import (
     MessageIdCounter,

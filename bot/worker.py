@@ -30,7 +30,7 @@ from backend.db import autocommit
 from backend.inbox import InboundEvent
 from backend.state import SharedState
 from bot import messages as m
-from bot.channels import ChannelRegistry, Channel
+from bot.channels import Channel, ChannelRegistry
 from bot.handlers import EventContext, EventHandler
 from bot.line_api import LineClients
 from bot.sender import Sender
