@@ -58,10 +58,10 @@ class NewEvent:
 
 async def record(
     session: AsyncSession, *, school_id: int, channel: str, events: Sequence[NewEvent], now: dt.datetime
-) -> int:
-    """Store events not seen before; return how many were new. The caller commits."""
+) -> list[str]:
+    """Store events not seen before; return whose they were (a user_ref per new event). The caller commits."""
     if not events:
-        return 0
+        return []
     rows = [
         {
             "school_id": school_id,
@@ -80,8 +80,8 @@ async def record(
     ]
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     statement = insert(InboundEvent).on_conflict_do_nothing(index_elements=["channel", "event_id"])
-    result = await session.execute(statement.returning(InboundEvent.id), rows)
-    return len(result.all())
+    result = await session.execute(statement.returning(InboundEvent.user_ref), rows)
+    return list(result.scalars())
 
 
 async def users_with_pending(session: AsyncSession, *, now: dt.datetime, limit: int = 200) -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ are in the database; this holds caches, locks and signals that can be lost witho
 Keys (all prefixed with the store's namespace):
 - ``lock:<name>``            a lock; value = owner token; TTL = the lock's lease
 - ``conv:<channel>:<user>``  a conversation session cache (flows); TTL = session idle time
-- ``wake:<topic>``           pub/sub channel (Redis) that wakes workers when work arrives
+- ``wake:<topic>``           pub/sub channel (Redis) that wakes workers when work arrives; a message
+                             may say which work (the worker's lanes), every subscriber gets it
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class SharedState(Protocol):
     async def delete(self, key: str) -> None: ...
     async def try_lock(self, name: str, *, ttl: float) -> str | None: ...
     async def unlock(self, name: str, token: str) -> None: ...
-    async def notify(self, topic: str) -> None: ...
+    async def notify(self, topic: str, message: bytes = b"") -> None: ...
     def subscribe(self, topic: str) -> contextlib.AbstractAsyncContextManager[Waiter]: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
@@ -43,13 +44,17 @@ class Waiter(Protocol):
     async def wait(self, timeout: float) -> bool:
         """Wait until notified or the timeout passes; True if notified."""
 
+    async def messages(self, timeout: float) -> list[bytes]:
+        """Wait until notified or the timeout passes; every message received since the last call
+        (empty on timeout)."""
+
 
 class MemoryState:
     """The in-process store: same semantics as RedisState, for one process."""
 
     def __init__(self, namespace: str = "schoolbot") -> None:
         self._data: dict[str, tuple[bytes, float | None]] = {}
-        self._events: dict[str, set[asyncio.Event]] = {}
+        self._queues: dict[str, set[asyncio.Queue[bytes]]] = {}
 
     def _alive(self, key: str) -> tuple[bytes, float | None] | None:
         item = self._data.get(key)
@@ -82,18 +87,18 @@ class MemoryState:
         if await self.get(f"lock:{name}") == token.encode():
             await self.delete(f"lock:{name}")
 
-    async def notify(self, topic: str) -> None:
-        for event in self._events.get(topic, ()):
-            event.set()
+    async def notify(self, topic: str, message: bytes = b"") -> None:
+        for queue in self._queues.get(topic, ()):
+            queue.put_nowait(message)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[Waiter]:
-        event = asyncio.Event()
-        self._events.setdefault(topic, set()).add(event)
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+        self._queues.setdefault(topic, set()).add(queue)
         try:
-            yield _EventWaiter(event)
+            yield _QueueWaiter(queue)
         finally:
-            self._events[topic].discard(event)
+            self._queues[topic].discard(queue)
 
     async def ping(self) -> bool:
         return True
@@ -102,17 +107,25 @@ class MemoryState:
         self._data.clear()
 
 
-class _EventWaiter:
-    def __init__(self, event: asyncio.Event) -> None:
-        self._event = event
+class _QueueWaiter:
+    def __init__(self, queue: asyncio.Queue[bytes]) -> None:
+        self._queue = queue
 
     async def wait(self, timeout: float) -> bool:
-        try:
-            await asyncio.wait_for(self._event.wait(), timeout)
-        except TimeoutError:
-            return False
-        self._event.clear()
-        return True
+        return bool(await self.messages(timeout))
+
+    async def messages(self, timeout: float) -> list[bytes]:
+        if self._queue.empty():
+            try:
+                first = await asyncio.wait_for(self._queue.get(), timeout)
+            except TimeoutError:
+                return []
+        else:
+            first = self._queue.get_nowait()
+        received = [first]
+        while not self._queue.empty():
+            received.append(self._queue.get_nowait())
+        return received
 
 
 class RedisState:
@@ -147,8 +160,8 @@ class RedisState:
     async def unlock(self, name: str, token: str) -> None:
         await self._release(keys=[self._k(f"lock:{name}")], args=[token])
 
-    async def notify(self, topic: str) -> None:
-        await self._redis.publish(self._k(f"wake:{topic}"), b"1")
+    async def notify(self, topic: str, message: bytes = b"") -> None:
+        await self._redis.publish(self._k(f"wake:{topic}"), message)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[Waiter]:
@@ -174,13 +187,17 @@ class _PubSubWaiter:
         self._pubsub = pubsub
 
     async def wait(self, timeout: float) -> bool:
+        return bool(await self.messages(timeout))
+
+    async def messages(self, timeout: float) -> list[bytes]:
         message = await self._pubsub.get_message(timeout=timeout)
         if message is None:
-            return False
-        # Several notifications may be queued; one wake-up covers them all.
-        while await self._pubsub.get_message(timeout=0):
-            pass
-        return True
+            return []
+        received = [message["data"]]
+        # Several notifications may be queued: take them all in one wake-up.
+        while (message := await self._pubsub.get_message(timeout=0)) is not None:
+            received.append(message["data"])
+        return received
 
 
 def make_state(redis_url: str | None, namespace: str = "schoolbot") -> SharedState:

@@ -26,6 +26,7 @@ import aiohttp
 import orjson
 import psutil
 
+from bench.pgcount import RoundTripProxy
 from bench.stack import (
     REPO,
     Server,
@@ -97,6 +98,8 @@ class Outcome:
     # CPU used by everything else on the machine during the window (other jobs skew the numbers).
     other_cpu_percent: float = 0.0
     standin_handler_ms: dict[str, float] = field(default_factory=dict)
+    # With --count-db: PostgreSQL round trips per event, by process.
+    db_round_trips_per_event: dict[str, float] = field(default_factory=dict)
 
 
 def percentiles(values: list[float], scale: float = 1000.0) -> dict[str, float]:
@@ -247,6 +250,7 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
         users = Users(args.users, rng)
         load = Load(webhook_url=webhook_url, standin=standin, users=users, reply_timeout=args.reply_timeout)
         cpu_before = {s.name: s.cpu_seconds() for s in servers}
+        trips_before = {s.name: s.db_proxy.round_trips for s in servers if getattr(s, "db_proxy", None)}
         services_before = services_cpu_seconds()
         machine_before = busy_cpu_seconds()
         bench_process = psutil.Process()
@@ -261,6 +265,7 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
         await asyncio.sleep(args.grace)
         elapsed = time.perf_counter() - started
         cpu_after = {s.name: s.cpu_seconds() for s in servers}
+        trips_after = {s.name: s.db_proxy.round_trips for s in servers if getattr(s, "db_proxy", None)}
         services_after = services_cpu_seconds()
         machine_after = busy_cpu_seconds()
         bench_cpu = sum(bench_process.cpu_times()[:2]) - bench_before
@@ -297,6 +302,8 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
     per_process = {s.name: (cpu_after[s.name] - cpu_before[s.name]) * 1000 / events for s in servers}
     outcome.cpu_ms_per_event_by_process = {k: round(v, 3) for k, v in per_process.items()}
     outcome.cpu_ms_per_event = round(sum(per_process.values()), 3)
+    outcome.db_round_trips_per_event = {name: round((trips_after[name] - trips_before[name]) / events, 2)
+                                        for name in trips_before}
     outcome.idle_cpu_ms_per_second = round(idle_cpu * 1000, 1)
     outcome.peak_rss_mb = {s.name: round(s.peak_rss_bytes() / 2**20, 1) for s in servers}
     if services_before is not None and services_after is not None:
@@ -351,7 +358,24 @@ async def run_ours(args: argparse.Namespace, standin: LineStandIn, standin_url: 
     async with fresh_storage(sqlite=args.sqlite, postgres_url=args.database_url, redis_url=args.redis_url) as storage:
         port = free_port()
         env = server_env(storage, secret=SECRET, token=TOKEN, line_api=standin_url)
-        servers = start_ours(storage, port=port, workers=args.workers, env=env, log_dir=log_dir)
+        proxies: dict[str, RoundTripProxy] = {}
+        env_for = None
+        if args.count_db and not args.sqlite:
+            from urllib.parse import urlsplit
+
+            upstream = urlsplit(storage.database_url)
+            names = ["web", *(f"worker-{n + 1}" for n in range(args.workers))]
+            proxied = {}
+            for name in names:
+                proxies[name] = RoundTripProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432)
+                local_port = await proxies[name].start()
+                proxied[name] = {**env, "DATABASE_URL": upstream._replace(
+                    netloc=upstream.netloc.replace(f"{upstream.hostname}:{upstream.port}",
+                                                   f"127.0.0.1:{local_port}")).geturl()}
+            env_for = proxied.__getitem__
+        servers = start_ours(storage, port=port, workers=args.workers, env=env, log_dir=log_dir, env_for=env_for)
+        for server in servers:
+            server.db_proxy = proxies.get(server.name)
         try:
             await wait_http(f"http://127.0.0.1:{port}/readyz", servers, want_ok=True)
             await wait_workers_subscribed(storage, len(servers) - 1)
@@ -361,6 +385,8 @@ async def run_ours(args: argparse.Namespace, standin: LineStandIn, standin_url: 
         finally:
             for server in servers:
                 await server.stop()
+            for proxy in proxies.values():
+                await proxy.stop()
 
 
 async def run_echo(args: argparse.Namespace, standin: LineStandIn, standin_url: str, log_dir: Path) -> Outcome:
@@ -425,6 +451,8 @@ def table(outcomes: list[Outcome], checks: dict[str, dict]) -> str:
         ("  by process", lambda o: " ".join(f"{k}={v:.2f}" for k, v in o.cpu_ms_per_event_by_process.items())),
         ("PostgreSQL+Redis CPU ms/ev", lambda o: "-" if o.services_cpu_ms_per_event is None
                                                   else f"{o.services_cpu_ms_per_event:.2f}"),
+        ("DB round trips/event", lambda o: " ".join(f"{k}={v:.1f}" for k, v in o.db_round_trips_per_event.items())
+                                            or "-"),
         ("idle server CPU ms/s", lambda o: f"{o.idle_cpu_ms_per_second:.1f}"),
         ("peak RSS MB", lambda o: " ".join(f"{k}={v:.0f}" for k, v in o.peak_rss_mb.items())),
         ("lost / duplicated replies", lambda o: f"{o.lost_replies} / {o.duplicated_replies}"),
@@ -491,7 +519,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100.0, help="target arrivals per second (default 100)")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the measured window (default 30)")
     parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes with PostgreSQL+Redis (default 2)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes with PostgreSQL+Redis (default 1: the recommendation on 2 cores)")
     parser.add_argument("--sqlite", action="store_true",
                         help="SQLite and the in-process store: one web process with its embedded worker")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo reference")
@@ -501,6 +530,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reply-timeout", type=float, default=30.0, help="seconds before a reply counts as lost")
     parser.add_argument("--grace", type=float, default=1.0, help="seconds to wait for late duplicates")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--count-db", action="store_true",
+                        help="count PostgreSQL round trips per process through a local proxy (adds bench CPU)")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="record py-spy folded stacks of each server process into DIR (needs py-spy)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_POSTGRES_URL",

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import schools
-from backend.schools import MessagingChannel
+from backend.schools import MessagingChannel, School
 
 DEFAULT = "default"
 _CACHE_SECONDS = 30.0
@@ -43,6 +43,7 @@ class ChannelRegistry:
         self._default_secret = default_secret
         self._default_token = default_token
         self._cache: dict[str, tuple[float, Channel]] = {}
+        self._schools: dict[int, tuple[float, School]] = {}
 
     async def get(self, slug: str) -> Channel:
         cached = self._cache.get(slug)
@@ -52,6 +53,19 @@ class ChannelRegistry:
             channel = await self._load(session, slug)
         self._cache[slug] = (time.monotonic() + _CACHE_SECONDS, channel)
         return channel
+
+    async def school(self, school_id: int) -> School:
+        """The school's row (name, settings), detached and cached as briefly as channels: every
+        event needs it, and a change of settings reaches the chat within that time. Read-only."""
+        cached = self._schools.get(school_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        async with self._sessions() as session:
+            school = await session.get(School, school_id)
+        if school is None:
+            raise UnknownChannel(f"school {school_id} does not exist")
+        self._schools[school_id] = (time.monotonic() + _CACHE_SECONDS, school)
+        return school
 
     async def for_school(self, school_id: int) -> Channel | None:
         """The channel a school talks to parents through (its first, when it has several)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import urllib.request
+
 from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
@@ -25,6 +28,9 @@ class LineClients:
             # so the blob API gets a client of its own.
             api = AsyncApiClient(Configuration(host=self._api_base_url, access_token=channel.access_token))
             data = AsyncApiClient(Configuration(host=self._data_base_url, access_token=channel.access_token))
+            if not _environment_configures_http():
+                _stop_per_call_environment_lookups(api)
+                _stop_per_call_environment_lookups(data)
             pair = self._clients[channel.slug] = (api, data)
         return pair
 
@@ -39,3 +45,20 @@ class LineClients:
             await api.close()
             await data.close()
         self._clients.clear()
+
+
+def _environment_configures_http() -> bool:
+    """Whether proxy variables or a .netrc could change how LINE is reached from this machine."""
+    netrc = os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
+    return bool(urllib.request.getproxies()) or os.path.exists(netrc)
+
+
+def _stop_per_call_environment_lookups(client: AsyncApiClient) -> None:
+    """The SDK builds its aiohttp session with trust_env=True (line-bot-sdk 3.x, async_rest.py), so
+    every call looks up proxy variables and reads ~/.netrc in the thread pool: two thread hops per
+    reply, about 5 % of the worker's CPU under load. Where neither exists the answer is known once,
+    at start-up; the session has no public setter, hence the private attribute (checked, so a
+    future SDK or aiohttp that renames it leaves the default behaviour in place)."""
+    session = getattr(getattr(client, "rest_client", None), "pool_manager", None)
+    if getattr(session, "_trust_env", None) is True:
+        session._trust_env = False

@@ -10,10 +10,11 @@ import orjson
 from fastapi import APIRouter, Request, Response
 
 from backend import inbox
+from backend.db import in_transaction
 from bot import signature
 from bot.channels import DEFAULT, UnknownChannel
 from bot.runtime import Runtime
-from bot.worker import WAKE_TOPIC
+from bot.worker import WAKE_TOPIC, lane_message
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +88,13 @@ async def _handle(request: Request, channel_slug: str) -> Response:
         return _problem(400, "body must be an object with an events array")
     events = [_to_inbox(event) for event in payload.get("events", []) if isinstance(event, dict)]
     if events:
-        async with runtime.sessions() as session:
-            fresh = await inbox.record(session, school_id=channel.school_id, channel=channel.slug,
-                                       events=events, now=runtime.clock.now())
-            await session.commit()
+        now = runtime.clock.now()
+        # One INSERT ... ON CONFLICT DO NOTHING, atomic and durable when it returns, and safe to
+        # repeat: a second attempt inserts only what the first did not.
+        fresh = await in_transaction(runtime.sessions, lambda session: inbox.record(
+            session, school_id=channel.school_id, channel=channel.slug, events=events, now=now),
+            single_statement=True)
         if fresh:
-            await runtime.state.notify(WAKE_TOPIC)
+            # Say whose events they are, so a worker starts those users at once without scanning.
+            await runtime.state.notify(WAKE_TOPIC, lane_message(channel.slug, fresh))
     return Response(status_code=200)

@@ -5,6 +5,11 @@ processes share the work), so order holds across processes. Each event is handle
 database transaction that also writes its replies to the outbox: an event is either done with
 its replies stored, or still pending. Replies are then delivered at once; failures are retried
 by the same loop later.
+
+Wake-ups name the users whose events just arrived (every worker hears each one): a worker starts
+those users' lanes directly, and a lane that is running when its user is named again runs once
+more after it lets go of the lock. A scan of the inbox and the outbox every poll_seconds is the
+safety net for lost signals, retries after backoff, and work that no wake-up named.
 """
 
 from __future__ import annotations
@@ -13,18 +18,19 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from linebot.v3.messaging import ShowLoadingAnimationRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import inbox, outbox
 from backend.clock import Clock
+from backend.db import autocommit
 from backend.inbox import InboundEvent
-from backend.schools import School
 from backend.state import SharedState
 from bot import messages as m
-from bot.channels import ChannelRegistry, Channel
+from bot.channels import Channel, ChannelRegistry
 from bot.handlers import EventContext, EventHandler
 from bot.line_api import LineClients
 from bot.sender import Sender
@@ -41,6 +47,23 @@ LOADING_AFTER = 0.8  # seconds of work before the chat shows the loading indicat
 # Processed events hold what parents typed; keep them only as long as redeliveries can come.
 EVENT_RETENTION = dt.timedelta(days=7)
 PURGE_EVERY = dt.timedelta(hours=1)
+BATCH = 20  # events read per lane pass
+
+
+def lane_message(channel: str, user_refs: Iterable[str]) -> bytes:
+    """A wake-up naming users with new events: one "channel<TAB>user" per line."""
+    return "\n".join(f"{channel}\t{user}" for user in dict.fromkeys(user_refs)).encode()
+
+
+def _lanes(message: bytes) -> list[tuple[str, str]] | None:
+    """The lanes a wake-up names; None when it names none (then: scan)."""
+    lanes = []
+    for line in message.decode(errors="replace").splitlines():
+        channel, _, user = line.partition("\t")
+        if not channel or not user:
+            return None
+        lanes.append((channel, user))
+    return lanes or None
 
 
 class Worker:
@@ -70,20 +93,31 @@ class Worker:
         self._poll_seconds = poll_seconds
         self._loading_after = loading_after
         self._active: set[tuple[str, str]] = set()
+        # Lanes named by a wake-up while running: they run once more after releasing the lock.
+        self._again: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
         # Housekeeping that runs every so often, first on the first pass.
         self._periodic = [(PURGE_EVERY, self._purge), *periodic]
         self._next_run = [clock.now()] * len(self._periodic)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until stop is set; wake on notifications, and poll as a safety net."""
+        """Work until stop is set: start the lanes wake-ups name, and scan every poll_seconds."""
         async with self._state.subscribe(WAKE_TOPIC) as waiter:
+            next_scan = 0.0
             while not stop.is_set():
-                try:
-                    await self.run_once()
-                except Exception:  # noqa: BLE001 - keep the loop alive; the database may come back
-                    log.exception("worker pass failed")
-                await waiter.wait(self._poll_seconds)
+                if time.monotonic() >= next_scan:
+                    try:
+                        await self.run_once()
+                    except Exception:  # noqa: BLE001 - keep the loop alive; the database may come back
+                        log.exception("worker pass failed")
+                    next_scan = time.monotonic() + self._poll_seconds
+                for message in await waiter.messages(max(next_scan - time.monotonic(), 0.0)):
+                    lanes = _lanes(message)
+                    if lanes is None:
+                        next_scan = 0.0  # a bare wake-up: look for work now
+                        continue
+                    for lane in lanes:
+                        self._start_lane(lane)
         await self.drain()
 
     async def run_once(self) -> None:
@@ -97,11 +131,16 @@ class Worker:
             lanes = await inbox.users_with_pending(session, now=now)
             lanes += await outbox.recipients_due(session, now=now)
         for lane in dict.fromkeys(lanes):
-            if lane not in self._active:
-                self._active.add(lane)
-                task = asyncio.create_task(self._work_lane(*lane))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            self._start_lane(lane)
+
+    def _start_lane(self, lane: tuple[str, str]) -> None:
+        if lane in self._active:
+            self._again.add(lane)
+            return
+        self._active.add(lane)
+        task = asyncio.create_task(self._work_lane(*lane))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _purge(self) -> None:
         async with self._sessions() as session:
@@ -114,72 +153,79 @@ class Worker:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _work_lane(self, channel_slug: str, user_ref: str) -> None:
+        lane = (channel_slug, user_ref)
         lock_name = f"user:{channel_slug}:{user_ref}"
         try:
             async with self._slots:
                 while True:
                     token = await self._state.try_lock(lock_name, ttl=LOCK_TTL)
                     if token is None:
-                        return  # Another process has this user; it will see the new work.
+                        # Another process has this user. It heard the same wake-up, so it runs
+                        # the lane again after its pass; the periodic scan is the backstop.
+                        return
                     try:
+                        # Named from here on: the pass below reads what arrived before this point.
+                        self._again.discard(lane)
                         channel = await self._channels.get(channel_slug)
-                        await self._process_user(channel, user_ref)
+                        if await self._process_user(channel, user_ref):
+                            self._again.add(lane)  # a full batch: there may be more
                     finally:
                         await self._state.unlock(lock_name, token)
-                    # Work that arrived while we held the lock may have been skipped by others.
-                    async with self._sessions() as session:
-                        if not await inbox.has_pending(session, channel=channel_slug, user_ref=user_ref,
-                                                       now=self._clock.now()):
-                            return
+                    if lane not in self._again:
+                        return
         except Exception:  # noqa: BLE001
             log.exception("lane failed (channel %s)", channel_slug)
         finally:
-            self._active.discard((channel_slug, user_ref))
+            self._active.discard(lane)
+            self._again.discard(lane)
 
-    async def _process_user(self, channel: Channel, user_ref: str) -> None:
-        first_pass = True
-        while True:
-            async with self._sessions() as session:
-                events = await inbox.next_for_user(session, channel=channel.slug, user_ref=user_ref,
-                                                   now=self._clock.now())
+    async def _process_user(self, channel: Channel, user_ref: str) -> bool:
+        """One pass over the user's ready events and due messages, on one connection: an event
+        per transaction (with its replies), then delivery. True if the batch was full."""
+        async with self._sessions() as session:
+            await autocommit(session)  # a read on its own; each event then has its transaction
+            events = await inbox.next_for_user(session, channel=channel.slug, user_ref=user_ref,
+                                               now=self._clock.now(), limit=BATCH)
+            await session.commit()
+            # Detached, so a rollback of one event's transaction does not expire the others.
+            session.expunge_all()
             for event in events:
-                await self._process_event(channel, event)
-            # A pass without new events has nothing new to send: the previous pass delivered
-            # what could go, and we hold the user's lock. Skipping it saves a transaction per event.
-            if events or first_pass:
-                async with self._sessions() as session:
-                    await self._sender.deliver_pending(session, channel, user_ref)
-            if not events:
-                return
-            first_pass = False
+                await self._process_event(session, channel, event)
+            # Delivery reads the due messages, then records each outcome in one UPDATE that must
+            # stand on its own anyway (the send cannot be undone): no transaction around them.
+            await autocommit(session)
+            await self._sender.deliver_pending(session, channel, user_ref)
+        return len(events) == BATCH
 
-    async def _process_event(self, channel: Channel, event: InboundEvent) -> None:
+    async def _process_event(self, session: AsyncSession, channel: Channel, event: InboundEvent) -> None:
         """Handle an event just read under the user's lock (not re-read: mark_done guards the race)."""
         now = self._clock.now()
         event_id = event.id
-        async with self._sessions() as session:
-            loading = self._loading_indicator(channel, event)
-            try:
-                school = await session.get(School, event.school_id)
-                ctx = EventContext(session=session, channel=channel, school_name=school.name,
-                                   user_ref=event.user_ref, event=event.payload or {}, now=now)
-                replies = await self._handler.handle(ctx)
-                self._enqueue_replies(session, channel, event, replies, now)
-                if not await inbox.mark_done(session, event_id, now=now):
-                    await session.rollback()
-                    return
-                await session.commit()
-            except Exception as error:  # noqa: BLE001 - retried with backoff, then given up
+        loading = self._loading_indicator(channel, event)
+        try:
+            # From the cache, placed in this session so the conversation's session.get finds it.
+            school = await session.merge(await self._channels.school(event.school_id), load=False)
+            ctx = EventContext(session=session, channel=channel, school_name=school.name,
+                               user_ref=event.user_ref, event=event.payload or {}, now=now)
+            replies = await self._handler.handle(ctx)
+            self._enqueue_replies(session, channel, event, replies, now)
+            if not await inbox.mark_done(session, event_id, now=now):
                 await session.rollback()
-                log.warning("event %s failed: %s", event_id, type(error).__name__, exc_info=True)
-                status = await inbox.mark_attempt_failed(session, event_id, error=type(error).__name__,
-                                                         now=now, max_attempts=MAX_EVENT_ATTEMPTS)
-                await session.commit()
-                if status == inbox.FAILED:
-                    log.error("event %s given up after %s attempts", event_id, MAX_EVENT_ATTEMPTS)
-            finally:
-                if loading:
-                    loading.cancel()
+                return
+            await session.commit()
+        except Exception as error:  # noqa: BLE001 - retried with backoff, then given up
+            await session.rollback()
+            log.warning("event %s failed: %s", event_id, type(error).__name__, exc_info=True)
+            status = await inbox.mark_attempt_failed(session, event_id, error=type(error).__name__,
+                                                     now=now, max_attempts=MAX_EVENT_ATTEMPTS)
+            await session.commit()
+            if status == inbox.FAILED:
+                log.error("event %s given up after %s attempts", event_id, MAX_EVENT_ATTEMPTS)
+        finally:
+            if loading:
+                loading.cancel()
+            # The next event and the delivery read afresh what this transaction wrote or saw.
+            session.expunge_all()
 
     def _enqueue_replies(self, session: AsyncSession, channel: Channel, event: InboundEvent,
                          replies: list[m.Message], now: dt.datetime) -> None:

@@ -8,8 +8,10 @@ import orjson
 import pytest
 import sqlalchemy as sa
 
+from backend.db import make_engine
 from backend.inbox import InboundEvent
 from bot.signature import sign
+from tests.conftest import POSTGRES_URL
 from tests.harness import running_bot
 
 
@@ -112,3 +114,22 @@ async def test_health_and_readiness(bot):
         ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"database": True, "shared_state": True}
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: SQLite has no connections to lose")
+async def test_a_database_restart_between_webhooks_costs_no_event(bot, database_url):
+    """Pooled connections are not pinged before use: the first statement on a dead one fails,
+    and the webhook retries once on a fresh connection instead of answering 500."""
+    user = bot.standin.add_user("คุณแม่")
+    assert await bot.simulator.follow(user.user_id) == 200
+    admin = make_engine(database_url)
+    async with admin.connect() as connection:
+        killed = await connection.scalar(sa.text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    await admin.dispose()
+    assert killed >= 1
+    assert await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ") == 200
+    assert await _count_events(bot) == 2
+    await bot.process()
+    assert bot.standin.bot_messages(user.user_id)
