@@ -21,9 +21,7 @@ from zoneinfo import ZoneInfo
 import fontpkg
 import jinja2
 import qrcode
-import weasyprint
 from markupsafe import Markup
-from weasyprint.css import ColorProfile
 
 from backend.documents.types import spec_for, template_name
 from backend.payments.amount_words import baht_text
@@ -154,13 +152,22 @@ def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
     )
 
 
-# Templates may be edited by schools: never let one reach the network (or anything but local
-# files and inline data) while rendering.
-_URL_FETCHER = weasyprint.URLFetcher(allowed_protocols=["file", "data"])
+@functools.lru_cache(maxsize=1)
+def _url_fetcher():
+    """Templates may be edited by schools: never let one reach the network (or anything but
+    local files and inline data) while rendering."""
+    import weasyprint
+
+    return weasyprint.URLFetcher(allowed_protocols=["file", "data"])
 
 
 def render_pdf(request: RenderRequest, *, data_dir: Path | None = None) -> bytes:
     """An unsigned PDF/A-3b with the record attached as document.json (AFRelationship /Data)."""
+    # Imported here: WeasyPrint and its libraries take ~50 MB, which web processes that never
+    # issue a document should not carry.
+    import weasyprint
+    from weasyprint.css import ColorProfile
+
     html = render_html(request, data_dir=data_dir)
     school_dir = school_template_dir(data_dir, request.school.slug)
     attachment = weasyprint.Attachment(
@@ -172,12 +179,12 @@ def render_pdf(request: RenderRequest, *, data_dir: Path | None = None) -> bytes
         relationship="Data",
         created=request.issued_at,
         modified=request.issued_at,
-        url_fetcher=_URL_FETCHER,
+        url_fetcher=_url_fetcher(),
     )
     document = weasyprint.HTML(
         string=html,
         base_url=str(school_dir or PACKAGED_TEMPLATES) + "/",
-        url_fetcher=_URL_FETCHER,
+        url_fetcher=_url_fetcher(),
     ).render()
     document.metadata.title = spec_for(request.doc_type).title_th
     document.metadata.authors = [request.school.name]
