@@ -109,3 +109,23 @@ def _text_of(message: dict[str, Any]) -> str:
     if message["type"] == "flex":
         return message["altText"]
     return f"[{message['type']}]"
+
+
+async def file_transfer_out(parent: Parent, *, id_seed: int = 21) -> None:
+    """A parent follows and files a transfer-out request from start to number (one ID-card
+    photo; the house registration marked as not available)."""
+    from backend.thai.ids import synthetic_national_id
+
+    await parent.follow()
+    await parent.say("อยากย้ายลูกไปโรงเรียนใหม่ค่ะ")
+    await parent.tap("รับทราบ เริ่มกรอก")
+    for answer in ("เด็กหญิงสมใจ ใจดี", synthetic_national_id(id_seed), "ป.4"):
+        await parent.say(answer)
+    await parent.tap("มารดา")
+    await parent.say("โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น")
+    await parent.tap("ย้ายที่อยู่")
+    await parent.tap("เลือกวันที่", date="2026-12-15")
+    await parent.send_photos(1)
+    await parent.tap("ไม่มีเอกสารนี้")
+    await parent.tap("ยืนยันส่งคำขอ")
+    assert "เลขที่คำขอ: TO-" in parent.last_text()

@@ -18,8 +18,7 @@ from backend.documents.signing import check_signature, make_dev_ca
 from backend.schools import School
 from backend.staff import StaffMember
 from backend.staff_pages.auth import SIMULATOR_CLIENT_ID
-from backend.thai.ids import synthetic_national_id
-from tests.chat import Parent
+from tests.chat import Parent, file_transfer_out
 from tests.harness import running_bot
 
 
@@ -32,20 +31,7 @@ async def bot(env, clock, redis_namespace):
 
 
 async def submit_transfer_out(parent: Parent) -> None:
-    await parent.follow()
-    await parent.say("ย้ายออก")
-    await parent.tap("รับทราบ เริ่มกรอก")
-    for answer in ("เด็กหญิงสมใจ ใจดี", synthetic_national_id(21), "ป.4"):
-        await parent.say(answer)
-    await parent.tap("มารดา")
-    await parent.say("โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น")
-    await parent.tap("ย้ายที่อยู่")
-    await parent.tap("เลือกวันที่", date="2026-12-15")
-    await parent.send_photos(1)
-    await parent.tap("ไม่มีเอกสารนี้")
-    await parent.tap("ยืนยันส่งคำขอ")
-    assert "เลขที่คำขอ" in parent.last_text()
-
+    await file_transfer_out(parent)
 
 async def registrar_of(bot) -> StaffMember:
     user = bot.standin.add_user("ครูทะเบียน")

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 
 from backend.applications.models import Application
 from backend.schools import School
-from backend.thai.ids import synthetic_national_id
-from tests.chat import Parent
+from tests.chat import Parent, file_transfer_out
 from tests.staff_pages.conftest import add_staff
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,22 +22,8 @@ PHONE = {"width": 390, "height": 844}
 
 async def parent_files_transfer_out(bot) -> Parent:
     parent = Parent(bot)
-    await parent.follow()
-    await parent.say("อยากย้ายลูกไปโรงเรียนใหม่ค่ะ")
-    await parent.tap("รับทราบ เริ่มกรอก")
-    await parent.say("เด็กหญิงสมใจ ใจดี")
-    await parent.say(synthetic_national_id(11))
-    await parent.say("ป.4")
-    await parent.tap("มารดา")
-    await parent.say("โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น")
-    await parent.tap("ย้ายที่อยู่")
-    await parent.tap("เลือกวันที่", date="2026-12-15")
-    await parent.send_photos(1)
-    await parent.tap("ไม่มีเอกสารนี้")
-    await parent.tap("ยืนยันส่งคำขอ")
-    assert "เลขที่คำขอ: TO-" in parent.last_text()
+    await file_transfer_out(parent, id_seed=11)
     return parent
-
 
 async def parent_sends_requested_document(bot, parent: Parent) -> None:
     """The parent gets the school's card, taps "ส่งเอกสาร" and sends the photo in the chat."""
