@@ -158,6 +158,10 @@ def create_app(
     # --- staff pages (LIFF) at /staff: the router reads sessions, clock and files from
     # app.state.runtime; in simulated mode its development login gets ID tokens from the stand-in.
     from backend.staff_pages import StaffPagesConfig, create_staff_router, simulator_id_tokens
+    from backend.staff_pages.auth import SignInRequired, sign_in_redirect
+
+    # Any staff or finance page reached without a valid session goes to the login page and back.
+    app.add_exception_handler(SignInRequired, sign_in_redirect)
 
     app.include_router(create_staff_router(
         StaffPagesConfig.from_settings(settings),

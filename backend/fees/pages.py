@@ -34,7 +34,7 @@ from backend.payments.money import AmountFormatError, parse_amount
 from backend.schools import School
 from backend.staff import Role, StaffMember
 from backend.staff_pages import export, presentation
-from backend.staff_pages.auth import SESSION_COOKIE, StaffPagesConfig, StaffSession, Tokens
+from backend.staff_pages.auth import SignInRequired, StaffGate, StaffPagesConfig, StaffSession
 from backend.thai.dates import fiscal_year_for
 from backend.working_days import local_date
 
@@ -55,10 +55,6 @@ OUTCOME_TH = {"confirmed": "ยืนยันแล้ว ออกใบเส
               "wrong_amount": "ยอดเงินไม่ตรง", "refund_flagged": "ชำระซ้ำ ต้องคืนเงิน", "unmatched": "จับคู่ไม่ได้"}
 RECEIPT_COLUMNS = ("ปีงบประมาณ", "เล่มที่", "เลขที่", "วันที่", "ผู้ชำระ", "รายการ", "จำนวนเงิน (บาท)",
                    "วิธีชำระ", "ผู้รับเงิน", "รหัสตรวจสอบเอกสาร")
-
-
-class _Signin(Exception):
-    pass
 
 
 def _money(value: Any) -> str:
@@ -82,34 +78,18 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
                                  money=_money)
     templates.env.globals.update(base=prefix, ROLE_TH=presentation.ROLE_TH, FLAG_TH=FLAG_TH,
                                  FEE_STATUS_TH=FEE_STATUS_TH, OUTCOME_TH=OUTCOME_TH, METHOD_TH=METHOD_TH)
-    tokens_cache: dict[int, Tokens] = {}
+    gate = StaffGate(config.session_secret, prefix=prefix)
 
     def runtime(request: Request) -> Any:
         return request.app.state.runtime
 
-    def tokens(request: Request) -> Tokens:
-        clock = runtime(request).clock
-        if id(clock) not in tokens_cache:
-            tokens_cache[id(clock)] = Tokens(config.session_secret, clock)
-        return tokens_cache[id(clock)]
-
     async def finance_member(request: Request, session: AsyncSession) -> tuple[StaffMember, StaffSession]:
-        staff_session = tokens(request).read_session(request.cookies.get(SESSION_COOKIE))
-        if staff_session is None:
-            raise _Signin()
-        member = await session.get(StaffMember, staff_session.staff_id)
-        if member is None or not member.active or member.school_id != staff_session.school_id:
-            raise _Signin()
+        member, staff_session = await gate.signed_in(request, session)
         if member.role not in FINANCE:
             raise HTTPException(403, "หน้านี้สำหรับเจ้าหน้าที่การเงินค่ะ")
         return member, staff_session
 
-    def to_login(request: Request) -> RedirectResponse:
-        return RedirectResponse(f"{prefix}/login?{urlencode({'next': request.url.path})}", status_code=303)
-
-    def check_csrf(staff_session: StaffSession, form: Any) -> None:
-        if form.get("csrf") != staff_session.csrf_token(config.session_secret):
-            raise HTTPException(403, "แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่อีกครั้งค่ะ")
+    check_csrf = gate.check_csrf
 
     def page(request: Request, name: str, member: StaffMember, staff_session: StaffSession, **context: Any) -> Response:
         response = templates.TemplateResponse(request, name, {
@@ -125,10 +105,7 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
     async def overview(request: Request, done: str | None = None, error: str | None = None,
                        q: str | None = None) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await finance_member(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await finance_member(request, session)
             school = await session.get(School, member.school_id)
             slips = list((await session.execute(
                 sa.select(FeePayment, FeeRequest, Application)
@@ -161,10 +138,7 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
 
     async def _import(request: Request, form: Any) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await finance_member(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await finance_member(request, session)
             check_csrf(staff_session, form)
             upload = form.get("statement")
             if upload is None or not hasattr(upload, "read"):
@@ -187,10 +161,7 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
     async def _act(request: Request, work) -> Response:
         form = await request.form()
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await finance_member(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await finance_member(request, session)
             check_csrf(staff_session, form)
             try:
                 message = await work(session, member, form, runtime(request).clock.now())
@@ -246,7 +217,7 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
         async with runtime(request).sessions() as session:
             try:
                 member, _ = await finance_member(request, session)
-            except _Signin:
+            except SignInRequired:
                 raise HTTPException(401) from None
             payment = await session.get(FeePayment, payment_id)
             if payment is None or payment.school_id != member.school_id or payment.slip_file_id is None:
@@ -273,10 +244,7 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
     @router.get("/receipts", name="staff_fee_receipts")
     async def register(request: Request, year: int | None = None) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await finance_member(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await finance_member(request, session)
             school = await session.get(School, member.school_id)
             receipts = await _register(session, member.school_id, _year(request, year))
             codes = await _codes(session, receipts)
@@ -287,10 +255,7 @@ def create_finance_router(config: StaffPagesConfig, *, prefix: str = "/staff") -
     @router.get("/receipts.csv")
     async def register_csv(request: Request, year: int | None = None) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, _ = await finance_member(request, session)
-            except _Signin:
-                return to_login(request)
+            member, _ = await finance_member(request, session)
             fiscal_year = _year(request, year)
             receipts = await _register(session, member.school_id, fiscal_year)
             codes = await _codes(session, receipts)

@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from urllib.parse import quote
+
 import httpx
+from fastapi import HTTPException
+from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from backend.clock import Clock
+from backend.staff import StaffMember
 
 SESSION_COOKIE = "staff_session"
 # Short: a phone left on a desk should not stay signed in for the day; LIFF signs in again silently.
@@ -184,3 +189,53 @@ def simulator_id_tokens(standin: Any) -> Callable[[str, str, str], str]:
         return standin.issue_id_token(user_ref, client_id)
 
     return issue
+
+
+class SignInRequired(Exception):
+    """Not signed in (or no longer active staff). The app answers it by sending the person to the
+    login page and back here afterwards (see `sign_in_redirect`), so routes need no try/except."""
+
+    def __init__(self, login_url: str) -> None:
+        super().__init__("sign-in required")
+        self.login_url = login_url
+
+
+async def sign_in_redirect(request: Any, error: SignInRequired) -> RedirectResponse:
+    from fastapi.responses import RedirectResponse
+
+    return RedirectResponse(error.login_url, status_code=303)
+
+
+class StaffGate:
+    """Who is asking, for every staff page: the session cookie, re-read against the staff table
+    each time (a deactivated member or a changed role takes effect at once), and the CSRF check."""
+
+    def __init__(self, session_secret: bytes, *, prefix: str) -> None:
+        self._secret = session_secret
+        self._prefix = prefix
+        self._tokens: dict[int, Tokens] = {}
+
+    def tokens(self, request: Any) -> Tokens:
+        clock = request.app.state.runtime.clock
+        found = self._tokens.get(id(clock))
+        if found is None:
+            found = self._tokens[id(clock)] = Tokens(self._secret, clock)
+        return found
+
+    def login_url(self, request: Any) -> str:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return f"{self._prefix}/login?next={quote(target)}"
+
+    async def signed_in(self, request: Any, session: Any) -> tuple[StaffMember, StaffSession]:
+        """The staff member and session of this request; raises SignInRequired."""
+        staff_session = self.tokens(request).read_session(request.cookies.get(SESSION_COOKIE))
+        if staff_session is None:
+            raise SignInRequired(self.login_url(request))
+        member = await session.get(StaffMember, staff_session.staff_id)
+        if member is None or not member.active or member.school_id != staff_session.school_id:
+            raise SignInRequired(self.login_url(request))
+        return member, staff_session
+
+    def check_csrf(self, staff_session: StaffSession, form: Any) -> None:
+        if form.get("csrf") != staff_session.csrf_token(self._secret):
+            raise HTTPException(403, "แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่อีกครั้งค่ะ")

@@ -35,7 +35,8 @@ from backend.staff_pages.auth import (
     LoginRefused,
     StaffPagesConfig,
     StaffSession,
-    Tokens,
+    SignInRequired,
+    StaffGate,
     verify_id_token,
 )
 from flows.flow import Flow
@@ -49,10 +50,6 @@ LIFF_SDK = "https://static.line-scdn.net/liff/edge/2/sdk.js"
 
 # Mints an ID token for a simulated user: (user_ref, display_name, client_id) -> token.
 DevIdTokens = Callable[[str, str, str], str]
-
-
-class _Signin(Exception):
-    """Not signed in (or no longer staff): pages send the person to the login page."""
 
 
 def create_staff_router(
@@ -71,39 +68,18 @@ def create_staff_router(
                        ACTION_TH=presentation.ACTION_TH, appointment_text=presentation.appointment_text,
                        HISTORY_TH=presentation.HISTORY_TH,
                        child_name=presentation.child_name, **issued_documents.template_globals())
-    tokens_cache: dict[int, Tokens] = {}
+    gate = StaffGate(config.session_secret, prefix=prefix)
+    tokens = gate.tokens
+    signed_in = gate.signed_in
 
     def runtime(request: Request) -> Any:
         return request.app.state.runtime
 
-    def tokens(request: Request) -> Tokens:
-        clock = runtime(request).clock
-        found = tokens_cache.get(id(clock))
-        if found is None:
-            found = tokens_cache[id(clock)] = Tokens(config.session_secret, clock)
-        return found
-
     def now(request: Request) -> dt.datetime:
         return runtime(request).clock.now()
 
-    async def signed_in(request: Request, session: AsyncSession) -> tuple[StaffMember, StaffSession]:
-        """The staff member of the session cookie, re-read every time: a deactivated member or a
-        changed role takes effect at once, not when the cookie expires."""
-        staff_session = tokens(request).read_session(request.cookies.get(SESSION_COOKIE))
-        if staff_session is None:
-            raise _Signin()
-        member = await session.get(StaffMember, staff_session.staff_id)
-        if member is None or not member.active or member.school_id != staff_session.school_id:
-            raise _Signin()
-        return member, staff_session
-
-    def to_login(request: Request) -> RedirectResponse:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"{prefix}/login?next={quote(target)}", status_code=303)
-
     def check_csrf(request: Request, staff_session: StaffSession, form: Any) -> None:
-        if form.get("csrf") != staff_session.csrf_token(config.session_secret):
-            raise HTTPException(403, "แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่อีกครั้งค่ะ")
+        gate.check_csrf(staff_session, form)
 
     async def school_and_config(session: AsyncSession, school_id: int) -> tuple[School, SchoolConfig]:
         school = await session.get(School, school_id)
@@ -217,10 +193,7 @@ def create_staff_router(
     async def inbox_page(request: Request, service: str | None = None, status: str | None = None,
                          q: str | None = None) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             school, school_config = await school_and_config(session, member.school_id)
             flows = flows_for(school_config)
             found = await queries.inbox(session, school_id=member.school_id, now=now(request),
@@ -237,10 +210,7 @@ def create_staff_router(
     async def detail_page(request: Request, application_id: int, done: str | None = None,
                           error: str | None = None) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             application = await queries.application_for_staff(session, application_id,
                                                               school_id=member.school_id)
             if application is None:
@@ -282,10 +252,7 @@ def create_staff_router(
     async def act(request: Request, application_id: int, action: str) -> Response:
         form = await request.form()
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             check_csrf(request, staff_session, form)
             application = await queries.application_for_staff(session, application_id,
                                                               school_id=member.school_id)
@@ -322,10 +289,7 @@ def create_staff_router(
             raise HTTPException(404)
         form = await request.form()
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             check_csrf(request, staff_session, form)
             application = await queries.application_for_staff(session, application_id,
                                                               school_id=member.school_id)
@@ -352,10 +316,7 @@ def create_staff_router(
     @router.get("/applications/{application_id}/issued/{document_id}.pdf")
     async def issued_pdf(request: Request, application_id: int, document_id: int) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, _ = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, _ = await signed_in(request, session)
             application = await queries.application_for_staff(session, application_id,
                                                               school_id=member.school_id)
             document = await session.get(IssuedDocument, document_id)
@@ -381,7 +342,7 @@ def create_staff_router(
         async with runtime(request).sessions() as session:
             try:
                 member, _ = await signed_in(request, session)
-            except _Signin:
+            except SignInRequired:
                 raise HTTPException(401, "กรุณาเข้าสู่ระบบก่อนค่ะ") from None
             # The link is for the one member who opened the page: forwarded, it opens nothing.
             if member.id != staff_id:
@@ -419,10 +380,7 @@ def create_staff_router(
     @router.get("/dashboard", name="staff_dashboard")
     async def dashboard_page(request: Request) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             school, school_config = await school_and_config(session, member.school_id)
             figures = await queries.dashboard(session, school_id=member.school_id, now=now(request))
         return page(request, "dashboard.html", member, staff_session, school=school, figures=figures,
@@ -433,10 +391,7 @@ def create_staff_router(
         if fmt not in {"csv", "xlsx"}:
             raise HTTPException(404)
         async with runtime(request).sessions() as session:
-            try:
-                member, _ = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, _ = await signed_in(request, session)
             _, school_config = await school_and_config(session, member.school_id)
             title = _titles(flows_for(school_config))
             moment = now(request)
@@ -465,10 +420,7 @@ def create_staff_router(
     @router.get("/settings", name="staff_settings")
     async def settings_page(request: Request, saved: str | None = None) -> Response:
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             school, _ = await school_and_config(session, member.school_id)
         return page(request, "settings.html", member, staff_session, school=school, saved=bool(saved))
 
@@ -476,10 +428,7 @@ def create_staff_router(
     async def save_settings(request: Request) -> Response:
         form = await request.form()
         async with runtime(request).sessions() as session:
-            try:
-                member, staff_session = await signed_in(request, session)
-            except _Signin:
-                return to_login(request)
+            member, staff_session = await signed_in(request, session)
             check_csrf(request, staff_session, form)
             wanted = form.get("notify_new_submissions") == "on"
             if member.notify_new_submissions != wanted:
