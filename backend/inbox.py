@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend import outbox
 from backend.db import Base, UTCDateTime
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -56,6 +57,21 @@ class NewEvent:
     payload: dict[str, Any]
 
 
+_events = InboundEvent.__table__
+# Hot-path statements are built once: SQLAlchemy then finds their compiled form by a memoized key
+# instead of constructing and hashing a new statement per call. Core, not ORM: no unit of work.
+_RECORD = {
+    name: dialect.insert(_events).on_conflict_do_nothing(index_elements=["channel", "event_id"])
+    .returning(_events.c.user_ref)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_MARK_DONE = (
+    sa.update(_events)
+    .where(_events.c.id == sa.bindparam("done_id"), _events.c.status == PENDING)
+    .values(status=DONE, processed_at=sa.bindparam("done_at"), error=None)
+)
+
+
 async def record(
     session: AsyncSession, *, school_id: int, channel: str, events: Sequence[NewEvent], now: dt.datetime
 ) -> list[str]:
@@ -78,9 +94,7 @@ async def record(
         }
         for e in events
     ]
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(InboundEvent).on_conflict_do_nothing(index_elements=["channel", "event_id"])
-    result = await session.execute(statement.returning(InboundEvent.user_ref), rows)
+    result = await session.execute(_RECORD[session.bind.dialect.name], rows)
     return list(result.scalars())
 
 
@@ -96,41 +110,47 @@ async def users_with_pending(session: AsyncSession, *, now: dt.datetime, limit: 
     return [(row.channel, row.user_ref) for row in await session.execute(statement)]
 
 
+@dataclass(frozen=True)
+class ReadyEvent:
+    """An event to process, as a plain row (not a tracked object: a rollback of one event's
+    transaction must not touch the others read with it)."""
+
+    id: int
+    school_id: int
+    user_ref: str
+    event_type: str
+    occurred_at: int
+    received_at: dt.datetime
+    payload: dict[str, Any] | None
+
+
+_READY_COLUMNS = [_events.c[name] for name in ("id", "school_id", "user_ref", "event_type", "occurred_at",
+                                                "received_at", "payload")]
+_NEXT_FOR_USER = (
+    sa.select(*_READY_COLUMNS,
+              outbox.waiting(sa.bindparam("channel"), sa.bindparam("user_ref")).label("outbox_waiting"))
+    .where(_events.c.channel == sa.bindparam("channel"), _events.c.user_ref == sa.bindparam("user_ref"),
+           _events.c.status == PENDING, _events.c.not_before <= sa.bindparam("now"))
+    .order_by(_events.c.occurred_at, _events.c.id)
+    .limit(sa.bindparam("limit"))
+)
+
+
 async def next_for_user(
-    session: AsyncSession, *, channel: str, user_ref: str, now: dt.datetime, limit: int = 20
-) -> list[InboundEvent]:
-    """The user's ready events in the order they happened (timestamp, then arrival)."""
-    statement = (
-        sa.select(InboundEvent)
-        .where(
-            InboundEvent.channel == channel,
-            InboundEvent.user_ref == user_ref,
-            InboundEvent.status == PENDING,
-            InboundEvent.not_before <= now,
-        )
-        .order_by(InboundEvent.occurred_at, InboundEvent.id)
-        .limit(limit)
-    )
-    return list(await session.scalars(statement))
-
-
-async def has_pending(session: AsyncSession, *, channel: str, user_ref: str, now: dt.datetime) -> bool:
-    statement = sa.select(sa.literal(1)).where(
-        InboundEvent.channel == channel,
-        InboundEvent.user_ref == user_ref,
-        InboundEvent.status == PENDING,
-        InboundEvent.not_before <= now,
-    )
-    return (await session.scalar(statement.limit(1))) is not None
+    session: AsyncSession, *, channel: str, user_ref: str, now: dt.datetime, limit: int = 20,
+) -> tuple[list[ReadyEvent], bool]:
+    """The user's ready events in the order they happened (timestamp, then arrival), and, read in
+    the same round trip, whether older messages to the user wait in the outbox."""
+    rows = list(await session.execute(_NEXT_FOR_USER, {"channel": channel, "user_ref": user_ref, "now": now,
+                                                       "limit": limit}))
+    events = [ReadyEvent(*row[:-1]) for row in rows]
+    return events, bool(rows and rows[0][-1])
 
 
 async def mark_done(session: AsyncSession, event_id: int, *, now: dt.datetime) -> bool:
     """Mark processed; False if another process got there first (the caller then rolls back)."""
-    result = await session.execute(
-        sa.update(InboundEvent)
-        .where(InboundEvent.id == event_id, InboundEvent.status == PENDING)
-        .values(status=DONE, processed_at=now, error=None)
-    )
+    # A Core statement: the ORM's bulk UPDATE path would first flush the whole session.
+    result = await session.execute(_MARK_DONE, {"done_id": event_id, "done_at": now})
     return result.rowcount == 1
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -71,18 +72,113 @@ def enqueue(
     return message
 
 
-async def pending_for(session: AsyncSession, *, channel: str, recipient: str) -> list[OutboundMessage]:
+@dataclass(frozen=True)
+class Queued:
+    """A message waiting for delivery, as the sender needs it (a plain row, not a tracked object:
+    delivery records each outcome with one UPDATE)."""
+
+    id: int
+    recipient: str
+    payload: list[dict[str, Any]]
+    retry_key: str
+    reply_token: str | None
+    reply_deadline: dt.datetime | None
+    attempts: int
+    next_attempt_at: dt.datetime
+
+
+_messages = OutboundMessage.__table__
+_ADD = sa.insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    school_id: int,
+    channel: str,
+    recipient: str,
+    batches: list[list[dict[str, Any]]],
+    now: dt.datetime,
+    reply_token: str | None = None,
+    reply_deadline: dt.datetime | None = None,
+) -> list[Queued]:
+    """Store messages for one recipient in the caller's transaction, in order; the first batch may
+    use the reply token. One INSERT (a Core statement: no unit-of-work flush on the hot path)."""
+    if not batches:
+        return []
+    rows = [
+        {
+            "school_id": school_id,
+            "channel": channel,
+            "recipient": recipient,
+            "reply_token": reply_token if index == 0 else None,
+            "reply_deadline": reply_deadline if index == 0 and reply_token else None,
+            "payload": payload,
+            "retry_key": str(uuid.uuid4()),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for index, payload in enumerate(batches)
+    ]
+    ids = list((await session.execute(_ADD, rows)).scalars())
+    return [
+        Queued(id=id_, recipient=recipient, payload=row["payload"], retry_key=row["retry_key"],
+               reply_token=row["reply_token"], reply_deadline=row["reply_deadline"], attempts=0,
+               next_attempt_at=now)
+        for id_, row in zip(ids, rows, strict=True)
+    ]
+
+
+_PENDING_FOR = (
+    sa.select(*(_messages.c[name] for name in ("id", "recipient", "payload", "retry_key", "reply_token",
+                                               "reply_deadline", "attempts", "next_attempt_at")))
+    .where(_messages.c.channel == sa.bindparam("channel"), _messages.c.recipient == sa.bindparam("recipient"),
+           _messages.c.status == PENDING)
+    .order_by(_messages.c.id)
+)
+
+
+async def pending_for(session: AsyncSession, *, channel: str, recipient: str) -> list[Queued]:
     """The recipient's undelivered messages in the order they were written."""
-    statement = (
-        sa.select(OutboundMessage)
-        .where(
-            OutboundMessage.channel == channel,
-            OutboundMessage.recipient == recipient,
-            OutboundMessage.status == PENDING,
-        )
-        .order_by(OutboundMessage.id)
-    )
-    return list(await session.scalars(statement))
+    rows = await session.execute(_PENDING_FOR, {"channel": channel, "recipient": recipient})
+    return [Queued(*row) for row in rows]
+
+
+def waiting(channel: str, recipient: str) -> sa.ColumnElement[bool]:
+    """Whether the recipient has undelivered messages: a clause to fold into another read."""
+    c = _messages.c
+    return sa.exists().where(c.channel == channel, c.recipient == recipient, c.status == PENDING)
+
+
+def _update(**values: Any) -> sa.Update:
+    # Built once per kind of outcome (hot path: see backend/inbox.py); bind names differ from
+    # column names, as SQLAlchemy requires in SET clauses.
+    return sa.update(_messages).where(_messages.c.id == sa.bindparam("message_id")).values(**values)
+
+
+_SENT = _update(status=SENT, attempts=sa.bindparam("n"), sent_at=sa.bindparam("at"), sent_via=sa.bindparam("via"),
+                last_error=None)
+_FINAL = _update(status=sa.bindparam("final"), attempts=sa.bindparam("n"), last_error=sa.bindparam("error"))
+_RETRY = _update(attempts=sa.bindparam("n"), last_error=sa.bindparam("error"), next_attempt_at=sa.bindparam("at"),
+                 reply_token=sa.bindparam("token"))
+
+
+async def record_sent(session: AsyncSession, message_id: int, *, attempts: int, via: str, now: dt.datetime) -> None:
+    await session.execute(_SENT, {"message_id": message_id, "n": attempts, "at": now, "via": via})
+
+
+async def record_final(session: AsyncSession, message_id: int, *, status: str, attempts: int, error: str) -> None:
+    """Give up on a message (FAILED: the provider refused it; DROPPED: nobody to send it to)."""
+    await session.execute(_FINAL, {"message_id": message_id, "final": status, "n": attempts, "error": error[:500]})
+
+
+async def record_retry(session: AsyncSession, message_id: int, *, attempts: int, error: str,
+                       next_attempt_at: dt.datetime, reply_token: str | None) -> None:
+    """Try again at next_attempt_at; reply_token None once LINE said it was expired or used."""
+    await session.execute(_RETRY, {"message_id": message_id, "n": attempts, "error": error[:500],
+                                   "at": next_attempt_at, "token": reply_token})
 
 
 async def recipients_due(session: AsyncSession, *, now: dt.datetime, limit: int = 200) -> list[tuple[str, str]]:

@@ -3,29 +3,39 @@
 Outcomes: 2xx, or 409 on a push (LINE already accepted that retry key) -> sent. Network errors,
 429 and 5xx -> retried with backoff, same retry key. Other 4xx -> failed, with LINE's message kept
 for staff. An expired or used reply token falls back to a push.
+
+Each outcome is one UPDATE that stands on its own (the send cannot be undone), so delivery runs
+outside any transaction: the caller's session must have none open.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import aiohttp
-from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest
 from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import contacts, outbox
 from backend.clock import Clock
-from backend.outbox import OutboundMessage
+from backend.db import autocommit
+from backend.outbox import Queued
 from bot.channels import Channel
 from bot.line_api import LineClients
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+REPLY_PATH = "/v2/bot/message/reply"
+PUSH_PATH = "/v2/bot/message/push"
 
 
 class _Retry(Exception):
+    pass
+
+
+class _TokenUnusable(Exception):
     pass
 
 
@@ -39,84 +49,82 @@ class Sender:
 
         The caller holds the recipient's lock, so order holds across processes.
         """
-        for message in await outbox.pending_for(session, channel=channel.slug, recipient=recipient):
+        await autocommit(session)
+        await self._deliver_in_order(session, channel, await outbox.pending_for(
+            session, channel=channel.slug, recipient=recipient))
+
+    async def deliver(self, session: AsyncSession, channel: Channel, messages: list[Queued]) -> None:
+        """Deliver these messages, just written, in order (the caller knows nothing older waits)."""
+        await autocommit(session)
+        await self._deliver_in_order(session, channel, messages)
+
+    async def _deliver_in_order(self, session: AsyncSession, channel: Channel, messages: list[Queued]) -> None:
+        """Stop at the first message that must wait: it keeps its place, the next pass starts from it."""
+        for message in messages:
             if message.next_attempt_at > self._clock.now():
                 return
             if not await self._deliver(session, channel, message):
                 return
 
-    async def _deliver(self, session: AsyncSession, channel: Channel, message: OutboundMessage) -> bool:
+    async def _deliver(self, session: AsyncSession, channel: Channel, message: Queued) -> bool:
         """Try once; True when the message reached a final state."""
-        message.attempts += 1
+        attempts = message.attempts + 1
         try:
             if self._reply_usable(message):
-                if await self._try_reply(channel, message):
-                    return await self._done(session, message, via="reply")
+                try:
+                    await self._send(channel, REPLY_PATH, {"replyToken": message.reply_token,
+                                                          "messages": message.payload})
+                    await outbox.record_sent(session, message.id, attempts=attempts, via="reply",
+                                             now=self._clock.now())
+                    return True
+                except _TokenUnusable:
+                    message = dataclasses.replace(message, reply_token=None)  # expired or used: push
             if not await contacts.is_reachable(session, channel=channel.slug, user_ref=message.recipient):
-                message.status = outbox.DROPPED
-                message.last_error = "recipient unfollowed the account"
-                await session.commit()
+                await outbox.record_final(session, message.id, status=outbox.DROPPED, attempts=attempts,
+                                          error="recipient unfollowed the account")
                 return True
             await self._push(channel, message)
-            return await self._done(session, message, via="push")
+            await outbox.record_sent(session, message.id, attempts=attempts, via="push", now=self._clock.now())
+            return True
         except _Retry as retry:
-            return await self._later(session, message, str(retry))
+            return await self._later(session, message, attempts, str(retry))
         except ApiException as error:
             reason = f"{error.status} {(error.body or '')[:400]}"
             if error.status == 429 or error.status >= 500:
-                return await self._later(session, message, reason)
+                return await self._later(session, message, attempts, reason)
             log.warning("LINE refused outbox message %s: HTTP %s", message.id, error.status)
-            message.status = outbox.FAILED
-            message.last_error = reason
-            await session.commit()
+            await outbox.record_final(session, message.id, status=outbox.FAILED, attempts=attempts, error=reason)
             return True
 
-    def _reply_usable(self, message: OutboundMessage) -> bool:
+    def _reply_usable(self, message: Queued) -> bool:
         return bool(
             message.reply_token and message.reply_deadline and self._clock.now() < message.reply_deadline
         )
 
-    async def _try_reply(self, channel: Channel, message: OutboundMessage) -> bool:
-        """Reply; False when the token turned out to be unusable, so a push should follow."""
-        request = ReplyMessageRequest.from_dict({"replyToken": message.reply_token, "messages": message.payload})
+    async def _send(self, channel: Channel, path: str, body: dict, *, retry_key: str | None = None) -> None:
         try:
-            await self._clients.messaging(channel).reply_message(request)
+            await self._clients.post_messages(channel, path, body, retry_key=retry_key)
         except ApiException as error:
-            if error.status == 400 and "reply token" in (error.body or "").lower():
-                message.reply_token = None
-                return False
+            if path == REPLY_PATH and error.status == 400 and "reply token" in (error.body or "").lower():
+                raise _TokenUnusable from error
             raise
         except (aiohttp.ClientError, TimeoutError) as error:
             raise _Retry(type(error).__name__) from error
-        return True
 
-    async def _push(self, channel: Channel, message: OutboundMessage) -> None:
-        request = PushMessageRequest.from_dict({"to": message.recipient, "messages": message.payload})
+    async def _push(self, channel: Channel, message: Queued) -> None:
         try:
-            await self._clients.messaging(channel).push_message_with_http_info(
-                request, x_line_retry_key=message.retry_key
-            )
+            await self._send(channel, PUSH_PATH, {"to": message.recipient, "messages": message.payload},
+                             retry_key=message.retry_key)
         except ApiException as error:
             if error.status == 409:
                 return  # LINE accepted this retry key before: it was delivered.
             raise
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise _Retry(type(error).__name__) from error
 
-    async def _done(self, session: AsyncSession, message: OutboundMessage, *, via: str) -> bool:
-        message.status = outbox.SENT
-        message.sent_at = self._clock.now()
-        message.sent_via = via
-        message.last_error = None
-        await session.commit()
-        return True
-
-    async def _later(self, session: AsyncSession, message: OutboundMessage, reason: str) -> bool:
-        message.last_error = reason[:500]
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = outbox.FAILED
-            await session.commit()
+    async def _later(self, session: AsyncSession, message: Queued, attempts: int, reason: str) -> bool:
+        if attempts >= MAX_ATTEMPTS:
+            await outbox.record_final(session, message.id, status=outbox.FAILED, attempts=attempts, error=reason)
             return True
-        message.next_attempt_at = self._clock.now() + outbox.backoff(message.attempts)
-        await session.commit()
+        await outbox.record_retry(session, message.id, attempts=attempts, error=reason,
+                                  next_attempt_at=self._clock.now() + outbox.backoff(attempts),
+                                  reply_token=message.reply_token)
         return False

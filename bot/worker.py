@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend import inbox, outbox
 from backend.clock import Clock
 from backend.db import autocommit
-from backend.inbox import InboundEvent
 from backend.state import SharedState
 from bot import messages as m
 from bot.channels import Channel, ChannelRegistry
@@ -184,21 +183,24 @@ class Worker:
         per transaction (with its replies), then delivery. True if the batch was full."""
         async with self._sessions() as session:
             await autocommit(session)  # a read on its own; each event then has its transaction
-            events = await inbox.next_for_user(session, channel=channel.slug, user_ref=user_ref,
-                                               now=self._clock.now(), limit=BATCH)
+            # In the same round trip: whether older messages wait (a retry after backoff, a staff
+            # notice); if not, this pass delivers just what it writes, without reading it back.
+            events, older_waiting = await inbox.next_for_user(
+                session, channel=channel.slug, user_ref=user_ref, now=self._clock.now(), limit=BATCH)
             await session.commit()
-            # Detached, so a rollback of one event's transaction does not expire the others.
-            session.expunge_all()
+            written: list[outbox.Queued] = []
             for event in events:
-                await self._process_event(session, channel, event)
-            # Delivery reads the due messages, then records each outcome in one UPDATE that must
-            # stand on its own anyway (the send cannot be undone): no transaction around them.
-            await autocommit(session)
-            await self._sender.deliver_pending(session, channel, user_ref)
+                written += await self._process_event(session, channel, event)
+            if events and not older_waiting:
+                await self._sender.deliver(session, channel, written)
+            else:
+                await self._sender.deliver_pending(session, channel, user_ref)
         return len(events) == BATCH
 
-    async def _process_event(self, session: AsyncSession, channel: Channel, event: InboundEvent) -> None:
-        """Handle an event just read under the user's lock (not re-read: mark_done guards the race)."""
+    async def _process_event(self, session: AsyncSession, channel: Channel,
+                             event: inbox.ReadyEvent) -> list[outbox.Queued]:
+        """Handle an event just read under the user's lock (not re-read: mark_done guards the race).
+        Returns the replies it stored, in order."""
         now = self._clock.now()
         event_id = event.id
         loading = self._loading_indicator(channel, event)
@@ -208,11 +210,12 @@ class Worker:
             ctx = EventContext(session=session, channel=channel, school_name=school.name,
                                user_ref=event.user_ref, event=event.payload or {}, now=now)
             replies = await self._handler.handle(ctx)
-            self._enqueue_replies(session, channel, event, replies, now)
             if not await inbox.mark_done(session, event_id, now=now):
                 await session.rollback()
-                return
+                return []
+            written = await self._store_replies(session, channel, event, replies, now)
             await session.commit()
+            return written
         except Exception as error:  # noqa: BLE001 - retried with backoff, then given up
             await session.rollback()
             log.warning("event %s failed: %s", event_id, type(error).__name__, exc_info=True)
@@ -221,24 +224,24 @@ class Worker:
             await session.commit()
             if status == inbox.FAILED:
                 log.error("event %s given up after %s attempts", event_id, MAX_EVENT_ATTEMPTS)
+            return []
         finally:
             if loading:
                 loading.cancel()
             # The next event and the delivery read afresh what this transaction wrote or saw.
             session.expunge_all()
 
-    def _enqueue_replies(self, session: AsyncSession, channel: Channel, event: InboundEvent,
-                         replies: list[m.Message], now: dt.datetime) -> None:
+    async def _store_replies(self, session: AsyncSession, channel: Channel, event: inbox.ReadyEvent,
+                             replies: list[m.Message], now: dt.datetime) -> list[outbox.Queued]:
         token = (event.payload or {}).get("replyToken")
         occurred = dt.datetime.fromtimestamp(event.occurred_at / 1000, dt.UTC)
         deadline = min(event.received_at + REPLY_WINDOW, occurred + REPLY_HARD_LIMIT)
-        for index, batch in enumerate(m.batches(replies)):
-            # A reply token serves one call: the first five messages; the rest are pushed.
-            outbox.enqueue(session, school_id=channel.school_id, channel=channel.slug, recipient=event.user_ref,
-                           payload=batch, now=now, reply_token=token if index == 0 else None,
-                           reply_deadline=deadline if index == 0 and token else None)
+        # A reply token serves one call: the first five messages; the rest are pushed.
+        return await outbox.add(session, school_id=channel.school_id, channel=channel.slug,
+                                recipient=event.user_ref, batches=list(m.batches(replies)), now=now,
+                                reply_token=token, reply_deadline=deadline if token else None)
 
-    def _loading_indicator(self, channel: Channel, event: InboundEvent) -> asyncio.Task | None:
+    def _loading_indicator(self, channel: Channel, event: inbox.ReadyEvent) -> asyncio.Task | None:
         if event.event_type not in {"message", "postback"} or not event.user_ref.startswith("U"):
             return None
 
