@@ -1,5 +1,8 @@
-"""`python -m bench.load`: play LINE against the bot and an echo reference, and report latency, CPU and memory.
+"""`python -m bench.load`: play LINE against the bot and echo references, and report latency, CPU and memory.
 
+The references: bench/echo_app.py (verify, reply) and bench/durable_echo_app.py (the same with the
+guarantees ours gives: a de-duplicated durable inbox, per-user order, an outbox), so that the gap to the
+echo splits into the cost of the guarantees and the cost of our own code.
 Everything runs on 127.0.0.1: LINE forbids load tests against its platform.
 """
 
@@ -33,6 +36,7 @@ from bench.stack import (
     free_port,
     fresh_storage,
     server_env,
+    start_durable_echo,
     start_echo,
     start_ours,
     wait_http,
@@ -354,6 +358,21 @@ async def _sample_rss(servers: list[Server]) -> None:
         await asyncio.sleep(0.2)
 
 
+async def db_proxies(env: dict[str, str], names: list[str]) -> tuple[dict[str, RoundTripProxy], dict[str, dict]]:
+    """For --count-db: a round-trip counting proxy per process, and each process's environment using it."""
+    from urllib.parse import urlsplit
+
+    upstream = urlsplit(env["DATABASE_URL"])
+    proxies, envs = {}, {}
+    for name in names:
+        proxies[name] = RoundTripProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432)
+        local_port = await proxies[name].start()
+        envs[name] = {**env, "DATABASE_URL": upstream._replace(
+            netloc=upstream.netloc.replace(f"{upstream.hostname}:{upstream.port}",
+                                           f"127.0.0.1:{local_port}")).geturl()}
+    return proxies, envs
+
+
 async def run_ours(args: argparse.Namespace, standin: LineStandIn, standin_url: str, log_dir: Path) -> Outcome:
     async with fresh_storage(sqlite=args.sqlite, postgres_url=args.database_url, redis_url=args.redis_url) as storage:
         port = free_port()
@@ -361,17 +380,7 @@ async def run_ours(args: argparse.Namespace, standin: LineStandIn, standin_url: 
         proxies: dict[str, RoundTripProxy] = {}
         env_for = None
         if args.count_db and not args.sqlite:
-            from urllib.parse import urlsplit
-
-            upstream = urlsplit(storage.database_url)
-            names = ["web", *(f"worker-{n + 1}" for n in range(args.workers))]
-            proxied = {}
-            for name in names:
-                proxies[name] = RoundTripProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432)
-                local_port = await proxies[name].start()
-                proxied[name] = {**env, "DATABASE_URL": upstream._replace(
-                    netloc=upstream.netloc.replace(f"{upstream.hostname}:{upstream.port}",
-                                                   f"127.0.0.1:{local_port}")).geturl()}
+            proxies, proxied = await db_proxies(env, ["web", *(f"worker-{n + 1}" for n in range(args.workers))])
             env_for = proxied.__getitem__
         servers = start_ours(storage, port=port, workers=args.workers, env=env, log_dir=log_dir, env_for=env_for)
         for server in servers:
@@ -400,6 +409,37 @@ async def run_echo(args: argparse.Namespace, standin: LineStandIn, standin_url: 
     finally:
         for server in servers:
             await server.stop()
+
+
+async def run_durable_echo(args: argparse.Namespace, standin: LineStandIn, standin_url: str,
+                           log_dir: Path) -> Outcome:
+    async with fresh_storage(sqlite=False, postgres_url=args.database_url, redis_url=args.redis_url,
+                             migrate=False) as storage:
+        port = free_port()
+        env = server_env(storage, secret=SECRET, token=TOKEN, line_api=standin_url)
+        proxies: dict[str, RoundTripProxy] = {}
+        if args.count_db:
+            proxies, proxied = await db_proxies(env, ["durable-echo"])
+            env = proxied["durable-echo"]
+        servers = start_durable_echo(port=port, env=env, log_dir=log_dir)
+        for server in servers:
+            server.db_proxy = proxies.get(server.name)
+        try:
+            await wait_http(f"http://127.0.0.1:{port}/healthz", servers, want_ok=False)
+            return await measure("durable echo reference", servers,
+                                 webhook_url=f"http://127.0.0.1:{port}/line/webhook", standin=standin, args=args)
+        finally:
+            for server in servers:
+                await server.stop()
+            for proxy in proxies.values():
+                await proxy.stop()
+
+
+def cpu_ratios(ours: Outcome, echo: Outcome | None, durable: Outcome | None) -> dict[str, float]:
+    """Server CPU per event of one setup over another: ours/echo, durable_echo/echo, ours/durable_echo."""
+    pairs = {"ours/echo": (ours, echo), "durable_echo/echo": (durable, echo), "ours/durable_echo": (ours, durable)}
+    return {name: round(a.cpu_ms_per_event / b.cpu_ms_per_event, 2) for name, (a, b) in pairs.items()
+            if a and b and b.cpu_ms_per_event}
 
 
 def targets(ours: Outcome, echo: Outcome | None) -> dict[str, dict]:
@@ -483,14 +523,17 @@ async def main_async(args: argparse.Namespace) -> int:
     standin_url = await standin.start()
     try:
         calibration = await calibrate_standin(standin_url)
-        outcomes = [await run_ours(args, standin, standin_url, log_dir)]
+        ours = await run_ours(args, standin, standin_url, log_dir)
+        echo = durable = None
         if not args.no_echo:
-            outcomes.append(await run_echo(args, standin, standin_url, log_dir))
+            echo = await run_echo(args, standin, standin_url, log_dir)
+            if not args.sqlite and not args.no_durable_echo:
+                durable = await run_durable_echo(args, standin, standin_url, log_dir)
     finally:
         await standin.stop()
-    ours = outcomes[0]
-    echo = outcomes[1] if len(outcomes) > 1 else None
+    outcomes = [o for o in (ours, echo, durable) if o]
     checks = targets(ours, echo)
+    ratios = cpu_ratios(ours, echo, durable)
     print(f"\nschoolbot load benchmark: {mode}, {args.rate:g} events/s for {args.seconds:g} s, "
           f"{args.users} users, {os.cpu_count()} CPUs")
     print(f"stand-in round trip from the bench (its own overhead): p50 {calibration['p50']:.2f} ms, "
@@ -500,8 +543,9 @@ async def main_async(args: argparse.Namespace) -> int:
     if busy:
         print("\nWARNING: other processes used " + ", ".join(f"{o.other_cpu_percent:.0f}% ({o.name})" for o in busy)
               + " of a core during the window; latencies are not representative.")
-    if echo and echo.cpu_ms_per_event:
-        print(f"\nserver CPU per event, ours / echo: {ours.cpu_ms_per_event / echo.cpu_ms_per_event:.2f}")
+    if ratios:
+        print("\nserver CPU per event, " + ", ".join(f"{name.replace('/', ' / ').replace('_', ' ')}: {ratio:.2f}"
+                                                  for name, ratio in ratios.items()))
     results_dir.mkdir(parents=True, exist_ok=True)
     out = results_dir / f"{stamp}-{mode}.json"
     out.write_text(json.dumps({
@@ -509,6 +553,7 @@ async def main_async(args: argparse.Namespace) -> int:
         "options": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
                     if k not in {"database_url", "redis_url"}},
         "standin_round_trip_ms": calibration, "outcomes": [asdict(o) for o in outcomes], "targets": checks,
+        "cpu_ratios": ratios,
     }, indent=2, ensure_ascii=False))
     print(f"\nresults: {out.relative_to(REPO)}  (server logs: {log_dir.relative_to(REPO)})")
     return 0
@@ -523,7 +568,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="worker processes with PostgreSQL+Redis (default 1: the recommendation on 2 cores)")
     parser.add_argument("--sqlite", action="store_true",
                         help="SQLite and the in-process store: one web process with its embedded worker")
-    parser.add_argument("--no-echo", action="store_true", help="skip the echo reference")
+    parser.add_argument("--no-echo", action="store_true", help="skip both echo references")
+    parser.add_argument("--no-durable-echo", action="store_true",
+                        help="skip the durable echo reference (always skipped with --sqlite)")
     parser.add_argument("--arrivals", choices=["poisson", "uniform"], default="poisson")
     parser.add_argument("--connections", type=int, default=100, help="webhook connections kept open (as LINE does)")
     parser.add_argument("--warmup-users", type=int, default=20)

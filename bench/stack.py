@@ -36,8 +36,9 @@ def _with_database(url: str, name: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def fresh_storage(*, sqlite: bool, postgres_url: str, redis_url: str) -> AsyncIterator[Storage]:
-    """A migrated database with the demo school, used by one run only and removed afterwards."""
+async def fresh_storage(*, sqlite: bool, postgres_url: str, redis_url: str,
+                        migrate: bool = True) -> AsyncIterator[Storage]:
+    """A migrated database with the demo school (empty if not migrate), used by one run only and removed afterwards."""
     from backend.demo import create_demo_school
     from backend.migrate import upgrade
 
@@ -57,9 +58,10 @@ async def fresh_storage(*, sqlite: bool, postgres_url: str, redis_url: str) -> A
             finally:
                 await admin.close()
             url = _with_database(postgres_url, database)
-        # Alembic's env runs its own event loop, so it needs a thread without one.
-        await asyncio.to_thread(upgrade, url)
-        await create_demo_school(url)
+        if migrate:
+            # Alembic's env runs its own event loop, so it needs a thread without one.
+            await asyncio.to_thread(upgrade, url)
+            await create_demo_school(url)
         yield Storage(database_url=url, redis_url=None if sqlite else redis_url,
                       redis_namespace=namespace, data_dir=data_dir)
     finally:
@@ -170,6 +172,12 @@ def start_ours(storage: Storage, *, port: int, workers: int, env: dict[str, str]
 
 def start_echo(*, port: int, env: dict[str, str], log_dir: Path) -> list[Server]:
     return [Server("echo", [sys.executable, "-m", "bench.echo_app", "--port", str(port)], env, log_dir)]
+
+
+def start_durable_echo(*, port: int, env: dict[str, str], log_dir: Path) -> list[Server]:
+    """bench/durable_echo_app.py; env from server_env with an empty scratch database and Redis."""
+    return [Server("durable-echo", [sys.executable, "-m", "bench.durable_echo_app", "--port", str(port)], env,
+                   log_dir)]
 
 
 async def wait_http(url: str, servers: list[Server], *, want_ok: bool, timeout: float = 60.0) -> None:
