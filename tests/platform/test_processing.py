@@ -122,6 +122,25 @@ async def test_a_push_that_fails_with_500_is_retried_with_the_same_retry_key(bot
     assert len(pushes) == 2 and len(keys) == 1 and None not in keys
 
 
+async def test_an_answer_waits_behind_an_older_message_still_being_retried(bot, clock):
+    user = await _friend(bot)
+    await bot.simulator.send_text(user.user_id, "ติดตามสถานะ")
+    clock.advance(seconds=70)  # too late for a reply: a push, which LINE fails
+    bot.standin.fail_next("push", 500)
+    await bot.process()
+    await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ")
+    await bot.process()  # the older message is in backoff: the new answer must not overtake it
+    assert len(bot.standin.bot_messages(user.user_id)) == 1
+    clock.advance(seconds=2)
+    await bot.process()
+    first, second = bot.standin.bot_messages(user.user_id)[1:]
+    rows = await _outbox(bot)
+    assert [row.status for row in rows] == [outbox.SENT] * 3
+    # In the order they were written: the retried push first, then the answer (its token still fresh).
+    assert (first["via"], second["via"]) == ("push", "reply")
+    assert [first["message"], second["message"]] == [rows[1].payload[0], rows[2].payload[0]]
+
+
 async def test_a_push_answered_409_counts_as_delivered(bot, clock):
     user = await _friend(bot)
     await bot.simulator.send_text(user.user_id, "สวัสดีค่ะ")
