@@ -387,8 +387,10 @@ async def run_ours(args: argparse.Namespace, standin: LineStandIn, standin_url: 
             server.db_proxy = proxies.get(server.name)
         try:
             await wait_http(f"http://127.0.0.1:{port}/readyz", servers, want_ok=True)
-            await wait_workers_subscribed(storage, len(servers) - 1)
-            name = "ours (SQLite, embedded worker)" if args.sqlite else f"ours (PostgreSQL+Redis, {args.workers} workers)"
+            await wait_workers_subscribed(storage, max(len(servers) - 1, 1))
+            name = ("ours (SQLite, embedded worker)" if args.sqlite else
+                    "ours (PostgreSQL+Redis, embedded worker)" if args.workers == 0 else
+                    f"ours (PostgreSQL+Redis, {args.workers} workers)")
             return await measure(name, servers, webhook_url=f"http://127.0.0.1:{port}/line/webhook",
                                  standin=standin, args=args)
         finally:
@@ -565,7 +567,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the measured window (default 30)")
     parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
     parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes with PostgreSQL+Redis (default 1: the recommendation on 2 cores)")
+                        help="worker processes with PostgreSQL+Redis (default 1: the recommendation on 2 cores; "
+                             "0: one serve process with its embedded worker)")
     parser.add_argument("--sqlite", action="store_true",
                         help="SQLite and the in-process store: one web process with its embedded worker")
     parser.add_argument("--no-echo", action="store_true", help="skip both echo references")

@@ -157,13 +157,15 @@ def server_env(storage: Storage | None, *, secret: str, token: str, line_api: st
 
 def start_ours(storage: Storage, *, port: int, workers: int, env: dict[str, str], log_dir: Path,
                env_for=None) -> list[Server]:
-    """The web process and its workers; on SQLite one process with the embedded worker.
+    """The web process and its workers; on SQLite, or with workers=0, one process with the embedded worker.
 
     env_for(name) may return a process's own environment (e.g. its own database proxy)."""
     env_of = env_for or (lambda _name: env)
     serve = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
     if storage.redis_url is None:
         return [Server("web", serve, env_of("web"), log_dir)]
+    if workers == 0:
+        return [Server("web", [*serve, "--worker"], env_of("web"), log_dir)]
     servers = [Server("web", [*serve, "--no-worker"], env_of("web"), log_dir)]
     servers += [Server(f"worker-{n + 1}", [sys.executable, "-m", "bot.cli", "worker"], env_of(f"worker-{n + 1}"),
                        log_dir) for n in range(workers)]
