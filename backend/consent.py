@@ -41,14 +41,21 @@ def record(session: AsyncSession, *, school_id: int, user_ref: str, purpose: str
     return entry
 
 
+# Built once (the chat asks it whenever a parent asks for a service): SQLAlchemy reuses its
+# cache key and compiled form. school_id's type is given: a foreign key column has none yet here.
+_CURRENT = (
+    sa.select(ConsentRecord.granted)
+    .where(ConsentRecord.school_id == sa.bindparam("school_id", type_=sa.Integer()),
+           ConsentRecord.user_ref == sa.bindparam("user_ref"),
+           ConsentRecord.purpose == sa.bindparam("purpose"),
+           ConsentRecord.notice_version == sa.bindparam("notice_version"))
+    .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+    .limit(1)
+)
+
+
 async def current(session: AsyncSession, *, school_id: int, user_ref: str, purpose: str,
                   notice_version: int = NOTICE_VERSION) -> bool | None:
     """The latest choice for this notice version; None when never asked."""
-    statement = (
-        sa.select(ConsentRecord.granted)
-        .where(ConsentRecord.school_id == school_id, ConsentRecord.user_ref == user_ref,
-               ConsentRecord.purpose == purpose, ConsentRecord.notice_version == notice_version)
-        .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
-        .limit(1)
-    )
-    return await session.scalar(statement)
+    return await session.scalar(_CURRENT, {"school_id": school_id, "user_ref": user_ref,
+                                           "purpose": purpose, "notice_version": notice_version})

@@ -6,9 +6,11 @@ which fills defaults and refuses values that would break a conversation or a fee
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SERVICE_IDS = (
@@ -143,3 +145,38 @@ def parse_school_config(data: dict[str, Any] | None) -> SchoolConfig:
             for issue in error.errors()
         )
         raise SchoolConfigError(problems) from None
+
+
+# Parsed configurations by their settings' canonical JSON (keys sorted): the chat reads a school's
+# configuration on every message, and validating it costs more than the rest of a simple answer.
+_PARSED: dict[bytes, SchoolConfig] = {}
+_MAX_PARSED = 64
+# Values that JSON has no type for are refused rather than turned into strings, so that two
+# settings that parse differently never share a key (such settings are parsed every time).
+_KEY_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS)
+
+
+def _settings_key(data: dict[str, Any]) -> bytes:
+    key = orjson.dumps(data, option=_KEY_OPTIONS)
+    if b"null" in key:
+        # orjson writes NaN and infinities as null too; the standard library tells them apart.
+        key = b"\0" + json.dumps(data, sort_keys=True).encode()
+    return key
+
+
+def cached_school_config(data: dict[str, Any] | None) -> SchoolConfig:
+    """parse_school_config, remembered per distinct settings: the key is the settings' content, not
+    the row or the dict object, so a change of a school's settings (even made in place) is parsed
+    afresh on the next call. Configurations are frozen; callers must not change what they hold."""
+    try:
+        key = _settings_key(data or {})
+    except (TypeError, ValueError):  # not plain JSON: set in code, not read from the row
+        return parse_school_config(data)
+    config = _PARSED.get(key)
+    if config is None:
+        config = parse_school_config(data)  # a broken configuration raises every time, never cached
+        if len(_PARSED) >= _MAX_PARSED:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = config
+    return config

@@ -20,6 +20,7 @@ from flows.sessions import SessionStore
 
 log = logging.getLogger(__name__)
 
+_MAX_KNOWN_CONFIGS = 32
 UNAVAILABLE = ("ขออภัยค่ะ ขณะนี้ระบบบริการออนไลน์ของโรงเรียนขัดข้องชั่วคราว "
                "กรุณาลองใหม่ภายหลัง หรือติดต่อโรงเรียนโดยตรงนะคะ")
 
@@ -32,15 +33,24 @@ class FlowConversation:
         self.enrolment = enrolment
         self._sessions = SessionStore()
         self._engines: dict[str, Engine] = {}
+        # The same (cached, frozen) configuration object comes back message after message: found
+        # by identity first, without serialising it. Holding the object keeps its id unique.
+        self._by_config: dict[int, tuple[SchoolConfig, Engine]] = {}
         self.front_desk = FrontDesk(engine_for=self.engine_for, clock=clock)
         # Answers "send me the file again" (bot/documents.py DocumentLinks); set by the runtime.
         self.document_links = None
 
     def engine_for(self, config: SchoolConfig) -> Engine:
+        known = self._by_config.get(id(config))
+        if known is not None and known[0] is config:
+            return known[1]
         key = config.model_dump_json()
         engine = self._engines.get(key)
         if engine is None:
             engine = self._engines[key] = Engine(flows=flows_for(config), sessions=self._sessions, clock=self._clock)
+        if len(self._by_config) >= _MAX_KNOWN_CONFIGS:
+            self._by_config.pop(next(iter(self._by_config)))
+        self._by_config[id(config)] = (config, engine)
         return engine
 
     async def _say(self, ctx: EventContext, input: Input) -> list[m.Message]:

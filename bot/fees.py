@@ -265,8 +265,12 @@ class FeeDesk:
         return [(SWEEP_EVERY, sweep), (INQUIRY_EVERY, inquiry), (dt.timedelta(0), receipts)]
 
 
+_SPACES = re.compile(r"\s+")
+_POLITE_ENDING = re.compile(r"(ค่ะ|คะ|ครับ|นะ)+$")
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"(ค่ะ|คะ|ครับ|นะ)+$", "", re.sub(r"\s+", "", text))
+    return _POLITE_ENDING.sub("", _SPACES.sub("", text))
 
 
 class FeeConversation:

@@ -47,6 +47,41 @@ def global_word(text: str) -> str | None:
     return GLOBAL_WORDS.get(_compact(text))
 
 
+class DraftLookup:
+    """The parent's open draft row, read from the database at most once.
+
+    Made for one input (Engine.draft_lookup) and shared by whoever asks about the draft while
+    handling it (the front desk's checks, then the engine), instead of each running the same
+    query. Only the engine opens or cancels a draft while it is in use, and it settles the
+    lookup when it does.
+    """
+
+    __slots__ = ("_sessions", "_session", "_school_id", "_user_ref", "_read", "_row")
+
+    def __init__(
+        self, sessions: SessionStore, session: AsyncSession, school_id: int, user_ref: str
+    ) -> None:
+        self._sessions = sessions
+        self._session = session
+        self._school_id = school_id
+        self._user_ref = user_ref
+        self._read = False
+        self._row: Application | None = None
+
+    async def row(self) -> Application | None:
+        if not self._read:
+            self._row = await self._sessions.open_draft(
+                self._session, school_id=self._school_id, parent_ref=self._user_ref
+            )
+            self._read = True
+        return self._row
+
+    def settle(self, row: Application | None) -> None:
+        """The engine opened or cancelled the draft itself: what a later ask must answer."""
+        self._row = row
+        self._read = True
+
+
 @dataclass(frozen=True)
 class Reminder:
     """A nudge the edge pushes to a parent whose draft has been idle."""
@@ -75,26 +110,45 @@ class Engine:
         self._sessions = sessions
         self._clock = clock
         self._welcome_back_after = welcome_back_after
+        # Service menus without a resume button, by their text: the same few (the greeting above
+        # all) are shown again and again, and values said are immutable.
+        self._menus: dict[str, Text] = {}
 
     # -- public API ------------------------------------------------------------------------
 
     async def handle(
-        self, session: AsyncSession, *, school_id: int, user_ref: str, input: Input
+        self,
+        session: AsyncSession,
+        *,
+        school_id: int,
+        user_ref: str,
+        input: Input,
+        lookup: DraftLookup | None = None,
     ) -> list[Say]:
-        draft = await self._open_draft(session, school_id, user_ref)
+        """``lookup``: the caller's lookup of this parent's open draft for this same input, so
+        the row is read once however many times it is asked about."""
+        if lookup is None:
+            lookup = self.draft_lookup(session, school_id=school_id, user_ref=user_ref)
+        draft = await self._open_draft(session, school_id, user_ref, lookup=lookup)
         if draft is None:
-            return await self._without_draft(session, school_id, user_ref, input)
+            return await self._without_draft(session, school_id, user_ref, input, lookup)
         idle = self._clock.now() - draft.last_activity_at >= self._welcome_back_after
-        turn = _Turn(self, session, draft, self._flows[draft.service])
+        turn = _Turn(self, session, draft, self._flows[draft.service], lookup=lookup)
         says = await turn.apply(input, idle=idle)
         await turn.finish()
         return says
 
     async def start(
-        self, session: AsyncSession, *, school_id: int, user_ref: str, flow_id: str
+        self,
+        session: AsyncSession,
+        *,
+        school_id: int,
+        user_ref: str,
+        flow_id: str,
+        lookup: DraftLookup | None = None,
     ) -> list[Say]:
         """Begin a service (from the rich menu or a menu button), or resume its open draft."""
-        draft = await self._open_draft(session, school_id, user_ref)
+        draft = await self._open_draft(session, school_id, user_ref, lookup=lookup)
         flow = self._flows.get(flow_id)
         if draft is not None:
             turn = _Turn(self, session, draft, self._flows[draft.service])
@@ -121,6 +175,8 @@ class Engine:
             first_step=first[0].id,
             now=now,
         )
+        if lookup is not None:
+            lookup.settle(draft)
         opening = prompts.STARTING.format(title=flow.title)
         if flow.intro:
             opening += "\n" + flow.intro
@@ -149,8 +205,21 @@ class Engine:
         await session.flush()
         return reminders
 
-    async def has_open_draft(self, session: AsyncSession, *, school_id: int, user_ref: str) -> bool:
-        return await self._sessions.open_draft(session, school_id=school_id, parent_ref=user_ref) is not None
+    async def has_open_draft(
+        self,
+        session: AsyncSession,
+        *,
+        school_id: int,
+        user_ref: str,
+        lookup: DraftLookup | None = None,
+    ) -> bool:
+        if lookup is None:
+            lookup = self.draft_lookup(session, school_id=school_id, user_ref=user_ref)
+        return await lookup.row() is not None
+
+    def draft_lookup(self, session: AsyncSession, *, school_id: int, user_ref: str) -> DraftLookup:
+        """A lookup of the parent's open draft to share while one input is handled."""
+        return DraftLookup(self._sessions, session, school_id, user_ref)
 
     def flow(self, service: str) -> Flow | None:
         return self._flows.get(service)
@@ -165,12 +234,24 @@ class Engine:
         return self._clock.now().astimezone(BANGKOK).date()
 
     def _menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
-        return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
+        if resume_nonce is not None:
+            return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
+        menu = self._menus.get(text)
+        if menu is None:
+            menu = self._menus[text] = prompts.service_menu(self._flows.values(), text)
+        return menu
 
     async def _open_draft(
-        self, session: AsyncSession, school_id: int, user_ref: str
+        self,
+        session: AsyncSession,
+        school_id: int,
+        user_ref: str,
+        *,
+        lookup: DraftLookup | None = None,
     ) -> Application | None:
-        draft = await self._sessions.open_draft(session, school_id=school_id, parent_ref=user_ref)
+        if lookup is None:
+            lookup = self.draft_lookup(session, school_id=school_id, user_ref=user_ref)
+        draft = await lookup.row()
         if draft is None:
             return None
         flow = self._flows.get(draft.service)
@@ -179,6 +260,7 @@ class Engine:
             # block every new request from this parent.
             draft.status = ApplicationStatus.CANCELLED
             await session.flush()
+            lookup.settle(None)
             return None
         if draft.flow_version != flow.version:
             # Step ids are stable across versions: keep what still means something, then
@@ -192,13 +274,20 @@ class Engine:
         return draft
 
     async def _without_draft(
-        self, session: AsyncSession, school_id: int, user_ref: str, input: Input
+        self,
+        session: AsyncSession,
+        school_id: int,
+        user_ref: str,
+        input: Input,
+        lookup: DraftLookup,
     ) -> list[Say]:
+        """No open draft (``lookup`` says so, and ``start`` need not ask the database again)."""
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
             if pb is not None and pb.action == "start" and pb.arg(0):
                 return await self.start(
-                    session, school_id=school_id, user_ref=user_ref, flow_id=pb.arg(0) or ""
+                    session, school_id=school_id, user_ref=user_ref, flow_id=pb.arg(0) or "",
+                    lookup=lookup,
                 )
             if pb is None or pb.nonce == postback.NO_CONVERSATION:
                 return [self._menu(prompts.GREETING)]
@@ -214,7 +303,7 @@ class Engine:
             service = match_service(input.text)
             if service is not None:
                 return await self.start(
-                    session, school_id=school_id, user_ref=user_ref, flow_id=service
+                    session, school_id=school_id, user_ref=user_ref, flow_id=service, lookup=lookup
                 )
         return [self._menu(prompts.GREETING)]
 
@@ -227,11 +316,13 @@ def _is_repeat_confirm(old: Application | None, pb: postback.Postback) -> bool:
 class _Turn:
     """One input applied to one open draft."""
 
-    def __init__(self, engine: Engine, session: AsyncSession, draft: Application, flow: Flow):
+    def __init__(self, engine: Engine, session: AsyncSession, draft: Application, flow: Flow,
+                 *, lookup: DraftLookup | None = None):
         self.engine = engine
         self.session = session
         self.draft = draft
         self.flow = flow
+        self.lookup = lookup  # the lookup that found the draft, if any: for engine.start
         self.now = engine._clock.now()
         self.today = engine.today()
 
@@ -344,6 +435,7 @@ class _Turn:
                 school_id=self.draft.school_id,
                 user_ref=self.draft.parent_ref,
                 flow_id=pb.arg(0) or "",
+                lookup=self.lookup,
             )
         if pb.action == "menu":  # the rich menu's button belongs to no conversation
             return [self.menu()]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import consent
 from backend.applications.models import Application, ApplicationStatus
 from backend.clock import Clock
-from backend.school_config import SchoolConfig, parse_school_config
+from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
 from backend.applications import workflow
@@ -20,7 +20,7 @@ from backend.documents.from_applications import short_title
 from backend.documents.issuing import parent_documents
 from backend.documents.types import spec_for
 from flows import postback, supplement
-from flows.engine import BANGKOK, Engine
+from flows.engine import BANGKOK, DraftLookup, Engine
 from flows.inputs import Input, PostbackInput, TextInput
 from flows.intents import match_service
 from flows.say import MAX_LABEL, Choice, Say, Text
@@ -39,12 +39,23 @@ ABOUT_WORDS = {"เกี่ยวกับบริการ", "เกี่ย
 MAX_STATUS_ITEMS = 10
 
 STATUS_TH = workflow.STATUS_TH
+_SPACES = re.compile(r"\s+")
+_POLITE_ENDING = re.compile(r"(ค่ะ|คะ|ครับ|นะ)+$")
+# Built once, with parameters, so SQLAlchemy reuses its cache key and compiled form.
+_STATUS_ROWS = (
+    sa.select(Application)
+    .where(Application.school_id == sa.bindparam("school_id"),
+           Application.parent_ref == sa.bindparam("parent_ref"),
+           Application.status != ApplicationStatus.CANCELLED)
+    .order_by(Application.created_at.desc())
+    .limit(MAX_STATUS_ITEMS)
+)
 
 
 def _forms(text: str) -> set[str]:
     """The text without spaces, with and without a polite ending ("สถานะ" itself ends in นะ)."""
-    compact = re.sub(r"\s+", "", text)
-    return {compact, re.sub(r"(ค่ะ|คะ|ครับ|นะ)+$", "", compact)}
+    compact = _SPACES.sub("", text)
+    return {compact, _POLITE_ENDING.sub("", compact)}
 
 
 def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text:
@@ -101,8 +112,10 @@ class FrontDesk:
         self._clock = clock
 
     async def handle(self, session: AsyncSession, *, school: School, user_ref: str, input: Input) -> list[Say]:
-        config = parse_school_config(school.settings)
+        config = cached_school_config(school.settings)
         engine = self._engine_for(config)
+        # Asked about up to three times below; read at most once.
+        draft = engine.draft_lookup(session, school_id=school.id, user_ref=user_ref)
         if isinstance(input, TextInput):
             forms = _forms(input.text)
             if forms & STATUS_WORDS:
@@ -114,7 +127,7 @@ class FrontDesk:
             if forms & ABOUT_WORDS:
                 return [about(school.name)]
         if supplement.wants_supplement(input) and not await engine.has_open_draft(
-                session, school_id=school.id, user_ref=user_ref):
+                session, school_id=school.id, user_ref=user_ref, lookup=draft):
             waiting = await supplement.waiting_request(session, school_id=school.id, user_ref=user_ref)
             if waiting is not None:
                 if isinstance(input, TextInput):
@@ -130,9 +143,9 @@ class FrontDesk:
                                granted=True, now=self._clock.now())
                 return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
         service = self._service_asked(input)
-        if service is not None and await self._needs_notice(session, engine, school.id, user_ref):
+        if service is not None and await self._needs_notice(session, engine, school.id, user_ref, draft):
             return [privacy_notice(config, school.name, service)]
-        return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input)
+        return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input, lookup=draft)
 
     @staticmethod
     def _service_asked(input: Input) -> str | None:
@@ -144,8 +157,9 @@ class FrontDesk:
                 return pb.arg(0)
         return None
 
-    async def _needs_notice(self, session: AsyncSession, engine: Engine, school_id: int, user_ref: str) -> bool:
-        if await engine.has_open_draft(session, school_id=school_id, user_ref=user_ref):
+    async def _needs_notice(self, session: AsyncSession, engine: Engine, school_id: int, user_ref: str,
+                            draft: DraftLookup) -> bool:
+        if await engine.has_open_draft(session, school_id=school_id, user_ref=user_ref, lookup=draft):
             return False  # a draft in progress was started after the notice
         return await consent.current(session, school_id=school_id, user_ref=user_ref,
                                      purpose=consent.NOTICE) is None
@@ -162,12 +176,7 @@ class FrontDesk:
         return [Text("ขอบคุณที่ยืนยันผลและให้คะแนนค่ะ ความเห็นของคุณช่วยให้โรงเรียนปรับปรุงบริการค่ะ")]
 
     async def status(self, session: AsyncSession, *, school: School, user_ref: str, engine: Engine) -> list[Say]:
-        rows = list(await session.scalars(
-            sa.select(Application)
-            .where(Application.school_id == school.id, Application.parent_ref == user_ref,
-                   Application.status != ApplicationStatus.CANCELLED)
-            .order_by(Application.created_at.desc())
-            .limit(MAX_STATUS_ITEMS)))
+        rows = list(await session.scalars(_STATUS_ROWS, {"school_id": school.id, "parent_ref": user_ref}))
         if not rows:
             return [Text("ยังไม่มีคำขอค่ะ เลือกบริการจากเมนูด้านล่าง หรือพิมพ์บอกได้เลย เช่น “ย้ายออก”",
                          [Choice("ดูบริการทั้งหมด", text="เมนู")])]

@@ -10,7 +10,7 @@ import re
 _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "replacement_documents",
-        (r"ใบแทน", r"ปพ[12]", r"(?i)(ใบ|วุฒิ|ประกาศ|ระเบียน|ทรานสคริปต์|transcript).*(หาย|ชำรุด)"),
+        (r"ใบแทน", r"ปพ[12]", r"(?i:(ใบ|วุฒิ|ประกาศ|ระเบียน|ทรานสคริปต์|transcript).*(หาย|ชำรุด))"),
     ),
     ("credit_transfer", (r"เทียบโอน", r"โอนหน่วยกิต", r"โอนผลการเรียน")),
     (
@@ -45,13 +45,18 @@ _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-_COMPILED = tuple((service, tuple(map(re.compile, patterns))) for service, patterns in _RULES)
+# One expression per service (its patterns as alternatives): the same matches, one search each.
+_COMPILED = tuple(
+    (service, re.compile("|".join(f"(?:{pattern})" for pattern in patterns)))
+    for service, patterns in _RULES
+)
+_IGNORED = re.compile(r"[\s.]")
 
 
 def match_service(text: str) -> str | None:
     """The service id the text asks for, or None when no rule matches."""
-    compact = re.sub(r"[\s.]", "", text)
-    for service, patterns in _COMPILED:
-        if any(pattern.search(compact) for pattern in patterns):
+    compact = _IGNORED.sub("", text)
+    for service, pattern in _COMPILED:
+        if pattern.search(compact):
             return service
     return None

@@ -22,6 +22,19 @@ from backend.applications.service import new_public_number
 
 NONCE_BYTES = 6  # 8 URL-safe characters: unguessable per conversation, cheap in postback data
 
+# Built once, with parameters: SQLAlchemy then reuses the statement's cache key and compiled form
+# instead of building and analysing the same query for every message.
+_OPEN_DRAFT = sa.select(Application).where(
+    Application.school_id == sa.bindparam("school_id"),
+    Application.parent_ref == sa.bindparam("parent_ref"),
+    Application.status == ApplicationStatus.DRAFT,
+)
+_BY_NONCE = sa.select(Application).where(
+    Application.school_id == sa.bindparam("school_id"),
+    Application.parent_ref == sa.bindparam("parent_ref"),
+    Application.session_nonce == sa.bindparam("nonce"),
+)
+
 
 def new_nonce() -> str:
     return secrets.token_urlsafe(NONCE_BYTES)
@@ -31,24 +44,14 @@ class SessionStore:
     async def open_draft(
         self, session: AsyncSession, *, school_id: int, parent_ref: str
     ) -> Application | None:
-        return await session.scalar(
-            sa.select(Application).where(
-                Application.school_id == school_id,
-                Application.parent_ref == parent_ref,
-                Application.status == ApplicationStatus.DRAFT,
-            )
-        )
+        return await session.scalar(_OPEN_DRAFT, {"school_id": school_id, "parent_ref": parent_ref})
 
     async def by_nonce(
         self, session: AsyncSession, *, school_id: int, parent_ref: str, nonce: str
     ) -> Application | None:
         """The conversation a button came from, whatever became of it."""
         return await session.scalar(
-            sa.select(Application).where(
-                Application.school_id == school_id,
-                Application.parent_ref == parent_ref,
-                Application.session_nonce == nonce,
-            )
+            _BY_NONCE, {"school_id": school_id, "parent_ref": parent_ref, "nonce": nonce}
         )
 
     async def create_draft(

@@ -19,13 +19,19 @@ ACTION = "supp"
 START_WORDS = {"ส่งเอกสารเพิ่ม", "ส่งเอกสาร", "ส่งเอกสารเพิ่มเติม"}
 
 
+# Built once, with parameters, so SQLAlchemy reuses its cache key and compiled form.
+_WAITING = (
+    sa.select(Application)
+    .where(Application.school_id == sa.bindparam("school_id"),
+           Application.parent_ref == sa.bindparam("parent_ref"),
+           Application.status == ApplicationStatus.DOCUMENTS_REQUESTED)
+    .order_by(Application.documents_requested_at.desc(), Application.id.desc()).limit(1)
+)
+
+
 async def waiting_request(session: AsyncSession, *, school_id: int, user_ref: str) -> Application | None:
     """The parent's request that waits for documents, if any (the newest)."""
-    return await session.scalar(
-        sa.select(Application)
-        .where(Application.school_id == school_id, Application.parent_ref == user_ref,
-               Application.status == ApplicationStatus.DOCUMENTS_REQUESTED)
-        .order_by(Application.documents_requested_at.desc(), Application.id.desc()).limit(1))
+    return await session.scalar(_WAITING, {"school_id": school_id, "parent_ref": user_ref})
 
 
 def wants_supplement(input: Input) -> bool:
