@@ -566,9 +566,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100.0, help="target arrivals per second (default 100)")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the measured window (default 30)")
     parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes with PostgreSQL+Redis (default 1: the recommendation on 2 cores; "
-                             "0: one serve process with its embedded worker)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="separate worker processes beside the web process with PostgreSQL+Redis (default 0: "
+                             "one serve process with its embedded worker, the recommendation on 2 cores)")
     parser.add_argument("--sqlite", action="store_true",
                         help="SQLite and the in-process store: one web process with its embedded worker")
     parser.add_argument("--no-echo", action="store_true", help="skip both echo references")
