@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import urllib.request
-
 from typing import Any
 
 from linebot.v3.messaging import (
@@ -44,8 +43,8 @@ class LineClients:
                             retry_key: str | None = None) -> None:
         """POST already-rendered messages (reply or push) through the SDK's own transport.
 
-        The typed call would rebuild our JSON as pydantic models only to serialise it back (about
-        a tenth of the worker's CPU per reply); our messages are valid LINE JSON by construction
+        The typed call would rebuild our JSON as pydantic models only to serialise it back (a few
+        per cent of the worker's CPU per reply); our messages are valid LINE JSON by construction
         (bot/messages.py). Same session, headers, proxy settings and errors as the SDK: a non-2xx
         answer raises ApiException with the body as text, as the typed calls do."""
         client = self._pair(channel)[0]
