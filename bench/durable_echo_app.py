@@ -22,7 +22,6 @@ per event against 1.10 ms with SQLAlchemy Core, i.e. Core costs ~0.09 ms per sta
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import contextlib
@@ -38,7 +37,6 @@ from collections.abc import AsyncIterator
 import orjson
 import redis.asyncio as redis
 import sqlalchemy as sa
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from linebot.v3.messaging import (
     AsyncApiClient,
@@ -50,6 +48,8 @@ from linebot.v3.messaging import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.background import BackgroundTask
+
+from bench.echo_app import serve_reference
 
 log = logging.getLogger("durable_echo")
 metadata = sa.MetaData()
@@ -190,15 +190,13 @@ def create_durable_echo_app(*, channel_secret: str, access_token: str, api_base_
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="the durable echo reference bot for bench.load")
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    app = create_durable_echo_app(channel_secret=os.environ["LINE_CHANNEL_SECRET"],
-                                  access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"],
-                                  api_base_url=os.environ["LINE_API_BASE_URL"],
-                                  database_url=os.environ["DATABASE_URL"], redis_url=os.environ["REDIS_URL"],
-                                  namespace=os.environ.get("REDIS_NAMESPACE", "durable-echo"))
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info", access_log=False)
+    serve_reference(create_durable_echo_app(channel_secret=os.environ["LINE_CHANNEL_SECRET"],
+                                            access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"],
+                                            api_base_url=os.environ["LINE_API_BASE_URL"],
+                                            database_url=os.environ["DATABASE_URL"],
+                                            redis_url=os.environ["REDIS_URL"],
+                                            namespace=os.environ.get("REDIS_NAMESPACE", "durable-echo")),
+                    "the durable echo reference bot for bench.load")
 
 
 if __name__ == "__main__":

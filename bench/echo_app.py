@@ -58,15 +58,20 @@ def create_echo_app(*, channel_secret: str, access_token: str, api_base_url: str
     return app
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="the echo reference bot for bench.load")
+def serve_reference(app: FastAPI, description: str) -> None:
+    """Serve a reference bot on --port with the same uvicorn options as `schoolbot serve`, so that only
+    the application differs."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    app = create_echo_app(channel_secret=os.environ["LINE_CHANNEL_SECRET"],
-                          access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"],
-                          api_base_url=os.environ["LINE_API_BASE_URL"])
-    # The same uvicorn options as `schoolbot serve`, so that only the application differs.
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info", access_log=False)
+
+
+def main() -> None:
+    serve_reference(create_echo_app(channel_secret=os.environ["LINE_CHANNEL_SECRET"],
+                                    access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"],
+                                    api_base_url=os.environ["LINE_API_BASE_URL"]),
+                    "the echo reference bot for bench.load")
 
 
 if __name__ == "__main__":
