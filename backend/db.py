@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -82,7 +83,10 @@ def make_engine(url: str) -> AsyncEngine:
     # the whole pool, and the paths that must not fail retry once (in_transaction below); the rest
     # are retried by their own loops (the worker's backoff and periodic scan). pool_recycle bounds
     # a connection's age below common idle timeouts of proxies and firewalls.
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    sa.event.listen(engine.sync_engine, "before_cursor_execute", _begin_before_first_write)
+    sa.event.listen(engine.sync_engine.pool, "reset", _end_deferred_transaction)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -97,7 +101,13 @@ AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 async def autocommit(session: AsyncSession) -> None:
-    """Put the session's next transaction in autocommit mode (call before its first statement)."""
+    """Put the session's next transaction in autocommit mode (call before its first statement, or
+    again while it is in autocommit mode: then nothing changes)."""
+    if session.in_transaction():
+        connection = await session.connection()
+        if connection.sync_connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            raise RuntimeError("the session already has a transaction: commit or roll it back first")
+        return
     await session.connection(execution_options=AUTOCOMMIT)
 
 
@@ -118,3 +128,94 @@ async def in_transaction(sessions: async_sessionmaker[AsyncSession],
             if attempt == 2 or not error.connection_invalidated:
                 raise
     raise AssertionError("unreachable")
+
+
+# --- A transaction that begins at the first write --------------------------------------------------
+#
+# Most chat messages only read (a menu, a status, a question that needs no answer stored): their
+# one write is the event's completion, which is a single atomic statement. A transaction around
+# them would cost a BEGIN and a COMMIT round trip each, a fifth of the worker's database traffic.
+# So the worker runs an event on a connection in autocommit mode and opens the transaction just
+# before the first statement that writes or locks; reads before it see the latest committed data,
+# as every statement does under PostgreSQL's READ COMMITTED. (SQLite's driver defers BEGIN to the
+# first write by itself, so there the ordinary transaction already behaves this way.)
+
+_DEFERRED = "schoolbot_deferred_transaction"  # in Connection.info: "waiting" or "open"
+# An execution option for a statement that is atomic on its own: it needs no transaction opened for it.
+ATOMIC_ALONE = {"schoolbot_atomic_alone": True}
+
+
+def _reads_only(statement: str) -> bool:
+    head = statement.lstrip()[:6].upper()
+    return head == "SELECT" and " FOR UPDATE" not in statement and " FOR SHARE" not in statement \
+        and " FOR NO KEY UPDATE" not in statement
+
+
+def _begin_before_first_write(conn, cursor, statement, parameters, context, executemany) -> None:
+    if conn.info.get(_DEFERRED) != "waiting" or _reads_only(statement):
+        return
+    if context is not None and context.execution_options.get("schoolbot_atomic_alone"):
+        return
+    conn.info[_DEFERRED] = "open"
+    cursor.execute("BEGIN")
+
+
+def _end_deferred_transaction(dbapi_connection, connection_record, reset_state) -> None:
+    """A connection going back to the pool never keeps a transaction begun at a first write (the
+    driver's own rollback does not know of it): the safety net under WriteTransaction."""
+    if connection_record.info.pop(_DEFERRED, None) == "open":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("ROLLBACK")
+        cursor.close()
+
+
+class WriteTransaction:
+    """One unit of work on a session whose transaction, if any, begins at its first write (PostgreSQL).
+
+    Use: `await unit.start()`, do the work (reads run alone), `await unit.commit()` — flushes the
+    session, commits if a write opened a transaction — or `await unit.rollback()`. The session must
+    not be committed or rolled back directly in between. On SQLite the session's own transaction is
+    used (its driver already begins it lazily)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._deferred = session.bind.dialect.name == "postgresql"
+        self._connection: AsyncConnection | None = None
+
+    async def start(self) -> None:
+        if not self._deferred:
+            if self._session.in_transaction():
+                await self._session.commit()  # e.g. an autocommit read before: a transaction of its own
+            return
+        self._connection = await self._session.connection(
+            **({} if self._session.in_transaction() else {"execution_options": AUTOCOMMIT}))
+        self._connection.info[_DEFERRED] = "waiting"
+
+    @property
+    def opened(self) -> bool:
+        """Whether a write has opened a transaction (always True on SQLite: its own transaction)."""
+        return not self._deferred or (self._connection is not None
+                                      and self._connection.info.get(_DEFERRED) == "open")
+
+    async def commit(self) -> None:
+        await self._session.flush()
+        if not self._deferred:
+            await self._session.commit()
+        elif self.opened:
+            await self._connection.exec_driver_sql("COMMIT")
+        self._finish()
+
+    async def rollback(self) -> None:
+        try:
+            if self._deferred and self.opened:
+                await self._connection.exec_driver_sql("ROLLBACK")
+        finally:
+            self._finish()
+            # The ORM's view of the session (and a failed flush's state) is reset; on PostgreSQL the
+            # connection goes back to the pool, with no transaction left open on it.
+            await self._session.rollback()
+
+    def _finish(self) -> None:
+        if self._connection is not None:
+            self._connection.info.pop(_DEFERRED, None)
+            self._connection = None

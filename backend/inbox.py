@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import outbox
-from backend.db import Base, UTCDateTime
+from backend.db import ATOMIC_ALONE, Base, UTCDateTime
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -152,6 +152,38 @@ async def mark_done(session: AsyncSession, event_id: int, *, now: dt.datetime) -
     # A Core statement: the ORM's bulk UPDATE path would first flush the whole session.
     result = await session.execute(_MARK_DONE, {"done_id": event_id, "done_at": now})
     return result.rowcount == 1
+
+
+_COMPLETE: dict[int, sa.Insert] = {}  # PostgreSQL, by number of replies
+
+
+def _complete_statement(count: int) -> sa.Insert:
+    statement = _COMPLETE.get(count)
+    if statement is None:
+        done = _MARK_DONE.returning(_events.c.id).cte("done")
+        statement = _COMPLETE[count] = outbox.insert_if(sa.exists(sa.select(done.c.id)), count).add_cte(done)
+    return statement
+
+
+async def complete(session: AsyncSession, event_id: int, *, now: dt.datetime,
+                   replies: list[dict[str, Any]]) -> list[outbox.Queued] | None:
+    """Mark the event done and store its replies (rows from outbox.new_rows), all or nothing; None
+    if another process marked it first (the caller then rolls back).
+
+    On PostgreSQL one statement does both, so an event whose handling wrote nothing else needs no
+    transaction at all (backend.db.WriteTransaction)."""
+    if session.bind.dialect.name == "postgresql":
+        if not replies:
+            result = await session.execute(_MARK_DONE, {"done_id": event_id, "done_at": now},
+                                           execution_options=ATOMIC_ALONE)
+            return [] if result.rowcount == 1 else None
+        params = {"done_id": event_id, "done_at": now, **outbox.insert_if_params(replies)}
+        result = await session.execute(_complete_statement(len(replies)), params, execution_options=ATOMIC_ALONE)
+        ids = sorted(result.scalars())
+        return outbox.queued(ids, replies) if ids else None
+    if not await mark_done(session, event_id, now=now):
+        return None
+    return await outbox.add(session, replies)
 
 
 async def mark_attempt_failed(

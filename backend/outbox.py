@@ -91,8 +91,7 @@ _messages = OutboundMessage.__table__
 _ADD = sa.insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
 
 
-async def add(
-    session: AsyncSession,
+def new_rows(
     *,
     school_id: int,
     channel: str,
@@ -101,12 +100,9 @@ async def add(
     now: dt.datetime,
     reply_token: str | None = None,
     reply_deadline: dt.datetime | None = None,
-) -> list[Queued]:
-    """Store messages for one recipient in the caller's transaction, in order; the first batch may
-    use the reply token. One INSERT (a Core statement: no unit-of-work flush on the hot path)."""
-    if not batches:
-        return []
-    rows = [
+) -> list[dict[str, Any]]:
+    """Outbox rows for messages to one recipient, in order; the first batch may use the reply token."""
+    return [
         {
             "school_id": school_id,
             "channel": channel,
@@ -122,13 +118,43 @@ async def add(
         }
         for index, payload in enumerate(batches)
     ]
-    ids = list((await session.execute(_ADD, rows)).scalars())
+
+
+def queued(ids: list[int], rows: list[dict[str, Any]]) -> list[Queued]:
+    """The rows just stored, with their ids, as the sender needs them."""
     return [
-        Queued(id=id_, recipient=recipient, payload=row["payload"], retry_key=row["retry_key"],
+        Queued(id=id_, recipient=row["recipient"], payload=row["payload"], retry_key=row["retry_key"],
                reply_token=row["reply_token"], reply_deadline=row["reply_deadline"], attempts=0,
-               next_attempt_at=now)
+               next_attempt_at=row["next_attempt_at"])
         for id_, row in zip(ids, rows, strict=True)
     ]
+
+
+async def add(session: AsyncSession, rows: list[dict[str, Any]]) -> list[Queued]:
+    """Store rows from new_rows in the caller's transaction. One INSERT (Core: no unit-of-work flush)."""
+    if not rows:
+        return []
+    return queued(list((await session.execute(_ADD, rows)).scalars()), rows)
+
+
+_INSERT_COLUMNS = ("school_id", "channel", "recipient", "reply_token", "reply_deadline", "payload", "retry_key",
+                   "status", "attempts", "next_attempt_at", "created_at")
+
+
+def insert_if(condition: sa.ColumnElement[bool], count: int) -> sa.Insert:
+    """INSERT of `count` rows (bind parameters r<i>_<column>) that happens only if condition holds, in
+    row order (PostgreSQL assigns ids in the order the SELECT yields rows)."""
+    selects = [
+        sa.select(*(sa.bindparam(f"r{index}_{name}", type_=_messages.c[name].type) for name in _INSERT_COLUMNS))
+        .where(condition)
+        for index in range(count)
+    ]
+    source = selects[0] if count == 1 else sa.union_all(*selects)
+    return sa.insert(_messages).from_select(list(_INSERT_COLUMNS), source).returning(_messages.c.id)
+
+
+def insert_if_params(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {f"r{index}_{name}": row[name] for index, row in enumerate(rows) for name in _INSERT_COLUMNS}
 
 
 _PENDING_FOR = (

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import inbox, outbox
 from backend.clock import Clock
-from backend.db import autocommit
+from backend.db import WriteTransaction, autocommit
 from backend.state import SharedState
 from bot import messages as m
 from bot.channels import Channel, ChannelRegistry
@@ -180,14 +180,13 @@ class Worker:
 
     async def _process_user(self, channel: Channel, user_ref: str) -> bool:
         """One pass over the user's ready events and due messages, on one connection: an event
-        per transaction (with its replies), then delivery. True if the batch was full."""
+        per unit of work (with its replies), then delivery. True if the batch was full."""
         async with self._sessions() as session:
-            await autocommit(session)  # a read on its own; each event then has its transaction
+            await autocommit(session)  # a read on its own; each event is then a unit of work
             # In the same round trip: whether older messages wait (a retry after backoff, a staff
             # notice); if not, this pass delivers just what it writes, without reading it back.
             events, older_waiting = await inbox.next_for_user(
                 session, channel=channel.slug, user_ref=user_ref, now=self._clock.now(), limit=BATCH)
-            await session.commit()
             written: list[outbox.Queued] = []
             for event in events:
                 written += await self._process_event(session, channel, event)
@@ -199,25 +198,31 @@ class Worker:
 
     async def _process_event(self, session: AsyncSession, channel: Channel,
                              event: inbox.ReadyEvent) -> list[outbox.Queued]:
-        """Handle an event just read under the user's lock (not re-read: mark_done guards the race).
-        Returns the replies it stored, in order."""
+        """Handle an event just read under the user's lock (not re-read: completing it is guarded
+        against the race). Returns the replies it stored, in order."""
         now = self._clock.now()
         event_id = event.id
         loading = self._loading_indicator(channel, event)
+        # Everything the event changes, its done mark and its replies: all or nothing. Reads run on
+        # their own; a transaction begins at the first write (most messages write nothing else).
+        unit = WriteTransaction(session)
         try:
+            await unit.start()
             # From the cache, placed in this session so the conversation's session.get finds it.
             school = await session.merge(await self._channels.school(event.school_id), load=False)
             ctx = EventContext(session=session, channel=channel, school_name=school.name,
                                user_ref=event.user_ref, event=event.payload or {}, now=now)
             replies = await self._handler.handle(ctx)
-            if not await inbox.mark_done(session, event_id, now=now):
-                await session.rollback()
+            await session.flush()  # the conversation's writes, before the completion that needs them
+            written = await inbox.complete(session, event_id, now=now,
+                                           replies=self._reply_rows(channel, event, replies, now))
+            if written is None:  # another process completed it first
+                await unit.rollback()
                 return []
-            written = await self._store_replies(session, channel, event, replies, now)
-            await session.commit()
+            await unit.commit()
             return written
         except Exception as error:  # noqa: BLE001 - retried with backoff, then given up
-            await session.rollback()
+            await unit.rollback()
             log.warning("event %s failed: %s", event_id, type(error).__name__, exc_info=True)
             status = await inbox.mark_attempt_failed(session, event_id, error=type(error).__name__,
                                                      now=now, max_attempts=MAX_EVENT_ATTEMPTS)
@@ -228,18 +233,18 @@ class Worker:
         finally:
             if loading:
                 loading.cancel()
-            # The next event and the delivery read afresh what this transaction wrote or saw.
+            # The next event and the delivery read afresh what this unit wrote or saw.
             session.expunge_all()
 
-    async def _store_replies(self, session: AsyncSession, channel: Channel, event: inbox.ReadyEvent,
-                             replies: list[m.Message], now: dt.datetime) -> list[outbox.Queued]:
+    def _reply_rows(self, channel: Channel, event: inbox.ReadyEvent, replies: list[m.Message],
+                    now: dt.datetime) -> list[dict]:
         token = (event.payload or {}).get("replyToken")
         occurred = dt.datetime.fromtimestamp(event.occurred_at / 1000, dt.UTC)
         deadline = min(event.received_at + REPLY_WINDOW, occurred + REPLY_HARD_LIMIT)
         # A reply token serves one call: the first five messages; the rest are pushed.
-        return await outbox.add(session, school_id=channel.school_id, channel=channel.slug,
-                                recipient=event.user_ref, batches=list(m.batches(replies)), now=now,
-                                reply_token=token, reply_deadline=deadline if token else None)
+        return outbox.new_rows(school_id=channel.school_id, channel=channel.slug, recipient=event.user_ref,
+                               batches=list(m.batches(replies)), now=now, reply_token=token,
+                               reply_deadline=deadline if token else None)
 
     def _loading_indicator(self, channel: Channel, event: inbox.ReadyEvent) -> asyncio.Task | None:
         if event.event_type not in {"message", "postback"} or not event.user_ref.startswith("U"):

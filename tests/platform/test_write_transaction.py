@@ -1,0 +1,148 @@
+"""An event is all or nothing: what its handling wrote, its done mark and its replies. On PostgreSQL
+the transaction begins at the first write, so events that only read need none; that must never
+leave half an event behind, nor a transaction open on a pooled connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from backend import consent
+from backend.consent import ConsentRecord
+from backend.db import WriteTransaction, make_engine, make_sessionmaker
+from backend.inbox import InboundEvent
+from bot import messages as m
+from tests.conftest import POSTGRES_URL
+from tests.harness import running_bot
+
+requires_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="the deferred transaction is PostgreSQL's")
+NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+
+class _WritesThenFails:
+    """Records a consent for "บันทึก" and then, the first time, fails; answers every text."""
+
+    def __init__(self) -> None:
+        self.failures_left = 1
+
+    async def on_text(self, ctx, text):
+        consent.record(ctx.session, school_id=ctx.channel.school_id, user_ref=ctx.user_ref,
+                       purpose=consent.NOTICE, granted=True, now=ctx.now)
+        await ctx.session.flush()
+        if self.failures_left:
+            self.failures_left -= 1
+            raise RuntimeError("the conversation broke after writing")
+        return m.text(f"ได้รับ {text} แล้วค่ะ")
+
+    async def on_postback(self, ctx, data, params):
+        return []
+
+    async def on_files(self, ctx, file_ids):
+        return []
+
+    async def on_other(self, ctx, kind):
+        return []
+
+
+async def _count(bot, model) -> int:
+    async with bot.runtime.sessions() as session:
+        return await session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+async def test_an_event_that_fails_after_writing_leaves_nothing_and_is_answered_once_on_retry(env, clock,
+                                                                                               redis_namespace):
+    async with running_bot(env, clock, namespace=redis_namespace, conversation=_WritesThenFails()) as bot:
+        user = bot.standin.add_user("คุณแม่")
+        user.following = True
+        await bot.simulator.send_text(user.user_id, "บันทึก")
+        await bot.process()
+        assert await _count(bot, ConsentRecord) == 0  # the write before the failure was undone
+        async with bot.runtime.sessions() as session:
+            event = await session.scalar(sa.select(InboundEvent))
+        assert (event.status, event.attempts) == ("pending", 1)
+        assert bot.standin.bot_messages(user.user_id) == []
+        clock.advance(seconds=3)  # past the backoff
+        await bot.process()
+        assert await _count(bot, ConsentRecord) == 1
+        assert [e["message"]["text"] for e in bot.standin.bot_messages(user.user_id)] == ["ได้รับ บันทึก แล้วค่ะ"]
+
+
+@pytest.fixture
+async def sessions(database_url):
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def _consents(sessions) -> int:
+    async with sessions() as session:
+        return await session.scalar(sa.select(sa.func.count()).select_from(ConsentRecord))
+
+
+async def _idle_in_transaction(sessions) -> int:
+    async with sessions() as session:
+        return await session.scalar(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state LIKE 'idle in transaction%'"))
+
+
+@pytest.fixture
+async def school_id(database_url, sessions):
+    from backend.demo import create_demo_school
+
+    await create_demo_school(database_url)
+    async with sessions() as session:
+        return await session.scalar(sa.text("SELECT id FROM schools LIMIT 1"))
+
+
+async def test_a_unit_of_work_commits_its_writes_or_rolls_them_back(sessions, school_id):
+    async with sessions() as session:
+        unit = WriteTransaction(session)
+        await unit.start()
+        consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True, now=NOW)
+        await unit.rollback()
+    assert await _consents(sessions) == 0
+    async with sessions() as session:
+        unit = WriteTransaction(session)
+        await unit.start()
+        consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True, now=NOW)
+        await unit.commit()
+    assert await _consents(sessions) == 1
+
+
+@requires_postgres
+async def test_reads_need_no_transaction_and_the_first_write_opens_one(sessions, school_id):
+    async with sessions() as session:
+        unit = WriteTransaction(session)
+        await unit.start()
+        await session.scalar(sa.select(sa.func.count()).select_from(ConsentRecord))
+        assert not unit.opened
+        consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True, now=NOW)
+        await session.flush()
+        assert unit.opened
+        assert await _consents(sessions) == 0  # not visible to others before the commit
+        await unit.commit()
+    assert await _consents(sessions) == 1
+    assert await _idle_in_transaction(sessions) == 0
+
+
+@requires_postgres
+async def test_a_unit_abandoned_after_a_write_leaves_no_transaction_open_on_the_pooled_connection(
+        database_url, school_id):
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with sessions() as session:
+            unit = WriteTransaction(session)
+            await unit.start()
+            consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True,
+                           now=NOW)
+            await session.flush()
+            assert unit.opened
+            # Neither commit nor rollback: the session closes and its connection returns to the pool.
+        assert await _idle_in_transaction(sessions) == 0
+        assert await _consents(sessions) == 0
+    finally:
+        await engine.dispose()
