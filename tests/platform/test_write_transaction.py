@@ -146,3 +146,43 @@ async def test_a_unit_abandoned_after_a_write_leaves_no_transaction_open_on_the_
         assert await _consents(sessions) == 0
     finally:
         await engine.dispose()
+
+
+async def _pending_event(sessions, school_id: int) -> int:
+    from backend import inbox
+
+    async with sessions() as session:
+        await inbox.record(session, school_id=school_id, channel="default", now=NOW, events=[inbox.NewEvent(
+            event_id="01TESTEVENT", user_ref="U1", event_type="message", occurred_at=0, payload={})])
+        await session.commit()
+        return await session.scalar(sa.select(InboundEvent.id))
+
+
+async def test_completing_an_event_stores_all_its_replies_in_order_once(sessions, school_id):
+    from backend import inbox, outbox
+
+    event_id = await _pending_event(sessions, school_id)
+    batches = [[{"type": "text", "text": f"ข้อความที่ {n}"}] for n in range(3)]  # more than one call's worth
+    rows = outbox.new_rows(school_id=school_id, channel="default", recipient="U1", batches=batches, now=NOW,
+                           reply_token="token-1", reply_deadline=NOW)
+    async with sessions() as session:
+        unit = WriteTransaction(session)
+        await unit.start()
+        written = await inbox.complete(session, event_id, now=NOW, replies=rows)
+        await unit.commit()
+    async with sessions() as session:
+        stored = list(await session.execute(sa.select(outbox.OutboundMessage.id, outbox.OutboundMessage.payload,
+                                                      outbox.OutboundMessage.reply_token)
+                                            .order_by(outbox.OutboundMessage.id)))
+        status = await session.scalar(sa.select(InboundEvent.status))
+    assert status == "done"
+    assert [(m.id, m.payload) for m in written] == [(row.id, row.payload) for row in stored]
+    assert [row.payload for row in stored] == batches
+    assert [row.reply_token for row in stored] == ["token-1", None, None]  # a token serves one call
+    async with sessions() as session:  # a second completion (another process, a redelivery) changes nothing
+        unit = WriteTransaction(session)
+        await unit.start()
+        assert await inbox.complete(session, event_id, now=NOW, replies=rows) is None
+        await unit.rollback()
+    async with sessions() as session:
+        assert await session.scalar(sa.select(sa.func.count()).select_from(outbox.OutboundMessage)) == 3
