@@ -45,6 +45,23 @@ class Bot:
         await worker.drain()
 
 
+class TextConversation:
+    """A stand-in for the conversation (running_bot(conversation=...)) that only answers texts:
+    subclasses define on_text; taps, files and anything else get no answer."""
+
+    async def on_text(self, ctx, text):
+        return []
+
+    async def on_postback(self, ctx, data, params):
+        return []
+
+    async def on_files(self, ctx, file_ids):
+        return []
+
+    async def on_other(self, ctx, kind):
+        return []
+
+
 @asynccontextmanager
 async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str = "test",
                       conversation=None, rich_menus: bool = False) -> AsyncIterator[Bot]:

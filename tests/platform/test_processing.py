@@ -14,7 +14,7 @@ from backend.files.models import StoredFile
 from backend.inbox import InboundEvent
 from backend.outbox import OutboundMessage
 from bot import messages as m
-from tests.harness import running_bot
+from tests.harness import TextConversation, running_bot
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ async def test_after_unfollow_nothing_more_is_pushed(bot, clock):
     assert (await _outbox(bot))[-1].status == outbox.DROPPED
 
 
-class _Recording:
+class _Recording(TextConversation):
     """A conversation that answers each text with the text itself, to make order visible."""
 
     def __init__(self) -> None:
@@ -186,14 +186,8 @@ class _Recording:
         await asyncio.sleep(0)  # let other users' work interleave
         return m.text(f"ได้รับ {text}")
 
-    async def on_postback(self, ctx, data, params):
-        return []
-
     async def on_files(self, ctx, file_ids):
         return m.text(f"ไฟล์ {len(file_ids)}")
-
-    async def on_other(self, ctx, kind):
-        return []
 
 
 async def test_each_users_events_are_handled_in_timestamp_order_under_concurrent_webhooks(env, clock, redis_namespace):

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 from bot import messages as m
-from tests.harness import running_bot
+from tests.harness import TextConversation, running_bot
 
 NO_SCAN = 3600.0  # poll_seconds: after its first scan, the worker only acts on wake-ups
 
 
-class _Gated:
+class _Gated(TextConversation):
     """Answers each text; "wait" holds the user's lane until the test opens the gate."""
 
     def __init__(self) -> None:
@@ -23,15 +23,6 @@ class _Gated:
             self.waiting.set()
             await self.gate.wait()
         return m.text(f"ได้รับ {text}")
-
-    async def on_postback(self, ctx, data, params):
-        return []
-
-    async def on_files(self, ctx, file_ids):
-        return []
-
-    async def on_other(self, ctx, kind):
-        return []
 
 
 def _texts(bot, user_id: str) -> list[str]:

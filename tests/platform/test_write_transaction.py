@@ -15,13 +15,13 @@ from backend.db import WriteTransaction, make_engine, make_sessionmaker
 from backend.inbox import InboundEvent
 from bot import messages as m
 from tests.conftest import POSTGRES_URL
-from tests.harness import running_bot
+from tests.harness import TextConversation, running_bot
 
 requires_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="the deferred transaction is PostgreSQL's")
 NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 
 
-class _WritesThenFails:
+class _WritesThenFails(TextConversation):
     """Records a consent for "บันทึก" and then, the first time, fails; answers every text."""
 
     def __init__(self) -> None:
@@ -35,15 +35,6 @@ class _WritesThenFails:
             self.failures_left -= 1
             raise RuntimeError("the conversation broke after writing")
         return m.text(f"ได้รับ {text} แล้วค่ะ")
-
-    async def on_postback(self, ctx, data, params):
-        return []
-
-    async def on_files(self, ctx, file_ids):
-        return []
-
-    async def on_other(self, ctx, kind):
-        return []
 
 
 async def _count(bot, model) -> int:
@@ -98,18 +89,14 @@ async def school_id(database_url, sessions):
 
 
 async def test_a_unit_of_work_commits_its_writes_or_rolls_them_back(sessions, school_id):
-    async with sessions() as session:
-        unit = WriteTransaction(session)
-        await unit.start()
-        consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True, now=NOW)
-        await unit.rollback()
-    assert await _consents(sessions) == 0
-    async with sessions() as session:
-        unit = WriteTransaction(session)
-        await unit.start()
-        consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True, now=NOW)
-        await unit.commit()
-    assert await _consents(sessions) == 1
+    for finish, stored in ((WriteTransaction.rollback, 0), (WriteTransaction.commit, 1)):
+        async with sessions() as session:
+            unit = WriteTransaction(session)
+            await unit.start()
+            consent.record(session, school_id=school_id, user_ref="U1", purpose=consent.NOTICE, granted=True,
+                           now=NOW)
+            await finish(unit)
+        assert await _consents(sessions) == stored
 
 
 @requires_postgres
