@@ -22,8 +22,17 @@ async def bot(env, clock, redis_namespace):
         yield running
 
 
-async def _submit_transfer_out(parent: Parent) -> None:
-    await file_transfer_out(parent)
+async def _enrolled_staff(bot, role: str, name: str, *, typed=lambda code: code) -> Parent:
+    """A staff member enrolled as staff are: the admin's invite code typed into the chat."""
+    async with bot.runtime.sessions() as session:
+        school = await session.scalar(sa.select(School))
+        code = await create_invite(session, school_id=school.id, role=role, now=bot.runtime.clock.now())
+        await session.commit()
+    member = Parent(bot, name)
+    await member.follow()
+    await member.say(typed(code))
+    return member
+
 
 async def _act(bot, action: str, staff_user: str, **params) -> None:
     async with bot.runtime.sessions() as session:
@@ -41,19 +50,13 @@ def _cards(parent: Parent) -> list[str]:
 
 
 async def test_from_submission_to_approval_with_a_document_requested_once(bot):
-    async with bot.runtime.sessions() as session:
-        school = await session.scalar(sa.select(School))
-        code = await create_invite(session, school_id=school.id, role="registrar", now=bot.runtime.clock.now())
-        await session.commit()
-    registrar = Parent(bot, "ครูทะเบียน")
-    await registrar.follow()
-    await registrar.say(code.lower())
+    registrar = await _enrolled_staff(bot, "registrar", "ครูทะเบียน", typed=str.lower)
     assert "ลงทะเบียนเป็นเจ้าหน้าที่ (งานทะเบียน)" in registrar.last_text()
     menu = bot.standin.displayed_rich_menu(registrar.user_id)
     assert menu is not None and menu.definition["chatBarText"] == "งานเจ้าหน้าที่"
 
     parent = Parent(bot)
-    await _submit_transfer_out(parent)
+    await file_transfer_out(parent)
     await bot.process()
     parent.new_messages()
     assert any("มีคำขอใหม่" in alt for alt in _cards(registrar))
@@ -84,15 +87,9 @@ async def test_from_submission_to_approval_with_a_document_requested_once(bot):
 
 
 async def test_a_closed_request_asks_the_parent_to_confirm_and_rate(bot):
-    async with bot.runtime.sessions() as session:
-        school = await session.scalar(sa.select(School))
-        code = await create_invite(session, school_id=school.id, role="admin", now=bot.runtime.clock.now())
-        await session.commit()
-    admin = Parent(bot, "ผู้ดูแล")
-    await admin.follow()
-    await admin.say(code)
+    admin = await _enrolled_staff(bot, "admin", "ผู้ดูแล")
     parent = Parent(bot)
-    await _submit_transfer_out(parent)
+    await file_transfer_out(parent)
     for action in ("accept_complete", "sign_off", "close"):
         await _act(bot, action, admin.user_id)
     parent.new_messages()
@@ -109,15 +106,9 @@ async def test_a_rejection_also_goes_by_sms_because_line_gives_no_delivery_recei
 
     sms = FakeSecondChannel()
     bot.runtime.second_channel = sms
-    async with bot.runtime.sessions() as session:
-        school = await session.scalar(sa.select(School))
-        code = await create_invite(session, school_id=school.id, role="registrar", now=bot.runtime.clock.now())
-        await session.commit()
-    registrar = Parent(bot, "ครูทะเบียน")
-    await registrar.follow()
-    await registrar.say(code)
+    registrar = await _enrolled_staff(bot, "registrar", "ครูทะเบียน")
     parent = Parent(bot)
-    await _submit_transfer_out(parent)
+    await file_transfer_out(parent)
     async with bot.runtime.sessions() as session:
         application = await session.scalar(sa.select(Application))
         application.answers = {**application.answers, "parent_phone": "0812345678"}
