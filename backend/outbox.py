@@ -45,29 +45,12 @@ class OutboundMessage(Base):
 
 
 def enqueue(
-    session: AsyncSession,
-    *,
-    school_id: int,
-    channel: str,
-    recipient: str,
-    payload: list[dict[str, Any]],
+    session: AsyncSession, *, school_id: int, channel: str, recipient: str, payload: list[dict[str, Any]],
     now: dt.datetime,
-    reply_token: str | None = None,
-    reply_deadline: dt.datetime | None = None,
 ) -> OutboundMessage:
-    message = OutboundMessage(
-        school_id=school_id,
-        channel=channel,
-        recipient=recipient,
-        reply_token=reply_token,
-        reply_deadline=reply_deadline,
-        payload=payload,
-        retry_key=str(uuid.uuid4()),
-        status=PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    """A message to push, added to the caller's session beside its other changes (notices, reminders)."""
+    [row] = new_rows(school_id=school_id, channel=channel, recipient=recipient, batches=[payload], now=now)
+    message = OutboundMessage(**row)
     session.add(message)
     return message
 

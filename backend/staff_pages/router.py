@@ -258,11 +258,10 @@ def create_staff_router(
                                                               school_id=member.school_id)
             if application is None:
                 return _not_found(request, page, member, staff_session)
-            _, school_config = await school_and_config(session, member.school_id)
+            school, school_config = await school_and_config(session, member.school_id)
             flow = flows_for(school_config).get(application.service)
             back = f"{prefix}/applications/{application.id}"
             if action == workflow.Action.ISSUE_DOCUMENT:
-                school, _ = await school_and_config(session, member.school_id)
                 try:
                     await issuing.issue_for_application(
                         session, application, staff=member, issuer=runtime(request).documents, school=school,
