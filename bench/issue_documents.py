@@ -22,7 +22,8 @@ from pathlib import Path
 from backend.clock import SystemClock
 from backend.db import make_engine, make_sessionmaker
 from backend.documents.service import DocumentIssuer
-from backend.documents.signing import load_signing_settings, make_dev_ca
+from backend.config import SigningSettings
+from backend.documents.signing import make_dev_ca
 from backend.documents.types import DocType
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
@@ -83,7 +84,7 @@ async def run(count: int, doc_type: str, database_url: str, data_dir: Path) -> N
         vault=FileVault(
             KeyRing({"bench": os.urandom(32)}, "bench"), LocalBlobStore(data_dir / "files"), clock
         ),
-        signing=load_signing_settings(data_dir, {}),
+        signing=SigningSettings(keys_dir=data_dir),
         public_base_url="https://school.example",
         data_dir=data_dir,
     )

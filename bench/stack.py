@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import os
 import secrets
@@ -146,6 +147,10 @@ def server_env(storage: Storage | None, *, secret: str, token: str, line_api: st
         "LINE_CHANNEL_ACCESS_TOKEN": token,
         "LINE_API_BASE_URL": line_api,
         "PUBLIC_BASE_URL": "https://bot.bench.test",
+        # Real LINE credentials require real keys: made per run, never reused.
+        "FILE_ENCRYPTION_KEYS": "bench:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "STAFF_SESSION_SECRET": secrets.token_hex(32),
+        "SIGNING_DIR": tempfile.mkdtemp(prefix="bench-signing-"),  # empty: the bench signs nothing
     })
     if storage:
         env.update({"DATABASE_URL": storage.database_url, "REDIS_NAMESPACE": storage.redis_namespace,

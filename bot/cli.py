@@ -76,12 +76,12 @@ def _demo(args: argparse.Namespace) -> None:
     settings = _settings()
     created = asyncio.run(create_demo_school(settings.backend.database_url, slug=settings.backend.default_school))
     print("demo school created" if created else "demo school already exists")
-    signing = settings.backend.data_dir / "signing" / settings.backend.default_school
-    if settings.simulated and not signing.exists():
+    keys_dir = settings.signing.keys_dir
+    if settings.simulated and keys_dir is not None and not (keys_dir / settings.backend.default_school).exists():
         # So that e-documents can be issued and verified right away when trying the bot out.
         from backend.documents.signing import make_dev_ca
 
-        make_dev_ca(settings.backend.data_dir, settings.backend.default_school, "โรงเรียนสาธิตบ้านสวน")
+        make_dev_ca(keys_dir, settings.backend.default_school, "โรงเรียนสาธิตบ้านสวน")
         print("development signing certificate made for the demo school")
 
 
@@ -216,9 +216,12 @@ def _signing_dev_ca(args: argparse.Namespace) -> None:
     from backend.documents.signing import make_dev_ca
 
     async def work(session, school, now, settings) -> None:
-        paths = make_dev_ca(settings.backend.data_dir, school.slug, school.name, overwrite=args.overwrite)
+        if not settings.simulated or settings.signing.keys_dir is None:
+            raise SystemExit("development certificates are for the simulator only: with real LINE "
+                             "credentials, put the school's own key in SIGNING_DIR/<slug>/")
+        paths = make_dev_ca(settings.signing.keys_dir, school.slug, school.name, overwrite=args.overwrite)
         print(f"development signing key and certificate for {school.slug} written under "
-              f"{settings.backend.data_dir / 'signing'} (not for production: {paths!r})")
+              f"{settings.signing.keys_dir} (not for production: {paths!r})")
 
     _with_school(args.school, work)
 

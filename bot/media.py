@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import Clock
-from backend.staff_pages.auth import _signer_with, session_secret
+from backend.staff_pages.auth import _signer_with
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,6 @@ class MediaLinks:
         self._serializer = URLSafeTimedSerializer(secret, salt="public-media", signer=_signer_with(clock))
         self._base = public_base_url
         self._resolvers: dict[str, tuple[Resolver, dt.timedelta]] = {}
-
-    @classmethod
-    def from_settings(cls, backend, clock: Clock, env=None) -> MediaLinks:
-        import os
-
-        return cls(secret=session_secret(env if env is not None else os.environ, backend.data_dir), clock=clock,
-                   public_base_url=backend.public_base_url)
 
     def register(self, kind: str, resolver: Resolver, *, valid_for: dt.timedelta) -> None:
         self._resolvers[kind] = (resolver, valid_for)

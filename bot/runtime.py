@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -109,12 +108,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     state = state or make_state(backend.redis_url, backend.redis_namespace)
     clients = LineClients(api_base_url=settings.line_api_base_url, data_base_url=settings.line_api_data_base_url)
     enrolment = Enrolment(state=state, clients=clients, public_base_url=backend.public_base_url)
-    documents = DocumentIssuer.from_settings(backend, files)
-    media = MediaLinks.from_settings(backend, clock)
+    documents = DocumentIssuer.from_settings(backend, settings.signing, files)
+    media = MediaLinks(secret=settings.staff_session_secret, clock=clock, public_base_url=backend.public_base_url)
     # -- fees: QR images and receipts through media; the bank callback's shared secret.
-    callback_secret = os.environ.get("BANK_CALLBACK_SECRET", "").encode() or None
     fee_desk = FeeDesk(sessions=sessions, clock=clock, media=media, files=files, documents=documents,
-                       public_base_url=backend.public_base_url, callback_secret=callback_secret)
+                       public_base_url=backend.public_base_url, callback_secret=settings.bank_callback_secret)
     runtime = Runtime(
         settings=settings,
         engine=engine,

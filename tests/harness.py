@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import secrets
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import uvicorn
 
@@ -18,6 +21,17 @@ from bot.config import load_settings
 from bot.runtime import Runtime, build_runtime
 from bot.simulator.driver import Simulator
 from bot.simulator.standin import LineStandIn
+
+
+def production_keys(folder: Path) -> dict[str, str]:
+    """The key variables a process with real LINE credentials refuses to start without, made
+    fresh for one test (the signing folder, outside DATA_DIR, starts empty)."""
+    (folder / "signing").mkdir(parents=True, exist_ok=True)
+    return {
+        "FILE_ENCRYPTION_KEYS": "test:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "STAFF_SESSION_SECRET": secrets.token_hex(32),
+        "SIGNING_DIR": str(folder / "signing"),
+    }
 
 
 def free_socket() -> socket.socket:

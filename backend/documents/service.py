@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -29,12 +28,11 @@ from backend.documents.render import (
 from backend.documents.signing import (
     SchoolSigner,
     SignatureCheck,
-    SigningSettings,
     check_signature,
     load_school_signer,
-    load_signing_settings,
     sign_pdf,
 )
+from backend.config import SigningSettings
 from backend.documents.types import DocType, check_data, spec_for
 from backend.files.service import FileVault
 from backend.payments.amount_words import baht_text
@@ -140,12 +138,12 @@ class DocumentIssuer:
 
     @classmethod
     def from_settings(
-        cls, backend: BackendSettings, vault: FileVault, env: Mapping[str, str] | None = None
+        cls, backend: BackendSettings, signing: SigningSettings, vault: FileVault
     ) -> DocumentIssuer:
-        """The issuer a process uses: DATA_DIR, PUBLIC_BASE_URL and the SIGNING_* variables."""
+        """The issuer a process uses: DATA_DIR, PUBLIC_BASE_URL and the signing material."""
         return cls(
             vault=vault,
-            signing=load_signing_settings(backend.data_dir, env),
+            signing=signing,
             public_base_url=backend.public_base_url,
             data_dir=backend.data_dir,
         )

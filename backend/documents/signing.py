@@ -1,8 +1,9 @@
 """PAdES signatures on issued documents: the school's key and certificate, timestamps, validation.
 
 Where a school's signing material is found (first match wins):
-  1. DATA_DIR/signing/<school slug>/school.p12 (password in SIGNING_PKCS12_PASSWORD), or
-     DATA_DIR/signing/<school slug>/key.pem + cert.pem (+ chain.pem: issuing CA certificates);
+  1. <keys_dir>/<school slug>/school.p12 (password in SIGNING_PKCS12_PASSWORD), or
+     <keys_dir>/<school slug>/key.pem + cert.pem (+ chain.pem: issuing CA certificates), where
+     keys_dir is SIGNING_DIR (development: DATA_DIR/signing);
   2. SIGNING_PKCS12_FILE + SIGNING_PKCS12_PASSWORD, or SIGNING_KEY_FILE + SIGNING_CERT_FILE
      (+ SIGNING_CHAIN_FILE, SIGNING_KEY_PASSWORD): one certificate for every school.
 SIGNING_TSA_URL adds an RFC 3161 timestamp (PAdES B-T). SIGNING_TRUST_ROOTS (PEM file) adds roots
@@ -15,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -33,48 +34,14 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-SIGNING_DIR_NAME = "signing"
+from backend.config import SigningSettings
+
 DEV_CA_DIR_NAME = "dev-ca"
 SIGNATURE_FIELD = "SchoolSignature"
 
 
 class SigningNotConfigured(RuntimeError):
     """No key and certificate for this school; the message says how to provide them."""
-
-
-@dataclass(frozen=True)
-class SigningSettings:
-    data_dir: Path
-    key_file: Path | None = None
-    cert_file: Path | None = None
-    chain_file: Path | None = None
-    key_password: bytes | None = field(default=None, repr=False)
-    pkcs12_file: Path | None = None
-    pkcs12_password: bytes | None = field(default=None, repr=False)
-    tsa_url: str | None = None
-    trust_roots_file: Path | None = None
-
-
-def load_signing_settings(data_dir: Path, env: Mapping[str, str] | None = None) -> SigningSettings:
-    env = os.environ if env is None else env
-
-    def path(name: str) -> Path | None:
-        return Path(env[name]).expanduser() if env.get(name) else None
-
-    def secret(name: str) -> bytes | None:
-        return env[name].encode("utf-8") if env.get(name) else None
-
-    return SigningSettings(
-        data_dir=data_dir,
-        key_file=path("SIGNING_KEY_FILE"),
-        cert_file=path("SIGNING_CERT_FILE"),
-        chain_file=path("SIGNING_CHAIN_FILE"),
-        key_password=secret("SIGNING_KEY_PASSWORD"),
-        pkcs12_file=path("SIGNING_PKCS12_FILE"),
-        pkcs12_password=secret("SIGNING_PKCS12_PASSWORD"),
-        tsa_url=env.get("SIGNING_TSA_URL") or None,
-        trust_roots_file=path("SIGNING_TRUST_ROOTS"),
-    )
 
 
 @dataclass
@@ -90,21 +57,21 @@ class SchoolSigner:
         return self.signer.signing_cert
 
 
-def school_signing_dir(data_dir: Path, school_slug: str) -> Path:
-    return data_dir / SIGNING_DIR_NAME / school_slug
+def school_signing_dir(keys_dir: Path, school_slug: str) -> Path:
+    return keys_dir / school_slug
 
 
 def load_school_signer(
     settings: SigningSettings, school_slug: str, *, timestamper: TimeStamper | None = None
 ) -> SchoolSigner:
     """The school's own material if it has some, else the deployment-wide one."""
-    own = school_signing_dir(settings.data_dir, school_slug)
+    own = school_signing_dir(settings.keys_dir, school_slug) if settings.keys_dir else None
     signer: signers.SimpleSigner | None = None
-    if (own / "school.p12").is_file():
+    if own is not None and (own / "school.p12").is_file():
         signer = signers.SimpleSigner.load_pkcs12(
             own / "school.p12", passphrase=settings.pkcs12_password
         )
-    elif (own / "key.pem").is_file() and (own / "cert.pem").is_file():
+    elif own is not None and (own / "key.pem").is_file() and (own / "cert.pem").is_file():
         chain = [own / "chain.pem"] if (own / "chain.pem").is_file() else None
         signer = signers.SimpleSigner.load(
             own / "key.pem",
@@ -127,7 +94,8 @@ def load_school_signer(
     if signer is None:
         raise SigningNotConfigured(
             f"no signing key for school {school_slug!r}: set SIGNING_PKCS12_FILE or "
-            f"SIGNING_KEY_FILE/SIGNING_CERT_FILE, put key.pem+cert.pem in {own}, or run "
+            f"SIGNING_KEY_FILE/SIGNING_CERT_FILE, put key.pem+cert.pem in "
+            f"{own or 'SIGNING_DIR/' + school_slug}, or run "
             f"`schoolbot signing dev-ca --school {school_slug}` for development"
         )
     if timestamper is None and settings.tsa_url:
@@ -347,7 +315,7 @@ def issue_dev_certificate(
 
 
 def make_dev_ca(
-    data_dir: Path,
+    keys_dir: Path,
     school_slug: str,
     school_name: str,
     *,
@@ -357,8 +325,8 @@ def make_dev_ca(
     """A development CA (shared by all schools, reused if present) and a certificate for one school,
     written where `load_school_signer` looks. Refuses to replace a school's key unless told to."""
     now = now or dt.datetime.now(dt.UTC)
-    ca_dir = data_dir / SIGNING_DIR_NAME / DEV_CA_DIR_NAME
-    school_dir = school_signing_dir(data_dir, school_slug)
+    ca_dir = keys_dir / DEV_CA_DIR_NAME
+    school_dir = school_signing_dir(keys_dir, school_slug)
     paths = DevCertificates(
         ca_cert=ca_dir / "ca-cert.pem",
         key=school_dir / "key.pem",

@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from urllib.parse import quote
@@ -53,36 +51,20 @@ class StaffPagesConfig:
     default_school: str = "demo"
 
     @classmethod
-    def from_settings(cls, settings: Any, env: Mapping[str, str] | None = None) -> StaffPagesConfig:
-        """From bot.config.Settings plus STAFF_SESSION_SECRET and STAFF_LIFF_ID in the environment."""
-        env = os.environ if env is None else env
+    def from_settings(cls, settings: Any) -> StaffPagesConfig:
+        """From bot.config.Settings (duck-typed: the pages do not depend on the LINE edge)."""
         channel_id = settings.line_login_channel_id
         if settings.simulated and not channel_id:
             channel_id = SIMULATOR_CLIENT_ID
         return cls(
-            session_secret=session_secret(env, settings.backend.data_dir),
+            session_secret=settings.staff_session_secret,
             line_api_base_url=settings.line_api_base_url,
             line_login_channel_id=channel_id,
-            liff_id=env.get("STAFF_LIFF_ID") or None,
+            liff_id=settings.staff_liff_id,
             dev_login=settings.simulated,
             secure_cookies=settings.backend.public_base_url.startswith("https://"),
             default_school=settings.backend.default_school,
         )
-
-
-def session_secret(env: Mapping[str, str], data_dir: Path) -> bytes:
-    """STAFF_SESSION_SECRET, else a key made once under DATA_DIR so web processes on one host agree."""
-    if env.get("STAFF_SESSION_SECRET"):
-        return env["STAFF_SESSION_SECRET"].encode()
-    path = data_dir / "staff-session.key"
-    if path.exists():
-        return path.read_bytes()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    tmp.write_bytes(secrets.token_hex(32).encode())
-    tmp.chmod(0o600)
-    tmp.replace(path)
-    return path.read_bytes()
 
 
 async def verify_id_token(

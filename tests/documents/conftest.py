@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend.db import make_engine, make_sessionmaker
 from backend.documents.service import DocumentIssuer
-from backend.documents.signing import load_signing_settings, make_dev_ca
+from backend.config import SigningSettings
+from backend.documents.signing import make_dev_ca
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
 from backend.files.storage import LocalBlobStore
@@ -82,7 +83,7 @@ def issuer(data_dir: Path, dev_certificates, clock) -> DocumentIssuer:
     vault = FileVault(keyring=keyring, blob_store=LocalBlobStore(data_dir / "files"), clock=clock)
     return DocumentIssuer(
         vault=vault,
-        signing=load_signing_settings(data_dir, {}),
+        signing=SigningSettings(keys_dir=data_dir),
         public_base_url=PUBLIC_BASE_URL,
         data_dir=data_dir,
     )

@@ -15,6 +15,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from samples import SAMPLES
 
+from bot.config import load_settings
 from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
 from backend.documents.signing import (
     SigningNotConfigured,
@@ -22,7 +23,6 @@ from backend.documents.signing import (
     check_signature,
     issue_dev_certificate,
     load_school_signer,
-    load_signing_settings,
     make_dev_ca,
     sign_pdf,
     write_pkcs12,
@@ -49,8 +49,13 @@ def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
+
+def signing_settings(data_dir, env):
+    """The signing settings the product derives from these variables (development mode)."""
+    return load_settings({"DATA_DIR": str(data_dir), **env}).signing
+
 def test_dev_ca_makes_an_ec_p256_school_certificate(data_dir):
-    paths = make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
+    paths = make_dev_ca(data_dir / "signing", SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
 
     cert = x509.load_pem_x509_certificate(paths.cert.read_bytes())
     assert isinstance(cert.public_key(), ec.EllipticCurvePublicKey)
@@ -59,9 +64,9 @@ def test_dev_ca_makes_an_ec_p256_school_certificate(data_dir):
     assert cert.extensions.get_extension_for_class(x509.KeyUsage).value.content_commitment
     assert oct(paths.key.stat().st_mode & 0o777) == "0o600"
     with pytest.raises(FileExistsError):
-        make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
+        make_dev_ca(data_dir / "signing", SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
     # A second school shares the development CA.
-    other = make_dev_ca(data_dir, "other-school", "โรงเรียนอื่น", now=CERTIFICATE_TIME)
+    other = make_dev_ca(data_dir / "signing", "other-school", "โรงเรียนอื่น", now=CERTIFICATE_TIME)
     assert other.chain.read_bytes() == paths.chain.read_bytes()
 
 
@@ -69,16 +74,14 @@ def test_without_signing_material_the_error_says_what_to_do(data_dir):
     with pytest.raises(
         SigningNotConfigured, match=f"schoolbot signing dev-ca --school {SCHOOL_SLUG}"
     ):
-        load_school_signer(load_signing_settings(data_dir, {}), SCHOOL_SLUG)
+        load_school_signer(signing_settings(data_dir, {}), SCHOOL_SLUG)
 
 
 def test_pkcs12_from_environment_signs_for_every_school(data_dir, tmp_path):
     ca_key, ca_cert = _dev_ca(tmp_path / "ca", CERTIFICATE_TIME)
     key, cert = issue_dev_certificate(ca_key, ca_cert, SCHOOL_NAME, now=CERTIFICATE_TIME)
     write_pkcs12(tmp_path / "school.p12", key, cert, [ca_cert], b"secret")
-    settings = load_signing_settings(
-        data_dir,
-        {"SIGNING_PKCS12_FILE": str(tmp_path / "school.p12"), "SIGNING_PKCS12_PASSWORD": "secret"},
+    settings = signing_settings(data_dir, {"SIGNING_PKCS12_FILE": str(tmp_path / "school.p12"), "SIGNING_PKCS12_PASSWORD": "secret"},
     )
 
     signer = load_school_signer(settings, "any-school")
@@ -106,8 +109,8 @@ def test_pem_from_environment_and_a_school_of_its_own_take_precedence(data_dir, 
         "SIGNING_CERT_FILE": str(tmp_path / "cert.pem"),
         "SIGNING_TRUST_ROOTS": str(tmp_path / "ca" / "ca-cert.pem"),
     }
-    make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
-    settings = load_signing_settings(data_dir, env)
+    make_dev_ca(data_dir / "signing", SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
+    settings = signing_settings(data_dir, env)
 
     shared = load_school_signer(settings, "no-own-certificate")
     own = load_school_signer(settings, SCHOOL_SLUG)
@@ -119,7 +122,7 @@ def test_pem_from_environment_and_a_school_of_its_own_take_precedence(data_dir, 
 
 def test_a_timestamp_is_added_when_a_tsa_is_configured(data_dir, tmp_path):
     # A TSA of our own in-process (pyHanko's DummyTimeStamper): no network in tests.
-    make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
+    make_dev_ca(data_dir / "signing", SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
     ca_key, ca_cert = _dev_ca(data_dir / "signing" / "dev-ca", CERTIFICATE_TIME)
     # pyHanko's dummy TSA signs with RSA only; the document itself is still signed with EC P-256.
     tsa_key, tsa_cert = issue_dev_certificate(
@@ -143,9 +146,9 @@ def test_a_timestamp_is_added_when_a_tsa_is_configured(data_dir, tmp_path):
         fixed_dt=dt.datetime.now(dt.UTC),
     )
     signer = load_school_signer(
-        load_signing_settings(data_dir, {}), SCHOOL_SLUG, timestamper=timestamper
+        signing_settings(data_dir, {}), SCHOOL_SLUG, timestamper=timestamper
     )
-    untimed = load_school_signer(load_signing_settings(data_dir, {}), SCHOOL_SLUG)
+    untimed = load_school_signer(signing_settings(data_dir, {}), SCHOOL_SLUG)
 
     timed_check = check_signature(sign_pdf(unsigned_pdf(), signer, reason="t"), signer.trust_roots)
     untimed_check = check_signature(
@@ -157,8 +160,8 @@ def test_a_timestamp_is_added_when_a_tsa_is_configured(data_dir, tmp_path):
 
 
 def test_tsa_url_from_configuration_gives_an_http_timestamper(data_dir):
-    make_dev_ca(data_dir, SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
-    settings = load_signing_settings(data_dir, {"SIGNING_TSA_URL": "http://tsa.example/tsr"})
+    make_dev_ca(data_dir / "signing", SCHOOL_SLUG, SCHOOL_NAME, now=CERTIFICATE_TIME)
+    settings = signing_settings(data_dir, {"SIGNING_TSA_URL": "http://tsa.example/tsr"})
 
     signer = load_school_signer(settings, SCHOOL_SLUG)
 

@@ -83,7 +83,7 @@ def _decode(png: bytes) -> str:
 
 
 async def test_from_approval_to_a_receipt_in_the_chat(bot, env):
-    make_dev_ca(Path(env["DATA_DIR"]), "demo", "โรงเรียนสาธิตบ้านสวน")
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
     registrar = await _staff(bot, "registrar", "ครูทะเบียน ใจดี")
     director = await _staff(bot, "director", "ผอ. สมชาย")
     finance = await _staff(bot, "finance", "นางการเงิน ดีมาก")

@@ -25,7 +25,7 @@ from tests.harness import running_bot
 @pytest.fixture
 async def bot(env, clock, redis_namespace):
     # What `schoolbot demo` does in simulated mode, so the demo school can sign.
-    make_dev_ca(Path(env["DATA_DIR"]), "demo", "โรงเรียนสาธิตบ้านสวน")
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
     async with running_bot(env, clock, namespace=redis_namespace) as running:
         yield running
 

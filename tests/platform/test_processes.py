@@ -24,7 +24,7 @@ from backend.db import make_engine
 from backend.demo import create_demo_school
 from backend.inbox import InboundEvent
 from tests.conftest import requires_redis
-from tests.harness import free_socket
+from tests.harness import free_socket, production_keys
 
 SECRET, TOKEN = "process-test-secret", "process-test-token"
 VENV_BIN = Path(sys.executable).parent
@@ -82,6 +82,7 @@ class Stack:
             "LINE_API_BASE_URL": f"{self.sim}/line",
             "PUBLIC_BASE_URL": "https://bot.school.test",
             "REDIS_NAMESPACE": namespace,
+            **production_keys(tmp_path / "keys"),
         }
         self.client = httpx.Client(timeout=10)
 

@@ -21,7 +21,7 @@ from tests.staff_pages.conftest import client_for, sign_in, submitted_applicatio
 @pytest.fixture
 def signing(env):
     # What `schoolbot demo` does in simulated mode: a development certificate for the demo school.
-    make_dev_ca(Path(env["DATA_DIR"]), "demo", "โรงเรียนสาธิตบ้านสวน")
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
 
 
 async def csrf_of(client) -> str:
