@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.applications.models import Application, ApplicationStatus
+from backend.applications.workflow import ParentAction, parent_moves
 from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from flows import postback, prompts
@@ -258,7 +259,7 @@ class Engine:
         if flow is None:
             # The school switched the service off: the draft cannot go on, and would otherwise
             # block every new request from this parent.
-            draft.status = ApplicationStatus.CANCELLED
+            parent_moves(draft, ParentAction.SERVICE_SWITCHED_OFF)
             await session.flush()
             lookup.settle(None)
             return None
@@ -579,7 +580,7 @@ class _Turn:
         return self.ask_again_showing(applicable[position - 1])
 
     def cancel(self) -> list[Say]:
-        self.draft.status = ApplicationStatus.CANCELLED
+        parent_moves(self.draft, ParentAction.CANCEL)
         # Nothing of a cancelled request is kept: it was never filed, and it holds a child's data.
         self.draft.answers = {}
         self.draft.missing_documents = []

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime
+from backend.statuses import initial_status, read_only_status
 
 
 class ApplicationStatus(StrEnum):
@@ -29,6 +30,9 @@ class Application(Base):
     ``answers`` maps stable step ids to JSON values; ``current_step`` is a step id (or an
     engine marker such as ``_summary``); ``session_nonce`` is stamped into every button of the
     conversation so buttons from an older conversation are recognised and refused.
+
+    A new application is a draft; ``status`` is read-only and changes only through
+    ``backend/applications/workflow.py`` (its transition tables).
     """
 
     __tablename__ = "applications"
@@ -51,7 +55,9 @@ class Application(Base):
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
     parent_ref: Mapped[str] = mapped_column(sa.String(128), index=True)
     service: Mapped[str] = mapped_column(sa.String(40))
-    status: Mapped[str] = mapped_column(sa.String(24), default=ApplicationStatus.DRAFT)
+    # Written only by workflow._change_status, along a declared transition.
+    _status: Mapped[str] = mapped_column("status", sa.String(24), default=ApplicationStatus.DRAFT)
+    status = read_only_status("backend.applications.workflow")
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     current_step: Mapped[str] = mapped_column(sa.String(64))
     missing_documents: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
@@ -87,3 +93,7 @@ class Application(Base):
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision}
+
+    def __init__(self, *, status: str | None = None, **columns: Any) -> None:
+        status = initial_status("application", status, ApplicationStatus.DRAFT)
+        super().__init__(_status=status, **columns)

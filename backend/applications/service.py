@@ -29,9 +29,7 @@ async def submit_application(
     session: AsyncSession, application: Application, *, now: dt.datetime
 ) -> None:
     """Mark a complete draft as filed. The caller owns the transaction; this only flushes."""
-    if application.status != ApplicationStatus.DRAFT:
-        raise ValueError("only a draft can be submitted")
-    application.status = ApplicationStatus.SUBMITTED
+    workflow.parent_moves(application, workflow.ParentAction.SUBMIT)  # only a draft is submitted
     application.submitted_at = now
     application.updated_at = now
     await session.flush()  # the application's id, for the records below

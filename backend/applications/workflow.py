@@ -1,4 +1,5 @@
-"""The application state machine: which staff role may do what in which status, declared in one table."""
+"""The application state machine: who may do what in which status, declared in two tables (the
+staff's, and the parent's for their draft); the only place an application's status is written."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from backend import audit, notices
 from backend.applications.models import Application, ApplicationStatus
 from backend.school_config import SchoolConfig
 from backend.staff import Role, StaffMember, staff_for_role
+from backend.statuses import TransitionRefused
 from backend.thai.dates import format_thai_date
 from backend.working_days import BANGKOK, due_at_for, local_date
 
@@ -32,22 +34,34 @@ class Action(StrEnum):
     ISSUE_DOCUMENT = "issue_document"
 
 
+class ParentAction(StrEnum):
+    """What happens to a draft in the parent's own conversation (flows/)."""
+
+    SUBMIT = "submit"
+    CANCEL = "cancel"
+    # The school switched the service off while the parent was filling it in: the parent's next
+    # message finds a draft that cannot go on.
+    SERVICE_SWITCHED_OFF = "service_switched_off"
+
+
 # Pseudo-roles in the table's "who" column.
 TURN = "turn"  # the role whose sign-off is next in the service's approval chain
 SYSTEM = "system"  # done by the product itself (the parent's upload), never offered to staff
+PARENT = "parent"  # the parent whose request it is, in their own chat
 
-S, A, R = ApplicationStatus, Action, Role
+S, A, P, R = ApplicationStatus, Action, ParentAction, Role
 
 
 @dataclass(frozen=True)
 class Transition:
     status: ApplicationStatus
-    action: Action
+    action: Action | ParentAction
     to: ApplicationStatus | None  # None: the status does not change
     who: frozenset[str]
 
 
-def _t(status: ApplicationStatus, action: Action, to: ApplicationStatus | None, *who: str) -> Transition:
+def _t(status: ApplicationStatus, action: Action | ParentAction, to: ApplicationStatus | None,
+       *who: str) -> Transition:
     return Transition(status, action, to, frozenset(who))
 
 
@@ -70,6 +84,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.APPROVED, A.ISSUE_DOCUMENT, None, R.REGISTRAR, R.DIRECTOR),
     _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
     _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
+)
+
+# The parent's side: a draft is the parent's conversation, so only the parent files or abandons
+# it (parent_moves). Staff never see a draft, and perform() offers none of these.
+PARENT_TRANSITIONS: tuple[Transition, ...] = (
+    _t(S.DRAFT, P.SUBMIT, S.SUBMITTED, PARENT),
+    _t(S.DRAFT, P.CANCEL, S.CANCELLED, PARENT),
+    _t(S.DRAFT, P.SERVICE_SWITCHED_OFF, S.CANCELLED, PARENT),
 )
 
 # What a parent reads for each status: (status, what happens next).
@@ -327,6 +349,30 @@ def roles_acting_in(status: ApplicationStatus) -> list[str]:
     return sorted(roles)
 
 
+# -- changing the status -----------------------------------------------------------------------
+
+
+def _change_status(application: Application, action: Action | ParentAction,
+                   table: tuple[Transition, ...]) -> None:
+    """The one writer of an application's status: moves it along the row of ``table`` declared
+    for (its status, ``action``). The callers check first who may do it (perform: the role and
+    the guards; parent_moves: the parent's own conversation); an undeclared move is refused."""
+    for transition in table:
+        if transition.status == application.status and transition.action == action:
+            if transition.to is not None:
+                application._status = transition.to
+            return
+    raise TransitionRefused("application", application.status, action,
+                            "backend/applications/workflow.py")
+
+
+def parent_moves(application: Application, action: ParentAction) -> None:
+    """The parent submits or cancels their draft, or its service was switched off: the status
+    changes as PARENT_TRANSITIONS declare, and TransitionRefused is raised for any other move.
+    The caller records what goes with it (the submission's audit entry and notices)."""
+    _change_status(application, action, PARENT_TRANSITIONS)
+
+
 # -- performing --------------------------------------------------------------------------------
 
 
@@ -390,7 +436,7 @@ async def perform(
         detail["doc_type"] = document["doc_type"]
 
     if new_status is not None:
-        application.status = new_status
+        _change_status(application, transition.action, TRANSITIONS)
         if new_status in (S.APPROVED, S.REJECTED):
             application.decided_at = now
     application.updated_at = now

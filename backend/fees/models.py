@@ -14,6 +14,7 @@ import backend.applications.models
 import backend.documents.models
 import backend.schools  # noqa: F401
 from backend.db import Base, UTCDateTime
+from backend.statuses import initial_status, read_only_status
 
 _SATANG = Decimal("0.01")
 
@@ -70,7 +71,11 @@ class FlagKind(StrEnum):
 
 
 class FeeRequest(Base):
-    """What one application owes: amount, what for, until when, and the references to pay it by."""
+    """What one application owes: amount, what for, until when, and the references to pay it by.
+
+    A new request is unpaid; ``status`` is read-only and changes only through
+    ``backend/fees/transitions.py``.
+    """
 
     __tablename__ = "fee_requests"
     __table_args__ = (sa.Index("ix_fee_requests_status_due_at", "status", "due_at"),)
@@ -89,12 +94,18 @@ class FeeRequest(Base):
     ref2: Mapped[str] = mapped_column(sa.String(20))  # the fee code
     payment_kind: Mapped[str] = mapped_column(sa.String(20))
     payload: Mapped[str | None] = mapped_column(sa.Text, default=None)  # the PromptPay QR text
-    status: Mapped[str] = mapped_column(sa.String(16), default=FeeStatus.UNPAID)
+    # Written only by fees.transitions.change_fee_status, along a declared transition.
+    _status: Mapped[str] = mapped_column("status", sa.String(16), default=FeeStatus.UNPAID)
+    status = read_only_status("backend.fees.transitions")
     due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     expired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    def __init__(self, *, status: str | None = None, **columns: Any) -> None:
+        status = initial_status("fee request", status, FeeStatus.UNPAID)
+        super().__init__(_status=status, **columns)
 
     @property
     def amount(self) -> Decimal:
@@ -102,7 +113,11 @@ class FeeRequest(Base):
 
 
 class FeePayment(Base):
-    """Money said to have come in for a request, and how we know."""
+    """Money said to have come in for a request, and how we know.
+
+    A new payment is pending until it is decided; ``status`` is read-only and changes only
+    through ``backend/fees/transitions.py``.
+    """
 
     __tablename__ = "fee_payments"
 
@@ -111,7 +126,9 @@ class FeePayment(Base):
     fee_request_id: Mapped[int] = mapped_column(
         sa.ForeignKey("fee_requests.id", ondelete="CASCADE"), index=True)
     method: Mapped[str] = mapped_column(sa.String(16))
-    status: Mapped[str] = mapped_column(sa.String(16))
+    # Written only by fees.transitions.change_payment_status, along a declared transition.
+    _status: Mapped[str] = mapped_column("status", sa.String(16))
+    status = read_only_status("backend.fees.transitions")
     amount_satang: Mapped[int | None] = mapped_column(sa.BigInteger, default=None)  # a slip has none
     # The bank's transaction reference ("slip:002:0002123..."): unique, so one transfer never
     # pays twice, whoever sends its slip and however often.
@@ -122,6 +139,10 @@ class FeePayment(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     decided_by: Mapped[str | None] = mapped_column(sa.String(64), default=None)  # audit actor
     note: Mapped[str | None] = mapped_column(sa.Text, default=None)
+
+    def __init__(self, *, status: str | None = None, **columns: Any) -> None:
+        status = initial_status("fee payment", status, PaymentStatus.PENDING)
+        super().__init__(_status=status, **columns)
 
     @property
     def amount(self) -> Decimal | None:

@@ -29,6 +29,7 @@ from backend.fees.models import (
 )
 from backend.fees.receipts import create_receipt
 from backend.fees.schedule import AFTER_APPROVAL, AT_SUBMISSION, quote  # noqa: F401 - the hooks' moments
+from backend.fees.transitions import FeeEvent, change_fee_status, change_payment_status
 from backend.payments.promptpay import bill_payment_payload, credit_transfer_payload
 from backend.payments.slip import SlipReference
 from backend.school_config import SchoolConfig, parse_school_config
@@ -240,8 +241,8 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     expected = request.amount
 
     if request.status in (FeeStatus.PAID, FeeStatus.REFUND_FLAGGED):
-        payment.status = PaymentStatus.REFUND
-        request.status = FeeStatus.REFUND_FLAGGED
+        change_payment_status(payment, FeeEvent.PAY_AGAIN)
+        change_fee_status(request, FeeEvent.PAY_AGAIN)
         await session.flush()
         _flag(session, request, FlagKind.SECOND_PAYMENT, now, payment=payment, amount=amount, ref1=request.ref1)
         _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="second_payment",
@@ -253,7 +254,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
         return Settlement("refund_flagged", payment)
 
     if amount != expected:
-        payment.status = PaymentStatus.WRONG_AMOUNT
+        change_payment_status(payment, FeeEvent.WRONG_AMOUNT)
         await session.flush()
         _flag(session, request, FlagKind.WRONG_AMOUNT, now, payment=payment, expected=expected, paid=amount,
               ref1=request.ref1)
@@ -266,8 +267,8 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
         return Settlement("wrong_amount", payment)
 
     overdue = request.status == FeeStatus.EXPIRED or now > request.due_at
-    payment.status = PaymentStatus.CONFIRMED
-    request.status = FeeStatus.PAID
+    change_payment_status(payment, FeeEvent.PAY)
+    change_fee_status(request, FeeEvent.PAY)
     request.paid_at = now
     await session.flush()
     if overdue:
@@ -335,7 +336,7 @@ async def reject_slip(session: AsyncSession, payment_id: int, *, reason: str, st
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise FeeError("reason required", "กรุณาระบุเหตุผลที่ไม่รับสลิปนี้ค่ะ")
-    payment.status = PaymentStatus.REJECTED
+    change_payment_status(payment, FeeEvent.REJECT_SLIP)
     payment.decided_at = now
     payment.decided_by = staff.actor
     payment.note = reason
@@ -443,7 +444,7 @@ async def remind_and_expire(session: AsyncSession, *, now: dt.datetime) -> tuple
         sa.select(FeeRequest).where(FeeRequest.status == FeeStatus.UNPAID, FeeRequest.due_at < now)
         .with_for_update(skip_locked=True)))
     for request in expired:
-        request.status = FeeStatus.EXPIRED
+        change_fee_status(request, FeeEvent.EXPIRE)
         request.expired_at = now
         application = await session.get(Application, request.application_id)
         _tell_parent(session, request, application, FEE_EXPIRED, now)

@@ -24,6 +24,7 @@ from backend.documents.types import DocType
 from backend.school_config import parse_school_config
 from backend.thai.ids import synthetic_national_id
 from flows.services import ALL_FLOWS
+from tests.staging import in_status
 
 CONFIG = parse_school_config(DEMO_SETTINGS)  # academic year unset: the one after submission's
 SUBMITTED = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)  # academic year 2569 BE
@@ -90,12 +91,13 @@ REPORT_DAY = {"at": "2027-03-20T01:30:00+00:00", "place": "หอประชุ
 
 
 def approved(service: str, **changes: Any) -> Application:
-    return Application(
+    application = Application(
         id=7, public_number="XX-7KX3M9QP", school_id=1, parent_ref="U1", service=service,
-        status="approved", answers=changes.pop("answers", ANSWERS[service]), current_step="_done",
+        answers=changes.pop("answers", ANSWERS[service]), current_step="_done",
         flow_version=1, session_nonce="n", created_at=SUBMITTED, updated_at=SUBMITTED,
         submitted_at=SUBMITTED, last_activity_at=SUBMITTED,
         appointment=changes.pop("appointment", REPORT_DAY if service == "admission" else None), **changes)
+    return in_status(application, "approved")
 
 
 def test_every_service_issues_one_document_type_with_an_ascii_file_name():

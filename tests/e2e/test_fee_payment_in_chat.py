@@ -26,6 +26,7 @@ from backend.thai.ids import synthetic_national_id
 from tests.chat import Parent
 from tests.fees.fee_samples import slip_photo
 from tests.harness import running_bot
+from tests.staging import in_status
 
 
 @pytest.fixture
@@ -168,8 +169,10 @@ def _columns(fee: FeeRequest) -> dict:
 
 async def _another_application(session, parent_ref: str) -> int:
     first = await session.scalar(sa.select(Application))
-    columns = {c.key: getattr(first, c.key) for c in Application.__table__.columns if c.key != "id"}
+    columns = {c.key: getattr(first, c.key) for c in Application.__table__.columns
+               if c.key not in ("id", "status")}  # a new row's status is staged below
     other = Application(**{**columns, "parent_ref": parent_ref, "public_number": "RD-OTHER001"})
+    in_status(other, first.status)
     session.add(other)
     await session.flush()
     return other.id

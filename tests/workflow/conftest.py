@@ -20,6 +20,7 @@ from backend.notices import Notice
 from backend.school_config import SchoolConfig, parse_school_config
 from backend.schools import School
 from backend.staff import Role, StaffMember
+from tests.staging import in_status
 
 CHAIN = ["teacher", "registrar", "director"]
 _user_numbers = itertools.count(1)
@@ -53,12 +54,12 @@ class World:
     async def application(self, status: str = ApplicationStatus.SUBMITTED, *, service: str = "transfer_out",
                           **columns) -> Application:
         now = self.clock.now()
-        application = Application(
+        application = in_status(Application(
             public_number=new_public_number("TO"), school_id=self.school.id, parent_ref=user_ref(),
-            service=service, status=status, answers={"student_name": "เด็กหญิงสมใจ ใจดี"},
+            service=service, answers={"student_name": "เด็กหญิงสมใจ ใจดี"},
             current_step="_done", missing_documents=[], flow_version=1, session_nonce="n" * 8,
             created_at=now, updated_at=now, last_activity_at=now,
-            submitted_at=None if status == ApplicationStatus.DRAFT else now, **columns)
+            submitted_at=None if status == ApplicationStatus.DRAFT else now, **columns), status)
         self.session.add(application)
         await self.session.flush()
         return application
