@@ -13,28 +13,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SERVICE_IDS = (
-    "admission",
-    "transfer_in",
-    "transfer_out",
-    "grade1_entry",
-    "withdrawal",
-    "credit_transfer",
-    "replacement_documents",
-    "venue_booking",
-)
-
-# Working days a decision may take, from the citizen's manuals' usual figures; schools set theirs.
-DEFAULT_TIME_LIMIT_DAYS = {
-    "admission": 7,
-    "transfer_in": 7,
-    "transfer_out": 1,
-    "grade1_entry": 15,
-    "withdrawal": 1,
-    "credit_transfer": 30,
-    "replacement_documents": 7,
-    "venue_booking": 5,
-}
+from backend.catalog import CATALOG
 
 
 class _Strict(BaseModel):
@@ -49,13 +28,15 @@ class DocumentRule(_Strict):
 
 
 class ServiceConfig(_Strict):
+    """A school's settings for one service; unset values are the service's own (backend.catalog)."""
+
     enabled: bool = True
     time_limit_days: int = Field(default=0, ge=0, le=365)  # 0: the default for the service
     fee: Decimal | None = Field(default=None, ge=0, max_digits=9, decimal_places=2)
     fee_due: str = Field(default="after_approval", pattern="^(at_submission|after_approval)$")
     documents: dict[str, DocumentRule] = Field(default_factory=dict)
-    # Staff roles that sign off, in order (e.g. teacher -> registrar -> director).
-    approvers: list[str] = Field(default_factory=lambda: ["registrar"])
+    # Staff roles that sign off, in order (e.g. teacher -> registrar -> director); None: the default.
+    approvers: list[str] | None = None
 
 
 class Venue(_Strict):
@@ -104,9 +85,10 @@ class SchoolConfig(_Strict):
     @field_validator("services")
     @classmethod
     def _known_services(cls, value: dict[str, ServiceConfig]) -> dict[str, ServiceConfig]:
-        unknown = sorted(set(value) - set(SERVICE_IDS))
+        known = CATALOG.service_ids()
+        unknown = sorted(set(value) - set(known))
         if unknown:
-            raise ValueError(f"unknown service ids {unknown}; known: {list(SERVICE_IDS)}")
+            raise ValueError(f"unknown service ids {unknown}; known: {list(known)}")
         return value
 
     @field_validator("venues")
@@ -118,15 +100,18 @@ class SchoolConfig(_Strict):
         return value
 
     def service(self, service_id: str) -> ServiceConfig:
-        if service_id not in SERVICE_IDS:
-            raise KeyError(service_id)
+        """The school's settings for the service, its unset values filled with the service's defaults."""
+        rules = CATALOG.service(service_id)  # KeyError for an id no service declares
         config = self.services.get(service_id, ServiceConfig())
+        defaults: dict[str, Any] = {}
         if not config.time_limit_days:
-            config = config.model_copy(update={"time_limit_days": DEFAULT_TIME_LIMIT_DAYS[service_id]})
-        return config
+            defaults["time_limit_days"] = rules.time_limit_days
+        if config.approvers is None:
+            defaults["approvers"] = list(rules.approvers)
+        return config.model_copy(update=defaults) if defaults else config
 
     def enabled_services(self) -> list[str]:
-        return [s for s in SERVICE_IDS if self.service(s).enabled]
+        return [s for s in CATALOG.service_ids() if self.service(s).enabled]
 
     def venue(self, venue_id: str) -> Venue | None:
         return next((venue for venue in self.venues if venue.id == venue_id), None)
@@ -149,7 +134,8 @@ def parse_school_config(data: dict[str, Any] | None) -> SchoolConfig:
 
 # Parsed configurations by their settings' canonical JSON (keys sorted): the chat reads a school's
 # configuration on every message, and validating it costs more than the rest of a simple answer.
-_PARSED: dict[bytes, SchoolConfig] = {}
+# Keyed with the catalog's version too: which service ids are valid comes from it.
+_PARSED: dict[tuple[int, bytes], SchoolConfig] = {}
 _MAX_PARSED = 64
 # Values that JSON has no type for are refused rather than turned into strings, so that two
 # settings that parse differently never share a key (such settings are parsed every time).
@@ -170,7 +156,7 @@ def cached_school_config(data: dict[str, Any] | None) -> SchoolConfig:
     the row or the dict object, so a change of a school's settings (even made in place) is parsed
     afresh on the next call. Configurations are frozen; callers must not change what they hold."""
     try:
-        key = _settings_key(data or {})
+        key = (CATALOG.version, _settings_key(data or {}))
     except (TypeError, ValueError):  # not plain JSON: set in code, not read from the row
         return parse_school_config(data)
     config = _PARSED.get(key)

@@ -22,14 +22,15 @@ from pathlib import Path
 from backend.clock import SystemClock
 from backend.db import make_engine, make_sessionmaker
 from backend.documents.service import DocumentIssuer
+from backend.catalog import CATALOG
 from backend.config import SigningSettings
 from backend.documents.signing import make_dev_ca
-from backend.documents.types import DocType
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault
 from backend.files.storage import LocalBlobStore
 from backend.migrate import upgrade
 from backend.schools import School
+from flows.services import load_catalog
 
 SAMPLE = {
     "subject_name": "เด็กหญิงสมใจ รักเรียน",
@@ -98,7 +99,7 @@ async def run(count: int, doc_type: str, database_url: str, data_dir: Path) -> N
         session.add(school)
         await session.commit()
 
-    types = [t.value for t in DocType] if doc_type == "all" else [doc_type]
+    types = list(CATALOG.document_ids()) if doc_type == "all" else [doc_type]
 
     async def issue_one(index: int) -> float:
         kind = types[index % len(types)]
@@ -132,10 +133,11 @@ async def run(count: int, doc_type: str, database_url: str, data_dir: Path) -> N
 
 
 def main() -> None:
+    load_catalog()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument(
-        "--doc-type", default="transfer_out_letter", choices=["all", *(t.value for t in DocType)]
+        "--doc-type", default="transfer_out_letter", choices=["all", *CATALOG.document_ids()]
     )
     parser.add_argument("--database-url")
     args = parser.parse_args()

@@ -299,6 +299,14 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from backend.catalog import CatalogError
+    from flows.services import load_catalog
+
+    try:
+        load_catalog()
+    except CatalogError as error:
+        print(f"service catalog error: {error}", file=sys.stderr)
+        sys.exit(2)
     try:
         args.func(args)
     except ConfigError as error:

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import notices
 from backend.applications.models import Application
 from backend.applications.workflow import child_name
-from backend.documents.from_applications import download_name
 from backend.documents.issuing import parent_document
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.preview import preview_png
@@ -68,7 +67,7 @@ def register_document_media(media: MediaLinks, issuer: DocumentIssuer) -> None:
         if found is None:
             return None
         document, data = found
-        return Media(data, "application/pdf", filename=download_name(document.doc_type))
+        return Media(data, "application/pdf", filename=spec_for(document.doc_type).download_name)
 
     media.register(PREVIEW_KIND, preview, valid_for=PREVIEW_VALID_FOR)
     media.register(PDF_KIND, pdf, valid_for=DOWNLOAD_VALID_FOR)

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import notices, outbox
+from backend.catalog import CATALOG
 from backend.clock import Clock
-from backend.documents.types import DocType, spec_for
+from backend.documents.types import spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
 from bot import messages as m
 from bot.channels import ChannelRegistry
@@ -72,7 +73,7 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
     rows = [_row("คำขอ", f"{title} ({data.get('public_number', '')})")]
     if data.get("child_name"):
         rows.append(_row("นักเรียน", str(data["child_name"])))
-    if data.get("doc_type") in {t.value for t in DocType}:
+    if data.get("doc_type") in CATALOG.document_ids():
         rows.append(_row("เอกสาร", spec_for(data["doc_type"]).title_th))
     if data.get("status_th"):
         rejected = data.get("status") == "rejected"

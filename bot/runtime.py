@@ -30,6 +30,7 @@ from bot.notices import deliver_notices
 from bot.reminders import queue_due_reminders
 from bot.sender import Sender
 from bot.worker import Worker
+from flows.services import load_catalog
 
 
 REMINDER_SWEEP = dt.timedelta(minutes=5)
@@ -96,6 +97,7 @@ class Runtime:
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None, state: SharedState | None = None) -> Runtime:
     """Create the runtime; call inside the running event loop (the SDK's clients need it)."""
+    load_catalog()  # the services, checked: a broken spec stops the start here
     backend = settings.backend
     clock = clock or SystemClock()
     engine = make_engine(backend.database_url)

@@ -94,7 +94,8 @@ def write_diagrams(flows: Iterable[Flow], docs_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    from flows.services import ALL_FLOWS
+    from flows.services import ALL_FLOWS, load_catalog
 
+    load_catalog()
     for path in write_diagrams(ALL_FLOWS.values(), Path(__file__).resolve().parent.parent / "docs"):
         print(path)

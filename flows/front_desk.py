@@ -16,7 +16,6 @@ from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
 from backend.applications import workflow
-from backend.documents.from_applications import short_title
 from backend.documents.issuing import parent_documents
 from backend.documents.types import spec_for
 from flows import postback, supplement
@@ -207,7 +206,7 @@ class FrontDesk:
             issued = format_thai_date(document.issued_at.astimezone(BANGKOK).date())
             lines.append(f"{number}. {spec_for(document.doc_type).title_th} "
                          f"(คำขอเลขที่ {application.public_number}) ออกเมื่อ {issued}")
-            label = f"{number}. {short_title(document.doc_type)}"[:MAX_LABEL]
+            label = f"{number}. {spec_for(document.doc_type).short_title}"[:MAX_LABEL]
             choices.append(Choice(label, postback=postback.encode(
                 postback.NO_CONVERSATION, DOCUMENT_LINK, str(document.id))))
         return lines, choices

@@ -1,62 +1,39 @@
-"""Which school service a parent's free text asks for, by keyword rules (no ML)."""
+"""Which school service a parent's free text asks for, by keyword rules (no ML).
+
+Each service's words are declared in its spec (flows/services/<id>.py, ``routing_words``). The
+first service whose words match wins, in ``routing_priority`` order, so the specific words come
+before the broad ones ("ย้ายออก" before "ย้าย…ไป", "ขอใบแทน ปพ.1" before anything about grades).
+Patterns run on the text with spaces and dots removed.
+"""
 
 from __future__ import annotations
 
 import re
 
-# Ordered: the first matching rule wins, so the specific rules come before the broad ones
-# ("ย้ายออก" before "ย้าย…ไป", "ขอใบแทน ปพ.1" before anything about grades).
-# Patterns run on the text with spaces and dots removed.
-_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "replacement_documents",
-        (r"ใบแทน", r"ปพ[12]", r"(?i:(ใบ|วุฒิ|ประกาศ|ระเบียน|ทรานสคริปต์|transcript).*(หาย|ชำรุด))"),
-    ),
-    ("credit_transfer", (r"เทียบโอน", r"โอนหน่วยกิต", r"โอนผลการเรียน")),
-    (
-        "grade1_entry",
-        (r"ผ่อนผัน", r"(ก่อน|หลัง|ไม่ถึง|เกิน)เกณฑ์", r"เลื่อนเข้าเรียน", r"ชะลอ", r"ไม่พร้อม.*ป1"),
-    ),
-    (
-        "venue_booking",
-        (
-            r"หอประชุม",
-            r"(ขอใช้|เช่า)(อาคาร|สถานที่|ห้อง|สนาม|โรง)",
-            r"จอง(ห้อง|สนาม|สถานที่)",
-            r"ยืมสถานที่",
-        ),
-    ),
-    ("withdrawal", (r"ลาออก", r"ออกจากโรงเรียน", r"เลิกเรียน", r"กศน", r"โฮมสคูล", r"บ้านเรียน")),
-    (
-        "transfer_in",
-        (r"ย้ายเข้า", r"ย้าย\S*มา(เรียน|ที่นี่|โรงเรียนนี้)", r"ย้ายมา", r"ย้าย\S*เข้า(มา|โรงเรียนนี้)"),
-    ),
-    ("transfer_out", (r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว")),
-    (
-        "admission",
-        (
-            r"สมัครเรียน",
-            r"รับสมัคร",
-            r"สมัคร",
-            r"มอบตัว",
-            r"รับนักเรียน",
-            r"เข้าเรียนที่นี่",
-            r"เข้า(เรียน)?(อนุบาล|อ[123]|ป1|ม1|ม4)",
-        ),
-    ),
-)
-# One expression per service (its patterns as alternatives): the same matches, one search each.
-_COMPILED = tuple(
-    (service, re.compile("|".join(f"(?:{pattern})" for pattern in patterns)))
-    for service, patterns in _RULES
-)
+from backend.catalog import CATALOG
+from flows.services import specs
+
 _IGNORED = re.compile(r"[\s.]")
+# One expression per service (its patterns as alternatives): the same matches, one search each.
+# Compiled again when the catalog changes.
+_compiled: tuple[int, tuple[tuple[str, re.Pattern[str]], ...]] = (-1, ())
+
+
+def _rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    global _compiled
+    version, rules = _compiled
+    if version != CATALOG.version:
+        ordered = sorted(specs(), key=lambda spec: spec.routing_priority)
+        rules = tuple((spec.id, re.compile("|".join(f"(?:{word})" for word in spec.routing_words)))
+                      for spec in ordered)
+        _compiled = (CATALOG.version, rules)
+    return rules
 
 
 def match_service(text: str) -> str | None:
     """The service id the text asks for, or None when no rule matches."""
     compact = _IGNORED.sub("", text)
-    for service, pattern in _COMPILED:
+    for service, pattern in _rules():
         if pattern.search(compact):
             return service
     return None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from backend.catalog import CATALOG
 from backend.school_config import DocumentRule, SchoolConfig, SchoolConfigError
 from flows.flow import Flow, FlowDefinitionError
-from flows.services import BUILDERS, OFFERED
+from flows.services import service_spec
 
-_cache: dict[str, dict[str, Flow]] = {}
+_cache: dict[tuple[int, str], dict[str, Flow]] = {}
 
 
 def apply_document_rules(flow: Flow, rules: dict[str, DocumentRule]) -> Flow:
@@ -34,14 +35,16 @@ def apply_document_rules(flow: Flow, rules: dict[str, DocumentRule]) -> Flow:
 
 
 def flows_for(config: SchoolConfig) -> dict[str, Flow]:
-    """Built once per distinct configuration: flows are checked when built, which takes a moment."""
-    key = config.model_dump_json()
+    """Built once per distinct configuration (and catalog): flows are checked when built, which
+    takes a moment."""
+    key = (CATALOG.version, config.model_dump_json())
     flows = _cache.get(key)
     if flows is None:
         flows = {}
         for service_id in config.enabled_services():
-            build = BUILDERS.get(service_id)
-            if build is not None and OFFERED[service_id](config):
-                flows[service_id] = apply_document_rules(build(config), config.service(service_id).documents)
+            spec = service_spec(service_id)
+            if spec.offered(config):
+                rules = config.service(service_id).documents
+                flows[service_id] = apply_document_rules(spec.flow_for(config), rules)
         _cache[key] = flows
     return flows

@@ -15,6 +15,9 @@ import sqlalchemy as sa
 
 from backend.clock import FakeClock
 from backend.db import make_engine
+from flows.services import load_catalog
+
+load_catalog()  # as the programs do when they start: every service registered and checked
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")

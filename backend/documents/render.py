@@ -1,7 +1,8 @@
 """Turn a document's data into a PDF: a Jinja2 template per type, laid out by WeasyPrint in Sarabun.
 
 Templates are looked up first in DATA_DIR/templates/<school slug>/ and then in the defaults shipped
-in backend/documents/templates/, so a school adapts any letter (or only base.css) without code.
+in backend/documents/templates/ (or beside a document type that names its own template file), so a
+school adapts any letter (or only base.css) without code.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ import jinja2
 import qrcode
 from markupsafe import Markup
 
-from backend.documents.types import spec_for, template_name
+from backend.catalog import PACKAGED_TEMPLATES
+from backend.documents.types import spec_for
 from backend.payments.amount_words import baht_text
 from backend.thai.dates import format_thai_date
 from backend.thai.digits import to_thai_digits
 
-PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 ATTACHMENT_NAME = "document.json"
 DATA_SCHEMA = "schoolbot/e-document/v1"
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -85,9 +86,10 @@ def font_urls() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _environment(school_dir: str | None, thai_numerals: bool) -> jinja2.Environment:
+def _environment(school_dir: str | None, template_dir: str, thai_numerals: bool) -> jinja2.Environment:
     search_path = [school_dir] if school_dir else []
-    search_path.append(str(PACKAGED_TEMPLATES))
+    # The type's own folder, then the packaged one for base.html and base.css.
+    search_path += dict.fromkeys((template_dir, str(PACKAGED_TEMPLATES)))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search_path),
         autoescape=jinja2.select_autoescape(["html", "css"], default_for_string=True),
@@ -133,8 +135,9 @@ def qr_image(url: str) -> Markup:
 def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
     spec = spec_for(request.doc_type)
     school_dir = school_template_dir(data_dir, request.school.slug)
-    env = _environment(str(school_dir) if school_dir else None, request.thai_numerals)
-    template = env.get_template(template_name(request.doc_type))
+    env = _environment(str(school_dir) if school_dir else None, str(spec.template_path.parent),
+                       request.thai_numerals)
+    template = env.get_template(spec.template_path.name)
     return template.render(
         school=request.school,
         data=request.record["data"],

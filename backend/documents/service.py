@@ -8,7 +8,6 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,8 @@ from backend.documents.signing import (
     sign_pdf,
 )
 from backend.config import SigningSettings
-from backend.documents.types import DocType, check_data, spec_for
+from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
-from backend.payments.amount_words import baht_text
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.thai.errors import ThaiInputError
@@ -89,16 +87,9 @@ def prepare_data(doc_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check a document's data and add what is derived from it (a receipt's total in words)."""
     check_data(doc_type, data)
     prepared = _json_ready(data)
-    if DocType(doc_type) is DocType.RECEIPT:
-        total = Decimal(0)
-        for item in prepared["items"]:
-            amount = Decimal(str(item["amount"])).quantize(Decimal("0.01"))
-            if amount < 0:
-                raise ValueError("receipt amounts must not be negative")
-            item["amount"] = str(amount)
-            total += amount
-        prepared["total"] = str(total)
-        prepared["total_words"] = baht_text(total)
+    derive = spec_for(doc_type).derive
+    if derive is not None:
+        derive(prepared)
     return prepared
 
 
@@ -177,7 +168,7 @@ class DocumentIssuer:
         record: dict[str, Any] = {
             "schema": DATA_SCHEMA,
             "code": code,
-            "doc_type": DocType(doc_type).value,
+            "doc_type": spec.id,
             "title": spec.title_th,
             "school": {"slug": school.slug, "name": school.name},
             "issued_at": now.isoformat(),
@@ -212,7 +203,7 @@ class DocumentIssuer:
         document = IssuedDocument(
             school_id=school.id,
             application_id=application_id,
-            doc_type=DocType(doc_type).value,
+            doc_type=spec.id,
             code=code,
             sha256=hashlib.sha256(pdf).hexdigest(),
             storage_key=stored.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import notices
 from backend.applications.models import Application
-from backend.documents.types import DocType
+from backend.catalog import CATALOG, DocumentType
 from backend.fees.models import FeePayment, FeeReceipt, FeeRequest, ReceiptCounter
+from backend.payments.amount_words import baht_text
 from backend.schools import School
 from backend.thai.dates import fiscal_year_for, format_thai_date
 from backend.working_days import local_date
@@ -33,6 +35,28 @@ METHOD_TH = {
     "manual": "ชำระที่โรงเรียน / เจ้าหน้าที่ยืนยัน",
 }
 _RELATIONSHIP_TH = {"father": "บิดา", "mother": "มารดา", "guardian": "ผู้ปกครอง"}
+
+
+def _with_total(data: dict[str, Any]) -> None:
+    """A receipt's amounts to the satang, their total, and the total in Thai words."""
+    total = Decimal(0)
+    for item in data["items"]:
+        amount = Decimal(str(item["amount"])).quantize(Decimal("0.01"))
+        if amount < 0:
+            raise ValueError("receipt amounts must not be negative")
+        item["amount"] = str(amount)
+        total += amount
+    data["total"] = str(total)
+    data["total_words"] = baht_text(total)
+
+
+# The one e-document no service issues: every paid fee gets one (backend/documents/templates/receipt.html).
+RECEIPT = DocumentType(
+    id="receipt", title_th="ใบเสร็จรับเงิน",
+    required=("subject_name", "book_number", "receipt_number", "items", "received_by"),
+    download_name="receipt.pdf", short_title="ใบเสร็จ", derive=_with_total,
+)
+CATALOG.add_document_type(RECEIPT, declared_in=__name__)
 
 
 async def next_receipt_number(session: AsyncSession, *, school_id: int, fiscal_year: int) -> int:
@@ -103,7 +127,7 @@ async def create_receipt(
 
 
 def receipt_document_data(receipt: FeeReceipt, application: Application) -> dict[str, Any]:
-    """The data keys of the e-receipt template (backend/documents/types.py SPECS[RECEIPT])."""
+    """The data keys of the e-receipt template (RECEIPT)."""
     return {
         "subject_name": receipt.payer,
         "book_number": receipt.book_number,
@@ -145,7 +169,7 @@ async def issue_due_receipts(sessions: async_sessionmaker[AsyncSession], issuer:
             school = await session.get(School, receipt.school_id)
             try:
                 document = await issuer.issue(
-                    session, school=school, doc_type=DocType.RECEIPT.value,
+                    session, school=school, doc_type=RECEIPT.id,
                     data=receipt_document_data(receipt, application), application_id=application.id,
                     issued_by="system:fees", now=receipt.received_at)
             except Exception:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.documents.from_applications import COURSES, StaffField, staff_fields
+from backend.catalog import StaffField
+from backend.documents.from_applications import staff_fields
 from backend.documents.models import IssuedDocument
 from backend.documents.render import format_code
 from backend.documents.types import spec_for
@@ -21,15 +22,7 @@ def form_input(form: Any, service: str) -> dict[str, str]:
 def prefill(document: IssuedDocument, fields: list[StaffField]) -> dict[str, str]:
     """What staff typed for a document, to start a reissue from."""
     data = (document.data or {}).get("data", {})
-    values = {}
-    for field in fields:
-        if field.name == COURSES.name:
-            values[field.name] = "\n".join(" | ".join(str(course.get(key, "")) for key in
-                                                     ("code", "name", "credits", "result"))
-                                           for course in data.get("courses", []))
-        else:
-            values[field.name] = str(data.get(field.name) or "")
-    return values
+    return {field.name: field.value_in(data) for field in fields}
 
 
 def template_globals() -> dict[str, Any]:

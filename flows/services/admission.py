@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from backend.applications.models import Application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import Answers, DocumentInputMissing, submitted_on
 from backend.school_config import SchoolConfig
 from backend.thai.age import check_age_for_grade
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade
+from backend.working_days import BANGKOK
 from flows import kinds
-from flows.flow import Check, Context, Flow, Step, When
-from flows.services.common import (
+from flows.common import (
     CHILD_NAME,
     ENROLLING_NATIONAL_ID,
     PARENT_NAME,
@@ -18,6 +25,8 @@ from flows.services.common import (
     STUDENT_HOUSE_REGISTRATION,
     academic_year_applied_for,
 )
+from flows.flow import Check, Context, Flow, Step, When
+from flows.spec import ServiceSpec
 
 SERVICE_ID = "admission"
 ENTRY_GRADES = (Grade.K1, Grade.K2, Grade.K3, Grade.P1, Grade.M1, Grade.M4)
@@ -147,3 +156,45 @@ def build(config: SchoolConfig) -> Flow:
 
 # The flow for a school with no academic year set: the year then follows today's date.
 FLOW = build(SchoolConfig())
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                given: Mapping[str, str]) -> dict[str, Any]:
+    """The admission result with the report day (the appointment staff set before issuing it)."""
+    appointment = application.appointment or {}
+    if not appointment.get("at"):
+        raise DocumentInputMissing("admission needs the report-day appointment",
+                                   "กรุณานัดหมายวันมอบตัวก่อนออกประกาศผลการรับนักเรียนค่ะ")
+    report = dt.datetime.fromisoformat(appointment["at"]).astimezone(BANGKOK)
+    note = " ".join(str(appointment.get("note") or "").split())
+    return {
+        "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
+        "grade": answers.grade("grade_applied"),
+        "academic_year": academic_year_applied_for(config, submitted_on(application)),
+        "report_date": report.date().isoformat(),
+        "report_time": f"{report:%H:%M}",
+        "report_place": appointment.get("place") or "",
+        "documents_to_bring": [note] if note else [],
+    }
+
+
+SPEC = ServiceSpec(
+    id=SERVICE_ID,
+    build=build,
+    menu_position=10,
+    time_limit_days=7,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="admission_result", title_th="ประกาศผลการรับนักเรียนและนัดหมายมอบตัว",
+            required=("subject_name", "grade", "academic_year", "report_date"),
+            download_name="admission-result.pdf", short_title="ผลการรับสมัคร"),
+        make_data=document_data,
+    ),
+    fee=FeeRule(code="ADM"),
+    routing_words=(
+        r"สมัครเรียน", r"รับสมัคร", r"สมัคร", r"มอบตัว", r"รับนักเรียน", r"เข้าเรียนที่นี่",
+        r"เข้า(เรียน)?(อนุบาล|อ[123]|ป1|ม1|ม4)",
+    ),
+    routing_priority=80,
+)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from backend.applications.models import Application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
+from backend.documents.from_applications import Answers, DocumentInputMissing
+from backend.school_config import SchoolConfig
 from flows import kinds
-from flows.flow import Flow, Step, answer_is
-from flows.services.common import (
+from flows.common import (
     CURRENT_GRADE,
     STUDENT_NAME,
     STUDENT_NATIONAL_ID,
     relationship_or_self,
 )
+from flows.flow import Flow, Step, answer_is
+from flows.spec import ServiceSpec
 
 FLOW = Flow(
     id="credit_transfer",
@@ -96,4 +105,70 @@ FLOW = Flow(
         "หรืออาจนัดประเมินความรู้ (สอบ สัมภาษณ์ หรือดูผลงาน) เพิ่มเติม "
         "โรงเรียนจะแจ้งผลหรือวันนัดประเมินทาง LINE นี้ค่ะ"
     ),
+)
+
+
+_COURSE_SEPARATORS = re.compile(r"\s*[|\t]\s*")
+_COURSE_KEYS = ("code", "name", "credits", "result")
+
+
+def parse_courses(text: str) -> list[dict[str, str]]:
+    """Staff's course lines ("ท21101 | ภาษาไทย 1 | 1.5 | 3", or pasted from a spreadsheet with
+    tabs) as the credit-transfer result's rows."""
+    courses = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in _COURSE_SEPARATORS.split(line.strip())]
+        if len(parts) != 4 or not all(parts):
+            raise DocumentInputMissing(
+                f"course line {number} malformed",
+                f"บรรทัดที่ {number} ต้องมี 4 ช่อง คั่นด้วย | คือ รหัสวิชา | ชื่อวิชา | หน่วยกิต | ผลการเรียน ค่ะ")
+        code, name, credits, result = parts
+        courses.append({"code": code[:20], "name": name[:120], "credits": credits[:10], "result": result[:20]})
+    return courses
+
+
+def _course_lines(data: Mapping[str, Any]) -> str:
+    """The issued result's courses as staff typed them, to start a reissue from."""
+    return "\n".join(" | ".join(str(course.get(key, "")) for key in _COURSE_KEYS)
+                     for course in data.get("courses", []))
+
+
+COURSES = StaffField(
+    "courses", "ผลการเทียบโอน (บรรทัดละวิชา: รหัสวิชา | ชื่อวิชา | หน่วยกิต | ผลการเรียน)",
+    required=True, multiline=True, placeholder="ท21101 | ภาษาไทย 1 | 1.5 | 3", shown_from=_course_lines,
+)
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    courses = parse_courses(given.get(COURSES.name, ""))
+    if not courses:
+        raise DocumentInputMissing("no courses", "กรุณากรอกผลการเทียบโอนอย่างน้อย 1 วิชาค่ะ")
+    return {
+        "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
+        "grade": answers.grade("current_grade"),
+        "courses": courses,
+        "previous_study_name": answers.get("previous_study_name"),
+    }
+
+
+SPEC = ServiceSpec(
+    id="credit_transfer",
+    flow=FLOW,
+    menu_position=60,
+    time_limit_days=30,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="credit_transfer_result", title_th="หนังสือแจ้งผลการเทียบโอนผลการเรียน",
+            required=("subject_name", "grade", "courses"),
+            download_name="credit-transfer-result.pdf", short_title="ผลเทียบโอน"),
+        make_data=document_data,
+        staff_fields=(COURSES,),
+    ),
+    fee=FeeRule(code="CT"),
+    routing_words=(r"เทียบโอน", r"โอนหน่วยกิต", r"โอนผลการเรียน"),
+    routing_priority=20,
 )

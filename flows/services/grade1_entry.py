@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import consent
 from backend.applications.models import Application
 from backend.applications.service import submit_application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import Answers, submitted_on
 from backend.school_config import SchoolConfig
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.flow import Check, Context, Flow, Step, answer_is
-from flows.services.common import (
+from flows.common import (
     CHILD_NAME,
     ENROLLING_NATIONAL_ID,
     PARENT_ID_CARD,
@@ -22,6 +25,8 @@ from flows.services.common import (
     STUDENT_BIRTH_DATE,
     academic_year_applied_for,
 )
+from flows.flow import Check, Context, Flow, Step, answer_is
+from flows.spec import ServiceSpec
 
 SERVICE_ID = "grade1_entry"
 # ป.1 in academic year Y takes children born in calendar year Y − 7 (BE): "entering the 7th year".
@@ -171,3 +176,42 @@ def build(config: SchoolConfig) -> Flow:
 
 # The flow for a school with no academic year set: the year then follows today's date.
 FLOW = build(SchoolConfig())
+
+
+# As the decision letter words them: what was asked is what was decided (it is issued when approved).
+DECISIONS = {"early": "early", "late": "deferred"}
+REASONS = {"readiness": "ความพร้อมของเด็ก", "medical": "สุขภาพของเด็ก", "family": "เหตุผลทางครอบครัว"}
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    request = answers.need("request_type", "ประเภทคำขอ")
+    year = academic_year_applied_for(config, submitted_on(application))
+    reason = answers.get("reason")
+    return {
+        "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
+        "decision": DECISIONS.get(request, request),
+        "academic_year": year,
+        "until_academic_year": year + 1 if request == "late" else None,
+        "reason": answers.get("reason_other") if reason == "other" else REASONS.get(reason),
+    }
+
+
+SPEC = ServiceSpec(
+    id=SERVICE_ID,
+    build=build,
+    menu_position=40,
+    time_limit_days=15,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="grade1_entry_decision",
+            title_th="หนังสือแจ้งผลการพิจารณาผ่อนผันการเข้าเรียนชั้นประถมศึกษาปีที่ ๑",
+            required=("subject_name", "decision", "academic_year"),
+            download_name="grade1-entry-decision.pdf", short_title="ผลผ่อนผัน ป.1"),
+        make_data=document_data,
+    ),
+    fee=FeeRule(code="G1"),
+    routing_words=(r"ผ่อนผัน", r"(ก่อน|หลัง|ไม่ถึง|เกิน)เกณฑ์", r"เลื่อนเข้าเรียน", r"ชะลอ", r"ไม่พร้อม.*ป1"),
+    routing_priority=30,
+)

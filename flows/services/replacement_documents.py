@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
+from backend.applications.models import Application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
+from backend.documents.from_applications import Answers
 from backend.school_config import SchoolConfig
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.flow import Check, Context, Flow, Step, answer_is
-from flows.services.common import (
+from flows.common import (
     PARENT_ID_CARD,
     STUDENT_NAME,
     STUDENT_NATIONAL_ID,
@@ -17,6 +21,8 @@ from flows.services.common import (
     payment_timing,
     relationship_or_self,
 )
+from flows.flow import Check, Context, Flow, Step, answer_is
+from flows.spec import ServiceSpec
 
 SERVICE_ID = "replacement_documents"
 # Older than this is more likely a typo than a record the school still keeps.
@@ -118,3 +124,49 @@ def build(config: SchoolConfig) -> Flow:
         steps=STEPS,
         next_steps="\n".join(filter(None, (decision, fee, BRING_THE_DAMAGED_ONE))),
     )
+
+
+# As the replacement letter words them.
+ORIGINAL_DOCUMENTS = {"transcript": "ระเบียนแสดงผลการเรียน (ปพ.1)", "certificate": "ประกาศนียบัตร (ปพ.2)"}
+REASONS = {"lost": "สูญหาย", "damaged": "ชำรุด"}
+# As the fee card and the receipt name them.
+FEE_DOCUMENTS = {"transcript": "ปพ.1 (ระเบียนแสดงผลการเรียน)", "certificate": "ปพ.2 (ประกาศนียบัตร)"}
+
+ORIGINAL_NUMBER = StaffField("original_number", "เลขที่เอกสารฉบับเดิม", required=True, placeholder="เช่น 0012345")
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    kind = answers.need("document_type", "ชนิดเอกสารที่ขอ")
+    return {
+        "subject_name": answers.need("student_name", "ชื่อเจ้าของเอกสาร"),
+        "original_document": ORIGINAL_DOCUMENTS.get(kind, kind),
+        "reason": REASONS.get(answers.get("reason")),
+        "graduation_year": answers.get("graduation_year"),
+    }
+
+
+def fee_description(answers: Mapping[str, Any]) -> str:
+    document = FEE_DOCUMENTS.get(str(answers.get("document_type")), "เอกสารการศึกษา")
+    return f"ค่าธรรมเนียมออกใบแทน {document}"
+
+
+SPEC = ServiceSpec(
+    id=SERVICE_ID,
+    build=build,
+    menu_position=70,
+    time_limit_days=7,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="replacement_letter", title_th="ใบแทนเอกสารหลักฐานการศึกษา",
+            required=("subject_name", "original_document", "original_number"),
+            download_name="replacement-document.pdf", short_title="ใบแทน"),
+        make_data=document_data,
+        staff_fields=(ORIGINAL_NUMBER,),
+    ),
+    # The fee the school sets (services.replacement_documents.fee).
+    fee=FeeRule(code="RD", describe=fee_description),
+    routing_words=(r"ใบแทน", r"ปพ[12]", r"(?i:(ใบ|วุฒิ|ประกาศ|ระเบียน|ทรานสคริปต์|transcript).*(หาย|ชำรุด))"),
+    routing_priority=10,
+)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from backend.applications.models import Application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import Answers
+from backend.school_config import SchoolConfig
 from flows import kinds
-from flows.flow import Flow, Step, answer_is
-from flows.services.common import (
+from flows.common import (
     CHILD_NAME,
     ENROLLING_NATIONAL_ID,
     PARENT_ID_CARD,
@@ -14,6 +20,8 @@ from flows.services.common import (
     STUDENT_BIRTH_DATE,
     STUDENT_HOUSE_REGISTRATION,
 )
+from flows.flow import Flow, Step, answer_is
+from flows.spec import ServiceSpec
 
 FLOW = Flow(
     id="transfer_in",
@@ -98,4 +106,32 @@ FLOW = Flow(
         "เมื่อโรงเรียนรับย้ายแล้ว กรุณาขอหนังสือส่งตัว (แบบ พฐ.19/1 หรือ บค.20) จากโรงเรียนเดิม "
         "แล้วนำมายื่นที่โรงเรียนค่ะ"
     ),
+)
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
+        "grade": answers.grade("grade_entering"),
+        "origin_school": answers.need("previous_school", "ชื่อโรงเรียนเดิม"),
+    }
+
+
+SPEC = ServiceSpec(
+    id="transfer_in",
+    flow=FLOW,
+    menu_position=20,
+    time_limit_days=7,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="transfer_in_acceptance", title_th="หนังสือตอบรับนักเรียนย้ายเข้า",
+            required=("subject_name", "grade", "origin_school"),
+            download_name="transfer-acceptance.pdf", short_title="หนังสือตอบรับ"),
+        make_data=document_data,
+    ),
+    fee=FeeRule(code="TIN"),
+    routing_words=(r"ย้ายเข้า", r"ย้าย\S*มา(เรียน|ที่นี่|โรงเรียนนี้)", r"ย้ายมา", r"ย้าย\S*เข้า(มา|โรงเรียนนี้)"),
+    routing_priority=60,
 )

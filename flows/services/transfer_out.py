@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from backend.applications.models import Application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import STUDENT_NUMBER, Answers
+from backend.school_config import SchoolConfig
 from flows import kinds
-from flows.flow import Flow, Step, answer_is
-from flows.services.common import (
+from flows.common import (
     CURRENT_GRADE,
     NOT_IN_PAST,
     PARENT_ID_CARD,
@@ -13,6 +19,8 @@ from flows.services.common import (
     STUDENT_NAME,
     STUDENT_NATIONAL_ID,
 )
+from flows.flow import Flow, Step, answer_is
+from flows.spec import ServiceSpec
 
 FLOW = Flow(
     id="transfer_out",
@@ -61,4 +69,42 @@ FLOW = Flow(
         "โรงเรียนจะตรวจสอบเอกสาร (ประมาณ 1 ชั่วโมงในเวลาราชการ) แล้วแจ้งผลทาง LINE นี้ค่ะ "
         "เมื่ออนุมัติแล้ว จะออกหนังสือส่งตัว (แบบ พฐ.19/1) ให้นำไปยื่นที่โรงเรียนใหม่ค่ะ"
     ),
+)
+
+
+# As the sending letter words them.
+REASONS = {"moving_home": "ย้ายที่อยู่", "parent_work": "ผู้ปกครองย้ายที่ทำงาน"}
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    reason = answers.get("reason")
+    return {
+        "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
+        # The receiving school matches the student by it; it is printed on no page.
+        "national_id": answers.get("student_national_id"),
+        "grade": answers.grade("current_grade"),
+        "destination_school": answers.need("destination_school", "ชื่อโรงเรียนที่ย้ายไป"),
+        "reason": answers.get("reason_other") if reason == "other" else REASONS.get(reason),
+        "move_date": answers.get("move_date"),
+    }
+
+
+SPEC = ServiceSpec(
+    id="transfer_out",
+    flow=FLOW,
+    menu_position=30,
+    time_limit_days=1,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="transfer_out_letter", title_th="หนังสือส่งตัวนักเรียน",
+            required=("subject_name", "grade", "destination_school"),
+            download_name="sending-letter.pdf", short_title="หนังสือส่งตัว"),
+        make_data=document_data,
+        staff_fields=(STUDENT_NUMBER,),
+    ),
+    fee=FeeRule(code="TOUT"),
+    routing_words=(r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
+    routing_priority=70,
 )

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import venues
 from backend.applications.models import Application
 from backend.applications.service import submit_application
+from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import Answers
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
 from backend.thai.errors import ThaiInputError
 from flows import kinds
+from flows.common import baht, payment_timing
 from flows.flow import MAX_OPTIONS, Check, Context, Flow, ReturnToStep, Step
 from flows.say import MAX_LABEL
-from flows.services.common import baht, payment_timing
+from flows.spec import ServiceSpec
 
 SERVICE_ID = "venue_booking"
 TITLE = "ใช้อาคารสถานที่"
@@ -29,6 +34,12 @@ def option_value(venue: Venue) -> str:
 def booking_fee(venue: Venue, first: dt.date, last: dt.date) -> Decimal:
     """The venue's fee per day times the days booked."""
     return venue.fee_per_day * len(venues.booking_days(first, last))
+
+
+def booked_venue(answer: Any, config: SchoolConfig) -> Venue | None:
+    """The school's venue a request's answer names (its button value, or its id as older answers
+    held it); None when the school no longer lists it."""
+    return next((venue for venue in config.venues if answer in (venue.id, option_value(venue))), None)
 
 
 def offered(config: SchoolConfig) -> bool:
@@ -246,3 +257,63 @@ def build(config: SchoolConfig) -> Flow:
         ),
         submit=submit,
     )
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    answer = str(answers.need("venue", "สถานที่"))
+    venue = booked_venue(answer, config)
+    first = answers.date("first_day", "วันแรกที่ใช้")
+    last = answers.date("last_day", "วันสุดท้ายที่ใช้")
+    fee = None
+    if venue is not None and venue.fee_per_day:
+        amount = booking_fee(venue, dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        fee = str(amount.quantize(Decimal("0.01")))
+    return {
+        "subject_name": answers.need("requester_name", "ชื่อผู้ขอใช้"),
+        "organisation": answers.get("organisation"),
+        "venue": venue.name if venue is not None else answer,
+        "purpose": answers.need("purpose", "วัตถุประสงค์การใช้"),
+        "start_date": first,
+        "end_date": last,
+        "attendees": answers.get("attendees"),
+        "fee": fee,
+    }
+
+
+def venue_fee(application: Application, config: SchoolConfig) -> Charge | None:
+    """The booked venue's fee per day times the days booked; None when it charges nothing."""
+    answers = application.answers or {}
+    venue = booked_venue(answers.get("venue"), config)
+    if venue is None or not venue.fee_per_day:
+        return None
+    try:
+        first = dt.date.fromisoformat(str(answers["first_day"]))
+        last = dt.date.fromisoformat(str(answers["last_day"]))
+    except (KeyError, ValueError):
+        return None
+    days = len(venues.booking_days(first, last))
+    return Charge(booking_fee(venue, first, last),
+                  f"ค่าใช้{venue.name} {days} วัน (วันละ {baht(venue.fee_per_day)} บาท)")
+
+
+SPEC = ServiceSpec(
+    id=SERVICE_ID,
+    build=build,
+    offered=offered,
+    menu_position=80,
+    time_limit_days=5,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="venue_permit", title_th="หนังสืออนุญาตให้ใช้อาคารสถานที่",
+            required=("subject_name", "venue", "purpose", "start_date", "end_date"),
+            download_name="venue-permit.pdf", short_title="หนังสืออนุญาต"),
+        make_data=document_data,
+    ),
+    fee=FeeRule(code="VB", compute=venue_fee),
+    routing_words=(
+        r"หอประชุม", r"(ขอใช้|เช่า)(อาคาร|สถานที่|ห้อง|สนาม|โรง)", r"จอง(ห้อง|สนาม|สถานที่)", r"ยืมสถานที่",
+    ),
+    routing_priority=40,
+)

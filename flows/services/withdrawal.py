@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
+from backend.applications.models import Application
+from backend.catalog import DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import STUDENT_NUMBER, Answers
+from backend.school_config import SchoolConfig
 from flows import kinds
-from flows.flow import Context, Flow, Step, When, answer_in
-from flows.services.common import (
+from flows.common import (
     CURRENT_GRADE,
     NOT_IN_PAST,
     PARENT_ID_CARD,
@@ -17,6 +22,8 @@ from flows.services.common import (
     STUDENT_NATIONAL_ID,
     age_in_full_years,
 )
+from flows.flow import Context, Flow, Step, When, answer_in
+from flows.spec import ServiceSpec
 
 # Until compulsory schooling ends a child may leave only to learn elsewhere, so the school must
 # know where. The Compulsory Education Act 2545 ends it with ม.3 or on "entering the 16th year";
@@ -102,4 +109,43 @@ FLOW = Flow(
         "โรงเรียนจะตรวจสอบเอกสาร (ประมาณ 1 ชั่วโมงในเวลาราชการ) แล้วแจ้งผลทาง LINE นี้ค่ะ "
         "เมื่ออนุมัติแล้ว นำหลักฐานการลาออกไปใช้ที่สถานศึกษาใหม่ได้ค่ะ"
     ),
+)
+
+
+def document_data(answers: Answers, application: Application, config: SchoolConfig,
+                  given: Mapping[str, str]) -> dict[str, Any]:
+    destination = answers.get("destination")
+    name = answers.get("destination_name")
+    if destination == "home_school":
+        where = "จัดการศึกษาโดยครอบครัว (บ้านเรียน)"
+    elif name:
+        where = f"ไปศึกษาต่อที่{name}"
+    else:
+        where = None
+    return {
+        "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
+        "grade": answers.grade("current_grade"),
+        "withdrawal_date": answers.date("leave_date", "วันที่ลาออก"),
+        "reason": answers.get("reason"),
+        "destination": where,
+    }
+
+
+SPEC = ServiceSpec(
+    id="withdrawal",
+    flow=FLOW,
+    menu_position=50,
+    time_limit_days=1,
+    approvers=("registrar",),
+    document=ServiceDocument(
+        type=DocumentType(
+            id="withdrawal_certificate", title_th="หนังสือรับรองการลาออก",
+            required=("subject_name", "grade", "withdrawal_date"),
+            download_name="withdrawal-certificate.pdf", short_title="ใบรับรองลาออก"),
+        make_data=document_data,
+        staff_fields=(STUDENT_NUMBER,),
+    ),
+    fee=FeeRule(code="WD"),
+    routing_words=(r"ลาออก", r"ออกจากโรงเรียน", r"เลิกเรียน", r"กศน", r"โฮมสคูล", r"บ้านเรียน"),
+    routing_priority=50,
 )

@@ -10,20 +10,13 @@ from conftest import NOW
 
 from backend.applications.models import Application
 from backend.demo import DEMO_SETTINGS
-from backend.documents.from_applications import (
-    DOC_TYPE_FOR_SERVICE,
-    DOWNLOAD_NAMES,
-    SHORT_TITLES,
-    DocumentInputMissing,
-    document_for,
-    parse_courses,
-    staff_fields,
-)
+from backend.catalog import CATALOG
+from backend.documents.from_applications import DocumentInputMissing, document_for, staff_fields
 from backend.documents.render import embedded_record
-from backend.documents.types import DocType
 from backend.school_config import parse_school_config
 from backend.thai.ids import synthetic_national_id
 from flows.services import ALL_FLOWS
+from flows.services.credit_transfer import parse_courses
 from tests.staging import in_status
 
 CONFIG = parse_school_config(DEMO_SETTINGS)  # academic year unset: the one after submission's
@@ -101,10 +94,11 @@ def approved(service: str, **changes: Any) -> Application:
 
 
 def test_every_service_issues_one_document_type_with_an_ascii_file_name():
-    assert set(DOC_TYPE_FOR_SERVICE) == set(ALL_FLOWS)
-    for doc_type in DOC_TYPE_FOR_SERVICE.values():
-        assert DOWNLOAD_NAMES[doc_type].isascii() and DOWNLOAD_NAMES[doc_type].endswith(".pdf")
-        assert len(f"5. {SHORT_TITLES[doc_type]}") <= 20  # a chat button's label, whole
+    documents = {service.id: service.document for service in CATALOG.services() if service.document}
+    assert set(documents) == set(ALL_FLOWS)
+    for doc_type in (document.type for document in documents.values()):
+        assert doc_type.download_name.isascii() and doc_type.download_name.endswith(".pdf")
+        assert len(f"5. {doc_type.short_title}") <= 20  # a chat button's label, whole
 
 
 @pytest.mark.parametrize("service", sorted(ANSWERS))
@@ -116,7 +110,7 @@ def test_the_sample_answers_use_the_flows_step_ids(service):
 
 def test_admission_result_and_report_day_come_from_the_answers_and_the_appointment():
     draft = document_for(approved("admission"), CONFIG)
-    assert draft.doc_type is DocType.ADMISSION_RESULT
+    assert draft.doc_type == "admission_result"
     assert draft.data["subject_name"] == "เด็กชายก้องภพ มีสุข"
     assert draft.data["grade"] == "ประถมศึกษาปีที่ 1"
     assert draft.data["academic_year"] == 2570
@@ -135,7 +129,7 @@ def test_admission_without_a_report_day_asks_staff_to_set_the_appointment_first(
 
 def test_transfer_out_sending_letter_names_the_destination_and_the_reason():
     draft = document_for(approved("transfer_out"), CONFIG, {"student_number": " 4521 ", "reference_number": "ศธ 04002/77"})
-    assert draft.doc_type is DocType.TRANSFER_OUT_LETTER
+    assert draft.doc_type == "transfer_out_letter"
     assert draft.data["grade"] == "ประถมศึกษาปีที่ 4"
     assert draft.data["destination_school"] == "โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"
     assert draft.data["reason"] == "ย้ายที่อยู่"
@@ -150,14 +144,14 @@ def test_transfer_out_with_its_own_reason_uses_the_parents_words():
 
 def test_transfer_in_acceptance_names_the_origin_school_and_grade():
     draft = document_for(approved("transfer_in"), CONFIG)
-    assert draft.doc_type is DocType.TRANSFER_IN_ACCEPTANCE
+    assert draft.doc_type == "transfer_in_acceptance"
     assert draft.data["origin_school"] == "โรงเรียนวัดป่าเลไลย์ จังหวัดสุพรรณบุรี"
     assert draft.data["grade"] == "ประถมศึกษาปีที่ 5"
 
 
 def test_withdrawal_certificate_gives_the_date_and_where_the_child_goes():
     draft = document_for(approved("withdrawal"), CONFIG)
-    assert draft.doc_type is DocType.WITHDRAWAL_CERTIFICATE
+    assert draft.doc_type == "withdrawal_certificate"
     assert draft.data["withdrawal_date"] == "2026-12-01"
     assert draft.data["grade"] == "มัธยมศึกษาปีที่ 1"
     assert draft.data["destination"] == "ไปศึกษาต่อที่กศน.อำเภอเมือง จังหวัดลำปาง"
@@ -167,7 +161,7 @@ def test_withdrawal_certificate_gives_the_date_and_where_the_child_goes():
 
 def test_grade1_decision_follows_what_was_asked_and_the_year_applied_for():
     deferred = document_for(approved("grade1_entry"), CONFIG)
-    assert deferred.doc_type is DocType.GRADE1_ENTRY_DECISION
+    assert deferred.doc_type == "grade1_entry_decision"
     assert deferred.data["decision"] == "deferred"
     assert (deferred.data["academic_year"], deferred.data["until_academic_year"]) == (2570, 2571)
     early = {**ANSWERS["grade1_entry"], "request_type": "early"}
@@ -179,7 +173,7 @@ def test_grade1_decision_follows_what_was_asked_and_the_year_applied_for():
 
 def test_credit_transfer_result_takes_the_courses_staff_typed_or_pasted():
     draft = document_for(approved("credit_transfer"), CONFIG, STAFF_INPUT["credit_transfer"])
-    assert draft.doc_type is DocType.CREDIT_TRANSFER_RESULT
+    assert draft.doc_type == "credit_transfer_result"
     assert draft.data["courses"] == [
         {"code": "อ31101", "name": "ภาษาอังกฤษ 1", "credits": "1.0", "result": "3"},
         {"code": "ว31101", "name": "ฟิสิกส์ 1", "credits": "1.5", "result": "2.5"}]
@@ -193,7 +187,7 @@ def test_credit_transfer_result_takes_the_courses_staff_typed_or_pasted():
 
 def test_replacement_letter_needs_the_original_number_from_staff():
     draft = document_for(approved("replacement_documents"), CONFIG, STAFF_INPUT["replacement_documents"])
-    assert draft.doc_type is DocType.REPLACEMENT_LETTER
+    assert draft.doc_type == "replacement_letter"
     assert draft.data["original_document"] == "ระเบียนแสดงผลการเรียน (ปพ.1)"
     assert (draft.data["original_number"], draft.data["reason"]) == ("0012345", "สูญหาย")
     with pytest.raises(DocumentInputMissing):
@@ -203,7 +197,7 @@ def test_replacement_letter_needs_the_original_number_from_staff():
 
 def test_venue_permit_names_the_venue_the_days_and_the_fee():
     draft = document_for(approved("venue_booking"), CONFIG)
-    assert draft.doc_type is DocType.VENUE_PERMIT
+    assert draft.doc_type == "venue_permit"
     assert draft.data["subject_name"] == "นายสมศักดิ์ ใจกว้าง"
     assert draft.data["venue"] == "หอประชุม"
     assert (draft.data["start_date"], draft.data["end_date"]) == ("2026-12-20", "2026-12-21")

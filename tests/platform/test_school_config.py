@@ -5,12 +5,13 @@ from decimal import Decimal
 import pytest
 
 from backend.demo import DEMO_SETTINGS
-from backend.school_config import SERVICE_IDS, SchoolConfigError, parse_school_config
+from backend.catalog import CATALOG
+from backend.school_config import SchoolConfigError, parse_school_config
 
 
 def test_an_empty_configuration_offers_every_service_with_default_time_limits():
     config = parse_school_config({})
-    assert config.enabled_services() == list(SERVICE_IDS)
+    assert config.enabled_services() == list(CATALOG.service_ids())
     assert config.service("transfer_out").time_limit_days == 1
     assert config.service("credit_transfer").time_limit_days == 30
 
