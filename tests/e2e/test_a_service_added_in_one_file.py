@@ -51,7 +51,7 @@ def library_card(monkeypatch):
 
 @pytest.fixture
 async def bot(library_card, env, clock, redis_namespace):
-    make_dev_ca(Path(env["DATA_DIR"]), "demo", "โรงเรียนสาธิตบ้านสวน")  # so the demo school can sign
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")  # so the demo school can sign
     async with running_bot(env, clock, namespace=redis_namespace) as running:
         yield running
 
