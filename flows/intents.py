@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from backend.thai.normalise import compact
+
 # Ordered: the first matching rule wins, so the specific rules come before the broad ones
 # ("ย้ายออก" before "ย้าย…ไป", "ขอใบแทน ปพ.1" before anything about grades).
-# Patterns run on the text with spaces and dots removed.
+# Patterns run on the compact text (backend/thai/normalise.py: no spaces, Thai digits as 0-9,
+# Latin in lower case) with dots removed.
 _RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "replacement_documents",
@@ -50,13 +53,12 @@ _COMPILED = tuple(
     (service, re.compile("|".join(f"(?:{pattern})" for pattern in patterns)))
     for service, patterns in _RULES
 )
-_IGNORED = re.compile(r"[\s.]")
 
 
 def match_service(text: str) -> str | None:
     """The service id the text asks for, or None when no rule matches."""
-    compact = _IGNORED.sub("", text)
+    searched = compact(text).replace(".", "")
     for service, pattern in _COMPILED:
-        if pattern.search(compact):
+        if pattern.search(searched):
             return service
     return None
