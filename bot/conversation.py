@@ -8,7 +8,6 @@ from backend.clock import Clock
 from backend.school_config import SchoolConfig, SchoolConfigError
 from backend.schools import School
 from bot import messages as m
-from backend.staff import looks_like_invite_code
 from bot.enrolment import Enrolment
 from bot.handlers import EventContext
 from bot.render import render
@@ -16,6 +15,7 @@ from flows.engine import Engine
 from flows.front_desk import FrontDesk
 from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, TextInput
 from flows.registry import flows_for
+from flows.router import Destination, route
 from flows.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,9 @@ class FlowConversation:
         return render(says)
 
     async def on_text(self, ctx: EventContext, text: str) -> list[m.Message]:
-        if self.enrolment is not None and looks_like_invite_code(text):
-            return await self.enrolment.redeem(ctx, text)
+        routed = route(text)
+        if self.enrolment is not None and routed.to is Destination.INVITE_CODE and routed.code:
+            return await self.enrolment.redeem(ctx, routed.code)
         return await self._say(ctx, TextInput(text))
 
     async def on_postback(self, ctx: EventContext, data: str, params: dict[str, str]) -> list[m.Message]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +28,7 @@ from bot import messages as m
 from bot.handlers import Conversation, EventContext
 from bot.media import Media, MediaLinks
 from bot.notices import GREEN, GREY, RED, _row, _title
+from flows.router import Destination, route
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ RECEIPT_LINK_LIFETIME = dt.timedelta(days=180)
 SWEEP_EVERY = dt.timedelta(minutes=15)
 INQUIRY_EVERY = dt.timedelta(hours=1)
 
-PAY_WORDS = {"ชำระเงิน", "จ่ายเงิน", "ค่าธรรมเนียม", "ชำระค่าธรรมเนียม", "คิวอาร์ชำระเงิน"}
 MSG_SLIP_UNREADABLE = ("ขออภัยค่ะ อ่านคิวอาร์โค้ดบนสลิปไม่ได้ค่ะ กรุณาส่งรูปสลิปจากแอปธนาคาร"
                        "ที่เห็นคิวอาร์โค้ดมุมสลิปชัดเจน (ไม่ครอป ไม่เบลอ) อีกครั้งนะคะ")
 MSG_NOTHING_TO_PAY = "ตอนนี้ไม่มีค่าธรรมเนียมที่ต้องชำระค่ะ"
@@ -265,14 +264,6 @@ class FeeDesk:
         return [(SWEEP_EVERY, sweep), (INQUIRY_EVERY, inquiry), (dt.timedelta(0), receipts)]
 
 
-_SPACES = re.compile(r"\s+")
-_POLITE_ENDING = re.compile(r"(ค่ะ|คะ|ครับ|นะ)+$")
-
-
-def _compact(text: str) -> str:
-    return _POLITE_ENDING.sub("", _SPACES.sub("", text))
-
-
 class FeeConversation:
     """The conversation with fees in front: slips and "ชำระเงิน" here, everything else as before."""
 
@@ -284,7 +275,7 @@ class FeeConversation:
         return getattr(self._inner, name)
 
     async def on_text(self, ctx: EventContext, text: str) -> list[m.Message]:
-        if _compact(text) in PAY_WORDS:
+        if route(text).to is Destination.PAY:
             return await self._desk.unpaid_messages(ctx)
         return await self._inner.on_text(ctx, text)
 

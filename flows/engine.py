@@ -11,8 +11,7 @@ second flush fail with StaleDataError rather than interleave.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,27 +24,14 @@ from backend.thai.errors import ThaiInputError
 from flows import postback, prompts
 from flows.flow import Flow, FlowDefinitionError, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
-from flows.intents import match_service
 from flows.kinds import Reply
+from flows.router import CONTROL, Destination, route
 from flows.say import MAX_QUICK_REPLIES, Say, Text
 from flows.sessions import SessionStore, new_nonce
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 SUMMARY = "_summary"
-
-GLOBAL_WORDS = {"ยกเลิก": "cancel", "ย้อนกลับ": "back", "เริ่มใหม่": "restart", "เมนู": "menu"}
-_POLITE_ENDING = re.compile(r"(ค่ะ|คะ|ครับ|จ้ะ|จ้า|นะ)+$")
-_CONFIRM_WORDS = {"ยืนยัน", "ส่ง", "ยืนยันส่งคำขอ", "ตกลง"}
-
-
-def _compact(text: str) -> str:
-    return _POLITE_ENDING.sub("", re.sub(r"\s+", "", text))
-
-
-def global_word(text: str) -> str | None:
-    """The control word a message is, if it is one ("ยกเลิกค่ะ" counts; a sentence does not)."""
-    return GLOBAL_WORDS.get(_compact(text))
 
 
 class DraftLookup:
@@ -225,6 +211,11 @@ class Engine:
     def flow(self, service: str) -> Flow | None:
         return self._flows.get(service)
 
+    @property
+    def services(self) -> Collection[str]:
+        """The ids of the services this school offers."""
+        return self._flows.keys()
+
     def title_of(self, service: str) -> str:
         flow = self._flows.get(service)
         return flow.title if flow else service
@@ -300,11 +291,12 @@ class Engine:
             return [Text(prompts.STALE_BUTTON), self._menu(prompts.GREETING)]
         if isinstance(input, FilesInput):
             return [self._menu(prompts.FILES_WITHOUT_REQUEST)]
-        if isinstance(input, TextInput) and global_word(input.text) != "menu":
-            service = match_service(input.text)
-            if service is not None:
+        if isinstance(input, TextInput):
+            routed = route(input.text, services=self.services)
+            if routed.to is Destination.SERVICE and routed.service is not None:
                 return await self.start(
-                    session, school_id=school_id, user_ref=user_ref, flow_id=service, lookup=lookup
+                    session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,
+                    lookup=lookup,
                 )
         return [self._menu(prompts.GREETING)]
 
@@ -401,13 +393,15 @@ class _Turn:
         if isinstance(input, PostbackInput):
             return await self.on_postback(input)
         if isinstance(input, TextInput):
-            word = global_word(input.text)
-            if word is not None:
-                return self.on_control(word)
+            routed = route(input.text, at_summary=self.draft.current_step == SUMMARY)
+            if routed.to in CONTROL:
+                return self.on_control(routed.to)
             if idle:
                 # Days later a message is more likely "สวัสดี" than the answer: show where
                 # they are instead of taking it as one.
                 return self.ask_current(note=prompts.WELCOME_BACK.format(title=self.flow.title))
+            if routed.to is Destination.CONFIRM:
+                return await self.submit()
             return await self.answer(Reply(text=input.text))
         if isinstance(input, FilesInput):
             return await self.answer(Reply(files=tuple(input.file_ids)))
@@ -510,8 +504,6 @@ class _Turn:
 
     async def answer(self, reply: Reply) -> list[Say]:
         if self.draft.current_step == SUMMARY:
-            if reply.text is not None and _compact(reply.text) in _CONFIRM_WORDS:
-                return await self.submit()
             return self.ask_current(note=prompts.AT_SUMMARY)
         step = self.current_step()
         if step is None:

@@ -3,7 +3,6 @@ data, the status of their requests, the school's contact details, and what the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -21,7 +20,7 @@ from backend.documents.types import spec_for
 from flows import postback, supplement
 from flows.engine import BANGKOK, DraftLookup, Engine
 from flows.inputs import Input, PostbackInput, TextInput
-from flows.intents import match_service
+from flows.router import Destination, Route, route
 from flows.say import MAX_LABEL, Choice, Say, Text
 
 PRIVACY_OK = "privacy_ok"
@@ -31,15 +30,9 @@ RATE = "rate"
 DOCUMENT_LINK = "doc"
 MAX_STATUS_DOCUMENTS = 5
 STALE_RATING = "ขออภัยค่ะ ปุ่มนี้ใช้กับคำขอนี้ไม่ได้แล้ว"
-STATUS_WORDS = {"ติดตามสถานะ", "สถานะ", "ตรวจสอบสถานะ", "สถานะคำขอ", "ดูสถานะ"}
-CONTACT_WORDS = {"ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"}
-TRANSFER_WORDS = {"ขอย้าย", "ย้าย", "ย้ายโรงเรียน"}
-ABOUT_WORDS = {"เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"}
 MAX_STATUS_ITEMS = 10
 
 STATUS_TH = workflow.STATUS_TH
-_SPACES = re.compile(r"\s+")
-_POLITE_ENDING = re.compile(r"(ค่ะ|คะ|ครับ|นะ)+$")
 # Built once, with parameters, so SQLAlchemy reuses its cache key and compiled form.
 _STATUS_ROWS = (
     sa.select(Application)
@@ -49,12 +42,6 @@ _STATUS_ROWS = (
     .order_by(Application.created_at.desc())
     .limit(MAX_STATUS_ITEMS)
 )
-
-
-def _forms(text: str) -> set[str]:
-    """The text without spaces, with and without a polite ending ("สถานะ" itself ends in นะ)."""
-    compact = _SPACES.sub("", text)
-    return {compact, _POLITE_ENDING.sub("", compact)}
 
 
 def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text:
@@ -104,7 +91,8 @@ def about(school_name: str) -> Text:
 
 
 class FrontDesk:
-    """Routes one input: front-desk words, the privacy notice gate, then the service engine."""
+    """Answers one input: front-desk words, the privacy notice gate, then the service engine
+    (where typed text goes is flows/router.py's decision)."""
 
     def __init__(self, *, engine_for: Callable[[SchoolConfig], Engine], clock: Clock) -> None:
         self._engine_for = engine_for
@@ -115,16 +103,18 @@ class FrontDesk:
         engine = self._engine_for(config)
         # Asked about up to three times below; read at most once.
         draft = engine.draft_lookup(session, school_id=school.id, user_ref=user_ref)
+        routed = None
         if isinstance(input, TextInput):
-            forms = _forms(input.text)
-            if forms & STATUS_WORDS:
-                return await self.status(session, school=school, user_ref=user_ref, engine=engine)
-            if forms & CONTACT_WORDS:
-                return [contact(config, school.name)]
-            if forms & TRANSFER_WORDS and {"transfer_in", "transfer_out"} & set(config.enabled_services()):
-                return [which_transfer(config)]
-            if forms & ABOUT_WORDS:
-                return [about(school.name)]
+            routed = route(input.text, services=engine.services)
+            match routed.to:
+                case Destination.STATUS:
+                    return await self.status(session, school=school, user_ref=user_ref, engine=engine)
+                case Destination.CONTACT:
+                    return [contact(config, school.name)]
+                case Destination.WHICH_TRANSFER:
+                    return [which_transfer(config)]
+                case Destination.ABOUT:
+                    return [about(school.name)]
         if supplement.wants_supplement(input) and not await engine.has_open_draft(
                 session, school_id=school.id, user_ref=user_ref, lookup=draft):
             waiting = await supplement.waiting_request(session, school_id=school.id, user_ref=user_ref)
@@ -141,15 +131,15 @@ class FrontDesk:
                 consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
                                granted=True, now=self._clock.now())
                 return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
-        service = self._service_asked(input)
+        service = self._service_asked(input, routed)
         if service is not None and await self._needs_notice(session, engine, school.id, user_ref, draft):
             return [privacy_notice(config, school.name, service)]
         return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input, lookup=draft)
 
     @staticmethod
-    def _service_asked(input: Input) -> str | None:
-        if isinstance(input, TextInput):
-            return match_service(input.text)
+    def _service_asked(input: Input, routed: Route | None) -> str | None:
+        if routed is not None:
+            return routed.service
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
             if pb is not None and pb.action == "start":

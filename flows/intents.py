@@ -3,7 +3,8 @@
 Each service's words are declared in its spec (flows/services/<id>.py, ``routing_words``). The
 first service whose words match wins, in ``routing_priority`` order, so the specific words come
 before the broad ones ("ย้ายออก" before "ย้าย…ไป", "ขอใบแทน ปพ.1" before anything about grades).
-Patterns run on the text with spaces and dots removed.
+Patterns run on the compact text (backend/thai/normalise.py: no spaces, Thai digits as 0-9,
+Latin in lower case) with dots removed.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import re
 
 from backend.catalog import CATALOG
+from backend.thai.normalise import compact
 from flows.services import specs
 
-_IGNORED = re.compile(r"[\s.]")
 # One expression per service (its patterns as alternatives): the same matches, one search each.
 # Compiled again when the catalog changes.
 _compiled: tuple[int, tuple[tuple[str, re.Pattern[str]], ...]] = (-1, ())
@@ -32,8 +33,8 @@ def _rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def match_service(text: str) -> str | None:
     """The service id the text asks for, or None when no rule matches."""
-    compact = _IGNORED.sub("", text)
+    searched = compact(text).replace(".", "")
     for service, pattern in _rules():
-        if pattern.search(compact):
+        if pattern.search(searched):
             return service
     return None

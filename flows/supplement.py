@@ -13,10 +13,10 @@ from backend.school_config import SchoolConfig
 from flows import postback
 from flows.flow import Flow
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
+from flows.router import Destination, route
 from flows.say import AskFiles, Choice, Say, Text
 
 ACTION = "supp"
-START_WORDS = {"ส่งเอกสารเพิ่ม", "ส่งเอกสาร", "ส่งเอกสารเพิ่มเติม"}
 
 
 # Built once, with parameters, so SQLAlchemy reuses its cache key and compiled form.
@@ -38,7 +38,7 @@ def wants_supplement(input: Input) -> bool:
     if isinstance(input, FilesInput):
         return True
     if isinstance(input, TextInput):
-        return "".join(input.text.split()).removesuffix("ค่ะ").removesuffix("ครับ") in START_WORDS
+        return route(input.text).to is Destination.SEND_DOCUMENTS
     if isinstance(input, PostbackInput):
         pb = postback.decode(input.data)
         return pb is not None and pb.action == ACTION

@@ -8,7 +8,7 @@ import pytest
 from flows_chat import SCHOOL_ID, STUDENT_ID, Chat, Sticker, Tap
 
 from flows import postback
-from flows.engine import Engine, global_word
+from flows.engine import Engine
 from flows.flow import Flow
 from flows.inputs import PostbackInput
 from flows.services import ALL_FLOWS
@@ -120,19 +120,3 @@ def test_postback_data_round_trips_and_rejects_other_versions():
     assert postback.decode("hello") is None
     with pytest.raises(ValueError):
         postback.encode("n", "ans", "a|b")
-
-
-@pytest.mark.parametrize(
-    ("text", "word"),
-    [
-        ("ยกเลิก", "cancel"),
-        (" ยกเลิกค่ะ ", "cancel"),
-        ("ย้อนกลับครับ", "back"),
-        ("เริ่มใหม่", "restart"),
-        ("เมนู", "menu"),
-        ("ขอยกเลิกการย้ายเพราะเปลี่ยนใจ", None),
-        ("ป.4", None),
-    ],
-)
-def test_global_words_are_whole_messages(text, word):
-    assert global_word(text) == word
