@@ -114,7 +114,7 @@ def create_app(
 
     app = FastAPI(title="schoolbot", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(webhook.router)
-    from backend.documents.web import create_verify_router
+    from web.verify.router import create_verify_router
 
     # The public verification page of issued e-documents (s.13 of the Act): no login.
     app.include_router(create_verify_router())
@@ -157,8 +157,8 @@ def create_app(
 
     # --- staff pages (LIFF) at /staff: the router reads sessions, clock and files from
     # app.state.runtime; in simulated mode its development login gets ID tokens from the stand-in.
-    from backend.staff_pages import StaffPagesConfig, create_staff_router, simulator_id_tokens
-    from backend.staff_pages.auth import SignInRequired, sign_in_redirect
+    from web.staff import StaffPagesConfig, create_staff_router, simulator_id_tokens
+    from web.staff.auth import SignInRequired, sign_in_redirect
 
     # Any staff or finance page reached without a valid session goes to the login page and back.
     app.add_exception_handler(SignInRequired, sign_in_redirect)
@@ -168,8 +168,8 @@ def create_app(
         dev_id_tokens=simulator_id_tokens(app.state.standin) if settings.simulated else None))
 
     # --- fees: finance pages under /staff/fees and the bank's signed payment callback.
-    from backend.fees.pages import create_finance_router
-    from backend.fees.web import create_bank_callback_router
+    from web.finance.router import create_finance_router
+    from web.bank_callback import create_bank_callback_router
 
     app.include_router(create_finance_router(StaffPagesConfig.from_settings(settings)))
     app.include_router(create_bank_callback_router())

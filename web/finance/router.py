@@ -33,13 +33,13 @@ from backend.files.service import StoredFileNotFound
 from backend.payments.money import AmountFormatError, parse_amount
 from backend.schools import School
 from backend.staff import Role, StaffMember
-from backend.staff_pages import export, presentation
-from backend.staff_pages.auth import SignInRequired, StaffGate, StaffPagesConfig, StaffSession
+from web.staff import export, presentation
+from web.staff.auth import SignInRequired, StaffGate, StaffPagesConfig, StaffSession
 from backend.thai.dates import fiscal_year_for
 from backend.working_days import local_date
 
 HERE = Path(__file__).parent
-STAFF_TEMPLATES = HERE.parent / "staff_pages" / "templates"
+STAFF_TEMPLATES = HERE.parent / "staff" / "templates"
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 FINANCE = {Role.FINANCE.value, Role.ADMIN.value}
 

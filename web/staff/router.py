@@ -27,8 +27,8 @@ from backend.school_config import SchoolConfig, parse_school_config
 from backend.schools import School, school_by_slug
 from backend.contacts import Contact
 from backend.staff import StaffMember, staff_by_user, staff_of_school
-from backend.staff_pages import export, issued_documents, presentation, queries
-from backend.staff_pages.auth import (
+from web.staff import export, issued_documents, presentation, queries
+from web.staff.auth import (
     DOCUMENT_LINK_LIFETIME,
     SESSION_COOKIE,
     SESSION_LIFETIME,

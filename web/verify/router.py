@@ -26,7 +26,7 @@ from backend.thai.dates import format_thai_date
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 _pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "pages"), autoescape=True
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
 
 STATUS_TEXT = {

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.applications.models import Application
-from backend.staff_pages.presentation import BANGKOK, CHILD_NAME_STEP, OPEN_STATUSES, STATUS_ORDER
+from web.staff.presentation import BANGKOK, CHILD_NAME_STEP, OPEN_STATUSES, STATUS_ORDER
 from backend.thai.dates import MONTHS_SHORT, be_year
 
 INBOX_PAGE_SIZE = 50
