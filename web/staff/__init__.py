@@ -1,6 +1,6 @@
 """Phone-first Thai web pages (LIFF) where school staff review applications and decide."""
 
 from web.staff.auth import StaffPagesConfig, simulator_id_tokens
-from web.staff.router import create_staff_router
+from web.staff.dependencies import StaffSite
 
-__all__ = ["StaffPagesConfig", "create_staff_router", "simulator_id_tokens"]
+__all__ = ["StaffPagesConfig", "StaffSite", "simulator_id_tokens"]
