@@ -18,9 +18,11 @@ run: $(BIN)/.installed
 	$(BIN)/schoolbot demo
 	$(BIN)/schoolbot serve
 
-# The test suite on SQLite and the in-process store. Set DATABASE_URL / REDIS_URL to run it
-# against PostgreSQL and Redis (see test-services).
+# The import contract (which package may import which: [tool.importlinter] in pyproject.toml),
+# then the test suite on SQLite and the in-process store. Set DATABASE_URL / REDIS_URL to run
+# the suite against PostgreSQL and Redis (see test-services).
 test: $(BIN)/.installed
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 # The same suite against the PostgreSQL and Redis servers on this machine.

@@ -49,3 +49,11 @@ async def is_reachable(session: AsyncSession, *, channel: str, user_ref: str) ->
     """Unknown people count as reachable: they wrote to us, so LINE lets us answer."""
     contact = await get(session, channel=channel, user_ref=user_ref)
     return contact is None or contact.following
+
+
+async def has_blocked(session: AsyncSession, *, school_id: int, user_ref: str) -> bool:
+    """Whether the person blocked one of the school's channels (LINE gives no delivery receipts)."""
+    found = await session.scalar(
+        sa.select(Contact.id).where(Contact.school_id == school_id, Contact.user_ref == user_ref,
+                                    Contact.following.is_(False)).limit(1))
+    return found is not None

@@ -114,10 +114,6 @@ def create_app(
 
     app = FastAPI(title="schoolbot", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.include_router(webhook.router)
-    from backend.documents.web import create_verify_router
-
-    # The public verification page of issued e-documents (s.13 of the Act): no login.
-    app.include_router(create_verify_router())
     from bot.media import create_media_router
 
     app.include_router(create_media_router())
@@ -155,23 +151,13 @@ def create_app(
         async def home() -> RedirectResponse:
             return RedirectResponse("/sim/")
 
-    # --- staff pages (LIFF) at /staff: the router reads sessions, clock and files from
-    # app.state.runtime; in simulated mode its development login gets ID tokens from the stand-in.
-    from backend.staff_pages import StaffPagesConfig, create_staff_router, simulator_id_tokens
-    from backend.staff_pages.auth import SignInRequired, sign_in_redirect
+    # --- the web pages (web/): the public verify page, the bank's payment callback, and the staff
+    # and finance pages (LIFF) under /staff. They read sessions, clock and files from
+    # app.state.runtime; in simulated mode the development login gets ID tokens from the stand-in.
+    from web.mount import mount_web
+    from web.staff import StaffPagesConfig, simulator_id_tokens
 
-    # Any staff or finance page reached without a valid session goes to the login page and back.
-    app.add_exception_handler(SignInRequired, sign_in_redirect)
-
-    app.include_router(create_staff_router(
-        StaffPagesConfig.from_settings(settings),
-        dev_id_tokens=simulator_id_tokens(app.state.standin) if settings.simulated else None))
-
-    # --- fees: finance pages under /staff/fees and the bank's signed payment callback.
-    from backend.fees.pages import create_finance_router
-    from backend.fees.web import create_bank_callback_router
-
-    app.include_router(create_finance_router(StaffPagesConfig.from_settings(settings)))
-    app.include_router(create_bank_callback_router())
+    mount_web(app, StaffPagesConfig.from_settings(settings),
+              dev_id_tokens=simulator_id_tokens(app.state.standin) if settings.simulated else None)
 
     return app

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import Clock
-from backend.staff_pages.auth import _signer_with
+from web.staff.auth import _signer_with
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,12 @@ def staff_menu(public_base_url: str) -> MenuDefinition:
         rows=1,
         columns=4,
         cells=(
-            Cell("คำขอรอตรวจ", "ตรวจและอนุมัติคำขอ", UriAction(f"{base}/staff/requests"), row=0, column=0),
+            # The inbox: open requests first, overdue at the top.
+            Cell("คำขอรอตรวจ", "ตรวจและอนุมัติคำขอ", UriAction(f"{base}/staff/"), row=0, column=0),
             Cell("แดชบอร์ด", "สรุปงานและสถิติ", UriAction(f"{base}/staff/dashboard"), row=0, column=1),
-            Cell("ออกเอกสาร", "ลงนามและส่งเอกสาร", UriAction(f"{base}/staff/documents"), row=0, column=2),
+            # Approved requests: those whose document is issued from their page.
+            Cell("ออกเอกสาร", "ลงนามและส่งเอกสาร", UriAction(f"{base}/staff/?status=approved"),
+                 row=0, column=2),
             Cell("เมนูผู้ปกครอง", "ดูเมนูแบบผู้ปกครอง", SwitchAction(PARENTS, "richmenu=parents"),
                  row=0, column=3),
         ),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from backend.clock import FakeClock
 from backend.demo import create_demo_school
@@ -21,6 +22,7 @@ from bot.config import load_settings
 from bot.runtime import Runtime, build_runtime
 from bot.simulator.driver import Simulator
 from bot.simulator.standin import LineStandIn
+from tests.links import links_in, unserved
 
 
 def production_keys(folder: Path) -> dict[str, str]:
@@ -44,6 +46,8 @@ def free_socket() -> socket.socket:
 @dataclass
 class Bot:
     base_url: str
+    # The application bot.app.create_app built: its routes are the pages that exist.
+    app: FastAPI
     runtime: Runtime
     standin: LineStandIn
     simulator: Simulator
@@ -102,15 +106,26 @@ async def running_bot(env: dict[str, str], clock: FakeClock, *, namespace: str =
         await asyncio.sleep(0.01)
     simulator = Simulator(app.state.standin, f"http://127.0.0.1:{port}/line/webhook")
     try:
-        bot = Bot(base_url=f"http://127.0.0.1:{port}", runtime=app.state.runtime, standin=app.state.standin,
-                  simulator=simulator, rich_menu_deploy=app.state.rich_menu_deploy)
+        bot = Bot(base_url=f"http://127.0.0.1:{port}", app=app, runtime=app.state.runtime,
+                  standin=app.state.standin, simulator=simulator, rich_menu_deploy=app.state.rich_menu_deploy)
         yield bot
         if not bot.refusals_expected:
             await _assert_line_accepted_everything(app.state.runtime)
+        _assert_every_link_is_served(bot)
     finally:
         await simulator.aclose()
         server.should_exit = True
         await task
+
+
+def _assert_every_link_is_served(bot: Bot) -> None:
+    """Whatever a test did, every link the bot sent (to any simulated user, and in the rich menus
+    it deployed) names a page of this app: a button to a missing page is a dead end."""
+    sent = [record["message"] for user_id in bot.standin.users
+            for record in bot.standin.bot_messages(user_id)]
+    menus = [menu.definition for menu in bot.standin.rich_menus.values()]
+    missing = unserved(bot.app, bot.base_url, links_in([*sent, *menus]))
+    assert not missing, f"links to pages that do not exist: {missing}"
 
 
 async def _assert_line_accepted_everything(runtime: Runtime) -> None:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from backend.documents.models import IssuedDocument
 from backend.documents.render import format_code
-from backend.documents.web import create_verify_router
+from web.verify.router import create_verify_router
 from backend.thai.ids import format_national_id
 
 

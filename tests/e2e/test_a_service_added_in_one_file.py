@@ -25,7 +25,7 @@ from backend.fees.schedule import quote
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.staff import StaffMember
-from backend.staff_pages.auth import SIMULATOR_CLIENT_ID
+from web.staff.auth import SIMULATOR_CLIENT_ID
 from flows.services import load_spec, register, service_module_names
 from tests.chat import Parent
 from tests.harness import running_bot

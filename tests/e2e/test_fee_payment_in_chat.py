@@ -21,7 +21,7 @@ from backend.fees.service import MSG_SLIP_RECEIVED, MSG_SLIP_USED
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.staff import StaffMember
-from backend.staff_pages.auth import SIMULATOR_CLIENT_ID
+from web.staff.auth import SIMULATOR_CLIENT_ID
 from backend.thai.ids import synthetic_national_id
 from tests.chat import Parent
 from tests.fees.fee_samples import slip_photo

@@ -12,8 +12,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from backend.applications.models import Application
-from backend.staff_pages.presentation import BANGKOK, OPEN_STATUSES, STATUS_TH
-from backend.staff_pages.queries import Dashboard, days_to_decision
+from web.staff.presentation import BANGKOK, OPEN_STATUSES, STATUS_TH
+from web.staff.queries import Dashboard, days_to_decision
 
 # No child names or national IDs: the export is for reporting figures and leaves the school's
 # hands (e-mail, the district office); the application number finds a case when needed.

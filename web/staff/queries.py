@@ -1,4 +1,5 @@
-"""What the staff pages read from the database: the inbox, one application, and the dashboard figures."""
+"""What the staff pages read from the database: the inbox, one application with its files and
+history, the dashboard figures and the export's list."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import audit
 from backend.applications.models import Application
-from backend.staff_pages.presentation import BANGKOK, CHILD_NAME_STEP, OPEN_STATUSES, STATUS_ORDER
+from backend.files.models import StoredFile
+from backend.staff import StaffMember
 from backend.thai.dates import MONTHS_SHORT, be_year
+from web.staff.presentation import BANGKOK, CHILD_NAME_STEP, OPEN_STATUSES, STATUS_ORDER, actor_name
 
 INBOX_PAGE_SIZE = 50
 # A search shorter than this matches too much to be useful and scans more than it should.
@@ -85,6 +90,39 @@ async def application_for_staff(
     """The application if it is this school's and submitted; another school's looks absent."""
     return await session.scalar(
         sa.select(Application).where(Application.id == application_id, _visible(school_id)))
+
+
+async def stored_files(session: AsyncSession, application: Application, file_ids: set[str]
+                       ) -> dict[str, StoredFile]:
+    """The application's files that are still kept, by id."""
+    if not file_ids:
+        return {}
+    rows = await session.scalars(sa.select(StoredFile).where(
+        StoredFile.id.in_(file_ids), StoredFile.school_id == application.school_id,
+        StoredFile.deleted_at.is_(None)))
+    return {row.id: row for row in rows}
+
+
+async def history(session: AsyncSession, application: Application) -> list[dict[str, Any]]:
+    """The application's audit trail, oldest first, each entry with who did it in Thai."""
+    entries = await audit.entries_for(session, school_id=application.school_id,
+                                      subject=audit.application_subject(application.id))
+    staff_ids = {int(e.actor.split(":", 1)[1]) for e in entries if e.actor.startswith("staff:")}
+    names: dict[int, StaffMember] = {}
+    if staff_ids:
+        names = {m.id: m for m in await session.scalars(
+            sa.select(StaffMember).where(StaffMember.id.in_(staff_ids)))}
+    return [{"at": entry.at, "action": entry.action, "detail": entry.detail,
+             "who": actor_name(entry.actor, names.get(int(entry.actor.split(":", 1)[1]))
+                               if entry.actor.startswith("staff:") else None)}
+            for entry in entries]
+
+
+async def submitted_applications(session: AsyncSession, *, school_id: int) -> list[Application]:
+    """Every application the school has received, in the order they came: the export's rows."""
+    return list(await session.scalars(
+        sa.select(Application).where(_visible(school_id))
+        .order_by(Application.submitted_at, Application.id)))
 
 
 # -- dashboard ------------------------------------------------------------------------------

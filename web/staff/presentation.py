@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.applications.models import Application
+from backend.staff import StaffMember
 from backend.thai.dates import format_thai_date
 from flows.flow import Flow
 
@@ -93,6 +94,13 @@ def appointment_text(appointment: dict[str, Any] | None) -> str:
 def child_name(application: Application) -> str:
     name = (application.answers or {}).get(CHILD_NAME_STEP)
     return name if isinstance(name, str) and name else "(ไม่ระบุชื่อ)"
+
+
+def actor_name(actor: str, member: StaffMember | None) -> str:
+    """Who did something, as the history shows it; member is the staff row of a "staff:<id>" actor."""
+    if actor.startswith("staff:"):
+        return f"{member.display_name} ({ROLE_TH.get(member.role, member.role)})" if member else "เจ้าหน้าที่"
+    return {"parent": "ผู้ปกครอง", "system": "ระบบ"}.get(actor, actor)
 
 
 def is_overdue(application: Application, now: dt.datetime) -> bool:

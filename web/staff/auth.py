@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
 from urllib.parse import quote
 
 import httpx
@@ -183,8 +182,6 @@ class SignInRequired(Exception):
 
 
 async def sign_in_redirect(request: Any, error: SignInRequired) -> RedirectResponse:
-    from fastapi.responses import RedirectResponse
-
     return RedirectResponse(error.login_url, status_code=303)
 
 
@@ -197,8 +194,7 @@ class StaffGate:
         self._prefix = prefix
         self._tokens: dict[int, Tokens] = {}
 
-    def tokens(self, request: Any) -> Tokens:
-        clock = request.app.state.runtime.clock
+    def tokens(self, clock: Clock) -> Tokens:
         found = self._tokens.get(id(clock))
         if found is None:
             found = self._tokens[id(clock)] = Tokens(self._secret, clock)
@@ -208,9 +204,9 @@ class StaffGate:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return f"{self._prefix}/login?next={quote(target)}"
 
-    async def signed_in(self, request: Any, session: Any) -> tuple[StaffMember, StaffSession]:
+    async def signed_in(self, request: Any, session: Any, tokens: Tokens) -> tuple[StaffMember, StaffSession]:
         """The staff member and session of this request; raises SignInRequired."""
-        staff_session = self.tokens(request).read_session(request.cookies.get(SESSION_COOKIE))
+        staff_session = tokens.read_session(request.cookies.get(SESSION_COOKIE))
         if staff_session is None:
             raise SignInRequired(self.login_url(request))
         member = await session.get(StaffMember, staff_session.staff_id)
@@ -218,6 +214,9 @@ class StaffGate:
             raise SignInRequired(self.login_url(request))
         return member, staff_session
 
+    def csrf_token(self, staff_session: StaffSession) -> str:
+        return staff_session.csrf_token(self._secret)
+
     def check_csrf(self, staff_session: StaffSession, form: Any) -> None:
-        if form.get("csrf") != staff_session.csrf_token(self._secret):
+        if form.get("csrf") != self.csrf_token(staff_session):
             raise HTTPException(403, "แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่อีกครั้งค่ะ")

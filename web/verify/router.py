@@ -22,11 +22,12 @@ from backend.documents.service import (
 from backend.documents.types import spec_for
 from backend.schools import School
 from backend.thai.dates import format_thai_date
+from web.runtime import web_runtime
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 _pages = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "pages"), autoescape=True
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
 
 STATUS_TEXT = {
@@ -54,7 +55,7 @@ Dependencies = Callable[[Request], tuple[async_sessionmaker[AsyncSession], Docum
 
 
 def _from_runtime(request: Request) -> tuple[async_sessionmaker[AsyncSession], DocumentIssuer]:
-    runtime = request.app.state.runtime
+    runtime = web_runtime(request)
     return runtime.sessions, runtime.documents
 
 

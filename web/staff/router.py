@@ -1,0 +1,13 @@
+"""The staff pages' routes under /staff: login, inbox, request pages with actions, documents,
+dashboard, settings. Each route states what it needs (web/staff/dependencies.py)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web.staff.dependencies import STAFF_PREFIX
+from web.staff.routes import applications, dashboard, documents, login, settings
+
+router = APIRouter(prefix=STAFF_PREFIX, include_in_schema=False)
+for group in (login, applications, documents, dashboard, settings):
+    router.include_router(group.router)

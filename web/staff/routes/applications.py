@@ -1,0 +1,142 @@
+"""The inbox of requests, one request's page, and the actions staff take on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from backend import contacts
+from backend.applications import workflow
+from backend.documents import issuing
+from backend.documents.from_applications import staff_fields
+from flows.flow import Flow
+from web.runtime import DbSession, Now, Runtime
+from web.staff import issued_documents, presentation, queries
+from web.staff.auth import DOCUMENT_LINK_LIFETIME
+from web.staff.dependencies import (
+    STAFF_PREFIX,
+    CheckedForm,
+    CurrentStaff,
+    SchoolOfStaff,
+    StaffTokens,
+)
+from web.staff.pages import not_found, page
+
+router = APIRouter()
+
+
+@router.get("/", name="staff_inbox")
+async def inbox_page(request: Request, staff: CurrentStaff, school: SchoolOfStaff, db: DbSession, now: Now,
+                     service: str | None = None, status: str | None = None, q: str | None = None) -> Response:
+    found = await queries.inbox(db, school_id=staff.member.school_id, now=now,
+                                service=service or None, status=status or None, search=q)
+    return page(request, "inbox.html", staff, school=school.school, inbox=found,
+                flows=school.flows, service=service or "", status=status or "", q=q or "",
+                statuses=presentation.STATUS_ORDER, now=now,
+                is_overdue=presentation.is_overdue, title=school.title,
+                min_search=queries.MIN_SEARCH)
+
+
+@router.get("/applications/{application_id}", name="staff_application")
+async def detail_page(request: Request, application_id: int, staff: CurrentStaff, school: SchoolOfStaff,
+                      db: DbSession, runtime: Runtime, now: Now, tokens: StaffTokens,
+                      done: str | None = None, error: str | None = None) -> Response:
+    member = staff.member
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    if application is None:
+        return not_found(request, staff)
+    flow = school.flows.get(application.service)
+    files = await queries.stored_files(db, application, presentation.application_file_ids(application, flow))
+    urls = {file_id: f"{STAFF_PREFIX}/documents/" + tokens.document_link(
+        file_id=file_id, application_id=application.id, staff_id=member.id) for file_id in files}
+    actions = list(workflow.allowed_actions(application, member, school.config))
+    # e-documents: one in force at a time; the others are revoked or superseded.
+    issued = await issuing.application_documents(db, application.id)
+    if any(d.status == "valid" for d in issued) and "issue_document" in actions:
+        actions.remove("issue_document")
+    return page(request, "detail.html", staff, school=school.school,
+                # LINE gives no delivery receipts: a parent who blocked the account cannot be
+                # reached there, and staff should know before relying on the chat.
+                parent_unreachable=await contacts.has_blocked(db, school_id=member.school_id,
+                                                              user_ref=application.parent_ref),
+                application=application, rows=presentation.answer_rows(application, flow), files=files,
+                urls=urls, history=await queries.history(db, application),
+                issued=issued, issue_fields=staff_fields(application.service),
+                can_manage_documents=workflow.may_manage_documents(application, member),
+                verify_url=runtime.documents.verify_url,
+                actions=actions, document_steps=[s for s in flow.steps if s.is_document] if flow else [],
+                title=school.title, overdue=presentation.is_overdue(application, now),
+                done=done, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
+                approvers=school.config.service(application.service).approvers)
+
+
+@router.post("/applications/{application_id}/actions/{action}")
+async def act(request: Request, application_id: int, action: str, staff: CurrentStaff, form: CheckedForm,
+              school: SchoolOfStaff, db: DbSession, runtime: Runtime, now: Now) -> Response:
+    member = staff.member
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    if application is None:
+        return not_found(request, staff)
+    back = f"{STAFF_PREFIX}/applications/{application.id}"
+    if action == workflow.Action.ISSUE_DOCUMENT:
+        try:
+            await issuing.issue_for_application(
+                db, application, staff=member, issuer=runtime.documents, school=school.school,
+                config=school.config, now=now,
+                staff_input=issued_documents.form_input(form, application.service))
+        except (issuing.IssuingRefused, workflow.WorkflowError) as refused:
+            return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+        await db.commit()
+        return RedirectResponse(f"{back}?done={quote(action)}#issued-documents", status_code=303)
+    try:
+        options = _action_options(action, form, school.flows.get(application.service))
+        await workflow.perform(db, application, action, staff=member, now=now, config=school.config,
+                               **options)
+    except _FormProblem as problem:
+        return RedirectResponse(f"{back}?{urlencode({'error': problem.message_th})}", status_code=303)
+    except workflow.WorkflowError as error:
+        # The server decides, whatever the page offered: a stale page or a crafted post ends here.
+        return RedirectResponse(f"{back}?{urlencode({'error': error.message_th})}", status_code=303)
+    await db.commit()
+    return RedirectResponse(f"{back}?done={quote(action)}", status_code=303)
+
+
+class _FormProblem(Exception):
+    def __init__(self, message_th: str) -> None:
+        super().__init__(message_th)
+        self.message_th = message_th
+
+
+def _action_options(action: str, form: FormData, flow: Flow | None) -> dict[str, Any]:
+    """The form's fields as perform()'s arguments, checked for what a person can get wrong."""
+    options: dict[str, Any] = {}
+    if action in {"reject", "set_late_reason"}:
+        # Checked (required, not too long) by the workflow, which also words the Thai message.
+        options["reason"] = " ".join(str(form.get("reason") or "").split())
+    if action == "request_documents":
+        labels = {s.id: s.label for s in flow.steps if s.is_document} if flow else {}
+        documents = [{"document": d, "name": labels[d]} for d in form.getlist("documents") if d in labels]
+        other = " ".join(str(form.get("other_document") or "").split())[:120]
+        if other:
+            documents.append({"document": "other", "name": other})
+        if not documents:
+            raise _FormProblem("กรุณาเลือกเอกสารที่ต้องการขอเพิ่มอย่างน้อย 1 รายการค่ะ")
+        options["documents"] = documents
+    if action == "set_appointment":
+        try:
+            day = dt.date.fromisoformat(str(form.get("date") or ""))
+            time = dt.time.fromisoformat(str(form.get("time") or "09:00"))
+        except ValueError:
+            raise _FormProblem("กรุณาเลือกวันและเวลานัดหมายค่ะ") from None
+        place = " ".join(str(form.get("place") or "").split())[:200]
+        if not place:
+            raise _FormProblem("กรุณาระบุสถานที่นัดหมายค่ะ")
+        at = dt.datetime.combine(day, time, tzinfo=presentation.BANGKOK)
+        options["appointment"] = {"at": at.isoformat(), "place": place,
+                                  "note": " ".join(str(form.get("note") or "").split())[:300]}
+    return options

@@ -1,0 +1,53 @@
+"""The figures a school reports, on a page and as CSV or Excel files."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from backend import audit
+from web.runtime import DbSession, Now
+from web.staff import export, presentation, queries
+from web.staff.dependencies import CurrentStaff, SchoolOfStaff
+from web.staff.pages import page
+
+router = APIRouter()
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/dashboard", name="staff_dashboard")
+async def dashboard_page(request: Request, staff: CurrentStaff, school: SchoolOfStaff, db: DbSession,
+                         now: Now) -> Response:
+    figures = await queries.dashboard(db, school_id=staff.member.school_id, now=now)
+    return page(request, "dashboard.html", staff, school=school.school, figures=figures, title=school.title)
+
+
+def export_format(fmt: str) -> str:
+    # A dependency declared first: an unknown format is 404 before sign-in, as any unknown page.
+    if fmt not in {"csv", "xlsx"}:
+        raise HTTPException(404)
+    return fmt
+
+
+@router.get("/dashboard/export.{fmt}")
+async def export_file(fmt: Annotated[str, Depends(export_format)], staff: CurrentStaff, school: SchoolOfStaff,
+                      db: DbSession, now: Now) -> Response:
+    member = staff.member
+    figures = await queries.dashboard(db, school_id=member.school_id, now=now)
+    applications = await queries.submitted_applications(db, school_id=member.school_id)
+    audit.record(db, school_id=member.school_id, actor=member.actor, action="report_exported",
+                 subject=f"school:{member.school_id}", at=now,
+                 detail={"format": fmt, "rows": len(applications)})
+    await db.commit()
+    rows = export.application_rows(applications, school.title, now)
+    stamp = presentation.bangkok(now).strftime("%Y%m%d")
+    if fmt == "csv":
+        body, media = export.to_csv(rows, export.APPLICATION_COLUMNS), "text/csv; charset=utf-8"
+    else:
+        body, media = export.to_xlsx(figures, rows, school.title, figures.months), XLSX
+    return Response(body, media_type=media, headers={
+        "content-disposition": f'attachment; filename="eservice-report-{stamp}.{fmt}"',
+        "cache-control": "no-store"})

@@ -1,0 +1,129 @@
+"""Files staff open from a request's page: the parent's documents (by a short-lived personal link)
+and the school's issued e-documents (open, revoke, reissue)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from backend import audit
+from backend.documents import issuing
+from backend.documents.models import IssuedDocument
+from backend.files.service import FileIntegrityError, StoredFileNotFound
+from web.runtime import DbSession, Now, Runtime
+from web.staff import issued_documents, presentation, queries
+from web.staff.dependencies import (
+    STAFF_PREFIX,
+    CheckedForm,
+    CurrentStaff,
+    SchoolOfStaff,
+    StaffForFile,
+    StaffTokens,
+    staff_school,
+)
+from web.staff.pages import not_found
+
+log = logging.getLogger(__name__)
+
+router = APIRouter()
+
+# What a browser may do with a file shown from our origin.
+FILE_HEADERS = {"cache-control": "private, no-store", "content-disposition": "inline",
+                "x-content-type-options": "nosniff"}
+
+
+def known_change(change: str) -> str:
+    # A dependency declared first: an unknown change is 404 before sign-in, as any unknown page.
+    if change not in {"revoke", "reissue"}:
+        raise HTTPException(404)
+    return change
+
+
+@router.post("/applications/{application_id}/issued/{document_id}/{change}")
+async def change_issued(request: Request, application_id: int, document_id: int,
+                        change: Annotated[str, Depends(known_change)], staff: CurrentStaff,
+                        form: CheckedForm, school: SchoolOfStaff, db: DbSession, runtime: Runtime,
+                        now: Now) -> Response:
+    member = staff.member
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    document = await db.get(IssuedDocument, document_id)
+    if application is None or document is None or document.application_id != application.id:
+        return not_found(request, staff)
+    back = f"{STAFF_PREFIX}/applications/{application.id}"
+    reason = str(form.get("reason") or "")
+    try:
+        if change == "revoke":
+            await issuing.revoke_for_application(
+                db, application, document, staff=member, issuer=runtime.documents, now=now, reason=reason)
+        else:
+            await issuing.reissue_for_application(
+                db, application, document, staff=member, issuer=runtime.documents, config=school.config,
+                now=now, reason=reason, staff_input=issued_documents.form_input(form, application.service))
+    except issuing.IssuingRefused as refused:
+        return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+    await db.commit()
+    return RedirectResponse(f"{back}?done={change}_document#issued-documents", status_code=303)
+
+
+@router.get("/applications/{application_id}/issued/{document_id}.pdf")
+async def issued_pdf(application_id: int, document_id: int, staff: CurrentStaff, db: DbSession,
+                     runtime: Runtime, now: Now) -> Response:
+    member = staff.member
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    document = await db.get(IssuedDocument, document_id)
+    if application is None or document is None or document.application_id != application.id:
+        raise HTTPException(404)
+    pdf = await runtime.documents.read_pdf(db, document)
+    audit.record(db, school_id=member.school_id, actor=member.actor, action="issued_document_viewed",
+                 subject=f"document:{document.id}", at=now, detail={"application_id": application.id})
+    await db.commit()
+    return Response(pdf, media_type="application/pdf", headers=FILE_HEADERS)
+
+
+def opened_link(link: str, tokens: StaffTokens) -> tuple[str, int, int]:
+    opened = tokens.read_document_link(link)
+    if opened is None:
+        raise HTTPException(404, "ลิงก์เอกสารหมดอายุแล้ว กรุณาเปิดจากหน้าคำขออีกครั้งค่ะ")
+    return opened
+
+
+# (file id, application id, staff id) of a document link that is genuine and not yet expired.
+DocumentLink = Annotated[tuple[str, int, int], Depends(opened_link)]
+
+
+@router.get("/documents/{link}")
+async def document(opened: DocumentLink, staff: StaffForFile, db: DbSession, runtime: Runtime,
+                   now: Now) -> Response:
+    # Declared in this order, the link is checked before who is asking: an expired link says so,
+    # signed in or not.
+    file_id, application_id, staff_id = opened
+    member = staff.member
+    # The link is for the one member who opened the page: forwarded, it opens nothing.
+    if member.id != staff_id:
+        raise HTTPException(404)
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    if application is None:
+        raise HTTPException(404)
+    school = await staff_school(staff, db)
+    flow = school.flows.get(application.service)
+    if file_id not in presentation.application_file_ids(application, flow):
+        raise HTTPException(404)
+    try:
+        data, content_type = await runtime.files.read(db, file_id, school_id=member.school_id)
+    except StoredFileNotFound:
+        raise HTTPException(404, "ไฟล์นี้ถูกลบแล้วค่ะ") from None
+    except FileIntegrityError:
+        log.exception("document %s of application %s cannot be read", file_id, application.id)
+        raise HTTPException(500, "เปิดไฟล์นี้ไม่ได้ กรุณาแจ้งผู้ดูแลระบบค่ะ") from None
+    audit.record(db, school_id=member.school_id, actor=member.actor, action="document_viewed",
+                 subject=audit.file_subject(file_id), at=now, detail={"application_id": application.id})
+    await db.commit()
+    return Response(data, media_type=content_type, headers={
+        **FILE_HEADERS,
+        # A PDF is shown by the browser's viewer; it must not run scripts as our origin.
+        "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+    })
