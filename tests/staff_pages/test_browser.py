@@ -87,7 +87,12 @@ async def test_registrar_asks_for_a_document_sees_the_upload_and_approves(bot):
             new_upload = page.locator(".answer", has_text="ทะเบียนบ้าน").locator(".doc.thumb")
             await new_upload.wait_for()
             assert "ใหม่" in await new_upload.inner_text()
-            assert await new_upload.locator("img").evaluate("img => img.naturalWidth") == 60
+            # The thumbnail loads lazily: wait until the browser has it (or gave up on it), then
+            # check it is the photo, not a broken image.
+            thumbnail = new_upload.locator("img")
+            await thumbnail.evaluate(
+                "img => img.complete ? null : new Promise(done => { img.onload = img.onerror = done; })")
+            assert await thumbnail.evaluate("img => img.naturalWidth") == 60
             await page.screenshot(path=SCREENSHOTS / "4-new-upload.png", full_page=True)
             await new_upload.click()
             await page.locator("#zoom img").wait_for()
