@@ -237,9 +237,10 @@ class FeeDesk:
 
     async def _expects_documents(self, ctx: EventContext) -> bool:
         """A request being filled in or waiting for documents takes photos as documents."""
+        waiting = [ApplicationStatus.DRAFT, ApplicationStatus.DOCUMENTS_REQUESTED]
         return await ctx.session.scalar(sa.select(Application.id).where(
             Application.school_id == ctx.channel.school_id, Application.parent_ref == ctx.user_ref,
-            Application.status.in_([ApplicationStatus.DRAFT, ApplicationStatus.DOCUMENTS_REQUESTED])).limit(1)) is not None
+            Application.status.in_(waiting)).limit(1)) is not None
 
     # -- the worker's jobs -----------------------------------------------------------------------
 

@@ -16,10 +16,10 @@ from backend.documents.types import spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
 from bot import messages as m
 from bot.channels import ChannelRegistry
-from flows import postback
-from flows.front_desk import RATE
 from bot.documents import issued_notice_messages
 from bot.media import MediaLinks
+from flows import postback
+from flows.front_desk import RATE
 from flows.services import ALL_FLOWS
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,37 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
     data = notice.data or {}
     headline = HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน")
     title = _title(str(data.get("service", "")))
+    body = _detail_rows(data, title)
+    next_th = data.get("next_th") or ""
+    if notice.kind == notices.DOCUMENTS_REQUESTED:
+        next_th = "ส่งรูปหรือไฟล์เอกสารในแชตนี้ได้เลยค่ะ ระบบจะถามทีละรายการ"
+    if next_th:
+        body.append({"type": "text", "text": m.shorten(next_th, 500), "size": "sm", "wrap": True, "margin": "md"})
+    footer: list[dict[str, Any]] = [
+        {"type": "button", "style": "primary", "color": GREEN, "action": _button(notice, staff_url)}]
+    if data.get("ask_rating") and notice.application_id:
+        footer.insert(0, rating_buttons(notice.application_id))
+    bubble = {
+        "type": "bubble",
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
+            {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer},
+    }
+    alt = f"{headline}: {title} {data.get('status_th', '')}".strip()
+    return m.flex(alt, bubble)
+
+
+def _button(notice: notices.Notice, staff_url: str) -> dict[str, Any]:
+    if notice.audience == notices.STAFF:
+        return m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
+    if notice.kind == notices.DOCUMENTS_REQUESTED:
+        return m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")
+    return m.message_action("ดูสถานะคำขอ", "ติดตามสถานะ")
+
+
+def _detail_rows(data: dict[str, Any], title: str) -> list[dict[str, Any]]:
+    """A row for each detail the notice carries: the request, child, status, reasons, dates."""
     rows = [_row("คำขอ", f"{title} ({data.get('public_number', '')})")]
     if data.get("child_name"):
         rows.append(_row("นักเรียน", str(data["child_name"])))
@@ -94,30 +125,7 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
             rows.append(_row("หมายเหตุ", str(appointment["note"])))
     if data.get("due_date_th"):
         rows.append(_row("กำหนดแล้วเสร็จ", str(data["due_date_th"])))
-    next_th = data.get("next_th") or ""
-    if notice.kind == notices.DOCUMENTS_REQUESTED:
-        next_th = "ส่งรูปหรือไฟล์เอกสารในแชตนี้ได้เลยค่ะ ระบบจะถามทีละรายการ"
-    body = [*rows]
-    if next_th:
-        body.append({"type": "text", "text": m.shorten(next_th, 500), "size": "sm", "wrap": True, "margin": "md"})
-    if notice.audience == notices.STAFF:
-        button = m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
-    elif notice.kind == notices.DOCUMENTS_REQUESTED:
-        button = m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")
-    else:
-        button = m.message_action("ดูสถานะคำขอ", "ติดตามสถานะ")
-    footer: list[dict[str, Any]] = [{"type": "button", "style": "primary", "color": GREEN, "action": button}]
-    if data.get("ask_rating") and notice.application_id:
-        footer.insert(0, rating_buttons(notice.application_id))
-    bubble = {
-        "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
-            {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
-        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
-        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer},
-    }
-    alt = f"{headline}: {title} {data.get('status_th', '')}".strip()
-    return m.flex(alt, bubble)
+    return rows
 
 
 async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,

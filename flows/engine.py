@@ -11,7 +11,7 @@ second flush fail with StaleDataError rather than interleave.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,7 @@ class DraftLookup:
     lookup when it does.
     """
 
-    __slots__ = ("_sessions", "_session", "_school_id", "_user_ref", "_read", "_row")
+    __slots__ = ("_read", "_row", "_school_id", "_session", "_sessions", "_user_ref")
 
     def __init__(
         self, sessions: SessionStore, session: AsyncSession, school_id: int, user_ref: str
@@ -139,6 +139,7 @@ class Engine:
         flow = self._flows.get(flow_id)
         if draft is not None:
             turn = _Turn(self, session, draft, self._flows[draft.service])
+            says: list[Say]
             if flow is None:
                 says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
             elif draft.service == flow_id:
@@ -435,54 +436,62 @@ class _Turn:
         if pb.action == "menu":  # the rich menu's button belongs to no conversation
             return [self.menu()]
         if pb.nonce != self.nonce:
-            old = None
-            if pb.nonce != postback.NO_CONVERSATION:
-                old = await self.engine._sessions.by_nonce(
-                    self.session,
-                    school_id=self.draft.school_id,
-                    parent_ref=self.draft.parent_ref,
-                    nonce=pb.nonce,
-                )
-            if _is_repeat_confirm(old, pb):
-                return []
-            return self.ask_current(note=prompts.STALE_BUTTON)
+            return await self.stale_tap(pb)
 
         step_id = pb.arg(0) or ""
-        answers = self.draft.answers
         if (
             pb.action in {"ans", "date", "nodoc", "skip", "back"}
             and step_id != self.draft.current_step
         ):
             return self.late_tap(pb, step_id, input.params)
+        return await self.on_button(pb, step_id, input.params)
+
+    async def stale_tap(self, pb: postback.Postback) -> list[Say]:
+        """A button of another conversation: a repeated confirm of one submitted says nothing."""
+        old = None
+        if pb.nonce != postback.NO_CONVERSATION:
+            old = await self.engine._sessions.by_nonce(
+                self.session,
+                school_id=self.draft.school_id,
+                parent_ref=self.draft.parent_ref,
+                nonce=pb.nonce,
+            )
+        if _is_repeat_confirm(old, pb):
+            return []
+        return self.ask_current(note=prompts.STALE_BUTTON)
+
+    async def on_button(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
+        """A button of this conversation, for its current step or for no step."""
         match pb.action:
             case "ans":
                 return await self.answer(Reply(option=pb.arg(1)))
             case "date":
-                return await self.answer(Reply(date=input.params.get("date", "")))
-            case "nodoc":
-                return self.document_missing()
-            case "skip":
-                return self.skip()
-            case "back":
-                return self.back()
+                return await self.answer(Reply(date=params.get("date", "")))
             case "cancel" | "restart" | "menu":
                 return self.on_control(pb.action)
-            case "cancel_yes":
-                return self.cancel()
-            case "restart_yes":
-                return self.restart()
-            case "resume":
-                return self.ask_current()
             case "edit":
-                step = self.flow.step(step_id)
-                if step is None or step not in self.flow.applicable(answers, self.today):
-                    return self.ask_current()
-                return self.ask_again_showing(step)
+                return self.edit(step_id)
             case "confirm":
                 if self.draft.current_step != SUMMARY:
                     return self.ask_current()
                 return await self.submit()
-        return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        moves: dict[str, Callable[[], list[Say]]] = {
+            "nodoc": self.document_missing,
+            "skip": self.skip,
+            "back": self.back,
+            "cancel_yes": self.cancel,
+            "restart_yes": self.restart,
+            "resume": self.ask_current,
+        }
+        move = moves.get(pb.action)
+        return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
+
+    def edit(self, step_id: str) -> list[Say]:
+        """The summary's "edit" button: ask that question again, showing the answer given."""
+        step = self.flow.step(step_id)
+        if step is None or step not in self.flow.applicable(self.draft.answers, self.today):
+            return self.ask_current()
+        return self.ask_again_showing(step)
 
     def late_tap(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
         """A button for a step that is no longer current: usually a double tap.

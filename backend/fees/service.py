@@ -182,7 +182,11 @@ async def _tell_finance(session: AsyncSession, request: FeeRequest, application:
 
 def _flag(session: AsyncSession, request: FeeRequest | None, kind: FlagKind, now: dt.datetime, *,
           school_id: int | None = None, payment: FeePayment | None = None, **detail: Any) -> FeeFlag:
-    flag = FeeFlag(school_id=school_id if school_id is not None else request.school_id,
+    if school_id is None:
+        if request is None:
+            raise ValueError("a flag belongs to a school: give school_id or the fee request")
+        school_id = request.school_id
+    flag = FeeFlag(school_id=school_id,
                    fee_request_id=request.id if request else None, payment_id=payment.id if payment else None,
                    kind=kind, detail={k: str(v) for k, v in detail.items()}, created_at=now)
     session.add(flag)
@@ -226,7 +230,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     if (transaction_ref is not None and payment is None
             and await payment_by_reference(session, transaction_ref) is not None):
         return Settlement("duplicate", None)
-    application = await session.get(Application, request.application_id)
+    application = await session.get_one(Application, request.application_id)
     if payment is None:
         payment = FeePayment(school_id=request.school_id, fee_request_id=request.id, method=method,
                              status=PaymentStatus.PENDING, transaction_ref=transaction_ref, received_at=now,
@@ -340,8 +344,8 @@ async def reject_slip(session: AsyncSession, payment_id: int, *, reason: str, st
     payment.decided_at = now
     payment.decided_by = staff.actor
     payment.note = reason
-    request = await session.get(FeeRequest, payment.fee_request_id)
-    application = await session.get(Application, request.application_id)
+    request = await session.get_one(FeeRequest, payment.fee_request_id)
+    application = await session.get_one(Application, request.application_id)
     _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="slip_rejected", reason=reason)
     _audit(session, request, staff.actor, "fee_slip_rejected", now, payment)
     await session.flush()
@@ -391,7 +395,7 @@ async def receive_slip(session: AsyncSession, *, school_id: int, parent_ref: str
     request = await fee_for_slip(session, school_id=school_id, parent_ref=parent_ref)
     if request is None:
         return None
-    application = await session.get(Application, request.application_id)
+    application = await session.get_one(Application, request.application_id)
     reference = slip_reference(slip)
     earlier = await payment_by_reference(session, reference)
     if earlier is not None:
@@ -446,7 +450,7 @@ async def remind_and_expire(session: AsyncSession, *, now: dt.datetime) -> tuple
     for request in expired:
         change_fee_status(request, FeeEvent.EXPIRE)
         request.expired_at = now
-        application = await session.get(Application, request.application_id)
+        application = await session.get_one(Application, request.application_id)
         _tell_parent(session, request, application, FEE_EXPIRED, now)
         audit.record(session, school_id=request.school_id, actor=audit.SYSTEM, action="fee_expired",
                      subject=audit.application_subject(request.application_id), at=now,
@@ -464,7 +468,7 @@ async def remind_and_expire(session: AsyncSession, *, now: dt.datetime) -> tuple
         if not days or request.due_at - now > dt.timedelta(days=days):
             continue
         request.reminded_at = now
-        application = await session.get(Application, request.application_id)
+        application = await session.get_one(Application, request.application_id)
         _tell_parent(session, request, application, FEE_REMINDER, now)
         reminded += 1
     await session.flush()
