@@ -149,7 +149,7 @@ class Engine:
             await turn.finish()
             return says
         if flow is None:
-            return [Text(prompts.NOT_AVAILABLE), self._menu(prompts.GREETING)]
+            return [Text(prompts.NOT_AVAILABLE), self.menu(prompts.GREETING)]
         now = self._clock.now()
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
@@ -223,10 +223,22 @@ class Engine:
 
     # -- shared helpers --------------------------------------------------------------------
 
+    def now(self) -> dt.datetime:
+        return self._clock.now()
+
     def today(self) -> dt.date:
         return self._clock.now().astimezone(BANGKOK).date()
 
-    def _menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
+    async def is_repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
+                                pb: postback.Postback) -> bool:
+        """A second tap on "ยืนยันส่งคำขอ" of a request already submitted: say nothing more."""
+        if pb.nonce == postback.NO_CONVERSATION or pb.action != "confirm":
+            return False
+        old = await self._sessions.by_nonce(session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce)
+        return old is not None and old.status == ApplicationStatus.SUBMITTED
+
+    def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
+        """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
         if resume_nonce is not None:
             return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
         menu = self._menus.get(text)
@@ -283,15 +295,12 @@ class Engine:
                     lookup=lookup,
                 )
             if pb is None or pb.nonce == postback.NO_CONVERSATION:
-                return [self._menu(prompts.GREETING)]
-            old = await self._sessions.by_nonce(
-                session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce
-            )
-            if _is_repeat_confirm(old, pb):
+                return [self.menu(prompts.GREETING)]
+            if await self.is_repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb):
                 return []
-            return [Text(prompts.STALE_BUTTON), self._menu(prompts.GREETING)]
+            return [Text(prompts.STALE_BUTTON), self.menu(prompts.GREETING)]
         if isinstance(input, FilesInput):
-            return [self._menu(prompts.FILES_WITHOUT_REQUEST)]
+            return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
             if routed.to is Destination.SERVICE and routed.service is not None:
@@ -299,12 +308,7 @@ class Engine:
                     session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,
                     lookup=lookup,
                 )
-        return [self._menu(prompts.GREETING)]
-
-
-def _is_repeat_confirm(old: Application | None, pb: postback.Postback) -> bool:
-    """A second tap on "ยืนยันส่งคำขอ": the request went in with the first; say nothing more."""
-    return old is not None and old.status == ApplicationStatus.SUBMITTED and pb.action == "confirm"
+        return [self.menu(prompts.GREETING)]
 
 
 class _Turn:
@@ -317,7 +321,7 @@ class _Turn:
         self.draft = draft
         self.flow = flow
         self.lookup = lookup  # the lookup that found the draft, if any: for engine.start
-        self.now = engine._clock.now()
+        self.now = engine.now()
         self.today = engine.today()
 
     async def finish(self) -> None:
@@ -333,7 +337,7 @@ class _Turn:
 
     def menu(self) -> Text:
         text = prompts.DRAFT_KEPT.format(title=self.flow.title)
-        return self.engine._menu(text, resume_nonce=self.nonce)
+        return self.engine.menu(text, resume_nonce=self.nonce)
 
     def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
         applicable = self.flow.applicable(self.draft.answers, self.today)
@@ -448,15 +452,9 @@ class _Turn:
 
     async def stale_tap(self, pb: postback.Postback) -> list[Say]:
         """A button of another conversation: a repeated confirm of one submitted says nothing."""
-        old = None
-        if pb.nonce != postback.NO_CONVERSATION:
-            old = await self.engine._sessions.by_nonce(
-                self.session,
-                school_id=self.draft.school_id,
-                parent_ref=self.draft.parent_ref,
-                nonce=pb.nonce,
-            )
-        if _is_repeat_confirm(old, pb):
+        if await self.engine.is_repeat_confirm(
+            self.session, school_id=self.draft.school_id, user_ref=self.draft.parent_ref, pb=pb
+        ):
             return []
         return self.ask_current(note=prompts.STALE_BUTTON)
 
@@ -586,7 +584,7 @@ class _Turn:
         self.draft.answers = {}
         self.draft.missing_documents = []
         text = prompts.CANCELLED.format(title=self.flow.title)
-        return [self.engine._menu(text + "\nต้องการใช้บริการอื่น เลือกจากปุ่มด้านล่างได้เลยค่ะ")]
+        return [self.engine.menu(text + "\nต้องการใช้บริการอื่น เลือกจากปุ่มด้านล่างได้เลยค่ะ")]
 
     def restart(self) -> list[Say]:
         self.draft.answers = {}

@@ -193,7 +193,7 @@ class FrontDesk:
         lines = ["คำขอของคุณค่ะ"]
         for row in rows:
             title = engine.title_of(row.service)
-            child = (row.answers or {}).get("student_name") or (row.answers or {}).get("child_name")
+            child = row.child_name
             if row.status == ApplicationStatus.DRAFT:
                 lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  พิมพ์ “{title}” เพื่อทำต่อค่ะ")
                 continue

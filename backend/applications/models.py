@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.db import Base, UTCDateTime
 from backend.statuses import initial_status, read_only_status
 
+# The answer that names the child, in every service that asks for one (flows/common.py's step).
+CHILD_NAME_STEP = "student_name"
+
 
 class ApplicationStatus(StrEnum):
     DRAFT = "draft"
@@ -99,3 +102,10 @@ class Application(Base):
     def __init__(self, *, status: str | None = None, **columns: Any) -> None:
         status = initial_status("application", status, ApplicationStatus.DRAFT)
         super().__init__(_status=status, **columns)
+
+    @property
+    def child_name(self) -> str:
+        """The child's name as the parent gave it; "" when the request names no child."""
+        answers = self.answers or {}
+        name = answers.get(CHILD_NAME_STEP) or answers.get("child_name") or ""
+        return name if isinstance(name, str) else ""

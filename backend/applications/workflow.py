@@ -294,12 +294,6 @@ def thai_datetime_of(moment: dt.datetime) -> str:
     return f"{format_thai_date(local.date())} เวลา {local:%H:%M} น."
 
 
-def child_name(application: Application) -> str:
-    answers = application.answers or {}
-    name = answers.get("student_name") or answers.get("child_name") or ""
-    return name if isinstance(name, str) else ""
-
-
 def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]:
     """What the edge needs to render a card for the parent about this application."""
     status_th, next_th = STATUS_TH.get(application.status, (application.status, ""))
@@ -309,7 +303,7 @@ def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]
         "status": application.status,
         "status_th": status_th,
         "next_th": next_th,
-        "child_name": child_name(application),
+        "child_name": application.child_name,
     }
     if application.due_at is not None:
         data["due_date_th"] = thai_date_of(application.due_at)

@@ -95,9 +95,9 @@ def payer_name(application: Application) -> str:
     for key in ("parent_name", "requester_name"):
         if isinstance(answers.get(key), str) and answers[key].strip():
             return answers[key].strip()
-    student = answers.get("student_name") or answers.get("child_name")
+    student = application.child_name
     relationship = answers.get("applicant_relationship")
-    if isinstance(student, str) and student:
+    if student:
         if relationship == "self":
             return student
         return f"{_RELATIONSHIP_TH.get(str(relationship), 'ผู้ปกครอง')}ของ{student}"

@@ -24,7 +24,6 @@ from backend.fees.models import (
     PaymentKind,
     PaymentMethod,
     PaymentStatus,
-    from_satang,
     to_satang,
 )
 from backend.fees.receipts import create_receipt
@@ -77,10 +76,6 @@ class FeeError(Exception):
 
 def new_ref1() -> str:
     return "".join(secrets.choice(REF1_ALPHABET) for _ in range(REF1_LENGTH))
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def payment_kind_for(config: SchoolConfig) -> PaymentKind:
@@ -180,8 +175,10 @@ async def _tell_finance(session: AsyncSession, request: FeeRequest, application:
                               data={**fee_notice_data(request, application), "staff_id": member.id, **extra})
 
 
-def _flag(session: AsyncSession, request: FeeRequest | None, kind: FlagKind, now: dt.datetime, *,
-          school_id: int | None = None, payment: FeePayment | None = None, **detail: Any) -> FeeFlag:
+def record_flag(session: AsyncSession, request: FeeRequest | None, kind: FlagKind, now: dt.datetime, *,
+                school_id: int | None = None, payment: FeePayment | None = None, **detail: Any) -> FeeFlag:
+    """Something for finance staff to look at (a second payment, a wrong amount, a statement line
+    that matches no request): shown on the finance page until resolved."""
     if school_id is None:
         if request is None:
             raise ValueError("a flag belongs to a school: give school_id or the fee request")
@@ -248,7 +245,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
         change_payment_status(payment, FeeEvent.PAY_AGAIN)
         change_fee_status(request, FeeEvent.PAY_AGAIN)
         await session.flush()
-        _flag(session, request, FlagKind.SECOND_PAYMENT, now, payment=payment, amount=amount, ref1=request.ref1)
+        record_flag(session, request, FlagKind.SECOND_PAYMENT, now, payment=payment, amount=amount, ref1=request.ref1)
         _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="second_payment",
                      paid=str(amount))
         if tell_staff:
@@ -260,8 +257,8 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     if amount != expected:
         change_payment_status(payment, FeeEvent.WRONG_AMOUNT)
         await session.flush()
-        _flag(session, request, FlagKind.WRONG_AMOUNT, now, payment=payment, expected=expected, paid=amount,
-              ref1=request.ref1)
+        record_flag(session, request, FlagKind.WRONG_AMOUNT, now, payment=payment, expected=expected, paid=amount,
+                    ref1=request.ref1)
         _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="wrong_amount",
                      paid=str(amount))
         if tell_staff:
@@ -277,7 +274,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     await session.flush()
     if overdue:
         # The money came in: it is receipted like any other, and staff decide what the delay means.
-        _flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
+        record_flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
     config = await _config_of(session, request.school_id)
     receipt = await create_receipt(session, request, payment, application=application,
                                    received_by=received_by or config.receipt_officer or DEFAULT_RECEIVER,
@@ -317,13 +314,19 @@ async def confirm_by_hand(session: AsyncSession, request_id: int, *, amount: Dec
                         tell_staff=False)
 
 
-async def confirm_slip(session: AsyncSession, payment_id: int, *, amount: Decimal, staff: StaffMember,
-                       now: dt.datetime) -> Settlement:
-    """Finance staff checked a parent's slip against the account and enter the amount received."""
+async def _pending_slip(session: AsyncSession, payment_id: int, staff: StaffMember) -> FeePayment:
+    """A slip still waiting for finance staff of its school, or FeeError."""
     payment = await session.get(FeePayment, payment_id)
     if payment is None or payment.method != PaymentMethod.SLIP or payment.status != PaymentStatus.PENDING:
         raise FeeError("no pending slip", "สลิปนี้ตรวจไปแล้ว หรือไม่มีอยู่ค่ะ")
     _finance_only(staff, payment.school_id)
+    return payment
+
+
+async def confirm_slip(session: AsyncSession, payment_id: int, *, amount: Decimal, staff: StaffMember,
+                       now: dt.datetime) -> Settlement:
+    """Finance staff checked a parent's slip against the account and enter the amount received."""
+    payment = await _pending_slip(session, payment_id, staff)
     config = await _config_of(session, payment.school_id)
     return await settle(session, payment.fee_request_id, amount=amount, method=PaymentMethod.SLIP, now=now,
                         actor=staff.actor, received_by=_receiver_name(staff, config), payment=payment,
@@ -333,10 +336,7 @@ async def confirm_slip(session: AsyncSession, payment_id: int, *, amount: Decima
 async def reject_slip(session: AsyncSession, payment_id: int, *, reason: str, staff: StaffMember,
                       now: dt.datetime) -> None:
     """The money is not in the account: the parent is told why, in the staff member's words."""
-    payment = await session.get(FeePayment, payment_id)
-    if payment is None or payment.method != PaymentMethod.SLIP or payment.status != PaymentStatus.PENDING:
-        raise FeeError("no pending slip", "สลิปนี้ตรวจไปแล้ว หรือไม่มีอยู่ค่ะ")
-    _finance_only(staff, payment.school_id)
+    payment = await _pending_slip(session, payment_id, staff)
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise FeeError("reason required", "กรุณาระบุเหตุผลที่ไม่รับสลิปนี้ค่ะ")
@@ -401,7 +401,7 @@ async def receive_slip(session: AsyncSession, *, school_id: int, parent_ref: str
     if earlier is not None:
         if earlier.fee_request_id == request.id and earlier.status == PaymentStatus.PENDING:
             return SlipResult("again", MSG_SLIP_AGAIN, earlier)
-        _flag(session, request, FlagKind.DUPLICATE_SLIP, now, earlier_payment=earlier.id, bank=slip.sending_bank)
+        record_flag(session, request, FlagKind.DUPLICATE_SLIP, now, earlier_payment=earlier.id, bank=slip.sending_bank)
         await _tell_finance(session, request, application, FEE_FLAGGED, now, problem="duplicate_slip")
         await session.flush()
         return SlipResult("used", MSG_SLIP_USED)
@@ -429,7 +429,7 @@ async def receive_slip(session: AsyncSession, *, school_id: int, parent_ref: str
     if request.status in (FeeStatus.PAID, FeeStatus.REFUND_FLAGGED):
         outcome, message = "already_paid", MSG_SLIP_ALREADY_PAID
     elif request.status == FeeStatus.EXPIRED or now > request.due_at:
-        _flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
+        record_flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
         outcome, message = "overdue", MSG_SLIP_OVERDUE
     else:
         outcome, message = "received", MSG_SLIP_RECEIVED
@@ -473,7 +473,3 @@ async def remind_and_expire(session: AsyncSession, *, now: dt.datetime) -> tuple
         reminded += 1
     await session.flush()
     return reminded, len(expired)
-
-
-def amount_of(satang: int | None) -> Decimal | None:
-    return None if satang is None else from_satang(satang)
