@@ -274,10 +274,6 @@ class Catalog:
         except KeyError:
             raise ValueError(f"unknown document type {doc_type!r}; known: {list(self._documents)}") from None
 
-    def document_types(self) -> tuple[DocumentType, ...]:
-        self._ready()
-        return tuple(self._documents.values())
-
     def document_ids(self) -> tuple[str, ...]:
         self._ready()
         return tuple(self._documents)

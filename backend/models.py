@@ -1,10 +1,10 @@
 """Every table of the application, imported in one place so that Alembic sees the whole schema."""
 
-from backend import audit, consent, contacts, inbox, notices, outbox, schools, staff, venues  # noqa: F401
-from backend.applications import models as applications  # noqa: F401
+from backend import audit, consent, contacts, inbox, notices, outbox, schools, staff, venues  # noqa: F401 - imported for its tables
+from backend.applications import models as applications  # noqa: F401 - imported for its tables
 from backend.db import Base
-from backend.documents import models as documents  # noqa: F401
-from backend.files import models as files  # noqa: F401
-from backend.fees import models as fees  # noqa: F401
+from backend.documents import models as documents  # noqa: F401 - imported for its tables
+from backend.fees import models as fees  # noqa: F401 - imported for its tables
+from backend.files import models as files  # noqa: F401 - imported for its tables
 
 metadata = Base.metadata

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from backend.config import ConfigError
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
 
 from backend.school_config import SchoolConfig
 from backend.thai.dates import academic_year_for
@@ -131,11 +130,6 @@ def academic_year_applied_for(config: SchoolConfig, today: dt.date) -> int:
 
 def age_in_full_years(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def baht(amount: Decimal) -> str:
-    """An amount as Thai people read prices: "1,500" or "1,500.50"."""
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def payment_timing(fee_due: str) -> str:

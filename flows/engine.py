@@ -11,7 +11,7 @@ second flush fail with StaleDataError rather than interleave.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,7 @@ class DraftLookup:
     lookup when it does.
     """
 
-    __slots__ = ("_sessions", "_session", "_school_id", "_user_ref", "_read", "_row")
+    __slots__ = ("_read", "_row", "_school_id", "_session", "_sessions", "_user_ref")
 
     def __init__(
         self, sessions: SessionStore, session: AsyncSession, school_id: int, user_ref: str
@@ -139,6 +139,7 @@ class Engine:
         flow = self._flows.get(flow_id)
         if draft is not None:
             turn = _Turn(self, session, draft, self._flows[draft.service])
+            says: list[Say]
             if flow is None:
                 says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
             elif draft.service == flow_id:
@@ -148,7 +149,7 @@ class Engine:
             await turn.finish()
             return says
         if flow is None:
-            return [Text(prompts.NOT_AVAILABLE), self._menu(prompts.GREETING)]
+            return [Text(prompts.NOT_AVAILABLE), self.menu(prompts.GREETING)]
         now = self._clock.now()
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
@@ -222,10 +223,22 @@ class Engine:
 
     # -- shared helpers --------------------------------------------------------------------
 
+    def now(self) -> dt.datetime:
+        return self._clock.now()
+
     def today(self) -> dt.date:
         return self._clock.now().astimezone(BANGKOK).date()
 
-    def _menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
+    async def is_repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
+                                pb: postback.Postback) -> bool:
+        """A second tap on "ยืนยันส่งคำขอ" of a request already submitted: say nothing more."""
+        if pb.nonce == postback.NO_CONVERSATION or pb.action != "confirm":
+            return False
+        old = await self._sessions.by_nonce(session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce)
+        return old is not None and old.status == ApplicationStatus.SUBMITTED
+
+    def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
+        """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
         if resume_nonce is not None:
             return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
         menu = self._menus.get(text)
@@ -282,15 +295,12 @@ class Engine:
                     lookup=lookup,
                 )
             if pb is None or pb.nonce == postback.NO_CONVERSATION:
-                return [self._menu(prompts.GREETING)]
-            old = await self._sessions.by_nonce(
-                session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce
-            )
-            if _is_repeat_confirm(old, pb):
+                return [self.menu(prompts.GREETING)]
+            if await self.is_repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb):
                 return []
-            return [Text(prompts.STALE_BUTTON), self._menu(prompts.GREETING)]
+            return [Text(prompts.STALE_BUTTON), self.menu(prompts.GREETING)]
         if isinstance(input, FilesInput):
-            return [self._menu(prompts.FILES_WITHOUT_REQUEST)]
+            return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
             if routed.to is Destination.SERVICE and routed.service is not None:
@@ -298,12 +308,7 @@ class Engine:
                     session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,
                     lookup=lookup,
                 )
-        return [self._menu(prompts.GREETING)]
-
-
-def _is_repeat_confirm(old: Application | None, pb: postback.Postback) -> bool:
-    """A second tap on "ยืนยันส่งคำขอ": the request went in with the first; say nothing more."""
-    return old is not None and old.status == ApplicationStatus.SUBMITTED and pb.action == "confirm"
+        return [self.menu(prompts.GREETING)]
 
 
 class _Turn:
@@ -316,7 +321,7 @@ class _Turn:
         self.draft = draft
         self.flow = flow
         self.lookup = lookup  # the lookup that found the draft, if any: for engine.start
-        self.now = engine._clock.now()
+        self.now = engine.now()
         self.today = engine.today()
 
     async def finish(self) -> None:
@@ -332,7 +337,7 @@ class _Turn:
 
     def menu(self) -> Text:
         text = prompts.DRAFT_KEPT.format(title=self.flow.title)
-        return self.engine._menu(text, resume_nonce=self.nonce)
+        return self.engine.menu(text, resume_nonce=self.nonce)
 
     def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
         applicable = self.flow.applicable(self.draft.answers, self.today)
@@ -435,54 +440,56 @@ class _Turn:
         if pb.action == "menu":  # the rich menu's button belongs to no conversation
             return [self.menu()]
         if pb.nonce != self.nonce:
-            old = None
-            if pb.nonce != postback.NO_CONVERSATION:
-                old = await self.engine._sessions.by_nonce(
-                    self.session,
-                    school_id=self.draft.school_id,
-                    parent_ref=self.draft.parent_ref,
-                    nonce=pb.nonce,
-                )
-            if _is_repeat_confirm(old, pb):
-                return []
-            return self.ask_current(note=prompts.STALE_BUTTON)
+            return await self.stale_tap(pb)
 
         step_id = pb.arg(0) or ""
-        answers = self.draft.answers
         if (
             pb.action in {"ans", "date", "nodoc", "skip", "back"}
             and step_id != self.draft.current_step
         ):
             return self.late_tap(pb, step_id, input.params)
+        return await self.on_button(pb, step_id, input.params)
+
+    async def stale_tap(self, pb: postback.Postback) -> list[Say]:
+        """A button of another conversation: a repeated confirm of one submitted says nothing."""
+        if await self.engine.is_repeat_confirm(
+            self.session, school_id=self.draft.school_id, user_ref=self.draft.parent_ref, pb=pb
+        ):
+            return []
+        return self.ask_current(note=prompts.STALE_BUTTON)
+
+    async def on_button(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
+        """A button of this conversation, for its current step or for no step."""
         match pb.action:
             case "ans":
                 return await self.answer(Reply(option=pb.arg(1)))
             case "date":
-                return await self.answer(Reply(date=input.params.get("date", "")))
-            case "nodoc":
-                return self.document_missing()
-            case "skip":
-                return self.skip()
-            case "back":
-                return self.back()
+                return await self.answer(Reply(date=params.get("date", "")))
             case "cancel" | "restart" | "menu":
                 return self.on_control(pb.action)
-            case "cancel_yes":
-                return self.cancel()
-            case "restart_yes":
-                return self.restart()
-            case "resume":
-                return self.ask_current()
             case "edit":
-                step = self.flow.step(step_id)
-                if step is None or step not in self.flow.applicable(answers, self.today):
-                    return self.ask_current()
-                return self.ask_again_showing(step)
+                return self.edit(step_id)
             case "confirm":
                 if self.draft.current_step != SUMMARY:
                     return self.ask_current()
                 return await self.submit()
-        return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        moves: dict[str, Callable[[], list[Say]]] = {
+            "nodoc": self.document_missing,
+            "skip": self.skip,
+            "back": self.back,
+            "cancel_yes": self.cancel,
+            "restart_yes": self.restart,
+            "resume": self.ask_current,
+        }
+        move = moves.get(pb.action)
+        return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
+
+    def edit(self, step_id: str) -> list[Say]:
+        """The summary's "edit" button: ask that question again, showing the answer given."""
+        step = self.flow.step(step_id)
+        if step is None or step not in self.flow.applicable(self.draft.answers, self.today):
+            return self.ask_current()
+        return self.ask_again_showing(step)
 
     def late_tap(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
         """A button for a step that is no longer current: usually a double tap.
@@ -577,7 +584,7 @@ class _Turn:
         self.draft.answers = {}
         self.draft.missing_documents = []
         text = prompts.CANCELLED.format(title=self.flow.title)
-        return [self.engine._menu(text + "\nต้องการใช้บริการอื่น เลือกจากปุ่มด้านล่างได้เลยค่ะ")]
+        return [self.engine.menu(text + "\nต้องการใช้บริการอื่น เลือกจากปุ่มด้านล่างได้เลยค่ะ")]
 
     def restart(self) -> list[Say]:
         self.draft.answers = {}

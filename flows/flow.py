@@ -255,6 +255,10 @@ class Flow:
             raise self._fail(f"step {step.id!r}: question over {MAX_QUESTION} characters")
         if not 0 < len(step.label.strip()) <= MAX_STEP_LABEL:
             raise self._fail(f"step {step.id!r}: label must be 1..{MAX_STEP_LABEL} characters")
+        self._validate_options(step)
+        self._validate_uses(step, earlier)
+
+    def _validate_options(self, step: Step) -> None:
         options = step.kind.options
         if len(options) > MAX_OPTIONS:
             raise self._fail(f"step {step.id!r}: {len(options)} options, at most {MAX_OPTIONS}")
@@ -263,12 +267,15 @@ class Flow:
                 raise self._fail(f"step {step.id!r}: option value {value!r} is not a stable id")
             if not 0 < len(label) <= MAX_LABEL:
                 raise self._fail(f"step {step.id!r}: option label {label!r} over {MAX_LABEL}")
+
+    def _validate_uses(self, step: Step, earlier: list[str]) -> None:
+        """A condition or check reads only answers given before the step."""
         for rule, uses in (
             ("when", step.when and step.when.uses),
             ("check", step.check and step.check.uses),
         ):
             for field in uses or ():
-                if field == step.id or field in self._by_id and field not in earlier:
+                if field == step.id or (field in self._by_id and field not in earlier):
                     raise self._fail(f"step {step.id!r}: {rule} uses {field!r}, which comes later")
                 if field not in self._by_id:
                     raise self._fail(f"step {step.id!r}: {rule} uses unknown field {field!r}")
@@ -294,7 +301,7 @@ class Flow:
             )
             holds = False
             for combination in combinations:
-                view = AnswerView(dict(zip(step.when.uses, combination)), step.when.uses, step.id)
+                view = AnswerView(dict(zip(step.when.uses, combination, strict=True)), step.when.uses, step.id)
                 try:
                     holds = bool(step.when.test(Context(view, today))) or holds
                 except Exception as error:  # any failure here is a mistake in the definition

@@ -147,7 +147,7 @@ def choice(options: Mapping[str, str], *, load: Callable[[Any], Any] = _same) ->
 
     def parse(reply: Reply, today: dt.date) -> str:
         value = reply.option if reply.option is not None else by_label.get(_loose(_text(reply)))
-        if value not in options:
+        if value is None or value not in options:
             raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
         return value
 

@@ -1,5 +1,7 @@
-"""Talking to the school's bank about payments: the signed payment callback and the inquiry
-interface a bank adapter implements. No adapter ships: tests use a fake bank, never the network."""
+"""Talking to the school's bank about payments: the signed payment callback (web/bank_callback.py),
+and the interface a bank adapter would implement to answer inquiries and verify slips. No adapter
+ships, so nothing in the running bot calls `inquire_unpaid` or passes a gateway to
+`receive_slip` yet; tests drive both with a fake bank, never the network."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def read_slip_image(image_bytes: bytes) -> SlipReference | None:
     no slip code could be read. Other QR codes on the slip (e.g. a bank's advert) are skipped.
     """
     try:
-        image = Image.open(io.BytesIO(image_bytes))
+        image: Image.Image = Image.open(io.BytesIO(image_bytes))
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return None
@@ -95,7 +95,7 @@ def read_slip_image(image_bytes: bytes) -> SlipReference | None:
         background = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(background, image.convert("RGBA"))
     for barcode in zxingcpp.read_barcodes(
-        image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode
+        image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     ):
         try:
             return parse_slip_qr(barcode.text)

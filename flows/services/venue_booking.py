@@ -14,10 +14,11 @@ from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
+from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.common import baht, payment_timing
+from flows.common import payment_timing
 from flows.flow import MAX_OPTIONS, Check, Context, Flow, ReturnToStep, Step
 from flows.say import MAX_LABEL
 from flows.spec import ServiceSpec

@@ -9,8 +9,8 @@ import pytest
 from conftest import NOW
 
 from backend.applications.models import Application
-from backend.demo import DEMO_SETTINGS
 from backend.catalog import CATALOG
+from backend.demo import DEMO_SETTINGS
 from backend.documents.from_applications import DocumentInputMissing, document_for, staff_fields
 from backend.documents.render import embedded_record
 from backend.school_config import parse_school_config
@@ -128,7 +128,9 @@ def test_admission_without_a_report_day_asks_staff_to_set_the_appointment_first(
 
 
 def test_transfer_out_sending_letter_names_the_destination_and_the_reason():
-    draft = document_for(approved("transfer_out"), CONFIG, {"student_number": " 4521 ", "reference_number": "ศธ 04002/77"})
+    draft = document_for(
+        approved("transfer_out"), CONFIG, {"student_number": " 4521 ", "reference_number": "ศธ 04002/77"}
+    )
     assert draft.doc_type == "transfer_out_letter"
     assert draft.data["grade"] == "ประถมศึกษาปีที่ 4"
     assert draft.data["destination_school"] == "โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"
