@@ -314,7 +314,8 @@ SPEC = ServiceSpec(
     latest_due=decision_due_by,
     menu_position=80,
     time_limit_days=5,
-    approvers=("registrar",),
+    # The MOE regulation on premises has the director permit each use (docs/rules.md, "Venue use").
+    approvers=("director",),
     document=ServiceDocument(
         type=DocumentType(
             id="venue_permit", title_th="หนังสืออนุญาตให้ใช้อาคารสถานที่",
