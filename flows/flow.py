@@ -6,11 +6,12 @@ file stops start-up instead of surprising a parent half-way through a request.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +87,7 @@ NO_FACTS: Mapping[str, Any] = MappingProxyType({})
 class Context:
     answers: AnswerView
     today: dt.date
-    facts: Mapping[str, Any] = field(default_factory=lambda: NO_FACTS)
+    facts: Mapping[str, Any] = dataclasses.field(default_factory=lambda: NO_FACTS)
 
 
 @dataclass(frozen=True)
@@ -281,13 +282,17 @@ class Flow:
         for step in self.steps:
             self._validate_step(step, seen)
             seen.append(step.id)
-        if self.facts is not None:
-            unknown = [name for name in self.facts.uses if name not in self._by_id]
-            if unknown or not self.facts.uses:
-                raise self._fail(f"facts use unknown or no steps: {unknown or '(none)'}")
+        self._validate_facts()
         for step in self.steps:
             self._probe(step)
         self._render_every_prompt()
+
+    def _validate_facts(self) -> None:
+        if self.facts is None:
+            return
+        unknown = [name for name in self.facts.uses if name not in self._by_id]
+        if unknown or not self.facts.uses:
+            raise self._fail(f"facts use unknown or no steps: {unknown or '(none)'}")
 
     def _validate_step(self, step: Step, earlier: list[str]) -> None:
         if not STABLE_ID.match(step.id):
@@ -328,8 +333,9 @@ class Flow:
         return values, step.kind.domain is not None
 
     def _probe(self, step: Step) -> None:
-        """Evaluate the step's condition and check over possible earlier answers, so a
-        condition that reads the wrong answer, crashes, or can never hold fails now."""
+        """Evaluate the step's condition and check over possible earlier answers (with and
+        without the flow's facts), so a condition that reads the wrong answer, crashes, or can
+        never hold fails now."""
         today = dt.date(2026, 6, 1)
         known_facts = (NO_FACTS, self.facts.sample) if self.facts is not None else (NO_FACTS,)
         if step.when is not None:
@@ -348,19 +354,25 @@ class Flow:
             if complete and not holds:
                 raise self._fail(f"step {step.id!r} is unreachable: its condition never holds")
         if step.check is not None and step.kind.sample is not None:
-            samples = {f: self._possible_values(f)[0][0] for f in step.check.uses}
-            view = AnswerView(samples, step.check.uses, step.id)
             for facts in known_facts:
-                try:
-                    step.check.test(step.kind.load(step.kind.sample), Context(view, today, facts))
-                except ReturnToStep as back:
-                    if back.step_id not in self._by_id:
-                        raise self._fail(f"step {step.id!r}: check returns to unknown step "
-                                         f"{back.step_id!r}") from back
-                except ThaiInputError:
-                    pass
-                except Exception as error:  # only ThaiInputError is a check's way to refuse
-                    raise self._fail(f"step {step.id!r}: check fails: {error!r}") from error
+                self._probe_check(step, Context(self._sample_view(step), today, facts))
+
+    def _sample_view(self, step: Step) -> AnswerView:
+        assert step.check is not None
+        samples = {f: self._possible_values(f)[0][0] for f in step.check.uses}
+        return AnswerView(samples, step.check.uses, step.id)
+
+    def _probe_check(self, step: Step, ctx: Context) -> None:
+        assert step.check is not None
+        try:
+            step.check.test(step.kind.load(step.kind.sample), ctx)
+        except ReturnToStep as back:
+            if back.step_id not in self._by_id:
+                raise self._fail(f"step {step.id!r}: check returns to unknown step {back.step_id!r}") from back
+        except ThaiInputError:
+            pass
+        except Exception as error:  # only ThaiInputError is a check's way to refuse
+            raise self._fail(f"step {step.id!r}: check fails: {error!r}") from error
 
     def _render_every_prompt(self) -> None:
         from flows import prompts

@@ -85,8 +85,9 @@ def _not_offered(grade: Grade, config: SchoolConfig, offered: tuple[Grade, ...])
 
 def _approval_on_record(facts: Mapping[str, Any], birth: dt.date, year: int) -> bool:
     approval = facts.get(ENTRY_APPROVAL)
-    return bool(approval) and approval_admits(
-        EntryApproval(approval["request"]), birth, approval["academic_year"], year)
+    if not approval:
+        return False
+    return approval_admits(EntryApproval(approval["request"]), birth, approval["academic_year"], year)
 
 
 def _age_rule(config: SchoolConfig, offered: tuple[Grade, ...]) -> Check:
@@ -160,7 +161,7 @@ def how_places_are_given(config: SchoolConfig):
     def next_steps(answers: Mapping[str, Any]) -> str:
         lines = ["โรงเรียนจะตรวจสอบใบสมัครและเอกสาร แล้วแจ้งผลทาง LINE นี้ค่ะ"]
         try:
-            grade = Grade(answers.get("grade_applied"))
+            grade: Grade | None = Grade(str(answers.get("grade_applied")))
         except ValueError:
             grade = None
         year = config.academic_year or policies()[-1].policy_year

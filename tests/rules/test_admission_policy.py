@@ -10,7 +10,7 @@ import pytest
 
 from backend.rules import admission
 from backend.rules.admission import PolicyTableError, policies, policy_for
-from backend.thai.age import approval_admits, check_age_for_grade, EntryApproval
+from backend.thai.age import EntryApproval, approval_admits, check_age_for_grade
 from backend.thai.grades import Grade
 
 
