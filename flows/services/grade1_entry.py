@@ -16,6 +16,7 @@ from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers, submitted_on
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
+from backend.thai.age import p1_cohort
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
 from backend.thai.names import parse_person_name
@@ -33,8 +34,6 @@ from flows.flow import Check, Context, Flow, Step, answer_is
 from flows.spec import ServiceSpec
 
 SERVICE_ID = "grade1_entry"
-# ป.1 in academic year Y takes children born in calendar year Y − 7 (BE): "entering the 7th year".
-P1_AGE_IN_YEARS = 7
 CONSENT_STATEMENT = "ยินยอมให้โรงเรียนเก็บและใช้ใบรับรองแพทย์เพื่อพิจารณาคำขอนี้เท่านั้น"
 _CHECK_BIRTH_DATE = "\nถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
 MEDICAL_CERTIFICATE = {"document": "medical_certificate", "name": "ใบรับรองแพทย์"}
@@ -43,7 +42,7 @@ MEDICAL_CERTIFICATE = {"document": "medical_certificate", "name": "ใบรั�
 def _request_fits_birth_year(config: SchoolConfig) -> Check:
     def test(request: str, ctx: Context) -> None:
         year = academic_year_applied_for(config, ctx.today)
-        cohort = year - P1_AGE_IN_YEARS
+        cohort = p1_cohort(year)  # OBEC's policy of the year: born in Y − 7 ("ย่างเข้าปีที่ 7")
         born = be_year(ctx.answers["student_birth_date"])
         rule = f"ชั้น ป.1 ปีการศึกษา {year} รับเด็กที่เกิดปี พ.ศ. {cohort}"
         if request == "early" and born != cohort + 1:
@@ -58,13 +57,13 @@ def _request_fits_birth_year(config: SchoolConfig) -> Check:
                 message = (
                     f"ขอเข้าเรียนก่อนเกณฑ์ได้เฉพาะเด็กที่เกิดปี พ.ศ. {cohort + 1} (ก่อนเกณฑ์ 1 ปี) ค่ะ "
                     f"นักเรียนเกิดปี {born} จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา "
-                    f"{born + P1_AGE_IN_YEARS} ค่ะ"
+                    f"{born + year - cohort} ค่ะ"
                 )
             raise ThaiInputError(message + _CHECK_BIRTH_DATE, code="grade1_entry.early")
         if request == "late" and born > cohort:
             message = (
                 f"{rule} นักเรียนเกิดปี {born} ยังไม่ถึงเกณฑ์ จึงไม่ต้องขอเลื่อนค่ะ "
-                f"จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา {born + P1_AGE_IN_YEARS}"
+                f"จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา {born + year - cohort}"
             )
             if born == cohort + 1:
                 message += " หากต้องการให้เข้าเรียนปีนี้ เลือก “ขอเข้าก่อนเกณฑ์” ค่ะ"
