@@ -526,17 +526,21 @@ class _Turn:
         except ReturnToStep:
             # The answer is fine but shows that an earlier one is not (a name title that does
             # not fit the birth date): keep it, and ask the earlier one again with the reason.
-            self._record(step, value)
+            await self._keep(step, value)
             return self.advance()
         except ThaiInputError as error:
             return self.ask(step, note=error.message_th)
-        self._record(step, value)
-        if self.flow.facts is not None and step.id in self.flow.facts.uses:
-            await self.load_facts()
+        await self._keep(step, value)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
             return [Text(received), *self.advance()]
         return self.advance()
+
+    async def _keep(self, step: Step, value: Any) -> None:
+        """Record an answer; the flow's facts are read again when they depend on it."""
+        self._record(step, value)
+        if self.flow.facts is not None and step.id in self.flow.facts.uses:
+            await self.load_facts()
 
     def _parse(self, step: Step, reply: Reply) -> Any:
         kind = step.kind
