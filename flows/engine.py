@@ -22,7 +22,7 @@ from backend.applications.workflow import ParentAction, parent_moves
 from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from flows import postback, prompts
-from flows.flow import Flow, FlowDefinitionError, ReturnToStep, Step
+from flows.flow import NO_FACTS, Flow, FlowDefinitionError, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
@@ -121,6 +121,7 @@ class Engine:
             return await self._without_draft(session, school_id, user_ref, input, lookup)
         idle = self._clock.now() - draft.last_activity_at >= self._welcome_back_after
         turn = _Turn(self, session, draft, self._flows[draft.service], lookup=lookup)
+        await turn.load_facts()
         says = await turn.apply(input, idle=idle)
         await turn.finish()
         return says
@@ -143,6 +144,7 @@ class Engine:
             if flow is None:
                 says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
             elif draft.service == flow_id:
+                await turn.load_facts()
                 says = [Text(prompts.RESUMING.format(title=flow.title)), *turn.ask_current()]
             else:
                 says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
@@ -323,6 +325,16 @@ class _Turn:
         self.lookup = lookup  # the lookup that found the draft, if any: for engine.start
         self.now = engine.now()
         self.today = engine.today()
+        # What the flow's conditions and checks know from outside the conversation (Flow.facts).
+        self.facts: Mapping[str, Any] = NO_FACTS
+
+    async def load_facts(self) -> None:
+        """Read the flow's facts once the answers they depend on are given."""
+        facts = self.flow.facts
+        if facts is None or not all(self.draft.answers.get(f) is not None for f in facts.uses):
+            self.facts = NO_FACTS
+            return
+        self.facts = await facts.load(self.session, self.draft)
 
     async def finish(self) -> None:
         self.draft.last_activity_at = self.now
@@ -340,7 +352,7 @@ class _Turn:
         return self.engine.menu(text, resume_nonce=self.nonce)
 
     def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
-        applicable = self.flow.applicable(self.draft.answers, self.today)
+        applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
         prompt = prompts.step_prompt(
             self.flow, step, nonce=self.nonce, position=position, total=len(applicable)
@@ -351,14 +363,14 @@ class _Turn:
         answers = self.draft.answers
         return prompts.summary_prompt(
             self.flow,
-            [(s, answers.get(s.id)) for s in self.flow.applicable(answers, self.today)],
+            [(s, answers.get(s.id)) for s in self.flow.applicable(answers, self.today, self.facts)],
             nonce=self.nonce,
             missing=frozenset(m["document"] for m in self.draft.missing_documents),
         )
 
     def current_step(self) -> Step | None:
         step = self.flow.step(self.draft.current_step)
-        if step is None or step not in self.flow.applicable(self.draft.answers, self.today):
+        if step is None or step not in self.flow.applicable(self.draft.answers, self.today, self.facts):
             return None
         return step
 
@@ -372,7 +384,7 @@ class _Turn:
 
     def advance(self) -> list[Say]:
         """Go to the first step still needing an answer, or to the summary."""
-        nxt = self.flow.first_incomplete(self.draft.answers, self.today)
+        nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
         if nxt is None:
             self.draft.current_step = SUMMARY
             return [self.summary()]
@@ -487,7 +499,7 @@ class _Turn:
     def edit(self, step_id: str) -> list[Say]:
         """The summary's "edit" button: ask that question again, showing the answer given."""
         step = self.flow.step(step_id)
-        if step is None or step not in self.flow.applicable(self.draft.answers, self.today):
+        if step is None or step not in self.flow.applicable(self.draft.answers, self.today, self.facts):
             return self.ask_current()
         return self.ask_again_showing(step)
 
@@ -517,14 +529,25 @@ class _Turn:
             return self.advance()
         try:
             value = self._parse(step, reply)
-            self.flow.check_answer(step, value, self.draft.answers, self.today)
+            self.flow.check_answer(step, value, self.draft.answers, self.today, self.facts)
+        except ReturnToStep:
+            # The answer is fine but shows that an earlier one is not (a name title that does
+            # not fit the birth date): keep it, and ask the earlier one again with the reason.
+            await self._keep(step, value)
+            return self.advance()
         except ThaiInputError as error:
             return self.ask(step, note=error.message_th)
-        self._record(step, value)
+        await self._keep(step, value)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
             return [Text(received), *self.advance()]
         return self.advance()
+
+    async def _keep(self, step: Step, value: Any) -> None:
+        """Record an answer; the flow's facts are read again when they depend on it."""
+        self._record(step, value)
+        if self.flow.facts is not None and step.id in self.flow.facts.uses:
+            await self.load_facts()
 
     def _parse(self, step: Step, reply: Reply) -> Any:
         kind = step.kind
@@ -569,7 +592,7 @@ class _Turn:
         return self.advance()
 
     def back(self) -> list[Say]:
-        applicable = self.flow.applicable(self.draft.answers, self.today)
+        applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         if self.draft.current_step == SUMMARY:
             return self.ask_again_showing(applicable[-1])
         ids = [s.id for s in applicable]
@@ -595,9 +618,9 @@ class _Turn:
         return [Text(prompts.RESTARTED), *self.advance()]
 
     async def submit(self) -> list[Say]:
-        if self.flow.first_incomplete(self.draft.answers, self.today) is not None:
+        if self.flow.first_incomplete(self.draft.answers, self.today, self.facts) is not None:
             return self.advance()
-        applicable = {s.id for s in self.flow.applicable(self.draft.answers, self.today)}
+        applicable = {s.id for s in self.flow.applicable(self.draft.answers, self.today, self.facts)}
         # Answers to questions that stopped applying (after an edit) are not filed.
         self.draft.answers = {k: v for k, v in self.draft.answers.items() if k in applicable}
         missing = [m for m in self.draft.missing_documents if m["document"] in applicable]
@@ -614,7 +637,8 @@ class _Turn:
             self.draft.current_step = step.id
             return self.ask_current(note=error.message_th)
         text = prompts.SUBMITTED.format(
-            title=self.flow.title, number=self.draft.public_number, next_steps=self.flow.next_steps
+            title=self.flow.title, number=self.draft.public_number,
+            next_steps=self.flow.next_steps_for(self.draft.answers),
         )
         if missing:
             names = ", ".join(m["name"] for m in missing)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit, notices
 from backend.applications.models import Application, ApplicationStatus
+from backend.catalog import CATALOG
 from backend.school_config import SchoolConfig
 from backend.staff import Role, StaffMember, staff_for_role
 from backend.statuses import TransitionRefused
@@ -431,8 +432,10 @@ def _record_action(
     ``detail``; False when the status stays (a sign-off that others must still follow)."""
     if action == A.ACCEPT_COMPLETE:
         limit = config.service(application.service).time_limit_days
+        latest_due = CATALOG.service(application.service).latest_due
         application.complete_at = now
-        application.due_at = due_at_for(now, limit)
+        application.due_at = due_at_for(now, limit, config.working_calendar(),
+                                        latest_day=latest_due(application) if latest_due else None)
         detail["time_limit_days"] = limit
     elif action == A.REQUEST_DOCUMENTS:
         requested = _clean_documents(documents)

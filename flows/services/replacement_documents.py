@@ -169,4 +169,5 @@ SPEC = ServiceSpec(
     fee=FeeRule(code="RD", describe=fee_description),
     routing_words=(r"ใบแทน", r"ปพ[12]", r"(?i:(ใบ|วุฒิ|ประกาศ|ระเบียน|ทรานสคริปต์|transcript).*(หาย|ชำรุด))"),
     routing_priority=10,
+    source="docs/rules.md#replacement-documents: OBEC's citizen's manual for replacement educational documents",
 )
