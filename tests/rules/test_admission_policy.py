@@ -4,6 +4,7 @@ and how a new year's policy takes over (a data change, checked here)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 
 import pytest
@@ -75,7 +76,7 @@ def test_edge_dates_fit_exactly_one_grade(year: int, birth: dt.date, fits: Grade
 def test_each_years_windows_leave_no_child_between_grades(year: int) -> None:
     policy = policy_for(year)
     windows = [policy.birth_window(grade, year) for grade in (Grade.P1, Grade.K3, Grade.K2, Grade.K1)]
-    for older, younger in zip(windows, windows[1:], strict=False):
+    for older, younger in itertools.pairwise(windows):
         assert older and younger and younger[0] - older[1] == dt.timedelta(days=1)
 
 

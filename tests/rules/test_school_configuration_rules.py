@@ -41,7 +41,7 @@ def test_the_grades_a_school_teaches() -> None:
     assert primary.teaches(Grade.K1) and not primary.teaches(Grade.M1)
     with pytest.raises(SchoolConfigError, match="lowest grade comes after the highest"):
         parse_school_config({"grades": {"lowest": "m1", "highest": "p6"}})
-    with pytest.raises(SchoolConfigError, match="grades.lowest"):
+    with pytest.raises(SchoolConfigError, match=r"grades\.lowest"):
         parse_school_config({"grades": {"lowest": "p7"}})
 
 
