@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import fontpkg
 import jinja2
 import qrcode
 from markupsafe import Markup
 
 from backend.catalog import PACKAGED_TEMPLATES
+from backend.documents.fonts import document_fonts
 from backend.documents.types import spec_for
 from backend.payments.amount_words import baht_text
 from backend.thai.dates import format_thai_date
@@ -79,10 +79,8 @@ def _money(value: Any) -> str:
 
 @functools.lru_cache(maxsize=1)
 def font_urls() -> dict[str, str]:
-    return {
-        "regular": fontpkg.path("sarabun", 400).as_uri(),
-        "bold": fontpkg.path("sarabun", 700).as_uri(),
-    }
+    """Sarabun as derived for a faithful text layer (backend/documents/fonts.py)."""
+    return {style: path.as_uri() for style, path in document_fonts().items()}
 
 
 @functools.lru_cache(maxsize=64)
