@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import audit, notices
 from backend.applications import workflow
 from backend.applications.models import Application
+from backend.catalog import CATALOG
 from backend.documents.from_applications import DocumentInputMissing, document_for
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.service import DocumentIssuer, DocumentStateError
@@ -45,9 +46,17 @@ async def application_documents(session: AsyncSession, application_id: int) -> l
         .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())))
 
 
-async def has_valid_document(session: AsyncSession, application_id: int) -> bool:
+def service_document_type(service: str) -> str | None:
+    """The document type a service's outcome is issued as (None: it issues none). The e-receipt of
+    a request's fee is filed under the same request but is not its outcome."""
+    document = CATALOG.service(service).document if service in CATALOG.service_ids() else None
+    return document.type.id if document is not None else None
+
+
+async def has_valid_document(session: AsyncSession, application_id: int, doc_type: str | None) -> bool:
+    """Whether the request's outcome document (of ``doc_type``) is issued and in force."""
     found = await session.scalar(sa.select(IssuedDocument.id).where(
-        IssuedDocument.application_id == application_id,
+        IssuedDocument.application_id == application_id, IssuedDocument.doc_type == doc_type,
         IssuedDocument.status == DocumentStatus.VALID).limit(1))
     return found is not None
 
@@ -89,7 +98,7 @@ async def issue_for_application(
     """Issue the approved application's document, record the audit entry and the parent's
     notice; flushes, the caller commits. Raises IssuingRefused (or workflow.ActionNotAllowed)."""
     workflow.ensure_allowed(application, workflow.Action.ISSUE_DOCUMENT, staff, config)
-    if await has_valid_document(session, application.id):
+    if await has_valid_document(session, application.id, service_document_type(application.service)):
         raise IssuingRefused("already issued",
                              "ออกเอกสารของคำขอนี้แล้วค่ะ หากต้องแก้ไข กรุณาใช้ “ออกฉบับใหม่”")
     draft = _draft(application, config, staff_input)
@@ -104,6 +113,10 @@ async def issue_for_application(
 def _check_manages(application: Application, document: IssuedDocument, staff: StaffMember) -> None:
     if document.application_id != application.id or not workflow.may_manage_documents(application, staff):
         raise IssuingRefused("not allowed to manage this document", NOT_YOURS)
+    if document.doc_type != service_document_type(application.service):
+        # The fee's e-receipt: finance's, corrected through the fee pages, not reissued as the outcome.
+        raise IssuingRefused("not the request's outcome document",
+                             "เอกสารนี้ไม่ใช่เอกสารผลของคำขอ จัดการได้ที่หน้าการเงินค่ะ")
     if document.status != DocumentStatus.VALID:
         raise IssuingRefused("document not valid", "เอกสารนี้ถูกเพิกถอนหรือมีฉบับใหม่แทนแล้วค่ะ")
 

@@ -57,7 +57,8 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
     actions = list(workflow.allowed_actions(application, member, school.config))
     # e-documents: one in force at a time; the others are revoked or superseded.
     issued = await issuing.application_documents(db, application.id)
-    if any(d.status == "valid" for d in issued) and "issue_document" in actions:
+    outcome_type = issuing.service_document_type(application.service)
+    if any(d.status == "valid" and d.doc_type == outcome_type for d in issued) and "issue_document" in actions:
         actions.remove("issue_document")
     return page(request, "detail.html", staff, school=school.school,
                 # LINE gives no delivery receipts: a parent who blocked the account cannot be
@@ -66,12 +67,13 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
                                                               user_ref=application.parent_ref),
                 application=application, rows=presentation.answer_rows(application, flow), files=files,
                 urls=urls, history=await queries.history(db, application),
-                issued=issued, issue_fields=staff_fields(application.service),
+                issued=issued, outcome_type=outcome_type, issue_fields=staff_fields(application.service),
                 can_manage_documents=workflow.may_manage_documents(application, member),
                 verify_url=runtime.documents.verify_url,
                 actions=actions, document_steps=[s for s in flow.steps if s.is_document] if flow else [],
                 title=school.title, overdue=presentation.is_overdue(application, now),
-                done=done, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
+                done=presentation.done_message(done, application, workflow.current_turn(application, school.config))
+                if done else None, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
                 approvers=school.config.service(application.service).approvers)
 
 
