@@ -15,6 +15,8 @@ DEMO_SETTINGS: dict = {
     # A made-up biller ID (tax ID + suffix): fee QR codes show, but no bank would accept them.
     "promptpay": {"biller_id": "099400016550101"},
     "receipt_officer": "นางสาวการเงิน ตัวอย่าง",
+    # A made-up code for outgoing letters (a real school uses the one its district office gave it).
+    "letter_code": "ศธ 04999.999",
     "services": {
         "replacement_documents": {"fee": "50.00", "fee_due": "after_approval",
                                   "approvers": ["registrar", "director"]},

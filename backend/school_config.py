@@ -81,6 +81,10 @@ class SchoolConfig(_Strict):
     fee_payment_days: int = Field(default=7, ge=1, le=90)  # days a parent has to pay a fee
     fee_reminder_days: int = Field(default=2, ge=0, le=30)  # reminded this many days before
     receipt_officer: str = Field(default="", max_length=120)  # name printed as the receiver
+    # -- official letters (backend/documents): the school's code for outgoing letters, before the
+    # running number ("ศธ 04002.123" prints "ที่ ศธ 04002.123/45"), and the unit that owns them.
+    letter_code: str = Field(default="", max_length=40, pattern=r"^$|^[ก-ฮ]{1,4} ?[0-9๐-๙][0-9๐-๙.]*$")
+    owning_unit: str = Field(default="งานทะเบียน", min_length=1, max_length=80)
 
     @field_validator("services")
     @classmethod

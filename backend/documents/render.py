@@ -44,6 +44,8 @@ class SchoolInfo:
     name: str
     address: str = ""
     phone: str = ""
+    email: str = ""
+    owning_unit: str = "งานทะเบียน"  # ส่วนราชการเจ้าของเรื่อง, at the foot of a letter
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class RenderRequest:
     # The machine-readable record embedded as document.json, identical to IssuedDocument.data.
     record: dict[str, Any]
     thai_numerals: bool = True
+    # An unsigned copy for the person who will sign it to read first: marked as a draft.
+    draft: bool = False
 
 
 def format_code(code: str) -> str:
@@ -116,6 +120,25 @@ def school_template_dir(data_dir: Path | None, school_slug: str) -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+GARUDA_FILES = ("garuda.svg", "garuda.png")
+
+
+def garuda_image(data_dir: Path | None, school_slug: str) -> str | None:
+    """The Garuda emblem the letters carry, as a file URL: the school's own
+    (DATA_DIR/templates/<slug>/garuda.svg or .png), else the deployment's (DATA_DIR/templates/).
+
+    None when there is none: the project ships no emblem, as no public-domain drawing of it could
+    be obtained through the package registries (docs/documents.md); the space stays reserved.
+    """
+    if data_dir is None:
+        return None
+    for folder in (data_dir / "templates" / school_slug, data_dir / "templates"):
+        for name in GARUDA_FILES:
+            if (folder / name).is_file():
+                return (folder / name).as_uri()
+    return None
+
+
 def qr_image(url: str) -> Markup:
     """The QR code as an <img> of one pixel per module, scaled up crisply by CSS.
 
@@ -148,6 +171,8 @@ def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
             "issued_on": request.issued_at.astimezone(BANGKOK).date(),
             "verify_url": request.verify_url,
             "qr_image": qr_image(request.verify_url),
+            "garuda": garuda_image(data_dir, request.school.slug),
+            "draft": request.draft,
         },
         fonts=font_urls(),
     )

@@ -83,6 +83,13 @@ def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
 
 
+def school_info(school: School) -> SchoolInfo:
+    """What a document's head and foot print of the school, from its row and configuration."""
+    config = parse_school_config(school.settings)
+    return SchoolInfo(slug=school.slug, name=school.name, address=config.address, phone=config.phone,
+                      email=config.email, owning_unit=config.owning_unit)
+
+
 def prepare_data(doc_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """Check a document's data and add what is derived from it (a receipt's total in words)."""
     check_data(doc_type, data)
@@ -177,11 +184,8 @@ class DocumentIssuer:
             "supersedes": supersedes,
             "data": prepared,
         }
-        config = parse_school_config(school.settings)
         request = RenderRequest(
-            school=SchoolInfo(
-                slug=school.slug, name=school.name, address=config.address, phone=config.phone
-            ),
+            school=school_info(school),
             doc_type=doc_type,
             code=code,
             verify_url=record["verify_url"],
@@ -221,6 +225,14 @@ class DocumentIssuer:
         await session.flush()
         log.info("issued document %s (%s) for school %s", code, doc_type, school.id)
         return document
+
+    async def render_draft(self, *, school: School, doc_type: str, data: dict[str, Any], now) -> bytes:
+        """An unsigned copy marked as a draft, for whoever is asked to sign it to read first."""
+        prepared = prepare_data(doc_type, data)
+        request = RenderRequest(school=school_info(school), doc_type=doc_type, code="DRAFT",
+                                verify_url=self.verify_url("DRAFT"), issued_at=now,
+                                record={"data": prepared}, thai_numerals=self.thai_numerals, draft=True)
+        return await asyncio.to_thread(render_pdf, request, data_dir=self.data_dir)
 
     def _render_and_sign(
         self, request: RenderRequest, signer: SchoolSigner, school_name: str

@@ -100,7 +100,7 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="transfer_out_letter", title_th="หนังสือส่งตัวนักเรียน",
             required=("subject_name", "grade", "destination_school"),
-            download_name="sending-letter.pdf", short_title="หนังสือส่งตัว"),
+            download_name="sending-letter.pdf", short_title="หนังสือส่งตัว", layout="letter"),
         make_data=document_data,
         staff_fields=(STUDENT_NUMBER,),
     ),
