@@ -36,12 +36,18 @@ class People:
     parent_ref: str
 
 
+# The name and position printed under what each signs (their LINE names are display names only).
+PRINTED = {"director": ("นายสมชาย ใจดี", None), "registrar": ("นางสาวทะเบียน ใจดี", "ครู"),
+           "teacher": ("นางมีสุข ประจำชั้น", "ครู"), "finance": ("นางการเงิน ดีมาก", "เจ้าพนักงานการเงินและบัญชี")}
+
+
 async def add_staff(bot: Bot, school_id: int, role: str, name: str) -> StaffMember:
     user = bot.standin.add_user(name)
+    full_name, position = PRINTED.get(role, (None, None))
     async with bot.runtime.sessions() as session:
         member = StaffMember(school_id=school_id, line_user_id=user.user_id, display_name=name,
                              role=role, active=True, notify_new_submissions=True,
-                             created_at=bot.runtime.clock.now())
+                             created_at=bot.runtime.clock.now(), full_name=full_name, position=position)
         session.add(member)
         await session.commit()
         return member

@@ -20,6 +20,7 @@ from backend.schools import School
 from tests.fees.fee_samples import approve, replacement_answers, submitted
 from tests.staff_pages.conftest import add_staff, client_for, sign_in, submitted_application
 from tests.chat import photo
+from tests.staff_pages.test_staff_documents import issue_signed
 
 
 @pytest.fixture
@@ -74,10 +75,7 @@ async def test_a_paid_replacement_request_can_still_be_issued(bot, people, signi
         # Nor can it be reissued from here as if it were the ใบแทน (its form always refused).
         assert page.count('data-action="reissue_document"') == 0
 
-        done = await registrar.post(f"/staff/applications/{application_id}/actions/issue_document",
-                                    data={"csrf": await csrf_of(registrar), "original_number": "0012345"},
-                                    follow_redirects=True)
-        assert "error" not in str(done.url), done.url
+    await issue_signed(bot, people, application_id, original_number="0012345")
     async with bot.runtime.sessions() as session:
         kinds = sorted(d.doc_type for d in await session.scalars(
             sa.select(IssuedDocument).where(IssuedDocument.application_id == application_id)))

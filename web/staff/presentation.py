@@ -48,6 +48,9 @@ ACTION_TH = {
     "issue_document": "ออกเอกสาร",
     "revoke_document": "เพิกถอนเอกสาร",
     "reissue_document": "ออกเอกสารฉบับใหม่",
+    "prepare_document": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
+    "sign_document": "ลงนามและออกเอกสาร",
+    "withdraw_document": "ถอนเอกสารที่เสนอลงนาม",
 }
 
 # Audit actions that are not staff actions, as the history shows them.
@@ -65,6 +68,9 @@ HISTORY_TH = {
     "fee_expired": "เลยกำหนดชำระค่าธรรมเนียม",
     "second_channel_sent": "ส่งแจ้งผลทาง SMS หรืออีเมลแล้ว",
     "second_channel_no_contact": "ไม่มีเบอร์โทรหรืออีเมลสำหรับแจ้งผลทางช่องทางอื่น",
+    "document_prepared": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
+    "document_withdrawn": "ถอนเอกสารที่เสนอลงนาม",
+    "draft_document_viewed": "เปิดดูร่างเอกสาร",
 }
 # An entry no table above names (a newer kind of record): never shown as a code.
 OTHER_HISTORY_TH = "บันทึกอื่นของระบบ"
@@ -78,7 +84,7 @@ CHILD_NAME_STEP = "student_name"
 
 # Staff actions whose record also sends the parent a notice (workflow.perform, documents/issuing.py).
 TELLS_PARENT = frozenset({"accept_complete", "request_documents", "reject", "set_appointment", "close",
-                          "issue_document", "revoke_document", "reissue_document"})
+                          "issue_document", "revoke_document", "reissue_document", "sign_document"})
 
 
 def done_message(done: str, application: Application, next_role: str | None) -> str:
@@ -87,6 +93,8 @@ def done_message(done: str, application: Application, next_role: str | None) -> 
     if done == "sign_off" and next_role is not None:
         # A sign-off before the chain's last: the parent hears of the decision, not of each step.
         return f"{text} รอ{ROLE_TH.get(next_role, next_role)}ลงนามเป็นลำดับถัดไป แล้วระบบจึงแจ้งผลผู้ปกครองค่ะ"
+    if done == "prepare_document":
+        return f"{text} เมื่อผู้อำนวยการหรือผู้ได้รับมอบอำนาจลงนามแล้ว ระบบจะส่งเอกสารให้ผู้ปกครองทาง LINE"
     if done in TELLS_PARENT or done == "sign_off":
         return f"{text} ผู้ปกครองจะได้รับแจ้งทาง LINE"
     return text
