@@ -137,8 +137,11 @@ class ServiceDocument:
 
     type: DocumentType
     make_data: DataMaker
-    # Asked on the staff's issue form before the letter's reference number and signatory.
+    # Asked on the staff's issue form before the letter's reference number.
     staff_fields: tuple[StaffField, ...] = ()
+    # Whether its data is made with the student's stored record (backend/records): the ใบแทน
+    # reproduces it, the transfer letter encloses it. The record reaches make_data as answers.record.
+    uses_record: bool = False
 
 
 # -- fees ---------------------------------------------------------------------------------------

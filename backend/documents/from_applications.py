@@ -57,7 +57,8 @@ class DocumentDraft:
 
 
 def document_for(application: Application, config: SchoolConfig,
-                 staff_input: Mapping[str, str] | None = None) -> DocumentDraft:
+                 staff_input: Mapping[str, str] | None = None,
+                 record: Mapping[str, Any] | None = None) -> DocumentDraft:
     """The document an approved application's outcome is issued as, with its data.
 
     Raises DocumentInputMissing when the service issues no document, when an answer the
@@ -74,7 +75,7 @@ def document_for(application: Application, config: SchoolConfig,
     for field in fields:
         if field.required and not given.get(field.name, "").strip():
             raise DocumentInputMissing(f"{field.name} required", f"กรุณากรอก{field.label_th.split(' (')[0]}ค่ะ")
-    data = document.make_data(Answers(application.answers or {}), application, config, given)
+    data = document.make_data(Answers(application.answers or {}, record=record), application, config, given)
     data["application_number"] = application.public_number
     # What a letter answering the request refers to (อ้างถึง) and whom it addresses (เรียน).
     data.setdefault("request_date", submitted_on(application).isoformat())
@@ -95,8 +96,10 @@ def document_for(application: Application, config: SchoolConfig,
 class Answers:
     """The application's answers, with a Thai message naming whatever a document needs but lacks."""
 
-    def __init__(self, answers: Mapping[str, Any]) -> None:
+    def __init__(self, answers: Mapping[str, Any], *, record: Mapping[str, Any] | None = None) -> None:
         self._answers = answers
+        # The student's stored record (ปพ.1 data), for documents that use one; None if none found.
+        self.record = record
 
     def get(self, step: str, default: Any = None) -> Any:
         value = self._answers.get(step)

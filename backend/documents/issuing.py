@@ -21,6 +21,7 @@ from backend.documents.numbering import letter_reference, next_letter_number
 from backend.documents.service import DocumentIssuer, DocumentStateError
 from backend.documents.signing import SigningNotConfigured
 from backend.documents.types import DocumentDataError, spec_for
+from backend.records.lookup import record_data, record_for
 from backend.school_config import SchoolConfig
 from backend.schools import School
 from backend.staff import Role, StaffMember
@@ -68,9 +69,15 @@ async def has_valid_document(session: AsyncSession, application_id: int, doc_typ
     return found is not None
 
 
-def _draft(application: Application, config: SchoolConfig, staff_input: Mapping[str, str] | None):
+async def _draft(session: AsyncSession, application: Application, config: SchoolConfig,
+                 staff_input: Mapping[str, str] | None):
+    document = CATALOG.service(application.service).document if application.service in CATALOG.service_ids() else None
+    record = None
+    if document is not None and document.uses_record:
+        found = await record_for(session, application, staff_input)
+        record = record_data(found) if found is not None else None
     try:
-        return document_for(application, config, staff_input)
+        return document_for(application, config, staff_input, record)
     except DocumentInputMissing as missing:
         raise IssuingRefused(str(missing), missing.message_th) from None
     except DocumentDataError as error:
@@ -139,7 +146,7 @@ async def issue_for_application(
                              "ออกเอกสารของคำขอนี้แล้วค่ะ หากต้องแก้ไข กรุณาใช้ “ออกฉบับใหม่”")
     if await pending_requests(session, application.id):
         raise IssuingRefused("already waiting for a signature", ALREADY_PENDING)
-    draft = _draft(application, config, staff_input)
+    draft = await _draft(session, application, config, staff_input)
     request = SignatureRequest(school_id=school.id, application_id=application.id, doc_type=draft.doc_type,
                                data=draft.data, prepared_by=staff.id, prepared_at=now,
                                status=SignatureStatus.PENDING)
@@ -273,7 +280,7 @@ async def reissue_for_application(
     issue, only the director or someone empowered does. Flushes, the caller commits."""
     _check_manages(application, document, staff)
     text = _clean_reason(reason)
-    draft = _draft(application, config, staff_input)
+    draft = await _draft(session, application, config, staff_input)
     if draft.doc_type != document.doc_type:
         raise IssuingRefused("document type changed", "เอกสารฉบับใหม่ต้องเป็นเอกสารชนิดเดิมค่ะ")
     if await pending_requests(session, application.id):

@@ -60,6 +60,8 @@ class RenderRequest:
     thai_numerals: bool = True
     # An unsigned copy for the person who will sign it to read first: marked as a draft.
     draft: bool = False
+    # Pages of an archived scan the document reproduces (data: URLs of PNG or JPEG images).
+    scan_pages: tuple[str, ...] = ()
 
 
 def format_code(code: str) -> str:
@@ -173,6 +175,7 @@ def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
             "qr_image": qr_image(request.verify_url),
             "garuda": garuda_image(data_dir, request.school.slug),
             "draft": request.draft,
+            "scan_pages": request.scan_pages,
         },
         fonts=font_urls(),
     )

@@ -16,6 +16,7 @@ from backend.documents.signing import make_dev_ca
 from backend.fees import service as fees
 from backend.fees.models import FeeRequest
 from backend.fees.receipts import issue_due_receipts
+from backend.records.models import StudentRecord
 from backend.schools import School
 from tests.fees.fee_samples import approve, replacement_answers, submitted
 from tests.staff_pages.conftest import add_staff, client_for, sign_in, submitted_application
@@ -64,7 +65,22 @@ async def paid_replacement_request(bot, people) -> int:
     return application_id
 
 
+async def add_record(bot, people, national_id: str) -> None:
+    """The student's record, as the registrar loads it (backend/records)."""
+    now = bot.runtime.clock.now()
+    async with bot.runtime.sessions() as session:
+        session.add(StudentRecord(
+            school_id=people.school_id, student_number="6201", national_id=national_id, name="นางสาวสมใจ ใจดี",
+            data={"student_number": "6201", "name": "นางสาวสมใจ ใจดี", "level": "lower_secondary",
+                  "terms": [{"year": 2562, "term": 1, "courses": [
+                      {"code": "ท21101", "name": "ภาษาไทย 1", "credits": "1.5", "grade": "3.5", "kind": ""}]}],
+                  "gpa": "3.50", "credits_earned": "1.5", "graduated": True, "graduation_date": "2022-03-31"},
+            source="template", imported_at=now, updated_at=now))
+        await session.commit()
+
+
 async def test_a_paid_replacement_request_can_still_be_issued(bot, people, signing):
+    await add_record(bot, people, replacement_answers()["student_national_id"])
     application_id = await paid_replacement_request(bot, people)
     async with client_for(bot) as registrar:
         await sign_in(bot, registrar, people.registrar)

@@ -128,7 +128,7 @@ async def draft_pdf(application_id: int, request_id: int, staff: CurrentStaff, s
     waiting = await db.get(SignatureRequest, request_id)
     if application is None or waiting is None or waiting.application_id != application.id:
         raise HTTPException(404)
-    pdf = await runtime.documents.render_draft(school=school.school, doc_type=waiting.doc_type,
+    pdf = await runtime.documents.render_draft(db, school=school.school, doc_type=waiting.doc_type,
                                                data=dict(waiting.data), now=now)
     audit.record(db, school_id=member.school_id, actor=member.actor, action="draft_document_viewed",
                  subject=audit.application_subject(application.id), at=now, detail={"request_id": waiting.id})
