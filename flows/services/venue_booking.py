@@ -303,7 +303,8 @@ SPEC = ServiceSpec(
     offered=offered,
     menu_position=80,
     time_limit_days=5,
-    approvers=("registrar",),
+    # The director decides (MOE regulation on the use of school premises 2539: docs/rules.md).
+    approvers=("director",),
     document=ServiceDocument(
         type=DocumentType(
             id="venue_permit", title_th="หนังสืออนุญาตให้ใช้อาคารสถานที่",
