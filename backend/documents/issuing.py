@@ -14,8 +14,8 @@ from backend import audit, notices
 from backend.applications import workflow
 from backend.applications.models import Application
 from backend.catalog import CATALOG
-from backend.documents.from_applications import DocumentInputMissing, document_for
 from backend.documents import authority
+from backend.documents.from_applications import DocumentInputMissing, document_for
 from backend.documents.models import DocumentStatus, IssuedDocument, SignatureRequest, SignatureStatus
 from backend.documents.numbering import letter_reference, next_letter_number
 from backend.documents.service import DocumentIssuer, DocumentStateError
@@ -188,12 +188,8 @@ async def sign_request(session: AsyncSession, request: SignatureRequest, *, staf
     if preparer is not None and preparer.full_name:
         # Who prepared it: the ปพ.๑ prints the registrar (นายทะเบียน) beside the director.
         data["prepared_by"] = {"name": preparer.full_name, "position": preparer.position or ""}
-    spec = spec_for(request.doc_type)
-    if spec.numbered and not data.get("reference_number"):
-        if not config.letter_code:
-            raise IssuingRefused("no letter code", NO_LETTER_CODE)
-        number = await next_letter_number(session, school_id=school.id, year=be_year(local_date(now)))
-        data["reference_number"] = letter_reference(config.letter_code, number)
+    if spec_for(request.doc_type).numbered and not data.get("reference_number"):
+        data["reference_number"] = await _next_reference(session, school, config, now)
     if request.replaces_document_id is not None:
         old = await session.get(IssuedDocument, request.replaces_document_id)
         if old is None or old.status != DocumentStatus.VALID:
@@ -222,6 +218,14 @@ async def sign_request(session: AsyncSession, request: SignatureRequest, *, staf
     request.decided_by, request.decided_at, request.document_id = staff.id, now, document.id
     await session.flush()
     return document
+
+
+async def _next_reference(session: AsyncSession, school: School, config: SchoolConfig, now: dt.datetime) -> str:
+    """The next "ที่" of the school's series for this year: "ศธ 04002.123/45"."""
+    if not config.letter_code:
+        raise IssuingRefused("no letter code", NO_LETTER_CODE)
+    number = await next_letter_number(session, school_id=school.id, year=be_year(local_date(now)))
+    return letter_reference(config.letter_code, number)
 
 
 async def withdraw_request(session: AsyncSession, request: SignatureRequest, *, staff: StaffMember,

@@ -207,6 +207,11 @@ def read_records(data: bytes, filename: str = "", *, today: dt.date) -> tuple[st
         raise RecordFileError([f"ไม่พบคอลัมน์ {', '.join(missing)} ในแถวแรกของไฟล์ "
                                "กรุณาใช้ไฟล์จาก SGS (ระเบียนผลการเรียน) หรือแบบฟอร์มของระบบค่ะ"])
     layout = "sgs" if any(marker in header for marker in SGS_MARKERS) else "template"
+    students = _read_rows(rows, index, today)
+    return layout, {number: _finish(record) for number, record in students.items()}
+
+
+def _read_rows(rows: Iterator[list[str]], index: dict[str, int], today: dt.date) -> dict[str, dict[str, Any]]:
     students: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     for line, row in enumerate(rows, start=2):
@@ -226,7 +231,7 @@ def read_records(data: bytes, filename: str = "", *, today: dt.date) -> tuple[st
         raise RecordFileError(problems)
     if not students:
         raise RecordFileError(["ไม่พบข้อมูลนักเรียนในไฟล์ค่ะ"])
-    return layout, {number: _finish(record) for number, record in students.items()}
+    return students
 
 
 def _add_row(students: dict[str, dict[str, Any]], cells: dict[str, str], today: dt.date) -> None:
@@ -234,9 +239,21 @@ def _add_row(students: dict[str, dict[str, Any]], cells: dict[str, str], today: 
     if not number:
         raise ValueError("ไม่มีเลขประจำตัวนักเรียน")
     record = students.setdefault(number, {"student_number": number, "terms": {}, "term_record": None})
-    name = _clean(cells.get("full_name", "")) or "".join(
-        (_clean(cells.get("title", "")), " ".join(filter(None, (_clean(cells.get("first_name", "")),
-                                                                _clean(cells.get("last_name", "")))))))
+    _add_particulars(record, cells, today)
+    _add_course(record, cells)
+
+
+def _name(cells: dict[str, str]) -> str:
+    whole = _clean(cells.get("full_name", ""))
+    if whole:
+        return whole
+    given = " ".join(filter(None, (_clean(cells.get("first_name", "")), _clean(cells.get("last_name", "")))))
+    return _clean(cells.get("title", "")) + given if given else ""
+
+
+def _add_particulars(record: dict[str, Any], cells: dict[str, str], today: dt.date) -> None:
+    """Who the student is: taken from the first row that says it."""
+    name = _name(cells)
     if name and not record.get("name"):
         record["name"] = name
     national_id = _clean(cells.get("national_id", "")).replace("-", "").replace(" ", "")
@@ -256,6 +273,10 @@ def _add_row(students: dict[str, dict[str, Any]], cells: dict[str, str], today: 
         if level not in LEVELS:
             raise ValueError(f"ระดับ “{level}” ต้องเป็น {' / '.join(LEVELS)}")
         record["level"] = LEVELS[level]
+
+
+def _add_course(record: dict[str, Any], cells: dict[str, str]) -> None:
+    """A course with its result, or, without one yet, a course of the term under way."""
     year, term = _clean(cells["year"]), _clean(cells["term"])
     if not (year.isdigit() and len(year) == 4 and term.isdigit()):
         raise ValueError(f"ปีการศึกษา “{year}” หรือภาคเรียน “{term}” ไม่ถูกต้อง")
@@ -268,7 +289,6 @@ def _add_row(students: dict[str, dict[str, Any]], cells: dict[str, str], today: 
     if grade:
         record["terms"].setdefault((int(year), int(term)), []).append({**course, "grade": grade})
     elif any(_clean(cells.get(key, "")) for key in ("score", "attendance")):
-        # A course of the term under way: what the transfer's term record certifies.
         current = record["term_record"] or {"year": int(year), "term": int(term), "courses": []}
         current["courses"].append({**course, "score": _clean(cells.get("score", "")),
                                    "max_score": _clean(cells.get("max_score", "")),

@@ -26,13 +26,12 @@ PLACEHOLDER = """<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300
 def main() -> None:
     load_catalog()
     sys.path.insert(0, str(Path(__file__).parent))
+    import pypdfium2 as pdfium
     from samples import reference_samples
 
     from backend.documents.preview import render_page_image
     from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
     from backend.documents.service import prepare_data
-
-    import pypdfium2 as pdfium
 
     school = SchoolInfo("reference", "โรงเรียนบ้านหนองน้ำใส",
                         "๑๒๓ หมู่ ๔ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น ๔๐๐๐๐", "043-123456",

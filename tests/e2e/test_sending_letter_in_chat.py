@@ -15,13 +15,13 @@ from backend.applications.models import Application
 from backend.documents.models import IssuedDocument
 from backend.documents.render import embedded_record
 from backend.documents.signing import check_signature, make_dev_ca
+from backend.records.models import StudentRecord
 from backend.schools import School
 from backend.staff import StaffMember
-from web.staff.auth import SIMULATOR_CLIENT_ID
-from backend.records.models import StudentRecord
 from tests.chat import Parent, file_transfer_out
 from tests.director import director_signs
 from tests.harness import running_bot
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 
 @pytest.fixture

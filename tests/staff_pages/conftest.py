@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,18 +12,25 @@ import sqlalchemy as sa
 
 from backend.applications.models import Application
 from backend.applications.service import new_public_number, submit_application
+from backend.documents.signing import make_dev_ca
 from backend.schools import School, school_by_slug
 from backend.staff import StaffMember
-from web.staff.auth import SIMULATOR_CLIENT_ID
 from backend.thai.ids import synthetic_national_id
 from tests.chat import photo
 from tests.harness import Bot, running_bot
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 
 @pytest.fixture
 async def bot(env, clock, redis_namespace):
     async with running_bot(env, clock, namespace=redis_namespace) as running:
         yield running
+
+
+@pytest.fixture
+def signing(env):
+    # What `schoolbot demo` does in simulated mode: a development certificate for the demo school.
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
 
 
 @dataclass

@@ -5,23 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from backend import notices
 from backend.audit import AuditEntry
 from backend.documents.models import DocumentEvent, IssuedDocument
-from backend.documents.signing import make_dev_ca
 from bot.documents import PDF_KIND
 from tests.staff_pages.conftest import client_for, sign_in, submitted_application
-
-
-@pytest.fixture
-def signing(env):
-    # What `schoolbot demo` does in simulated mode: a development certificate for the demo school.
-    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
 
 
 async def csrf_of(client) -> str:

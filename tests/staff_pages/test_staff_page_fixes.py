@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from backend import audit
 from backend.applications.models import Application
 from backend.documents.models import IssuedDocument
-from backend.documents.signing import make_dev_ca
 from backend.fees import service as fees
 from backend.fees.models import FeeRequest
 from backend.fees.receipts import issue_due_receipts
 from backend.records.models import StudentRecord
 from backend.schools import School
+from tests.chat import photo
 from tests.fees.fee_samples import approve, replacement_answers, submitted
 from tests.staff_pages.conftest import add_staff, client_for, sign_in, submitted_application
-from tests.chat import photo
 from tests.staff_pages.test_staff_documents import issue_signed
-
-
-@pytest.fixture
-def signing(env):
-    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
 
 
 async def csrf_of(client, page: str = "/staff/settings") -> str:

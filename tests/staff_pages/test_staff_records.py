@@ -14,7 +14,7 @@ from backend.records.models import StudentRecord
 from tests.chat import photo
 from tests.fees.fee_samples import replacement_answers
 from tests.staff_pages.conftest import client_for, sign_in
-from tests.staff_pages.test_staff_documents import csrf_of, issue_signed, signing  # noqa: F401
+from tests.staff_pages.test_staff_documents import csrf_of, issue_signed
 from tests.staff_pages.test_staff_page_fixes import paid_replacement_request
 from tests.staff_pages.test_staff_signing import text_of
 

@@ -11,13 +11,12 @@ import sqlalchemy as sa
 from backend import notices
 from backend.documents.models import IssuedDocument, SignatureRequest
 from tests.staff_pages.conftest import client_for, sign_in
-from tests.staff_pages.test_staff_documents import (  # noqa: F401  (signing is a fixture)
+from tests.staff_pages.test_staff_documents import (
     approved_application,
     buttons,
     csrf_of,
     documents_of,
     issue,
-    signing,
 )
 
 
@@ -88,7 +87,8 @@ async def test_a_revoked_delegation_signs_nothing_more(bot, people, signing):
         await sign_in(bot, registrar, people.registrar)
         await issue(registrar, first)
         [authority_id] = re.findall(r'data-authority="(\d+)"', (await director.get("/staff/settings")).text)
-        await director.post(f"/staff/settings/authorities/{authority_id}/revoke", data={"csrf": await csrf_of(director)})
+        await director.post(f"/staff/settings/authorities/{authority_id}/revoke",
+                            data={"csrf": await csrf_of(director)})
         await issue(registrar, second)
     async with bot.runtime.sessions() as session:
         issued = {d.application_id: d for d in await session.scalars(sa.select(IssuedDocument))}

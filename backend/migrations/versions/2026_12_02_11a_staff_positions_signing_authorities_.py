@@ -5,10 +5,10 @@ Revises: 0007
 Create Date: 2026-12-02 14:28:09.620946
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '11a'
 down_revision = '0007'

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from backend import audit
-from backend.documents import issuing
 from backend.applications.workflow import WorkflowError
+from backend.documents import issuing
 from backend.documents.models import IssuedDocument, SignatureRequest
 from backend.files.service import FileIntegrityError, StoredFileNotFound
 from web.runtime import DbSession, Now, Runtime
