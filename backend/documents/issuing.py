@@ -18,6 +18,7 @@ from backend.documents import authority
 from backend.documents.from_applications import DocumentInputMissing, document_for
 from backend.documents.models import DocumentStatus, IssuedDocument, SignatureRequest, SignatureStatus
 from backend.documents.numbering import letter_reference, next_letter_number
+from backend.documents.signature_requests import SignatureEvent, change_status
 from backend.documents.service import DocumentIssuer, DocumentStateError
 from backend.documents.signing import SigningNotConfigured
 from backend.documents.types import DocumentDataError, spec_for
@@ -148,8 +149,7 @@ async def issue_for_application(
         raise IssuingRefused("already waiting for a signature", ALREADY_PENDING)
     draft = await _draft(session, application, config, staff_input)
     request = SignatureRequest(school_id=school.id, application_id=application.id, doc_type=draft.doc_type,
-                               data=draft.data, prepared_by=staff.id, prepared_at=now,
-                               status=SignatureStatus.PENDING)
+                               data=draft.data, prepared_by=staff.id, prepared_at=now)
     return await _prepare(session, application, request, staff=staff, issuer=issuer, school=school,
                           config=config, now=now)
 
@@ -214,7 +214,7 @@ async def sign_request(session: AsyncSession, request: SignatureRequest, *, staf
         await workflow.perform(session, application, workflow.Action.ISSUE_DOCUMENT, staff=actor, now=now,
                                config=config, document={"id": document.id, "code": document.code,
                                                         "doc_type": document.doc_type, "signed_by": staff.id})
-    request.status = SignatureStatus.SIGNED
+    change_status(request, SignatureEvent.SIGN)
     request.decided_by, request.decided_at, request.document_id = staff.id, now, document.id
     await session.flush()
     return document
@@ -235,7 +235,8 @@ async def withdraw_request(session: AsyncSession, request: SignatureRequest, *, 
         raise IssuingRefused("not pending", "เอกสารนี้ลงนามหรือถอนเรื่องไปแล้วค่ะ")
     if staff.id != request.prepared_by and staff.role not in (Role.DIRECTOR, Role.ADMIN):
         raise IssuingRefused("not the preparer", NOT_YOURS)
-    request.status, request.decided_by, request.decided_at = SignatureStatus.WITHDRAWN, staff.id, now
+    change_status(request, SignatureEvent.WITHDRAW)
+    request.decided_by, request.decided_at = staff.id, now
     audit.record(session, school_id=request.school_id, actor=staff.actor, action="document_withdrawn",
                  subject=audit.application_subject(request.application_id), at=now,
                  detail={"request_id": request.id, "doc_type": request.doc_type})
@@ -293,7 +294,7 @@ async def reissue_for_application(
     assert school is not None
     request = SignatureRequest(school_id=school.id, application_id=application.id, doc_type=draft.doc_type,
                                data=draft.data, replaces_document_id=document.id, reason=text,
-                               prepared_by=staff.id, prepared_at=now, status=SignatureStatus.PENDING)
+                               prepared_by=staff.id, prepared_at=now)
     return await _prepare(session, application, request, staff=staff, issuer=issuer, school=school,
                           config=config, now=now)
 

@@ -13,6 +13,7 @@ import backend.applications.models
 import backend.files.models
 import backend.schools  # noqa: F401
 from backend.db import Base, UTCDateTime
+from backend.statuses import initial_status, read_only_status
 
 
 class DocumentStatus(StrEnum):
@@ -102,12 +103,18 @@ class SignatureRequest(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
     prepared_by: Mapped[int] = mapped_column(sa.ForeignKey("staff_members.id", ondelete="CASCADE"))
     prepared_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(sa.String(16), default=SignatureStatus.PENDING)
+    # Written only by backend/documents/signature_requests.py, along a declared transition.
+    _status: Mapped[str] = mapped_column("status", sa.String(16), default=SignatureStatus.PENDING)
+    status = read_only_status("backend.documents.signature_requests")
     decided_by: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_members.id", ondelete="SET NULL"), default=None)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     document_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("issued_documents.id", ondelete="SET NULL"), default=None)
+
+    def __init__(self, *, status: str | None = None, **columns: Any) -> None:
+        status = initial_status("signature request", status, SignatureStatus.PENDING)
+        super().__init__(_status=status, **columns)
 
 
 class AuthorityKind(StrEnum):
