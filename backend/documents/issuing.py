@@ -18,8 +18,8 @@ from backend.documents import authority
 from backend.documents.from_applications import DocumentInputMissing, document_for
 from backend.documents.models import DocumentStatus, IssuedDocument, SignatureRequest, SignatureStatus
 from backend.documents.numbering import letter_reference, next_letter_number
-from backend.documents.signature_requests import SignatureEvent, change_status
 from backend.documents.service import DocumentIssuer, DocumentStateError
+from backend.documents.signature_requests import SignatureEvent, change_status
 from backend.documents.signing import SigningNotConfigured
 from backend.documents.types import DocumentDataError, spec_for
 from backend.records.lookup import record_data, record_for

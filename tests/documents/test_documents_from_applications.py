@@ -10,8 +10,8 @@ from conftest import NOW
 from samples import RECORD as SAMPLE_RECORD
 
 from backend.applications.models import Application
-from backend.demo import DEMO_SETTINGS
 from backend.catalog import CATALOG
+from backend.demo import DEMO_SETTINGS
 from backend.documents.from_applications import DocumentInputMissing, document_for, staff_fields
 from backend.documents.render import embedded_record
 from backend.school_config import parse_school_config
