@@ -112,7 +112,8 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
                           "application_number": "TO-7KX30M9Q", "request_date": "2026-11-20",
                           "parent_name": "นางสมใจ รักเรียน"}
                for doc_type, data in SAMPLES.items()}
-    primary = {**RECORD, "name": SAMPLES["transfer_out_letter"]["subject_name"], "level": "primary",
+    primary = {**RECORD, "name": SAMPLES["transfer_out_letter"]["subject_name"], "level": "primary", "sex": "หญิง",
+               "father_name": "นายสมพงษ์ รักเรียน", "mother_name": "นางสมใจ รักเรียน",
                "national_id": "1103700099991", "birth_date": "2017-05-14", "graduated": False,
                "graduation_date": None, "term_record": TERM_RECORD}
     letters["transfer_out_letter"].update(
