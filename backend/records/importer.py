@@ -286,7 +286,11 @@ def _add_course(record: dict[str, Any], cells: dict[str, str]) -> None:
     course = {"code": _clean(cells["code"]), "name": _clean(cells["name"]),
               "credits": f"{credits:.1f}" if credits is not None else "", "kind": _clean(cells.get("kind", ""))}
     grade = _grade(cells.get("grade", ""))
-    if grade:
+    if grade and "กิจกรรม" in course["kind"] and grade in NON_NUMERIC:
+        # กิจกรรมพัฒนาผู้เรียน: passed or not, shown apart from the courses on the ปพ.1.
+        record.setdefault("activities", []).append(
+            {"year": int(year), "term": int(term), "name": course["name"], "result": grade})
+    elif grade:
         record["terms"].setdefault((int(year), int(term)), []).append({**course, "grade": grade})
     elif any(_clean(cells.get(key, "")) for key in ("score", "attendance")):
         current = record["term_record"] or {"year": int(year), "term": int(term), "courses": []}

@@ -49,6 +49,7 @@ def test_the_template_in_xlsx_carries_particulars_and_the_term_under_way():
     common = ["4521", "เด็กหญิง", "สมใจ", "รักเรียน", national_id, "14 พ.ค. 2560", "หญิง", "ไทย", "พุทธ",
               "นายสมพงษ์ รักเรียน", "นางสมศรี รักเรียน", dt.date(2023, 5, 16), "", "ประถมศึกษา"]
     sheet.append([*common, 2568, 1, "ท13101", "ภาษาไทย 5", "พื้นฐาน", 0, "4", "", "", "", "", "ดีเยี่ยม", "ดี"])
+    sheet.append([*common, 2568, 1, "ก13901", "แนะแนว", "กิจกรรม", "", "ผ", "", "", "", "", "", ""])
     sheet.append([*common, 2569, 2, "ท13102", "ภาษาไทย 6", "พื้นฐาน", "", "", "38", "70", "96", "", "", ""])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -63,6 +64,8 @@ def test_the_template_in_xlsx_carries_particulars_and_the_term_under_way():
         {"code": "ท13102", "name": "ภาษาไทย 6", "credits": "", "kind": "พื้นฐาน", "score": "38",
          "max_score": "70", "attendance": "96"}]}
     assert record["reading_result"] == "ดีเยี่ยม"
+    assert record["activities"] == [{"year": 2568, "term": 1, "name": "แนะแนว", "result": "ผ"}]
+    assert [c["code"] for t in record["terms"] for c in t["courses"]] == ["ท13101"]
 
 
 @pytest.mark.parametrize(("content", "problem"), [
