@@ -67,6 +67,19 @@ class DocumentType:
     template: Path | None = None
     # Adds what is derived from the data before it is stored and printed (a receipt's total).
     derive: Callable[[dict[str, Any]], None] | None = None
+    # Whose authority the document carries: "director" (the director signs, or whoever the
+    # director's order empowers: backend/documents/authority.py), or "finance" (the officer who
+    # received the money signs a receipt).
+    signer: str = "director"
+    # Which official form it follows: "letter" (หนังสือภายนอก: ครุฑ, ที่, เรื่อง, เรียน ... numbered
+    # from the school's letter series), "certificate" (หนังสือรับรอง: ครุฑ, ที่, numbered too),
+    # or "form" (a form of its own: ใบแทน ปพ.1/ปพ.2, the receipt).
+    layout: str = "form"
+
+    @property
+    def numbered(self) -> bool:
+        """Whether it takes a number from the school's outgoing-letter series ("ที่ ศธ .../45")."""
+        return self.layout in ("letter", "certificate")
 
     @property
     def template_path(self) -> Path:
@@ -86,6 +99,10 @@ class DocumentType:
         if not 0 < len(self.short_title) <= MAX_SHORT_TITLE:
             found.append(f"document {self.id}: short_title {self.short_title!r} must have "
                          f"1–{MAX_SHORT_TITLE} characters")
+        if self.signer not in ("director", "finance"):
+            found.append(f"document {self.id}: signer {self.signer!r} must be 'director' or 'finance'")
+        if self.layout not in ("letter", "certificate", "form"):
+            found.append(f"document {self.id}: layout {self.layout!r} must be letter, certificate or form")
         if not self.template_path.is_file():
             found.append(f"document {self.id}: template {self.template_path} does not exist")
         return found
@@ -121,8 +138,11 @@ class ServiceDocument:
 
     type: DocumentType
     make_data: DataMaker
-    # Asked on the staff's issue form before the letter's reference number and signatory.
+    # Asked on the staff's issue form before the letter's reference number.
     staff_fields: tuple[StaffField, ...] = ()
+    # Whether its data is made with the student's stored record (backend/records): the ใบแทน
+    # reproduces it, the transfer letter encloses it. The record reaches make_data as answers.record.
+    uses_record: bool = False
 
 
 # -- fees ---------------------------------------------------------------------------------------

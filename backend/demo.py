@@ -17,6 +17,8 @@ DEMO_SETTINGS: dict = {
     "receipt_officer": "นางสาวการเงิน ตัวอย่าง",
     # อ.1–ม.6: a school OBEC allowed to take 3-year-olds, with primary and secondary grades.
     "grades": {"lowest": "k1", "highest": "m6"},
+    # A made-up code for outgoing letters (a real school uses the one its district office gave it).
+    "letter_code": "ศธ 04999.999",
     "services": {
         "replacement_documents": {"fee": "50.00", "fee_due": "after_approval",
                                   "approvers": ["registrar", "director"]},

@@ -6,5 +6,6 @@ from backend.db import Base
 from backend.documents import models as documents  # noqa: F401 - imported for its tables
 from backend.fees import models as fees  # noqa: F401 - imported for its tables
 from backend.files import models as files  # noqa: F401 - imported for its tables
+from backend.records import models as records  # noqa: F401 - imported for its tables
 
 metadata = Base.metadata

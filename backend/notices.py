@@ -27,6 +27,8 @@ DECISION_OVERDUE = "decision_overdue"
 # A signed e-document for the parent (data: document_id, doc_type), and its revocation.
 DOCUMENT_ISSUED = "document_issued"
 DOCUMENT_REVOKED = "document_revoked"
+# To the director and those the director empowered: a document waits for their signature.
+SIGNATURE_NEEDED = "signature_needed"
 
 
 class Notice(Base):

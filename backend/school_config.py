@@ -131,6 +131,10 @@ class SchoolConfig(_Strict):
     # -- rules the school applies (docs/rules.md) --
     grades: GradeRange = Field(default_factory=GradeRange)
     closures: list[Closure] = Field(default_factory=list, max_length=200)
+    # -- official letters (backend/documents): the school's code for outgoing letters, before the
+    # running number ("ศธ 04002.123" prints "ที่ ศธ 04002.123/45"), and the unit that owns them.
+    letter_code: str = Field(default="", max_length=40, pattern=r"^$|^[ก-ฮ]{1,4} ?[0-9๐-๙][0-9๐-๙.]*$")
+    owning_unit: str = Field(default="งานทะเบียน", min_length=1, max_length=80)
 
     @field_validator("services")
     @classmethod

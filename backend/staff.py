@@ -34,6 +34,11 @@ class StaffMember(Base):
     line_user_id: Mapped[str] = mapped_column(sa.String(64))
     display_name: Mapped[str] = mapped_column(sa.String(120))
     role: Mapped[str] = mapped_column(sa.String(16))
+    # As printed under a signature: the full name with its title ("นายสมชาย ใจดี") and the
+    # official position (ตำแหน่ง, "ผู้อำนวยการโรงเรียนบ้านหนองน้ำใส"); the role only decides what
+    # the member may do on the pages.
+    full_name: Mapped[str | None] = mapped_column(sa.String(120), default=None)
+    position: Mapped[str | None] = mapped_column(sa.String(160), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     notify_new_submissions: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ function of the entity's transition module, and only along a row of its table:
 
 - applications: ``backend/applications/workflow.py`` (TRANSITIONS for staff, PARENT_TRANSITIONS)
 - fee requests and payments: ``backend/fees/transitions.py``
+- documents' signature requests: ``backend/documents/signature_requests.py``
 
 ``tests/platform/test_status_changes_only_through_tables.py`` also reads the code for a direct
 write, and ``tests/staging.py`` stages rows in a later status for tests.

@@ -36,6 +36,7 @@ HEADLINES = {
     notices.DECISION_OVERDUE: "คำขอเกินกำหนดพิจารณา",
     notices.DOCUMENT_ISSUED: "เอกสารของคุณพร้อมแล้ว",
     notices.DOCUMENT_REVOKED: "เอกสารถูกเพิกถอน",
+    notices.SIGNATURE_NEEDED: "เอกสารรอท่านลงนาม",
 }
 
 

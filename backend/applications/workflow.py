@@ -15,7 +15,7 @@ from backend import audit, notices
 from backend.applications.models import Application, ApplicationStatus
 from backend.catalog import CATALOG
 from backend.school_config import SchoolConfig
-from backend.staff import Role, StaffMember, staff_for_role
+from backend.staff import Role, StaffMember, staff_for_role, staff_of_school
 from backend.statuses import TransitionRefused
 from backend.thai.dates import format_thai_date
 from backend.working_days import BANGKOK, due_at_for, local_date
@@ -322,11 +322,16 @@ def notify_parent(session: AsyncSession, application: Application, kind: str, no
 
 async def notify_staff(session: AsyncSession, application: Application, kind: str, roles: Sequence[str],
                        now: dt.datetime, *, exclude_staff_id: int | None = None,
-                       only_subscribed: bool = True, **extra: Any) -> list[notices.Notice]:
-    """A notice to each active member of ``roles`` (admins too), except the one who acted."""
-    wanted = {*roles, Role.ADMIN.value}
+                       only_subscribed: bool = True, only_ids: set[int] | None = None,
+                       **extra: Any) -> list[notices.Notice]:
+    """A notice to each active member of ``roles`` (admins too), except the one who acted; with
+    ``only_ids``, to exactly those members instead (whoever may sign a document, say)."""
+    if only_ids is not None:
+        members = [m for m in await staff_of_school(session, application.school_id) if m.id in only_ids]
+    else:
+        members = await staff_for_role(session, application.school_id, {*roles, Role.ADMIN.value})
     recorded = []
-    for member in await staff_for_role(session, application.school_id, wanted):
+    for member in members:
         if member.id == exclude_staff_id or (only_subscribed and not member.notify_new_submissions):
             continue
         data = {"service": application.service, "public_number": application.public_number,
@@ -455,6 +460,8 @@ def _record_action(
             raise ActionInputInvalid("issued document missing", "ยังไม่ได้ออกเอกสารค่ะ")
         detail["document_id"] = document["id"]
         detail["doc_type"] = document["doc_type"]
+        if document.get("signed_by"):
+            detail["signed_by"] = document["signed_by"]  # the staff id of who signed it
     return True
 
 

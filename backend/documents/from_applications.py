@@ -28,13 +28,15 @@ class DocumentInputMissing(ValueError):
         self.message_th = message_th
 
 
-# Fields every letter's issue form asks, after the service's own.
-REFERENCE_NUMBER = StaffField("reference_number", "เลขที่หนังสือ (ที่ ...)", placeholder="เช่น ศธ 04002/123")
-SIGNATORY_NAME = StaffField("signatory_name", "ชื่อผู้ลงนาม", placeholder="เช่น นายสมชาย ใจดี")
+# Asked on every issue form, after the service's own: a number from the school's paper register,
+# when the letter should not take the next one of the series. Who signs is never typed: it is the
+# person who approves the document (backend/documents/authority.py).
+REFERENCE_NUMBER = StaffField("reference_number", "เลขที่หนังสือ (เว้นว่างให้ระบบออกเลขถัดไป)",
+                              placeholder="เช่น ศธ 04002.123/45")
 # A field several services' letters print.
 STUDENT_NUMBER = StaffField("student_number", "เลขประจำตัวนักเรียน", placeholder="เช่น 4521")
 
-_COMMON_FIELDS = (REFERENCE_NUMBER, SIGNATORY_NAME)
+_COMMON_FIELDS = (REFERENCE_NUMBER,)
 
 
 def _document_of(service: str) -> ServiceDocument | None:
@@ -55,7 +57,8 @@ class DocumentDraft:
 
 
 def document_for(application: Application, config: SchoolConfig,
-                 staff_input: Mapping[str, str] | None = None) -> DocumentDraft:
+                 staff_input: Mapping[str, str] | None = None,
+                 record: Mapping[str, Any] | None = None) -> DocumentDraft:
     """The document an approved application's outcome is issued as, with its data.
 
     Raises DocumentInputMissing when the service issues no document, when an answer the
@@ -72,8 +75,13 @@ def document_for(application: Application, config: SchoolConfig,
     for field in fields:
         if field.required and not given.get(field.name, "").strip():
             raise DocumentInputMissing(f"{field.name} required", f"กรุณากรอก{field.label_th.split(' (')[0]}ค่ะ")
-    data = document.make_data(Answers(application.answers or {}), application, config, given)
+    data = document.make_data(Answers(application.answers or {}, record=record), application, config, given)
     data["application_number"] = application.public_number
+    # What a letter answering the request refers to (อ้างถึง) and whom it addresses (เรียน).
+    data.setdefault("request_date", submitted_on(application).isoformat())
+    parent = (application.answers or {}).get("parent_name")
+    if isinstance(parent, str) and parent.strip():
+        data.setdefault("parent_name", parent.strip())
     for field in fields:
         if not field.multiline and given.get(field.name, "").strip():
             data[field.name] = given[field.name].strip()[:120]
@@ -88,8 +96,10 @@ def document_for(application: Application, config: SchoolConfig,
 class Answers:
     """The application's answers, with a Thai message naming whatever a document needs but lacks."""
 
-    def __init__(self, answers: Mapping[str, Any]) -> None:
+    def __init__(self, answers: Mapping[str, Any], *, record: Mapping[str, Any] | None = None) -> None:
         self._answers = answers
+        # The student's stored record (ปพ.1 data), for documents that use one; None if none found.
+        self.record = record
 
     def get(self, step: str, default: Any = None) -> Any:
         value = self._answers.get(step)

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import fontpkg
 import jinja2
 import qrcode
 from markupsafe import Markup
 
 from backend.catalog import PACKAGED_TEMPLATES
+from backend.documents.fonts import document_fonts
 from backend.documents.types import spec_for
 from backend.payments.amount_words import baht_text
 from backend.payments.money import baht_with_satang
@@ -45,6 +45,8 @@ class SchoolInfo:
     name: str
     address: str = ""
     phone: str = ""
+    email: str = ""
+    owning_unit: str = "งานทะเบียน"  # ส่วนราชการเจ้าของเรื่อง, at the foot of a letter
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class RenderRequest:
     # The machine-readable record embedded as document.json, identical to IssuedDocument.data.
     record: dict[str, Any]
     thai_numerals: bool = True
+    # An unsigned copy for the person who will sign it to read first: marked as a draft.
+    draft: bool = False
+    # Pages of an archived scan the document reproduces (data: URLs of PNG or JPEG images).
+    scan_pages: tuple[str, ...] = ()
 
 
 def format_code(code: str) -> str:
@@ -76,10 +82,8 @@ def _as_date(value: Any) -> dt.date:
 
 @functools.lru_cache(maxsize=1)
 def font_urls() -> dict[str, str]:
-    return {
-        "regular": fontpkg.path("sarabun", 400).as_uri(),
-        "bold": fontpkg.path("sarabun", 700).as_uri(),
-    }
+    """Sarabun as derived for a faithful text layer (backend/documents/fonts.py)."""
+    return {style: path.as_uri() for style, path in document_fonts().items()}
 
 
 @functools.lru_cache(maxsize=64)
@@ -115,6 +119,25 @@ def school_template_dir(data_dir: Path | None, school_slug: str) -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+GARUDA_FILES = ("garuda.svg", "garuda.png")
+
+
+def garuda_image(data_dir: Path | None, school_slug: str) -> str | None:
+    """The Garuda emblem the letters carry, as a file URL: the school's own
+    (DATA_DIR/templates/<slug>/garuda.svg or .png), else the deployment's (DATA_DIR/templates/).
+
+    None when there is none: the project ships no emblem, as no public-domain drawing of it could
+    be obtained through the package registries (docs/documents.md); the space stays reserved.
+    """
+    if data_dir is None:
+        return None
+    for folder in (data_dir / "templates" / school_slug, data_dir / "templates"):
+        for name in GARUDA_FILES:
+            if (folder / name).is_file():
+                return (folder / name).as_uri()
+    return None
+
+
 def qr_image(url: str) -> Markup:
     """The QR code as an <img> of one pixel per module, scaled up crisply by CSS.
 
@@ -147,6 +170,9 @@ def render_html(request: RenderRequest, *, data_dir: Path | None = None) -> str:
             "issued_on": request.issued_at.astimezone(BANGKOK).date(),
             "verify_url": request.verify_url,
             "qr_image": qr_image(request.verify_url),
+            "garuda": garuda_image(data_dir, request.school.slug),
+            "draft": request.draft,
+            "scan_pages": request.scan_pages,
         },
         fonts=font_urls(),
     )

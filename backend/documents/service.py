@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import logging
@@ -80,6 +81,13 @@ def mask_name(full_name: str) -> str:
 def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
     # Exactly what a JSON column gives back, so the record and the attachment compare equal.
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def school_info(school: School) -> SchoolInfo:
+    """What a document's head and foot print of the school, from its row and configuration."""
+    config = parse_school_config(school.settings)
+    return SchoolInfo(slug=school.slug, name=school.name, address=config.address, phone=config.phone,
+                      email=config.email, owning_unit=config.owning_unit)
 
 
 def prepare_data(doc_type: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -176,17 +184,15 @@ class DocumentIssuer:
             "supersedes": supersedes,
             "data": prepared,
         }
-        config = parse_school_config(school.settings)
         request = RenderRequest(
-            school=SchoolInfo(
-                slug=school.slug, name=school.name, address=config.address, phone=config.phone
-            ),
+            school=school_info(school),
             doc_type=doc_type,
             code=code,
             verify_url=record["verify_url"],
             issued_at=now,
             record=record,
             thai_numerals=self.thai_numerals,
+            scan_pages=await self._scan_pages(session, school.id, prepared),
         )
         signer = self.signer_for(school.slug)
         # WeasyPrint and pyHanko are synchronous and CPU-bound (pyHanko even runs its own event
@@ -220,6 +226,26 @@ class DocumentIssuer:
         await session.flush()
         log.info("issued document %s (%s) for school %s", code, doc_type, school.id)
         return document
+
+    async def render_draft(self, session: AsyncSession, *, school: School, doc_type: str,
+                           data: dict[str, Any], now) -> bytes:
+        """An unsigned copy marked as a draft, for whoever is asked to sign it to read first."""
+        prepared = prepare_data(doc_type, data)
+        request = RenderRequest(school=school_info(school), doc_type=doc_type, code="DRAFT",
+                                verify_url=self.verify_url("DRAFT"), issued_at=now,
+                                record={"data": prepared}, thai_numerals=self.thai_numerals, draft=True,
+                                scan_pages=await self._scan_pages(session, school.id, prepared))
+        return await asyncio.to_thread(render_pdf, request, data_dir=self.data_dir)
+
+    async def _scan_pages(self, session: AsyncSession, school_id: int, data: dict[str, Any]) -> tuple[str, ...]:
+        """The archived scan a document reproduces, as images (a PDF's pages rendered to PNG)."""
+        file_id = data.get("record_scan")
+        if not file_id:
+            return ()
+        content, content_type = await self.vault.read(session, str(file_id), school_id=school_id)
+        if content_type == "application/pdf":
+            return await asyncio.to_thread(_pdf_pages_as_images, content)
+        return (f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}",)
 
     def _render_and_sign(
         self, request: RenderRequest, signer: SchoolSigner, school_name: str
@@ -326,6 +352,25 @@ class DocumentIssuer:
         else:
             outcome = VerifyOutcome(document.status)
         return VerifyResult(outcome=outcome, signature=check, sha256=digest, document=claimed)
+
+
+MAX_SCAN_PAGES = 4
+
+
+def _pdf_pages_as_images(pdf: bytes) -> tuple[str, ...]:
+    import io
+
+    import pypdfium2 as pdfium
+
+    from backend.documents.preview import render_page_image
+
+    pages = len(pdfium.PdfDocument(pdf))
+    images = []
+    for index in range(min(pages, MAX_SCAN_PAGES)):
+        output = io.BytesIO()
+        render_page_image(pdf, page_index=index, width=1400).save(output, format="PNG", optimize=True)
+        images.append(f"data:image/png;base64,{base64.b64encode(output.getvalue()).decode('ascii')}")
+    return tuple(images)
 
 
 def _embedded_record_or_none(pdf: bytes) -> dict[str, Any] | None:

@@ -54,7 +54,7 @@ def _with_total(data: dict[str, Any]) -> None:
 RECEIPT = DocumentType(
     id="receipt", title_th="ใบเสร็จรับเงิน",
     required=("subject_name", "book_number", "receipt_number", "items", "received_by"),
-    download_name="receipt.pdf", short_title="ใบเสร็จ", derive=_with_total,
+    download_name="receipt.pdf", short_title="ใบเสร็จ", derive=_with_total, signer="finance",
 )
 CATALOG.add_document_type(RECEIPT, declared_in=__name__)
 

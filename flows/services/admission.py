@@ -330,7 +330,7 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="admission_result", title_th="ประกาศผลการรับนักเรียนและนัดหมายมอบตัว",
             required=("subject_name", "grade", "academic_year", "report_date"),
-            download_name="admission-result.pdf", short_title="ผลการรับสมัคร"),
+            download_name="admission-result.pdf", short_title="ผลการรับสมัคร", layout="letter"),
         make_data=document_data,
     ),
     fee=FeeRule(code="ADM"),

@@ -164,7 +164,7 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="credit_transfer_result", title_th="หนังสือแจ้งผลการเทียบโอนผลการเรียน",
             required=("subject_name", "grade", "courses"),
-            download_name="credit-transfer-result.pdf", short_title="ผลเทียบโอน"),
+            download_name="credit-transfer-result.pdf", short_title="ผลเทียบโอน", layout="letter"),
         make_data=document_data,
         staff_fields=(COURSES,),
     ),

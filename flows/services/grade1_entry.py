@@ -258,7 +258,7 @@ SPEC = ServiceSpec(
             id="grade1_entry_decision",
             title_th="หนังสือแจ้งผลการพิจารณาผ่อนผันการเข้าเรียนชั้นประถมศึกษาปีที่ ๑",
             required=("subject_name", "decision", "academic_year"),
-            download_name="grade1-entry-decision.pdf", short_title="ผลผ่อนผัน ป.1"),
+            download_name="grade1-entry-decision.pdf", short_title="ผลผ่อนผัน ป.1", layout="letter"),
         make_data=document_data,
     ),
     fee=FeeRule(code="G1"),

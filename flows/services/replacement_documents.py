@@ -8,7 +8,7 @@ from typing import Any
 
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
-from backend.documents.from_applications import Answers
+from backend.documents.from_applications import STUDENT_NUMBER, Answers, DocumentInputMissing
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig
 from backend.thai.dates import be_year
@@ -133,17 +133,36 @@ REASONS = {"lost": "สูญหาย", "damaged": "ชำรุด"}
 FEE_DOCUMENTS = {"transcript": "ปพ.1 (ระเบียนแสดงผลการเรียน)", "certificate": "ปพ.2 (ประกาศนียบัตร)"}
 
 ORIGINAL_NUMBER = StaffField("original_number", "เลขที่เอกสารฉบับเดิม", required=True, placeholder="เช่น 0012345")
+NO_RECORD = ("ไม่พบระเบียนผลการเรียนของนักเรียนคนนี้ในระบบ กรุณานำเข้าข้อมูลจากระบบวัดผล "
+             "หรือแนบภาพสแกนระเบียนเดิมที่หน้า “ระเบียนนักเรียน” แล้วกรอกเลขประจำตัวนักเรียนค่ะ")
+NOT_GRADUATED = ("ระเบียนของนักเรียนคนนี้ไม่มีวันอนุมัติการจบ จึงออกใบแทนประกาศนียบัตรจากข้อมูลไม่ได้ "
+                 "กรุณาตรวจสอบข้อมูล หรือแนบภาพสแกนประกาศนียบัตรฉบับเดิมค่ะ")
 
 
 def document_data(answers: Answers, application: Application, config: SchoolConfig,
                   given: Mapping[str, str]) -> dict[str, Any]:
+    """The ใบแทน reproduces the school's record of the student: its data, or the archived scan."""
     kind = answers.need("document_type", "ชนิดเอกสารที่ขอ")
-    return {
+    record = answers.record
+    if record is None:
+        raise DocumentInputMissing("no student record", NO_RECORD)
+    has_data = bool(record.get("terms"))
+    if not has_data and not record.get("scan_file_id"):
+        raise DocumentInputMissing("record without data or scan", NO_RECORD)
+    if kind == "certificate" and has_data and not record.get("graduation_date") and not record.get("scan_file_id"):
+        raise DocumentInputMissing("not graduated", NOT_GRADUATED)
+    data = {
         "subject_name": answers.need("student_name", "ชื่อเจ้าของเอกสาร"),
         "original_document": ORIGINAL_DOCUMENTS.get(kind, kind),
+        "document_kind": kind,
         "reason": REASONS.get(answers.get("reason")),
         "graduation_year": answers.get("graduation_year"),
+        "student_number": record.get("student_number"),
+        "record": {key: value for key, value in record.items() if key != "scan_file_id"},
     }
+    if not has_data:
+        data["record_scan"] = record["scan_file_id"]  # printed after the form (service.py reads it)
+    return data
 
 
 def fee_description(answers: Mapping[str, Any]) -> str:
@@ -163,7 +182,8 @@ SPEC = ServiceSpec(
             required=("subject_name", "original_document", "original_number"),
             download_name="replacement-document.pdf", short_title="ใบแทน"),
         make_data=document_data,
-        staff_fields=(ORIGINAL_NUMBER,),
+        staff_fields=(ORIGINAL_NUMBER, STUDENT_NUMBER),
+        uses_record=True,
     ),
     # The fee the school sets (services.replacement_documents.fee).
     fee=FeeRule(code="RD", describe=fee_description),

@@ -137,6 +137,11 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
         "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
         "grade": answers.grade("grade_entering"),
         "origin_school": answers.need("previous_school", "ชื่อโรงเรียนเดิม"),
+        # Asked once: what the parent sent in the chat is not asked again, as copies or otherwise
+        # (Licensing Facilitation Act s.7). Only what the parent said they did not have yet.
+        "documents_missing": [str(item.get("name") or item.get("document"))
+                              for item in application.missing_documents or [] if isinstance(item, dict)],
+        "mid_term": bool(answers.get("mid_term")),
     }
 
 
@@ -150,7 +155,7 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="transfer_in_acceptance", title_th="หนังสือตอบรับนักเรียนย้ายเข้า",
             required=("subject_name", "grade", "origin_school"),
-            download_name="transfer-acceptance.pdf", short_title="หนังสือตอบรับ"),
+            download_name="transfer-acceptance.pdf", short_title="หนังสือตอบรับ", layout="letter"),
         make_data=document_data,
     ),
     fee=FeeRule(code="TIN"),

@@ -89,15 +89,27 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
                   given: Mapping[str, str]) -> dict[str, Any]:
     reason = answers.get("reason")
     national_id = answers.get("student_national_id")
-    return {
+    data = {
         "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
-        # The receiving school matches the student by it; it is printed on no page.
+        # The receiving school matches the student by these: the letter states them (แบบ พฐ.19/1);
+        # a student without an ID has none to state.
         "national_id": None if national_id == NO_NATIONAL_ID else national_id,
         "grade": answers.grade("current_grade"),
         "destination_school": answers.need("destination_school", "ชื่อโรงเรียนที่ย้ายไป"),
         "reason": answers.get("reason_other") if reason == "other" else REASONS.get(reason),
         "move_date": answers.get("move_date"),
     }
+    record = answers.record
+    if record is not None and record.get("terms"):
+        # The enclosures go with the letter as its further pages: the ปพ.1 so far and, when the
+        # student leaves during a term, the record of the term under way.
+        data["record"] = {key: value for key, value in record.items() if key != "scan_file_id"}
+        data["student_number"] = record.get("student_number")
+        data["birth_date"] = record.get("birth_date")
+        data["enclosures"] = ["สำเนาระเบียนแสดงผลการเรียน (ปพ.1) จำนวน 1 ฉบับ"]
+        if record.get("term_record"):
+            data["enclosures"].append("ใบรับรองเวลาเรียนและผลการเรียนระหว่างภาคเรียน จำนวน 1 ฉบับ")
+    return data
 
 
 SPEC = ServiceSpec(
@@ -110,9 +122,10 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="transfer_out_letter", title_th="หนังสือส่งตัวนักเรียน",
             required=("subject_name", "grade", "destination_school"),
-            download_name="sending-letter.pdf", short_title="หนังสือส่งตัว"),
+            download_name="sending-letter.pdf", short_title="หนังสือส่งตัว", layout="letter"),
         make_data=document_data,
         staff_fields=(STUDENT_NUMBER,),
+        uses_record=True,
     ),
     fee=FeeRule(code="TOUT"),
     routing_words=(r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),

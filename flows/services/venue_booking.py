@@ -321,7 +321,7 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="venue_permit", title_th="หนังสืออนุญาตให้ใช้อาคารสถานที่",
             required=("subject_name", "venue", "purpose", "start_date", "end_date"),
-            download_name="venue-permit.pdf", short_title="หนังสืออนุญาต"),
+            download_name="venue-permit.pdf", short_title="หนังสืออนุญาต", layout="letter"),
         make_data=document_data,
     ),
     fee=FeeRule(code="VB", compute=venue_fee),

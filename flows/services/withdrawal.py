@@ -210,7 +210,7 @@ SPEC = ServiceSpec(
         type=DocumentType(
             id="withdrawal_certificate", title_th="หนังสือรับรองการลาออก",
             required=("subject_name", "grade", "withdrawal_date"),
-            download_name="withdrawal-certificate.pdf", short_title="ใบรับรองลาออก"),
+            download_name="withdrawal-certificate.pdf", short_title="ใบรับรองลาออก", layout="certificate"),
         make_data=document_data,
         staff_fields=(STUDENT_NUMBER, DISTRICT_PERMISSION_FIELD),
     ),

@@ -70,3 +70,63 @@ SAMPLES: dict[str, dict] = {
         "received_by": "นางสมศรี มีทรัพย์",
     },
 }
+
+
+# What issuing adds: who signed (and in whose place), the letter's number, who prepared it.
+DIRECTOR_SIGNATURE = {"staff_id": 1, "name": "นายสมชาย ใจดี", "position": "ผู้อำนวยการโรงเรียนบ้านหนองน้ำใส",
+                      "capacity": "", "on_behalf_of": "", "order_reference": ""}
+DELEGATED_SIGNATURE = {"staff_id": 2, "name": "นางสาวมาลี ศรีงาม", "position": "รองผู้อำนวยการโรงเรียนบ้านหนองน้ำใส",
+                       "capacity": "ปฏิบัติราชการแทน", "on_behalf_of": "ผู้อำนวยการโรงเรียนบ้านหนองน้ำใส",
+                       "order_reference": "คำสั่งโรงเรียนบ้านหนองน้ำใส ที่ ๑๒/๒๕๖๙"}
+REGISTRAR = {"name": "นางสมศรี ทะเบียนดี", "position": "ครู"}
+
+# A ปพ.1 record as backend/records/importer.py makes it (synthetic: names made up, ID generated).
+RECORD = {
+    "student_number": "4521", "name": "นายธนากร ศรีสวัสดิ์", "national_id": "1103700012345",
+    "birth_date": "2008-05-14", "sex": "ชาย", "nationality": "ไทย", "religion": "พุทธ",
+    "father_name": "นายสมพงษ์ ศรีสวัสดิ์", "mother_name": "นางสมใจ ศรีสวัสดิ์",
+    "entered_on": "2020-05-16", "previous_school": "โรงเรียนวัดป่าเลไลย์", "level": "lower_secondary",
+    "terms": [
+        {"year": 2563, "term": 1, "courses": [
+            {"code": "ท21101", "name": "ภาษาไทย 1", "credits": "1.5", "grade": "3.5", "kind": "basic"},
+            {"code": "ค21101", "name": "คณิตศาสตร์ 1", "credits": "1.5", "grade": "3", "kind": "basic"},
+            {"code": "ว21101", "name": "วิทยาศาสตร์ 1", "credits": "1.5", "grade": "4", "kind": "basic"}]},
+        {"year": 2563, "term": 2, "courses": [
+            {"code": "ท21102", "name": "ภาษาไทย 2", "credits": "1.5", "grade": "4", "kind": "basic"},
+            {"code": "ค21102", "name": "คณิตศาสตร์ 2", "credits": "1.5", "grade": "2.5", "kind": "basic"},
+            {"code": "อ21102", "name": "ภาษาอังกฤษ 2", "credits": "1.5", "grade": "3", "kind": "basic"}]},
+    ],
+    "activities": [{"year": 2563, "term": 1, "name": "แนะแนว", "result": "ผ่าน"},
+                   {"year": 2563, "term": 1, "name": "ลูกเสือ-เนตรนารี", "result": "ผ่าน"}],
+    "credits_earned": "9.0", "gpa": "3.33", "graduated": True, "graduation_date": "2023-03-31",
+    "reading_result": "ดีเยี่ยม", "characteristics_result": "ดีเยี่ยม",
+}
+TERM_RECORD = {"year": 2569, "term": 2, "courses": [
+    {"code": "ท13102", "name": "ภาษาไทย 6", "credits": "", "score": "38", "max_score": "70", "attendance": "96"},
+    {"code": "ค13102", "name": "คณิตศาสตร์ 6", "credits": "", "score": "41", "max_score": "70", "attendance": "96"}]}
+
+
+def reference_samples() -> dict[str, tuple[str, dict]]:
+    """Name -> (document type, data): the samples as issued, signed, numbered, with enclosures."""
+    letters = {doc_type: {**data, "signature": DIRECTOR_SIGNATURE, "reference_number": "ศธ 04002.123/45",
+                          "application_number": "TO-7KX30M9Q", "request_date": "2026-11-20",
+                          "parent_name": "นางสมใจ รักเรียน"}
+               for doc_type, data in SAMPLES.items()}
+    primary = {**RECORD, "name": SAMPLES["transfer_out_letter"]["subject_name"], "level": "primary", "sex": "หญิง",
+               "father_name": "นายสมพงษ์ รักเรียน", "mother_name": "นางสมใจ รักเรียน",
+               "national_id": "1103700099991", "birth_date": "2017-05-14", "graduated": False,
+               "graduation_date": None, "term_record": TERM_RECORD}
+    letters["transfer_out_letter"].update(
+        signature=DELEGATED_SIGNATURE, student_number="4521", national_id=primary["national_id"],
+        birth_date=primary["birth_date"], move_date="2026-12-01", reason="ผู้ปกครองย้ายที่ทำงาน",
+        record=primary, enclosures=["สำเนาระเบียนแสดงผลการเรียน (ปพ.1) จำนวน 1 ฉบับ",
+                                    "ใบรับรองเวลาเรียนและผลการเรียนระหว่างภาคเรียน จำนวน 1 ฉบับ"])
+    letters["replacement_letter"] = {**SAMPLES["replacement_letter"], "signature": DIRECTOR_SIGNATURE,
+                                     "prepared_by": REGISTRAR, "document_kind": "transcript", "record": RECORD}
+    letters["replacement_certificate"] = {
+        **SAMPLES["replacement_letter"], "original_document": "ประกาศนียบัตร (ปพ.2)", "signature": DIRECTOR_SIGNATURE,
+        "prepared_by": REGISTRAR, "document_kind": "certificate", "record": RECORD}
+    letters["receipt"] = {**SAMPLES["receipt"], "application_number": "RD-AZZW0V69",
+                          "signature": {**DIRECTOR_SIGNATURE, "name": "นางสมศรี มีทรัพย์", "position": "เจ้าหน้าที่การเงิน"}}
+    return {name: ("replacement_letter" if name.startswith("replacement") else name, data)
+            for name, data in letters.items()}

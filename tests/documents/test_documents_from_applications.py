@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW
+from samples import RECORD as SAMPLE_RECORD
 
 from backend.applications.models import Application
 from backend.catalog import CATALOG
@@ -197,13 +198,21 @@ def test_credit_transfer_result_takes_the_courses_staff_typed_or_pasted():
     assert "บรรทัดที่ 1" in malformed.value.message_th
 
 
-def test_replacement_letter_needs_the_original_number_from_staff():
-    draft = document_for(approved("replacement_documents"), CONFIG, STAFF_INPUT["replacement_documents"])
+# A student's record as backend/records loads it (samples.RECORD, a ปพ.1 of lower secondary).
+RECORD = SAMPLE_RECORD
+
+
+def test_replacement_letter_needs_the_original_number_from_staff_and_the_students_record():
+    draft = document_for(approved("replacement_documents"), CONFIG, STAFF_INPUT["replacement_documents"], RECORD)
     assert draft.doc_type == "replacement_letter"
     assert draft.data["original_document"] == "ระเบียนแสดงผลการเรียน (ปพ.1)"
     assert (draft.data["original_number"], draft.data["reason"]) == ("0012345", "สูญหาย")
+    assert draft.data["record"] == RECORD and draft.data["document_kind"] == "transcript"
     with pytest.raises(DocumentInputMissing):
-        document_for(approved("replacement_documents"), CONFIG)
+        document_for(approved("replacement_documents"), CONFIG, record=RECORD)
+    with pytest.raises(DocumentInputMissing) as no_record:
+        document_for(approved("replacement_documents"), CONFIG, STAFF_INPUT["replacement_documents"])
+    assert "ภาพสแกนระเบียนเดิม" in no_record.value.message_th
     assert [f.name for f in staff_fields("replacement_documents") if f.required] == ["original_number"]
 
 
@@ -225,7 +234,7 @@ def test_an_answer_the_document_needs_missing_is_named_in_thai():
 
 @pytest.mark.parametrize("service", sorted(ANSWERS))
 async def test_every_services_document_issues_with_its_data_embedded(issuer, sessions, school, service):
-    draft = document_for(approved(service), CONFIG, STAFF_INPUT.get(service))
+    draft = document_for(approved(service), CONFIG, STAFF_INPUT.get(service), RECORD)
     async with sessions() as session:
         document = await issuer.issue(session, school=school, doc_type=draft.doc_type, data=draft.data,
                                       issued_by="staff:1", now=NOW)

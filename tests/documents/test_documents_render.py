@@ -148,3 +148,23 @@ def test_a_template_cannot_reach_the_network(data_dir):
         thread.join()
     assert pdf.startswith(b"%PDF")
     assert requested == []
+
+
+def test_request_numbers_stay_as_typed_and_a_request_is_called_คำขอ():
+    """A request number is a code the parent types back: never in Thai digits (RD-AZZW๐V๖๙)."""
+    receipt = render_html(request("receipt", total="50", total_words="ห้าสิบบาทถ้วน",
+                                  application_number="RD-AZZW0V69"))
+    admission = render_html(request("admission_result", application_number="AD-7KX30M9Q"))
+
+    assert "คำขอเลขที่ RD-AZZW0V69" in receipt and "คำร้อง" not in receipt
+    assert "AD-7KX30M9Q" in admission
+
+
+def test_the_transfer_acceptance_asks_for_no_copies_of_what_the_parent_already_sent():
+    """Asked once: what came through the chat is not asked for again, as สำเนา or otherwise."""
+    sent_everything = render_html(request("transfer_in_acceptance"))
+    one_missing = render_html(request("transfer_in_acceptance", documents_missing=["ทะเบียนบ้าน"]))
+
+    assert "สำเนา" not in sent_everything and "สำเนา" not in one_missing
+    assert "แบบ พฐ.๑๙/๑" in sent_everything  # the sending letter, which only the old school issues
+    assert "ทะเบียนบ้าน" not in sent_everything and "ทะเบียนบ้าน" in one_missing

@@ -27,6 +27,7 @@ from backend.schools import School
 from backend.staff import StaffMember
 from flows.services import load_spec, register, service_module_names
 from tests.chat import Parent
+from tests.director import director_signs
 from tests.harness import running_bot
 from web.staff.auth import SIMULATOR_CLIENT_ID
 
@@ -109,7 +110,9 @@ async def test_a_service_declared_in_one_file_is_filed_approved_and_issued_in_th
         await staff.post("/staff/api/session", json={"id_token": token})
         await _staff_does(staff, application.id, "accept_complete")
         await _staff_does(staff, application.id, "sign_off")
-        issued_page = await _staff_does(staff, application.id, "issue_document")
+        prepared = await _staff_does(staff, application.id, "issue_document")
+    assert "เอกสารรอลงนาม" in prepared  # the director (or a delegate) signs it
+    issued_page = await director_signs(bot, application.id)
     assert "บัตรสมาชิกห้องสมุดโรงเรียน" in issued_page
 
     await bot.process()

@@ -15,9 +15,11 @@ from backend.applications.models import Application
 from backend.documents.models import IssuedDocument
 from backend.documents.render import embedded_record
 from backend.documents.signing import check_signature, make_dev_ca
+from backend.records.models import StudentRecord
 from backend.schools import School
 from backend.staff import StaffMember
 from tests.chat import Parent, file_transfer_out
+from tests.director import director_signs
 from tests.harness import running_bot
 from web.staff.auth import SIMULATOR_CLIENT_ID
 
@@ -39,7 +41,7 @@ async def registrar_of(bot) -> StaffMember:
         school = await session.scalar(sa.select(School))
         member = StaffMember(school_id=school.id, line_user_id=user.user_id, display_name="ครูทะเบียน",
                              role="registrar", active=True, notify_new_submissions=False,
-                             created_at=bot.runtime.clock.now())
+                             created_at=bot.runtime.clock.now(), full_name="นางสาวทะเบียน ใจดี", position="ครู")
         session.add(member)
         await session.commit()
         return member
@@ -65,12 +67,25 @@ async def test_approved_transfer_out_ends_with_the_signed_sending_letter_in_the_
         application = await session.scalar(sa.select(Application))
 
     registrar = await registrar_of(bot)
+    async with bot.runtime.sessions() as session:
+        # The student's record as the registrar loaded it from the grading system.
+        session.add(StudentRecord(
+            school_id=application.school_id, student_number="4521",
+            national_id=application.answers["student_national_id"], name="เด็กหญิงสมใจ ใจดี",
+            data={"student_number": "4521", "name": "เด็กหญิงสมใจ ใจดี", "level": "primary",
+                  "birth_date": "2018-01-09", "terms": [{"year": 2568, "term": 1, "courses": [
+                      {"code": "ท11101", "name": "ภาษาไทย 1", "credits": "", "grade": "4", "kind": ""}]}],
+                  "gpa": "4.00", "credits_earned": "0.0", "graduated": False},
+            source="template", imported_at=bot.runtime.clock.now(), updated_at=bot.runtime.clock.now()))
+        await session.commit()
     async with httpx.AsyncClient(base_url=bot.base_url, timeout=30) as staff:
         token = bot.standin.issue_id_token(registrar.line_user_id, SIMULATOR_CLIENT_ID)
         await staff.post("/staff/api/session", json={"id_token": token})
         await staff_does(bot, staff, application.id, "accept_complete")
         await staff_does(bot, staff, application.id, "sign_off")
-        issued_page = await staff_does(bot, staff, application.id, "issue_document", student_number="4521")
+        prepared = await staff_does(bot, staff, application.id, "issue_document", student_number="4521")
+    assert "เอกสารรอลงนาม" in prepared  # a registrar prepares; the director signs
+    issued_page = await director_signs(bot, application.id)
     assert "หนังสือส่งตัวนักเรียน" in issued_page
 
     await bot.process()
@@ -96,6 +111,11 @@ async def test_approved_transfer_out_ends_with_the_signed_sending_letter_in_the_
     assert record["data"]["subject_name"] == "เด็กหญิงสมใจ ใจดี"
     assert record["data"]["destination_school"] == "โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"
     assert record["application_id"] == application.id
+    # The letter as the regulation lays it out, signed by the director, with its enclosures.
+    assert record["data"]["signature"]["name"] == "นายสมชาย ใจดี"
+    assert record["data"]["reference_number"] == "ศธ 04999.999/1"
+    assert record["data"]["record"]["terms"][0]["courses"][0]["code"] == "ท11101"
+    assert record["data"]["enclosures"][0].startswith("สำเนาระเบียนแสดงผลการเรียน (ปพ.1)")
     assert "ใช้ได้ (ยังมีผล)" in verify_page.text and "ส*** ใ***" in verify_page.text
     assert "สมใจ" not in verify_page.text
 

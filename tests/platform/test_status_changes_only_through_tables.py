@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Fixtures stage rows in tests/staging.py; migrations are the schema's history.
 SKIPPED_PARTS = {".venv", ".git", "tests", "migrations", "node_modules"}
-TRANSITION_MODULES = {"backend/applications/workflow.py", "backend/fees/transitions.py"}
+TRANSITION_MODULES = {"backend/applications/workflow.py", "backend/fees/transitions.py",
+                      "backend/documents/signature_requests.py"}
 # Other entities with a status of their own (inbound events, e-documents, simulator deliveries,
 # benchmark records): their writes are not the ones guarded here.
 OTHER_STATUSES = {
@@ -19,7 +20,7 @@ OTHER_STATUSES = {
     ("bot/simulator/driver.py", "delivery.status"),
     ("bench/load.py", "record.status"),
 }
-GUARDED_MODELS = r"(Application|FeeRequest|FeePayment)"
+GUARDED_MODELS = r"(Application|FeeRequest|FeePayment|SignatureRequest)"
 BULK_UPDATE = re.compile(rf"\bupdate\(\s*{GUARDED_MODELS}\b"
                          r"|\bupdate\s+(applications|fee_requests|fee_payments)\b", re.IGNORECASE)
 # A status among the columns written: values(status=...), {"status": ...}, {Model.status: ...},

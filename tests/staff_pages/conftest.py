@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from backend.applications.models import Application
 from backend.applications.service import new_public_number, submit_application
+from backend.documents.signing import make_dev_ca
 from backend.schools import School, school_by_slug
 from backend.staff import StaffMember
 from backend.thai.ids import synthetic_national_id
@@ -25,6 +27,12 @@ async def bot(env, clock, redis_namespace):
         yield running
 
 
+@pytest.fixture
+def signing(env):
+    # What `schoolbot demo` does in simulated mode: a development certificate for the demo school.
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
+
+
 @dataclass
 class People:
     school_id: int
@@ -36,12 +44,18 @@ class People:
     parent_ref: str
 
 
+# The name and position printed under what each signs (their LINE names are display names only).
+PRINTED = {"director": ("นายสมชาย ใจดี", None), "registrar": ("นางสาวทะเบียน ใจดี", "ครู"),
+           "teacher": ("นางมีสุข ประจำชั้น", "ครู"), "finance": ("นางการเงิน ดีมาก", "เจ้าพนักงานการเงินและบัญชี")}
+
+
 async def add_staff(bot: Bot, school_id: int, role: str, name: str) -> StaffMember:
     user = bot.standin.add_user(name)
+    full_name, position = PRINTED.get(role, (None, None))
     async with bot.runtime.sessions() as session:
         member = StaffMember(school_id=school_id, line_user_id=user.user_id, display_name=name,
                              role=role, active=True, notify_new_submissions=True,
-                             created_at=bot.runtime.clock.now())
+                             created_at=bot.runtime.clock.now(), full_name=full_name, position=position)
         session.add(member)
         await session.commit()
         return member

@@ -5,23 +5,14 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from backend import notices
 from backend.audit import AuditEntry
 from backend.documents.models import DocumentEvent, IssuedDocument
-from backend.documents.signing import make_dev_ca
 from bot.documents import PDF_KIND
 from tests.staff_pages.conftest import client_for, sign_in, submitted_application
-
-
-@pytest.fixture
-def signing(env):
-    # What `schoolbot demo` does in simulated mode: a development certificate for the demo school.
-    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "demo", "โรงเรียนสาธิตบ้านสวน")
 
 
 async def csrf_of(client) -> str:
@@ -60,6 +51,19 @@ async def issue(client, application_id: int, **fields):
                              data={"csrf": await csrf_of(client), **fields}, follow_redirects=True)
 
 
+async def issue_signed(bot, people, application_id: int, **fields) -> None:
+    """The registrar prepares the document, the director reads and signs it."""
+    async with client_for(bot) as registrar, client_for(bot) as director:
+        await sign_in(bot, registrar, people.registrar)
+        await issue(registrar, application_id, **fields)
+        await sign_in(bot, director, people.director)
+        page = (await director.get(f"/staff/applications/{application_id}")).text
+        [request_id] = re.findall(r'data-request="(\d+)"', page)
+        signed = await director.post(f"/staff/applications/{application_id}/signature-requests/{request_id}/sign",
+                                     data={"csrf": await csrf_of(director)}, follow_redirects=True)
+        assert "บันทึก “ลงนามและออกเอกสาร” แล้ว" in signed.text, signed.url
+
+
 async def test_registrar_and_director_issue_the_document_a_teacher_cannot(bot, people, signing):
     application_id = await approved_application(bot, people)
     async with client_for(bot) as teacher, client_for(bot) as director:
@@ -90,7 +94,7 @@ async def test_registrar_and_director_issue_the_document_a_teacher_cannot(bot, p
     async with bot.runtime.sessions() as session:
         [entry] = list(await session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "issue_document")))
     assert entry.detail == {"from": "approved", "to": "approved", "document_id": document.id,
-                            "doc_type": "transfer_out_letter"}
+                            "doc_type": "transfer_out_letter", "signed_by": people.director.id}
 
 
 async def test_a_request_not_yet_approved_has_no_document_to_issue(bot, people, signing):
@@ -104,9 +108,9 @@ async def test_a_request_not_yet_approved_has_no_document_to_issue(bot, people, 
 
 async def test_without_a_signing_certificate_staff_are_told_and_nothing_is_issued(bot, people):
     application_id = await approved_application(bot, people)
-    async with client_for(bot) as registrar:
-        await sign_in(bot, registrar, people.registrar)
-        refused = await issue(registrar, application_id)
+    async with client_for(bot) as director:
+        await sign_in(bot, director, people.director)
+        refused = await issue(director, application_id)
     assert "ยังไม่ได้ตั้งค่าใบรับรอง" in refused.text
     assert await documents_of(bot, application_id) == []
     assert await parent_notices(bot, notices.DOCUMENT_ISSUED) == []
@@ -116,7 +120,7 @@ async def test_revocation_with_a_reason_shows_on_the_public_verify_page(bot, peo
     application_id = await approved_application(bot, people)
     async with client_for(bot) as registrar, client_for(bot) as teacher, client_for(bot) as public:
         await sign_in(bot, registrar, people.registrar)
-        await issue(registrar, application_id)
+        await issue_signed(bot, people, application_id)
         [document] = await documents_of(bot, application_id)
         assert "ใช้ได้ (ยังมีผล)" in (await public.get(f"/verify/{document.code}")).text
         download_url = bot.runtime.media.url(PDF_KIND, str(document.id), suffix=".pdf")
@@ -145,7 +149,7 @@ async def test_revocation_with_a_reason_shows_on_the_public_verify_page(bot, peo
             DocumentEvent.document_id == document.id).order_by(DocumentEvent.id)))
         [entry] = list(await session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "revoke_document")))
     assert [(e.action, e.reason, e.actor) for e in events] == [
-        ("issued", None, f"staff:{people.registrar.id}"),
+        ("issued", None, f"staff:{people.director.id}"),
         ("revoked", "ผู้ปกครองขอยกเลิกการย้าย", f"staff:{people.registrar.id}")]
     assert "ยกเลิก" not in json.dumps(entry.detail, ensure_ascii=False)  # no staff-typed text in the audit log
     [notice] = await parent_notices(bot, notices.DOCUMENT_REVOKED)
@@ -155,7 +159,7 @@ async def test_revocation_with_a_reason_shows_on_the_public_verify_page(bot, peo
 async def test_reissue_supersedes_the_old_copy_and_sends_the_new_one(bot, people, signing):
     application_id = await approved_application(bot, people)
     async with client_for(bot) as registrar, client_for(bot) as public:
-        await sign_in(bot, registrar, people.registrar)
+        await sign_in(bot, registrar, people.director)  # the director signs a reissue at once
         await issue(registrar, application_id, student_number="4521")
         [old] = await documents_of(bot, application_id)
         page = await registrar.get(f"/staff/applications/{application_id}")
@@ -176,9 +180,7 @@ async def test_reissue_supersedes_the_old_copy_and_sends_the_new_one(bot, people
 
 async def test_preview_and_download_links_expire_and_name_no_person(bot, people, signing, clock):
     application_id = await approved_application(bot, people)
-    async with client_for(bot) as registrar:
-        await sign_in(bot, registrar, people.registrar)
-        await issue(registrar, application_id)
+    await issue_signed(bot, people, application_id)
     bot.standin.user(people.parent_ref).following = True  # a friend of the account gets pushes
     await bot.process()  # delivers the parent's card
     [card] = [m for m in bot.standin.bot_messages(people.parent_ref)

@@ -26,6 +26,7 @@ def staff_templates(*folders: Path) -> Jinja2Templates:
 templates = staff_templates()
 templates.env.globals.update(
     STATUS_TH=presentation.STATUS_TH, ACTION_TH=presentation.ACTION_TH, HISTORY_TH=presentation.HISTORY_TH,
+    history_label=presentation.history_label,
     appointment_text=presentation.appointment_text, child_name=presentation.child_name,
     **issued_documents.template_globals())
 

@@ -48,6 +48,9 @@ ACTION_TH = {
     "issue_document": "ออกเอกสาร",
     "revoke_document": "เพิกถอนเอกสาร",
     "reissue_document": "ออกเอกสารฉบับใหม่",
+    "prepare_document": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
+    "sign_document": "ลงนามและออกเอกสาร",
+    "withdraw_document": "ถอนเอกสารที่เสนอลงนาม",
 }
 
 # Audit actions that are not staff actions, as the history shows them.
@@ -56,7 +59,43 @@ HISTORY_TH = {
     "documents_received": "ผู้ปกครองส่งเอกสารเพิ่มแล้ว",
     "confirm_outcome": "ผู้ปกครองยืนยันผล",
     "late_notice": "แจ้งผู้ปกครองว่าพิจารณาล่าช้า",
+    "fee_requested": "แจ้งค่าธรรมเนียมให้ผู้ปกครองชำระ",
+    "fee_slip_sent": "ผู้ปกครองส่งสลิปการโอนเงิน",
+    "fee_paid": "ชำระค่าธรรมเนียมแล้ว",
+    "fee_wrong_amount": "ได้รับเงินไม่ตรงกับค่าธรรมเนียม",
+    "fee_second_payment": "ชำระค่าธรรมเนียมซ้ำ ต้องคืนเงิน",
+    "fee_slip_rejected": "ไม่พบยอดเงินตามสลิป แจ้งผู้ปกครองแล้ว",
+    "fee_expired": "เลยกำหนดชำระค่าธรรมเนียม",
+    "second_channel_sent": "ส่งแจ้งผลทาง SMS หรืออีเมลแล้ว",
+    "second_channel_no_contact": "ไม่มีเบอร์โทรหรืออีเมลสำหรับแจ้งผลทางช่องทางอื่น",
+    "document_prepared": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
+    "document_withdrawn": "ถอนเอกสารที่เสนอลงนาม",
+    "draft_document_viewed": "เปิดดูร่างเอกสาร",
 }
+# An entry no table above names (a newer kind of record): never shown as a code.
+OTHER_HISTORY_TH = "บันทึกอื่นของระบบ"
+
+
+def history_label(action: str) -> str:
+    return ACTION_TH.get(action) or HISTORY_TH.get(action) or OTHER_HISTORY_TH
+
+
+# Staff actions whose record also sends the parent a notice (workflow.perform, documents/issuing.py).
+TELLS_PARENT = frozenset({"accept_complete", "request_documents", "reject", "set_appointment", "close",
+                          "issue_document", "revoke_document", "reissue_document", "sign_document"})
+
+
+def done_message(done: str, application: Application, next_role: str | None) -> str:
+    """What staff read after an action: the parent is said to be told only when a notice was sent."""
+    text = f"บันทึก “{ACTION_TH.get(done, done)}” แล้วค่ะ"
+    if done == "sign_off" and next_role is not None:
+        # A sign-off before the chain's last: the parent hears of the decision, not of each step.
+        return f"{text} รอ{ROLE_TH.get(next_role, next_role)}ลงนามเป็นลำดับถัดไป แล้วระบบจึงแจ้งผลผู้ปกครองค่ะ"
+    if done == "prepare_document":
+        return f"{text} เมื่อผู้อำนวยการหรือผู้ได้รับมอบอำนาจลงนามแล้ว ระบบจะส่งเอกสารให้ผู้ปกครองทาง LINE"
+    if done in TELLS_PARENT or done == "sign_off":
+        return f"{text} ผู้ปกครองจะได้รับแจ้งทาง LINE"
+    return text
 
 
 def bangkok(moment: dt.datetime | None) -> dt.datetime | None:
@@ -142,6 +181,24 @@ def answer_rows(application: Application, flow: Flow | None) -> list[AnswerRow]:
         if step_id.startswith("_"):  # engine bookkeeping, not an answer
             continue
         rows.append(AnswerRow(step_id, step_id, str(value) if value is not None else "–"))
+    rows += _requested_rows(application, {s.id for s in steps if s.is_document})
+    return rows
+
+
+def _requested_rows(application: Application, document_steps: set[str]) -> list[AnswerRow]:
+    """Documents staff asked for that are no question of the flow ("เอกสารอื่น"): the parent's files
+    stay with the request item (flows/supplement.py), so they are shown from there."""
+    rows = []
+    for index, item in enumerate(getattr(application, "requested_documents", None) or []):
+        if not isinstance(item, dict) or item.get("document") in document_steps:
+            continue
+        files = [f for f in item.get("files") or [] if isinstance(f, str)]
+        if not files and not item.get("unavailable"):
+            continue  # not answered yet: the "ยังขาดอยู่" card lists it
+        value = f"{len(files)} ไฟล์" if files else "ผู้ปกครองแจ้งว่ายังไม่มี"
+        rows.append(AnswerRow(f"requested-{index}", str(item.get("name") or "เอกสารที่ขอเพิ่ม"), value,
+                              [Document(f, i + 1) for i, f in enumerate(files)],
+                              missing=not files))
     return rows
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from backend import contacts
 from backend.applications import workflow
-from backend.documents import issuing
+from backend.documents import authority, issuing
 from backend.documents.from_applications import staff_fields
 from flows.flow import Flow
 from web.runtime import DbSession, Now, Runtime
@@ -57,7 +57,10 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
     actions = list(workflow.allowed_actions(application, member, school.config))
     # e-documents: one in force at a time; the others are revoked or superseded.
     issued = await issuing.application_documents(db, application.id)
-    if any(d.status == "valid" for d in issued) and "issue_document" in actions:
+    outcome_type = issuing.service_document_type(application.service)
+    waiting = await _waiting(db, application, member, school.school, now)
+    in_force = any(d.status == "valid" and d.doc_type == outcome_type for d in issued)
+    if (in_force or waiting) and "issue_document" in actions:
         actions.remove("issue_document")
     return page(request, "detail.html", staff, school=school.school,
                 # LINE gives no delivery receipts: a parent who blocked the account cannot be
@@ -66,13 +69,25 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
                                                               user_ref=application.parent_ref),
                 application=application, rows=presentation.answer_rows(application, flow), files=files,
                 urls=urls, history=await queries.history(db, application),
-                issued=issued, issue_fields=staff_fields(application.service),
+                issued=issued, outcome_type=outcome_type, issue_fields=staff_fields(application.service),
+                waiting=waiting,
                 can_manage_documents=workflow.may_manage_documents(application, member),
                 verify_url=runtime.documents.verify_url,
                 actions=actions, document_steps=[s for s in flow.steps if s.is_document] if flow else [],
                 title=school.title, overdue=presentation.is_overdue(application, now),
-                done=done, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
+                done=presentation.done_message(done, application, workflow.current_turn(application, school.config))
+                if done else None, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
                 approvers=school.config.service(application.service).approvers)
+
+
+async def _waiting(db, application, member, school, now) -> list[dict[str, Any]]:
+    """Documents prepared and waiting for a signature, each with whether this member may sign it."""
+    rows = []
+    for waiting in await issuing.pending_requests(db, application.id):
+        rows.append({"request": waiting, "may_sign": await authority.may_sign(
+            db, member, school, waiting.doc_type, presentation.bangkok(now).date()),
+            "may_withdraw": member.id == waiting.prepared_by or member.role in ("director", "admin")})
+    return rows
 
 
 @router.post("/applications/{application_id}/actions/{action}")
@@ -92,7 +107,8 @@ async def act(request: Request, application_id: int, action: str, staff: Current
         except (issuing.IssuingRefused, workflow.WorkflowError) as refused:
             return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
         await db.commit()
-        return RedirectResponse(f"{back}?done={quote(action)}#issued-documents", status_code=303)
+        done = "prepare_document" if await issuing.pending_requests(db, application.id) else action
+        return RedirectResponse(f"{back}?done={quote(done)}#issued-documents", status_code=303)
     try:
         options = _action_options(action, form, school.flows.get(application.service))
         await workflow.perform(db, application, action, staff=member, now=now, config=school.config,

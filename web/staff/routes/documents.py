@@ -11,8 +11,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from backend import audit
+from backend.applications.workflow import WorkflowError
 from backend.documents import issuing
-from backend.documents.models import IssuedDocument
+from backend.documents.models import IssuedDocument, SignatureRequest
 from backend.files.service import FileIntegrityError, StoredFileNotFound
 from web.runtime import DbSession, Now, Runtime
 from web.staff import issued_documents, presentation, queries
@@ -66,7 +67,9 @@ async def change_issued(request: Request, application_id: int, document_id: int,
     except issuing.IssuingRefused as refused:
         return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
     await db.commit()
-    return RedirectResponse(f"{back}?done={change}_document#issued-documents", status_code=303)
+    waiting = change == "reissue" and bool(await issuing.pending_requests(db, application.id))
+    done = "prepare_document" if waiting else f"{change}_document"
+    return RedirectResponse(f"{back}?done={done}#issued-documents", status_code=303)
 
 
 @router.get("/applications/{application_id}/issued/{document_id}.pdf")
@@ -80,6 +83,55 @@ async def issued_pdf(application_id: int, document_id: int, staff: CurrentStaff,
     pdf = await runtime.documents.read_pdf(db, document)
     audit.record(db, school_id=member.school_id, actor=member.actor, action="issued_document_viewed",
                  subject=f"document:{document.id}", at=now, detail={"application_id": application.id})
+    await db.commit()
+    return Response(pdf, media_type="application/pdf", headers=FILE_HEADERS)
+
+
+def known_decision(decision: str) -> str:
+    if decision not in {"sign", "withdraw"}:
+        raise HTTPException(404)
+    return decision
+
+
+@router.post("/applications/{application_id}/signature-requests/{request_id}/{decision}")
+async def decide_signature(request: Request, application_id: int, request_id: int,
+                           decision: Annotated[str, Depends(known_decision)], staff: CurrentStaff,
+                           form: CheckedForm, school: SchoolOfStaff, db: DbSession, runtime: Runtime,
+                           now: Now) -> Response:
+    """The person with authority signs a prepared document (only now is the school's key used),
+    or who prepared it takes it back."""
+    member = staff.member
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    waiting = await db.get(SignatureRequest, request_id)
+    if application is None or waiting is None or waiting.application_id != application.id:
+        return not_found(request, staff)
+    back = f"{STAFF_PREFIX}/applications/{application.id}"
+    try:
+        if decision == "sign":
+            await issuing.sign_request(db, waiting, staff=member, issuer=runtime.documents, school=school.school,
+                                       config=school.config, now=now)
+        else:
+            await issuing.withdraw_request(db, waiting, staff=member, now=now)
+    except (issuing.IssuingRefused, WorkflowError) as refused:
+        return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+    await db.commit()
+    done = "sign_document" if decision == "sign" else "withdraw_document"
+    return RedirectResponse(f"{back}?done={done}#issued-documents", status_code=303)
+
+
+@router.get("/applications/{application_id}/signature-requests/{request_id}.pdf")
+async def draft_pdf(application_id: int, request_id: int, staff: CurrentStaff, school: SchoolOfStaff,
+                    db: DbSession, runtime: Runtime, now: Now) -> Response:
+    """The prepared document, unsigned and marked as a draft, for the signer to read first."""
+    member = staff.member
+    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    waiting = await db.get(SignatureRequest, request_id)
+    if application is None or waiting is None or waiting.application_id != application.id:
+        raise HTTPException(404)
+    pdf = await runtime.documents.render_draft(db, school=school.school, doc_type=waiting.doc_type,
+                                               data=dict(waiting.data), now=now)
+    audit.record(db, school_id=member.school_id, actor=member.actor, action="draft_document_viewed",
+                 subject=audit.application_subject(application.id), at=now, detail={"request_id": waiting.id})
     await db.commit()
     return Response(pdf, media_type="application/pdf", headers=FILE_HEADERS)
 
