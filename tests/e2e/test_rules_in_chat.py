@@ -21,6 +21,7 @@ from backend.schools import School
 from backend.staff import StaffMember
 from backend.thai.ids import synthetic_national_id
 from tests.chat import Parent
+from tests.director import director_signs
 from tests.e2e.test_sending_letter_in_chat import flex_cards, registrar_of, staff_does
 from tests.harness import running_bot
 from web.staff.auth import SIMULATOR_CLIENT_ID
@@ -256,6 +257,7 @@ async def test_parent_4_a_g_code_student_gets_the_signed_sending_letter(env, clo
             await staff_does(bot, staff, application.id, "accept_complete")
             await staff_does(bot, staff, application.id, "sign_off")
             await staff_does(bot, staff, application.id, "issue_document", student_number="4521")
+        await director_signs(bot, application.id)  # a registrar prepares; the director signs
         await bot.process()
         assert flex_cards(parent.new_messages(), "เอกสารของคุณพร้อมแล้ว")
         async with bot.runtime.sessions() as session:

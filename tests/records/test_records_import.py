@@ -102,5 +102,5 @@ def test_an_old_excel_file_is_refused_with_what_to_do():
 
 
 def test_a_csv_saved_by_thai_windows_excel_is_read():
-    layout, records = read_records(SGS_44.encode("cp874"), "sgs.csv", today=TODAY)
+    _layout, records = read_records(SGS_44.encode("cp874"), "sgs.csv", today=TODAY)
     assert records["42669"]["terms"][0]["courses"][0]["name"] == "ภาษาไทยพื้นฐาน 1"
