@@ -18,7 +18,10 @@ from web.runtime import DbSession, Now, Runtime
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(include_in_schema=False)
+# A payment notice is a few hundred bytes; anything much larger is refused while it streams in,
+# before the signature is computed over it.
+MAX_BODY_BYTES = 16 * 1024
+router = APIRouter(include_in_schema=False, max_body_size=MAX_BODY_BYTES)
 
 
 @router.post("/payments/bank-callback")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.clock import Clock
 from backend.documents.service import DocumentIssuer
 from backend.files.service import FileVault
+from backend.state import SharedState
 
 
 class BankCallbackSecret(Protocol):
@@ -37,6 +38,10 @@ class WebRuntime(Protocol):
 
     @property
     def documents(self) -> DocumentIssuer: ...
+
+    # Short-lived counters shared by the web processes (rate limits).
+    @property
+    def state(self) -> SharedState: ...
 
     # The fee desk, for the bank callback's shared secret; None when fees are not offered.
     @property

@@ -13,7 +13,10 @@ import threading
 import pypdfium2 as pdfium
 from PIL import Image
 
-# PDFium is not thread-safe; previews run in worker threads, so they take turns.
+from backend.images import MAX_PIXELS, ImageRefused
+
+# PDFium is not thread-safe: callers in threads take turns (the chat's previews run in the sandbox
+# process, one at a time anyway).
 _PDFIUM_LOCK = threading.Lock()
 A4_WIDTH_POINTS = 595
 
@@ -24,6 +27,10 @@ def render_page_image(pdf: bytes, *, page_index: int = 0, width: int = 1040) -> 
         try:
             page = document[page_index]
             scale = width / page.get_width()
+            # The bitmap's size follows from the page's shape: a page a thousand times taller than
+            # wide would be a bomb at any width.
+            if width * page.get_height() * scale > MAX_PIXELS:
+                raise ImageRefused(f"a page of {page.get_width()}×{page.get_height()} points at width {width}")
             bitmap = page.render(scale=scale)
             image = bitmap.to_pil().convert("RGB")
             page.close()

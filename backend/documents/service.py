@@ -17,23 +17,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import BackendSettings
 from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
+from backend.documents import untrusted_pdf
 from backend.documents.render import (
     DATA_SCHEMA,
     RenderRequest,
     SchoolInfo,
-    embedded_record,
     render_pdf,
 )
 from backend.documents.signing import (
     SchoolSigner,
     SignatureCheck,
-    check_signature,
     load_school_signer,
     sign_pdf,
 )
 from backend.config import SigningSettings
 from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
+from backend.sandbox import PUBLIC, Sandbox, shared_sandbox
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.thai.errors import ThaiInputError
@@ -125,6 +125,9 @@ class DocumentIssuer:
     # Injected in tests (a fake TSA); otherwise SIGNING_TSA_URL decides.
     timestamper: Any = None
     thai_numerals: bool = True
+    # Where uploaded PDFs are read (/verify): a process with a memory and CPU budget, never the
+    # threads that render and sign, so a flood of uploads cannot delay a document.
+    sandbox: Sandbox = field(default_factory=lambda: shared_sandbox(PUBLIC), repr=False)
     _signers: dict[str, SchoolSigner] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -301,14 +304,17 @@ class DocumentIssuer:
         return pdf
 
     async def verify_upload(self, session: AsyncSession, pdf_bytes: bytes) -> VerifyResult:
-        """Is this file a document we issued, unchanged, validly signed and still in force?"""
+        """Is this file a document we issued, unchanged, validly signed and still in force?
+
+        The file is parsed only in the sandbox; raises SandboxFailed when it costs more than a
+        document of ours could (and SandboxBusy when too many wait)."""
         digest = hashlib.sha256(pdf_bytes).hexdigest()
         document = await session.scalar(
             sa.select(IssuedDocument).where(IssuedDocument.sha256 == digest)
         )
         claimed = document
         if claimed is None:
-            record = await asyncio.to_thread(_embedded_record_or_none, pdf_bytes)
+            record = await self.sandbox.run(untrusted_pdf.embedded_record, pdf_bytes)
             code = record.get("code") if isinstance(record, dict) else None
             if isinstance(code, str):
                 claimed = await document_by_code(session, code)
@@ -317,7 +323,8 @@ class DocumentIssuer:
             school = await session.get(School, claimed.school_id)
             if school is not None:
                 roots = self.signer_for(school.slug).trust_roots
-        check = await asyncio.to_thread(check_signature, pdf_bytes, roots)
+        check = await self.sandbox.run(untrusted_pdf.signature_of, pdf_bytes,
+                                       [root.dump() for root in roots])
         if not check.signed:
             outcome = VerifyOutcome.NOT_SIGNED
         elif claimed is None:
@@ -327,13 +334,6 @@ class DocumentIssuer:
         else:
             outcome = VerifyOutcome(document.status)
         return VerifyResult(outcome=outcome, signature=check, sha256=digest, document=claimed)
-
-
-def _embedded_record_or_none(pdf: bytes) -> dict[str, Any] | None:
-    try:
-        return embedded_record(pdf)
-    except Exception:  # noqa: BLE001 - an uploaded file may be anything; a broken one carries no record
-        return None
 
 
 async def document_by_code(session: AsyncSession, code: str) -> IssuedDocument | None:

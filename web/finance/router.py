@@ -38,6 +38,8 @@ from web.staff.pages import render, staff_templates
 
 FEES = f"{STAFF_PREFIX}/fees"
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
+# The statement file plus the form's other fields and the multipart framing around them.
+MAX_STATEMENT_UPLOAD_BYTES = MAX_STATEMENT_BYTES + 64 * 1024
 FINANCE = {Role.FINANCE.value, Role.ADMIN.value}
 
 FLAG_TH = {
@@ -134,7 +136,7 @@ async def overview(request: Request, staff: FinanceStaff, db: DbSession, done: s
                 done=done, error=error, q=q or "")
 
 
-@router.post("/statement")
+@router.post("/statement", max_body_size=MAX_STATEMENT_UPLOAD_BYTES)
 async def upload_statement(request: Request, staff: FinanceStaff, form: CheckedForm, db: DbSession,
                            now: Now) -> Response:
     member = staff.member

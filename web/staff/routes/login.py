@@ -77,7 +77,8 @@ async def login_page(request: Request, site: Site, db: DbSession, next: str | No
                 login_configured=bool(config.line_login_channel_id))
 
 
-@router.post("/api/session")
+# An ID token is at most 4 KB (verify_id_token refuses more); the JSON around it adds little.
+@router.post("/api/session", max_body_size=16 * 1024)
 async def create_session(request: Request, site: Site, tokens: StaffTokens, db: DbSession) -> Response:
     # JSON only: a cross-site form cannot send it without a CORS preflight we never allow.
     if not request.headers.get("content-type", "").startswith("application/json"):
