@@ -24,6 +24,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from backend.config import BackendSettings, ConfigError, SigningSettings
+from backend.data_dir import prepare_data_dir
 
 SIGNING_DIR_NAME = "signing"  # per-school signing material under DATA_DIR, development only
 
@@ -222,7 +223,7 @@ def _development_session_secret(data_dir: Path) -> bytes:
 
 
 def _write_once(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(path.parent)
     tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
     tmp.write_bytes(data)
     tmp.chmod(0o600)

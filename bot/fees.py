@@ -126,8 +126,11 @@ class FeeDesk:
     documents: DocumentIssuer
     public_base_url: str
     gateway: BankGateway | None = None
-    # Shared with the bank for POST /payments/bank-callback; None: callbacks refused.
+    # Shared with the bank for POST /payments/bank-callback (BANK_CALLBACK_SECRET), which pays
+    # only default_school's fees; None: callbacks refused there. Other schools have their own
+    # secret and URL (/payments/bank-callback/<school>).
     callback_secret: bytes | None = None
+    default_school: str = ""
     # Where photos are decoded to look for a slip's QR code (a memory and CPU budget of its own).
     sandbox: Sandbox = field(default_factory=shared_sandbox, repr=False)
     _registered: bool = field(default=False, repr=False)

@@ -20,8 +20,12 @@ from backend.state import SharedState
 
 
 class BankCallbackSecret(Protocol):
+    # BANK_CALLBACK_SECRET: the default school's callbacks (the others' secrets are in the database).
     @property
     def callback_secret(self) -> bytes | None: ...
+
+    @property
+    def default_school(self) -> str: ...
 
 
 class WebRuntime(Protocol):

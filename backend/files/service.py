@@ -234,6 +234,23 @@ class FileVault:
             log.info("purged %d file(s)", len(rows))
         return len(rows)
 
+    async def erase(self, session: AsyncSession, file_ids: Iterable[str]) -> int:
+        """Make files unreadable whose rows must stay (an issued document's row names its PDF):
+        the blob goes and the wrapped key with it, as on unsend; returns how many."""
+        wanted = list(dict.fromkeys(file_ids))
+        if not wanted:
+            return 0
+        rows = (await session.scalars(sa.select(StoredFile).where(
+            StoredFile.id.in_(wanted), StoredFile.deleted_at.is_(None)))).all()
+        now = self.clock.now()
+        for row in rows:
+            row.deleted_at = now
+            row.wrapped_key = None
+        await session.flush()
+        for row in rows:
+            await self.blob_store.delete(row.storage_key)
+        return len(rows)
+
     async def group_count(self, session: AsyncSession, *, school_id: int, group_ref: str) -> int:
         """How many live files of a group (photos sent together) have arrived so far."""
         count = await session.scalar(

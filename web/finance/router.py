@@ -48,7 +48,9 @@ FLAG_TH = {
     "overdue_payment": "ชำระหลังครบกำหนด",
     "second_payment": "ชำระซ้ำ ต้องคืนเงิน",
     "unmatched_line": "รายการเดินบัญชีที่จับคู่ไม่ได้",
+    "unmatched_payment": "เงินเข้าจากธนาคารที่จับคู่กับรายการไม่ได้",
 }
+UNMATCHED_REASON_TH = {"no_such_ref1": "ไม่พบรายการที่มี Ref.1 นี้", "ref2_mismatch": "Ref.2 ไม่ตรงกับรายการ"}
 FEE_STATUS_TH = {"unpaid": "รอชำระ", "paid": "ชำระแล้ว", "expired": "เลยกำหนด", "refund_flagged": "ต้องคืนเงิน"}
 OUTCOME_TH = {"confirmed": "ยืนยันแล้ว ออกใบเสร็จ", "already_recorded": "นำเข้าแล้วก่อนหน้านี้",
               "wrong_amount": "ยอดเงินไม่ตรง", "refund_flagged": "ชำระซ้ำ ต้องคืนเงิน", "unmatched": "จับคู่ไม่ได้"}
@@ -76,7 +78,7 @@ def _cell(value: object) -> object:
 templates = staff_templates(Path(__file__).parent / "templates")
 templates.env.filters.update(money=_money)
 templates.env.globals.update(FLAG_TH=FLAG_TH, FEE_STATUS_TH=FEE_STATUS_TH, OUTCOME_TH=OUTCOME_TH,
-                             METHOD_TH=METHOD_TH)
+                             METHOD_TH=METHOD_TH, UNMATCHED_REASON_TH=UNMATCHED_REASON_TH)
 
 
 def _finance_only(staff: SignedInStaff) -> SignedInStaff:
