@@ -21,6 +21,7 @@ from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
+from bot.data_rights import DataRights, DataRightsConversation
 from bot.documents import DocumentLinks, register_document_media
 from bot.enrolment import Enrolment
 from bot.fees import FeeConversation, FeeDesk
@@ -64,6 +65,10 @@ class Runtime:
         if self.fees is not None:
             self.fees.register_media()
             conversation = FeeConversation(self.conversation, self.fees)
+        # "ข้อมูลของฉัน" and "ลบข้อมูลของฉัน": a parent's rights over their data (PDPA ss.30-33).
+        rights = DataRights(files=self.files, media=self.media, clock=self.clock)
+        rights.register_media()
+        conversation = DataRightsConversation(conversation, rights)
         self.handler = EventHandler(conversation=conversation, files=self.files, clients=self.clients,
                                     clock=self.clock, max_upload_bytes=self.settings.backend.max_upload_bytes)
         self.sender = Sender(clients=self.clients, clock=self.clock)

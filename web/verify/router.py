@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.datastructures import UploadFile
 
@@ -37,6 +37,7 @@ MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 UPLOADS_PER_CLIENT = 10
 UPLOAD_WINDOW = dt.timedelta(minutes=10)
 
+STATIC = Path(__file__).parent / "static"
 _pages = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
@@ -135,6 +136,10 @@ def create_verify_router(
     DocumentIssuer come from `request.app.state.runtime.sessions` and `.documents`."""
     resolve = dependencies or _from_runtime
     router = APIRouter(prefix=prefix)
+
+    @router.get("/static/verify.css", include_in_schema=False)
+    async def stylesheet() -> FileResponse:
+        return FileResponse(STATIC / "verify.css", media_type="text/css", headers={"cache-control": "max-age=300"})
 
     @router.get("", response_class=HTMLResponse)
     async def verify_home(request: Request, code: str | None = None) -> HTMLResponse:
