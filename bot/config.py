@@ -249,6 +249,21 @@ def _production_keys_missing(v: Variables, data_dir: Path) -> list[str]:
     return missing
 
 
+MIN_SESSION_SECRET = 32  # characters: a generated secret (`secrets.token_hex(32)` gives 64), not a word
+
+
+def _check_production_keys(v: Variables, data_dir: Path) -> None:
+    """The keys given for production are real and kept apart from the data they protect."""
+    if len(_secret(v.STAFF_SESSION_SECRET)) < MIN_SESSION_SECRET:
+        raise ConfigError("STAFF_SESSION_SECRET", f"use at least {MIN_SESSION_SECRET} random characters "
+                          "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')")
+    for name in ("SIGNING_DIR", "SIGNING_PKCS12_FILE", "SIGNING_KEY_FILE"):
+        path = getattr(v, name)
+        if path is not None and _inside(path.expanduser(), data_dir):
+            raise ConfigError(name, "must not be inside DATA_DIR: a copy of the data must not carry "
+                              "the keys that sign it")
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> Settings:
     v = Variables.read(env)
     data_dir = v.DATA_DIR.expanduser().resolve()
@@ -269,9 +284,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> 
         if missing:
             raise ConfigError(missing[0], "with real LINE credentials these must be set, so that no "
                               "development key kept in DATA_DIR is used: " + ", ".join(missing))
-    if v.SIGNING_DIR is not None and not simulated and _inside(v.SIGNING_DIR, data_dir):
-        raise ConfigError("SIGNING_DIR", "must not be inside DATA_DIR: a copy of the data must not "
-                          "carry the keys that sign it")
+    if not simulated:
+        _check_production_keys(v, data_dir)
     api = v.LINE_API_BASE_URL or default_api
     data_api = v.LINE_API_DATA_BASE_URL or (
         api if v.LINE_API_BASE_URL or simulated else "https://api-data.line.me")
