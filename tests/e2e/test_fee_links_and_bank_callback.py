@@ -16,6 +16,8 @@ from backend.fees.bank import SIGNATURE_HEADER, sign_callback
 from backend.fees.models import FeeReceipt, FeeRequest, FeeStatus
 from backend.schools import School
 from bot.fees import MSG_SLIP_UNREADABLE
+from bench.bombs import png_bomb
+from backend.files.models import StoredFile
 from tests.chat import Parent, photo
 from tests.fees.fee_samples import submitted
 from tests.harness import running_bot
@@ -135,3 +137,16 @@ async def test_each_school_has_its_own_callback_address_and_secret(bot):
     assert with_global.status_code == 401
     assert (unknown.status_code, unknown.content) == (with_global.status_code, with_global.content)
     assert paid.json() == {"status": "confirmed"}
+
+
+async def test_a_photo_of_more_pixels_than_a_phone_takes_is_refused_politely_not_decoded(bot):
+    # A 657 KB one-colour PNG of 13000 x 13000 pixels once took the server to 2.7 GB.
+    parent = Parent(bot)
+    await parent.follow()
+    await owed_by(bot, parent)
+    await bot.process()
+    parent.new_messages()
+    await parent._after(await bot.simulator.send_files(parent.user_id, [(png_bomb(), "image/png")]))
+    assert "ความละเอียดสูงเกินไป" in parent.last_text()
+    async with bot.runtime.sessions() as session:
+        assert await session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0
