@@ -73,20 +73,18 @@ def _run_limited(job: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str,
     return job(*args, **kwargs)
 
 
-class Sandbox:
-    """A small pool of limited processes, started at the first job."""
+class SandboxPool:
+    """The limited processes (started at the first job), shared by the queues that use them."""
 
     def __init__(self, *, workers: int = 1, memory_bytes: int = DEFAULT_MEMORY_BYTES,
-                 cpu_seconds: float = DEFAULT_CPU_SECONDS, max_waiting: int = DEFAULT_MAX_WAITING) -> None:
+                 cpu_seconds: float = DEFAULT_CPU_SECONDS) -> None:
         self.workers = workers
         self.memory_bytes = memory_bytes
         self.cpu_seconds = cpu_seconds
-        self.max_waiting = max_waiting
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._waiting = 0
 
-    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
+    def executor(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
                 context = multiprocessing.get_context("forkserver")
@@ -96,25 +94,43 @@ class Sandbox:
                     initargs=(self.memory_bytes,), max_tasks_per_child=JOBS_PER_PROCESS)
             return self._pool
 
-    def _discard(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    def discard(self, pool: concurrent.futures.ProcessPoolExecutor) -> None:
         with self._lock:
             if self._pool is pool:
                 self._pool = None
         pool.shutdown(wait=False, cancel_futures=True)
 
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Sandbox:
+    """A queue of jobs onto a pool, with its own limit on how many may wait."""
+
+    def __init__(self, *, pool: SandboxPool | None = None, max_waiting: int = DEFAULT_MAX_WAITING,
+                 **budget: Any) -> None:
+        """pool: shared processes; without one, processes of its own with the budget given
+        (workers, memory_bytes, cpu_seconds)."""
+        self.pool = pool or SandboxPool(**budget)
+        self.max_waiting = max_waiting
+        self._waiting = 0
+
     async def run(self, job: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """job(*args, **kwargs) in a sandbox process; raises SandboxFailed past the budget,
-        SandboxBusy when full."""
+        SandboxBusy when this queue is full."""
         if self._waiting >= self.max_waiting:
             raise SandboxBusy(f"{self._waiting} jobs waiting")
         self._waiting += 1
-        pool = self._executor()
+        executor = self.pool.executor()
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                pool, _run_limited, job, args, kwargs, self.cpu_seconds)
+                executor, _run_limited, job, args, kwargs, self.pool.cpu_seconds)
         except BrokenProcessPool:
             # Ended by the kernel (CPU budget) or by a crash in a decoder: the next job gets a new one.
-            self._discard(pool)
+            self.pool.discard(executor)
             log.warning("sandbox job %s ended its process (over its CPU budget or crashed)",
                         getattr(job, "__name__", job))
             raise SandboxFailed("the sandbox process ended") from None
@@ -125,23 +141,26 @@ class Sandbox:
             self._waiting -= 1
 
     def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.close()
 
 
-# Two pools per process: what parents send in the chat (photos checked and read, document
-# previews), and what anyone may upload to the public verify page. A flood on the public page
-# then waits in its own queue and never delays a parent's photo.
+# One process per web or worker process, and two queues onto it: what parents send in the chat
+# (photos checked and read, document previews), and what anyone may upload to the public verify
+# page. The public queue is short (with the per-client limit of web/verify, a flood is refused
+# before it waits), so a parent's photo waits behind a few uploads at most; a second process
+# would cost some 20 MB more for every web and worker process.
 CHAT = "chat"
 PUBLIC = "public"
-_POOLS = {CHAT: {"max_waiting": 64}, PUBLIC: {"max_waiting": DEFAULT_MAX_WAITING}}
+_WAITING = {CHAT: 64, PUBLIC: DEFAULT_MAX_WAITING}
 _shared: dict[str, Sandbox] = {}
+_shared_pool: SandboxPool | None = None
 
 
 def shared_sandbox(name: str = CHAT) -> Sandbox:
-    """The process's sandbox of that name, started at its first job."""
+    """The process's queue of that name onto its one sandbox pool."""
+    global _shared_pool
     if name not in _shared:
-        _shared[name] = Sandbox(**_POOLS[name])
+        if _shared_pool is None:
+            _shared_pool = SandboxPool()
+        _shared[name] = Sandbox(pool=_shared_pool, max_waiting=_WAITING[name])
     return _shared[name]

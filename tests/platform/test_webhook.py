@@ -165,3 +165,24 @@ async def test_a_database_restart_between_webhooks_costs_no_event(bot, database_
     assert await _count_events(bot) == 2
     await bot.process()
     assert bot.standin.bot_messages(user.user_id)
+
+
+async def test_a_channel_kept_sealed_in_the_database_still_checks_its_webhooks(bot):
+    from backend import school_admin
+    from backend.schools import MessagingChannel
+
+    secret, token = "c" * 32, "access-token-" + "t" * 40
+    async with bot.runtime.sessions() as session:
+        await school_admin.add_channel(session, keyring=bot.runtime.files.keyring, school_slug="demo",
+                                       slug="second", secret=secret, token=token, now=bot.runtime.clock.now())
+        await session.commit()
+        row = await session.scalar(sa.select(MessagingChannel).where(MessagingChannel.slug == "second"))
+    # A copy of the database alone cannot sign webhooks or send messages as the school.
+    assert secret not in row.channel_secret and token not in row.access_token
+    assert row.channel_secret.startswith("sealed:v1:")
+    channel = await bot.runtime.channels.get("second")
+    assert (channel.secret, channel.access_token) == (secret, token)
+    body = orjson.dumps({"events": [_event()]})
+    async with httpx.AsyncClient(base_url=bot.base_url) as client:
+        ok = await client.post("/line/webhook/second", content=body, headers={"x-line-signature": sign(secret, body)})
+    assert ok.status_code == 200 and await _count_events(bot) == 1
