@@ -113,8 +113,9 @@ class Variables(BaseSettings):
     SMS_GATEWAY_TOKEN: SecretStr | None = Field(None, description="sent as `Authorization: Bearer`")
     SMS_SENDER: str = Field("", description="the SMS sender name")
     BANK_CALLBACK_SECRET: SecretStr | None = Field(
-        None, description="HMAC-SHA256 secret of the bank's payment callback "
-                          "(`POST /payments/bank-callback`, header `X-Bank-Signature`)")
+        None, description="HMAC-SHA256 secret of the default school's payment callback "
+                          "(`POST /payments/bank-callback`, header `X-Bank-Signature`); other schools: "
+                          "`schoolbot school set-bank-secret`")
 
     @field_validator("LINE_API_BASE_URL", "LINE_API_DATA_BASE_URL", "PUBLIC_BASE_URL",
                      "S3_ENDPOINT_URL", "SMS_GATEWAY_URL", "SIGNING_TSA_URL")
