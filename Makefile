@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-services bench
+.PHONY: run lint test test-services bench lock
 
-$(BIN)/.installed: pyproject.toml
+# Exactly the versions in requirements.lock (checked against their hashes), then the project itself.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 # Start the bot on http://127.0.0.1:8000 with the local LINE simulator at /sim (no LINE account,
@@ -18,11 +20,16 @@ run: $(BIN)/.installed
 	$(BIN)/schoolbot demo
 	$(BIN)/schoolbot serve
 
-# The import contract (which package may import which: [tool.importlinter] in pyproject.toml),
-# then the test suite on SQLite and the in-process store. Set DATABASE_URL / REDIS_URL to run
-# the suite against PostgreSQL and Redis (see test-services).
-test: $(BIN)/.installed
+# ruff (style, bugs, complexity: [tool.ruff]), mypy on backend/ and flows/ ([tool.mypy]) and the
+# import contract (which package may import which: [tool.importlinter]), all in pyproject.toml.
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The checks above, then the test suite on SQLite and the in-process store. Set DATABASE_URL /
+# REDIS_URL to run the suite against PostgreSQL and Redis (see test-services).
+test: lint
 	$(BIN)/python -m pytest -q
 
 # The same suite against the PostgreSQL and Redis servers on this machine.
@@ -32,3 +39,13 @@ test-services: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench.load
+
+# Pin every dependency and test dependency, with hashes, after changing pyproject.toml: pins
+# already in the lock stay where they can; `make lock LOCK_FLAGS=--upgrade` takes the newest
+# releases (README, "Dependencies"). --universal: one lock for every OS and Python >= 3.11.
+LOCK_FLAGS ?=
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--generate-hashes --quiet $(LOCK_FLAGS) --output-file requirements.lock

@@ -14,6 +14,7 @@ it and the part at fault; reading the catalog before it was loaded raises ``Cata
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -162,6 +163,12 @@ class ServiceRules:
     document: ServiceDocument | None  # None: the outcome is issued on paper, if at all
     fee: FeeRule
     source: str = ""  # the rule the service follows (law, regulation, manual): see docs/rules.md
+    # The rule that makes the service free, named when a school's configuration sets a fee for
+    # it (docs/rules.md, "What is free"); empty: the school may set a fee.
+    free_by: str = ""
+    # The last day a decision may fall due, from the application (a venue booking's day before
+    # its first day of use); None: the time limit alone decides.
+    latest_due: Callable[[Application], dt.date | None] | None = None
 
     def problems(self) -> list[str]:
         from backend.staff import Role  # the staff model module; not needed to define rules
@@ -273,10 +280,6 @@ class Catalog:
             return self._documents[doc_type]
         except KeyError:
             raise ValueError(f"unknown document type {doc_type!r}; known: {list(self._documents)}") from None
-
-    def document_types(self) -> tuple[DocumentType, ...]:
-        self._ready()
-        return tuple(self._documents.values())
 
     def document_ids(self) -> tuple[str, ...]:
         self._ready()

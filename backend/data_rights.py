@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend import audit, contacts, inbox, notices, outbox, retention
 from backend.applications.models import Application, ApplicationStatus
 from backend.consent import ConsentRecord
-from backend.db import Base, UTCDateTime
+from backend.db import Base, UTCDateTime, rowcount
 from backend.documents.models import IssuedDocument
 from backend.fees.models import FeeRequest
 from backend.files.models import StoredFile
@@ -86,6 +86,10 @@ def kept_until(application: Application) -> dt.datetime | None:
     return application.decided_at + retention.DECIDED.keep
 
 
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 def copy_of(found: Holdings, *, school_name: str, now: dt.datetime) -> dict[str, Any]:
     """Everything held, as data a program can read (s.31): answers as given, files described."""
     return {
@@ -94,12 +98,11 @@ def copy_of(found: Holdings, *, school_name: str, now: dt.datetime) -> dict[str,
         "requests": [{
             "number": a.public_number, "service": a.service, "status": a.status,
             "created_at": a.created_at.isoformat(),
-            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-            "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+            "submitted_at": _iso(a.submitted_at), "decided_at": _iso(a.decided_at),
             "answers": a.answers or {}, "missing_documents": a.missing_documents or [],
             "requested_documents": a.requested_documents or [],
             "appointment": a.appointment, "decision_reason": a.decision_reason,
-            "kept_until": kept_until(a).isoformat() if kept_until(a) else None,
+            "kept_until": _iso(kept_until(a)),
         } for a in found.applications],
         "files": [{"id": f.id, "type": f.content_type, "bytes": f.size_bytes,
                    "received_at": f.created_at.isoformat()} for f in found.files],
@@ -150,14 +153,14 @@ async def erase_for_parent(session: AsyncSession, vault: FileVault, *, school_id
     told = await session.execute(sa.delete(notices.Notice).where(
         notices.Notice.school_id == school_id, notices.Notice.recipient_ref == parent_ref,
         notices.Notice.delivered_at.is_not(None)))
-    result.erased["chat"] = events.rowcount + sent.rowcount + told.rowcount
+    result.erased["chat"] = rowcount(events) + rowcount(sent) + rowcount(told)
     if not result.kept:
         # Nothing left that the consent records or the contact would account for.
         consents = await session.execute(sa.delete(ConsentRecord).where(
             ConsentRecord.school_id == school_id, ConsentRecord.user_ref == parent_ref))
         contact = await session.execute(sa.delete(contacts.Contact).where(
             contacts.Contact.channel == channel, contacts.Contact.user_ref == parent_ref))
-        result.erased["record"] = consents.rowcount + contact.rowcount
+        result.erased["record"] = rowcount(consents) + rowcount(contact)
     for kind, count in result.erased.items():
         retention.record_purge(session, kind=f"parent_{kind}", count=count, now=now, reason="parent_request",
                                school_id=school_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import (
@@ -30,6 +30,21 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> sa.Table:
+    """The model's table, for Core statements (SQLAlchemy types ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (SQLAlchemy types ``execute`` as returning any result)."""
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError("not the result of an INSERT, UPDATE or DELETE")
+    return result.rowcount
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -110,8 +125,8 @@ async def autocommit(session: AsyncSession) -> None:
     """Put the session's next transaction in autocommit mode (call before its first statement, or
     again while it is in autocommit mode: then nothing changes)."""
     if session.in_transaction():
-        connection = await session.connection()
-        if connection.sync_connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        connection = (await session.connection()).sync_connection  # None only before it is started
+        if connection is None or connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
             raise RuntimeError("the session already has a transaction: commit or roll it back first")
         return
     await session.connection(execution_options=AUTOCOMMIT)
@@ -186,7 +201,7 @@ class WriteTransaction:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._deferred = session.bind.dialect.name == "postgresql"
+        self._deferred = session.get_bind().dialect.name == "postgresql"
         self._connection: AsyncConnection | None = None
 
     async def start(self) -> None:
@@ -208,13 +223,13 @@ class WriteTransaction:
         await self._session.flush()
         if not self._deferred:
             await self._session.commit()
-        elif self.opened:
+        elif self._connection is not None and self.opened:
             await self._connection.exec_driver_sql("COMMIT")
         self._finish()
 
     async def rollback(self) -> None:
         try:
-            if self._deferred and self.opened:
+            if self._deferred and self._connection is not None and self.opened:
                 await self._connection.exec_driver_sql("ROLLBACK")
         finally:
             self._finish()

@@ -41,6 +41,7 @@ async def late_decisions(session: AsyncSession, *, now: dt.datetime, limit: int 
             school = await session.get(School, application.school_id)
             configs[application.school_id] = parse_school_config(school.settings if school else None)
         config = configs[application.school_id]
+        assert application.due_at is not None, "the query selects requests with a due date"
         days_late = (now - application.due_at).days + 1
         told.append(workflow.notify_parent(
             session, application, notices.LATE_DECISION, now, legal=True,

@@ -15,6 +15,8 @@ DEMO_SETTINGS: dict = {
     # A made-up biller ID (tax ID + suffix): fee QR codes show, but no bank would accept them.
     "promptpay": {"biller_id": "099400016550101"},
     "receipt_officer": "นางสาวการเงิน ตัวอย่าง",
+    # อ.1–ม.6: a school OBEC allowed to take 3-year-olds, with primary and secondary grades.
+    "grades": {"lowest": "k1", "highest": "m6"},
     "services": {
         "replacement_documents": {"fee": "50.00", "fee_due": "after_approval",
                                   "approvers": ["registrar", "director"]},

@@ -2,7 +2,7 @@
 pixel budget before a single pixel is decoded.
 
 A PNG or JPEG says its width and height in its first bytes; what decoding it costs follows from
-them, not from the file's size (a 657 KB one-colour PNG of 13000×13000 pixels needs 507 MB as
+them, not from the file's size (a 657 KB one-colour PNG of 13000x13000 pixels needs 507 MB as
 RGB). Pillow opens lazily, so reading the header decodes nothing. These functions run in the
 sandbox process (backend/sandbox.py), which bounds whatever the header does not foretell.
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-# Fit for a phone photo: a phone saves 12 MP by default (4032×3024), and 48–50 MP sensors in their
-# full-resolution mode 50 MP (8160×6120 ≈ 49.9 MP). Anything larger is not a photo of a document.
+# Fit for a phone photo: a phone saves 12 MP by default (4032x3024), and 48–50 MP sensors in their
+# full-resolution mode 50 MP (8160x6120 ≈ 49.9 MP). Anything larger is not a photo of a document.
 MAX_PIXELS = 50_000_000
 # Pillow's own guard, set to agree with ours (its default, 89 MP, warns first and refuses only at
 # twice that).
@@ -50,7 +50,7 @@ def _open(data: bytes) -> Image.Image:
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
-        raise ImageRefused(f"{width}×{height} pixels is over the budget of {MAX_PIXELS}")
+        raise ImageRefused(f"{width}x{height} pixels is over the budget of {MAX_PIXELS}")
     return image
 
 

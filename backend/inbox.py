@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import outbox
-from backend.db import ATOMIC_ALONE, Base, UTCDateTime
+from backend.db import ATOMIC_ALONE, Base, UTCDateTime, rowcount, table_of
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -57,7 +57,7 @@ class NewEvent:
     payload: dict[str, Any]
 
 
-_events = InboundEvent.__table__
+_events = table_of(InboundEvent)
 # Hot-path statements are built once: SQLAlchemy then finds their compiled form by a memoized key
 # instead of constructing and hashing a new statement per call. Core, not ORM: no unit of work.
 _RECORD = {
@@ -94,7 +94,7 @@ async def record(
         }
         for e in events
     ]
-    result = await session.execute(_RECORD[session.bind.dialect.name], rows)
+    result = await session.execute(_RECORD[session.get_bind().dialect.name], rows)
     return list(result.scalars())
 
 
@@ -151,7 +151,7 @@ async def mark_done(session: AsyncSession, event_id: int, *, now: dt.datetime) -
     """Mark processed; False if another process got there first (the caller then rolls back)."""
     # A Core statement: the ORM's bulk UPDATE path would first flush the whole session.
     result = await session.execute(_MARK_DONE, {"done_id": event_id, "done_at": now})
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 _COMPLETE: dict[int, sa.Insert] = {}  # PostgreSQL, by number of replies
@@ -172,11 +172,11 @@ async def complete(session: AsyncSession, event_id: int, *, now: dt.datetime,
 
     On PostgreSQL one statement does both, so an event whose handling wrote nothing else needs no
     transaction at all (backend.db.WriteTransaction)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         if not replies:
             result = await session.execute(_MARK_DONE, {"done_id": event_id, "done_at": now},
                                            execution_options=ATOMIC_ALONE)
-            return [] if result.rowcount == 1 else None
+            return [] if rowcount(result) == 1 else None
         params = {"done_id": event_id, "done_at": now, **outbox.insert_if_params(replies)}
         result = await session.execute(_complete_statement(len(replies)), params, execution_options=ATOMIC_ALONE)
         ids = sorted(result.scalars())
@@ -208,4 +208,4 @@ async def purge_processed(session: AsyncSession, *, older_than: dt.datetime) -> 
     result = await session.execute(
         sa.delete(InboundEvent).where(InboundEvent.status != PENDING, InboundEvent.received_at < older_than)
     )
-    return result.rowcount
+    return rowcount(result)

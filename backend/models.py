@@ -1,6 +1,6 @@
 """Every table of the application, imported in one place so that Alembic sees the whole schema."""
 
-from backend import (  # noqa: F401
+from backend import (  # noqa: F401 - imported for their tables
     audit,
     consent,
     contacts,
@@ -13,10 +13,10 @@ from backend import (  # noqa: F401
     staff,
     venues,
 )
-from backend.applications import models as applications  # noqa: F401
+from backend.applications import models as applications  # noqa: F401 - imported for its tables
 from backend.db import Base
-from backend.documents import models as documents  # noqa: F401
-from backend.files import models as files  # noqa: F401
-from backend.fees import models as fees  # noqa: F401
+from backend.documents import models as documents  # noqa: F401 - imported for its tables
+from backend.fees import models as fees  # noqa: F401 - imported for its tables
+from backend.files import models as files  # noqa: F401 - imported for its tables
 
 metadata = Base.metadata

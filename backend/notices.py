@@ -90,8 +90,3 @@ async def mark_delivered(session: AsyncSession, notice_ids: Iterable[int], *, no
             .where(Notice.id.in_(ids), Notice.delivered_at.is_(None))
             .values(delivered_at=now)
         )
-
-
-async def notices_for(session: AsyncSession, *, application_id: int) -> list[Notice]:
-    statement = sa.select(Notice).where(Notice.application_id == application_id).order_by(Notice.id)
-    return list(await session.scalars(statement))

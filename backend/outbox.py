@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime
+from backend.db import Base, UTCDateTime, rowcount, table_of
 
 PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
 
@@ -70,7 +70,7 @@ class Queued:
     next_attempt_at: dt.datetime
 
 
-_messages = OutboundMessage.__table__
+_messages = table_of(OutboundMessage)
 _ADD = sa.insert(_messages).returning(_messages.c.id, sort_by_parameter_order=True)
 
 
@@ -155,7 +155,7 @@ async def pending_for(session: AsyncSession, *, channel: str, recipient: str) ->
     return [Queued(*row) for row in rows]
 
 
-def waiting(channel: str, recipient: str) -> sa.ColumnElement[bool]:
+def waiting(channel: str | sa.ColumnElement[str], recipient: str | sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
     """Whether the recipient has undelivered messages: a clause to fold into another read."""
     c = _messages.c
     return sa.exists().where(c.channel == channel, c.recipient == recipient, c.status == PENDING)
@@ -216,4 +216,4 @@ async def drop_pending(session: AsyncSession, *, channel: str, recipient: str, r
         )
         .values(status=DROPPED, last_error=reason)
     )
-    return result.rowcount
+    return rowcount(result)

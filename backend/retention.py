@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import audit, inbox, notices, outbox, venues
 from backend.applications.models import Application, ApplicationStatus
-from backend.db import Base, UTCDateTime
+from backend.db import Base, UTCDateTime, rowcount
 from backend.documents.models import IssuedDocument
 from backend.fees.models import FeePayment, FeeReceipt, FeeRequest
 from backend.files.models import StoredFile
@@ -212,9 +212,10 @@ async def enforce(session: AsyncSession, vault: FileVault, *, now: dt.datetime) 
         outbox.OutboundMessage.status != outbox.PENDING, outbox.OutboundMessage.created_at < messages_cutoff))
     told = await session.execute(sa.delete(notices.Notice).where(
         notices.Notice.delivered_at.is_not(None), notices.Notice.created_at < messages_cutoff))
-    counts[MESSAGES.kind] = sent.rowcount + told.rowcount
-    old_entries = await session.execute(sa.delete(audit.AuditEntry).where(audit.AuditEntry.at < cutoffs[AUDIT_LOG.kind]))
-    counts[AUDIT_LOG.kind] = old_entries.rowcount
+    counts[MESSAGES.kind] = rowcount(sent) + rowcount(told)
+    old_entries = await session.execute(
+        sa.delete(audit.AuditEntry).where(audit.AuditEntry.at < cutoffs[AUDIT_LOG.kind]))
+    counts[AUDIT_LOG.kind] = rowcount(old_entries)
 
     for kind, count in counts.items():
         record_purge(session, kind=kind, count=count, now=now, reason="retention", cutoff=cutoffs[kind])

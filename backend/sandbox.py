@@ -1,7 +1,7 @@
 """Work on untrusted bytes in a separate process with a memory and a CPU budget.
 
 A parent's photo, a PDF uploaded to the public verify page: decoding them can cost far more than
-their size (a 657 KB PNG that decodes to 13000×13000 pixels, a PDF whose 1 MB stream inflates to
+their size (a 657 KB PNG that decodes to 13000x13000 pixels, a PDF whose 1 MB stream inflates to
 500 MB). The checks before decoding (backend/images.py, the bounded reads in backend/documents)
 refuse what they can see coming; this process is the bound on everything else. Its address space
 is limited (RLIMIT_AS: an allocation past it fails with MemoryError) and each job's CPU time too

@@ -6,6 +6,7 @@ which fills defaults and refuses values that would break a conversation or a fee
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,8 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from backend.catalog import CATALOG
+from backend.thai.grades import Grade
+from backend.working_days import WorkingCalendar
 
 
 class _Strict(BaseModel):
@@ -37,6 +40,50 @@ class ServiceConfig(_Strict):
     documents: dict[str, DocumentRule] = Field(default_factory=dict)
     # Staff roles that sign off, in order (e.g. teacher -> registrar -> director); None: the default.
     approvers: list[str] | None = None
+
+
+class GradeRange(_Strict):
+    """The grades a school teaches, lowest to highest: admission offers only its entry grades.
+    อ.1 (3-year-olds) is taught only where OBEC already allowed it, so "k1" as the lowest is that
+    permission; unset, a school teaches อ.2–ม.6 (docs/rules.md, "Entry grades")."""
+
+    lowest: Grade = Grade.K2
+    highest: Grade = Grade.M6
+
+    @model_validator(mode="after")
+    def _in_order(self) -> GradeRange:
+        order = list(Grade)
+        if order.index(self.lowest) > order.index(self.highest):
+            raise ValueError("lowest grade comes after the highest")
+        return self
+
+    def teaches(self, grade: Grade) -> bool:
+        order = list(Grade)
+        return order.index(self.lowest) <= order.index(grade) <= order.index(self.highest)
+
+    def label_th(self) -> str:
+        return f"{self.lowest.label_th}–{self.highest.label_th}"
+
+
+class Closure(_Strict):
+    """Days the school office is closed besides weekends and public holidays (a holiday the
+    Cabinet announced late, a provincial or school closure): no working day for time limits."""
+
+    first_day: dt.date
+    last_day: dt.date | None = None  # None: the first day only
+    reason: str = Field(min_length=1, max_length=120)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Closure:
+        if self.last_day is not None and self.last_day < self.first_day:
+            raise ValueError("last_day is before first_day")
+        if self.last_day is not None and (self.last_day - self.first_day).days > 366:
+            raise ValueError("a closure lasts at most a year")
+        return self
+
+    def days(self) -> list[dt.date]:
+        last = self.last_day or self.first_day
+        return [self.first_day + dt.timedelta(days=n) for n in range((last - self.first_day).days + 1)]
 
 
 class Venue(_Strict):
@@ -81,6 +128,9 @@ class SchoolConfig(_Strict):
     fee_payment_days: int = Field(default=7, ge=1, le=90)  # days a parent has to pay a fee
     fee_reminder_days: int = Field(default=2, ge=0, le=30)  # reminded this many days before
     receipt_officer: str = Field(default="", max_length=120)  # name printed as the receiver
+    # -- rules the school applies (docs/rules.md) --
+    grades: GradeRange = Field(default_factory=GradeRange)
+    closures: list[Closure] = Field(default_factory=list, max_length=200)
 
     @field_validator("services")
     @classmethod
@@ -89,6 +139,12 @@ class SchoolConfig(_Strict):
         unknown = sorted(set(value) - set(known))
         if unknown:
             raise ValueError(f"unknown service ids {unknown}; known: {list(known)}")
+        for service_id, service in value.items():
+            free_by = CATALOG.service(service_id).free_by
+            if free_by and service.fee:
+                raise ValueError(
+                    f"{service_id}.fee: {service_id} must be free ({free_by}); "
+                    "a school may not charge for it")
         return value
 
     @field_validator("venues")
@@ -112,6 +168,10 @@ class SchoolConfig(_Strict):
 
     def enabled_services(self) -> list[str]:
         return [s for s in CATALOG.service_ids() if self.service(s).enabled]
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The school's working days: weekdays less Thailand's holidays and its own closures."""
+        return WorkingCalendar((day, closure.reason) for closure in self.closures for day in closure.days())
 
     def venue(self, venue_id: str) -> Venue | None:
         return next((venue for venue in self.venues if venue.id == venue_id), None)

@@ -27,7 +27,7 @@ def _aad(school_id: int, purpose: str) -> bytes:
 
 
 def is_sealed(value: str | None) -> bool:
-    return bool(value) and value.startswith(PREFIX)
+    return value is not None and value.startswith(PREFIX)
 
 
 def seal(keyring: KeyRing, *, school_id: int, purpose: str, text: str) -> str:

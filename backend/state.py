@@ -19,7 +19,7 @@ import contextlib
 import secrets
 import time
 from collections.abc import AsyncIterator
-from typing import Protocol
+from typing import Protocol, cast
 
 # Release a lock only if we still own it, so an expired lease taken over by another
 # process is not released by the old owner.
@@ -151,7 +151,8 @@ class RedisState:
         return f"{self._ns}:{key}"
 
     async def get(self, key: str) -> bytes | None:
-        return await self._redis.get(self._k(key))
+        # The client is made without decode_responses: Redis gives back the bytes stored.
+        return cast("bytes | None", await self._redis.get(self._k(key)))
 
     async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None:
         await self._redis.set(self._k(key), value, px=int(ttl * 1000) if ttl else None)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime
+from backend.db import Base, UTCDateTime, rowcount
 from backend.thai.dates import format_thai_date
 from backend.thai.errors import ThaiInputError
 
@@ -102,4 +102,4 @@ async def reserve(session: AsyncSession, *, school_id: int, venue_id: str, first
 async def release(session: AsyncSession, *, holder_ref: str) -> int:
     """Free the days of a cancelled or rejected booking."""
     result = await session.execute(sa.delete(VenueReservation).where(VenueReservation.holder_ref == holder_ref))
-    return result.rowcount
+    return rowcount(result)

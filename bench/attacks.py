@@ -488,7 +488,8 @@ async def _attacks(stage: Stage, *, short: bool) -> None:  # noqa: C901 - one li
         modes = (oct(stat.S_IMODE(stage.data.stat().st_mode)), oct(stat.S_IMODE(database.stat().st_mode)))
         raw = b"".join(p.read_bytes() for p in stage.data.glob("schoolbot.sqlite3*"))
         plain = SECOND_SECRET.encode() in raw or TOKEN.encode() in raw
-        return modes == ("0o700", "0o600") and not plain, f"DATA_DIR {modes[0]}, SQLite {modes[1]}, secrets in clear: {plain}"
+        shown = f"DATA_DIR {modes[0]}, SQLite {modes[1]}, secrets in clear: {plain}"
+        return modes == ("0o700", "0o600") and not plain, shown
 
     await stage.attack("8", "file modes and channel credentials at rest", "0700 / 0600, sealed", web, at_rest)
 
@@ -518,7 +519,8 @@ async def _attacks(stage: Stage, *, short: bool) -> None:  # noqa: C901 - one li
         async with httpx.AsyncClient(base_url=base, timeout=30, cookies=_cookie(stage, "registrar")) as client:
             page = await client.get(f"/staff/applications/{stage.ids['application_id']}",
                                     params={"error": planted, "done": planted})
-        return page.status_code == 200 and planted not in page.text, f"{page.status_code}, text shown: {planted in page.text}"
+        shown = planted in page.text
+        return page.status_code == 200 and not shown, f"{page.status_code}, text shown: {shown}"
 
     await stage.attack("11", "?error= and ?done= with planted text", "not shown", web, reflected)
 
@@ -541,10 +543,11 @@ async def _attacks(stage: Stage, *, short: bool) -> None:  # noqa: C901 - one li
                     "source": {"type": "user", "userId": "U" + "e" * 32},
                     "message": {"id": str(n), "type": "text", "text": "สวัสดีค่ะ"}, **extra}
 
-        body = json.dumps({"events": [event(1), event(2, source="x"), event(3, message={"type": "file", "id": "9",
-                                                                                           "fileSize": "abc"})]}).encode()
+        bad_file = {"type": "file", "id": "9", "fileSize": "abc"}
+        body = json.dumps({"events": [event(1), event(2, source="x"), event(3, message=bad_file)]}).encode()
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            response = await client.post("/line/webhook", content=body, headers={"x-line-signature": sign(SECRET, body)})
+            response = await client.post("/line/webhook", content=body,
+                                         headers={"x-line-signature": sign(SECRET, body)})
         from backend.inbox import InboundEvent
 
         stored = await _sql(stage, sa.select(InboundEvent.event_id).where(InboundEvent.event_id.like("01HREPLAY%")))
@@ -562,7 +565,8 @@ async def _attacks(stage: Stage, *, short: bool) -> None:  # noqa: C901 - one li
                                         headers={"x-line-signature": sign(SECRET, body)})
             wrong = await client.post("/line/webhook", content=body, headers={"x-line-signature": "AAAA"})
         same = (unknown.status_code, unknown.content) == (wrong.status_code, wrong.content)
-        return same and unknown.status_code == 400, f"unknown {unknown.status_code}, wrong signature {wrong.status_code}"
+        shown = f"unknown {unknown.status_code}, wrong signature {wrong.status_code}"
+        return same and unknown.status_code == 400, shown
 
     await stage.attack("14", "webhook to an unknown channel", "as a wrong signature", web, unknown_channel)
 

@@ -2,7 +2,7 @@
 (bench/attacks.py) and the tests send to show that nothing decodes them in full.
 
 Written by hand, in a few lines each, because the point is the exact shape: a PNG whose header
-promises 13000×13000 pixels of one colour, a PDF whose attachment inflates to half a gigabyte.
+promises 13000x13000 pixels of one colour, a PDF whose attachment inflates to half a gigabyte.
 """
 
 from __future__ import annotations

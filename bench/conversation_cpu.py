@@ -64,7 +64,7 @@ async def run(tmp: Path, database_url: str, events: int, users: int, profile_top
     statements: Counter[str] = Counter()
     counting = False
 
-    def count(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def count(conn, cursor, statement, parameters, context, executemany):
         if counting:
             statements[" ".join(statement.split())[:160]] += 1
 
@@ -108,11 +108,20 @@ async def run(tmp: Path, database_url: str, events: int, users: int, profile_top
         counting = False
 
     await runtime.close()
+    _report(samples, statements, wall, events=events, users=users, database_url=database_url,
+            profiled=profiler is not None)
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(profile_top)
+        print(out.getvalue())
 
+
+def _report(samples: dict[str, list[float]], statements: Counter[str], wall: float, *, events: int, users: int,
+            database_url: str, profiled: bool) -> None:
     every = [value for values in samples.values() for value in values]
     print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cpus; "
           f"{events} text events over {users} users ({database_url.split(':')[0]})"
-          + (" [under cProfile: inflated]" if profiler else ""))
+          + (" [under cProfile: inflated]" if profiled else ""))
     print(f"conversation CPU per event: mean {1000 * statistics.fmean(every):.3f} ms, "
           f"median {1000 * statistics.median(every):.3f} ms  (whole loop wall {1000 * wall / events:.3f} ms/event)")
     for text, values in samples.items():
@@ -122,10 +131,6 @@ async def run(tmp: Path, database_url: str, events: int, users: int, profile_top
     print(f"SQL statements per event (BEGIN/COMMIT not shown): {total / events:.2f}")
     for statement, n in statements.most_common(12):
         print(f"  {n / events:5.2f}  {statement}")
-    if profiler:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(profile_top)
-        print(out.getvalue())
 
 
 def main() -> None:

@@ -15,9 +15,10 @@ pre-ping (as backend/db.py). Not done, because nothing in the load needs it: the
 events and outbox rows left pending by a crash, and the push fallback for an expired reply token.
 
 Per event (measured through bench/pgcount.py): 6 PostgreSQL round trips (the record INSERT; BEGIN, INSERT,
-UPDATE, COMMIT; the sent UPDATE) and 2 Redis round trips (SET NX PX; EVALSHA to release). The raw-asyncpg variant of the same 6 statements
-(a pool, a jsonb codec, $n SQL) was measured outside the bench, in a sequential loop: 0.56 ms of client CPU
-per event against 1.10 ms with SQLAlchemy Core, i.e. Core costs ~0.09 ms per statement.
+UPDATE, COMMIT; the sent UPDATE) and 2 Redis round trips (SET NX PX; EVALSHA to release). The raw-asyncpg
+variant of the same 6 statements (a pool, a jsonb codec, $n SQL) was measured outside the bench, in a
+sequential loop: 0.56 ms of client CPU per event against 1.10 ms with SQLAlchemy Core, i.e. Core costs
+~0.09 ms per statement.
 """
 
 from __future__ import annotations

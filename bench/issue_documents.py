@@ -19,11 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from backend.catalog import CATALOG
 from backend.clock import SystemClock
+from backend.config import SigningSettings
 from backend.db import make_engine, make_sessionmaker
 from backend.documents.service import DocumentIssuer
-from backend.catalog import CATALOG
-from backend.config import SigningSettings
 from backend.documents.signing import make_dev_ca
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -211,10 +212,8 @@ class Load:
                 return
             if record.status != 200:
                 return
-            try:
+            with contextlib.suppress(TimeoutError):
                 record.replied = await asyncio.wait_for(replied, self._reply_timeout)
-            except TimeoutError:
-                pass
         finally:
             self._users.idle.put_nowait(user_id)
 
@@ -506,9 +505,10 @@ def table(outcomes: list[Outcome], checks: dict[str, dict]) -> str:
         ("stand-in handler p99 ms", lambda o: ms(o.standin_handler_ms, "p99")),
     ]
     widths = [28] + [max(40, len(o.name) + 2) for o in outcomes]
-    lines = ["".join(cell.ljust(w) for cell, w in zip(["", *(o.name for o in outcomes)], widths))]
+    lines = ["".join(cell.ljust(w) for cell, w in zip(["", *(o.name for o in outcomes)], widths, strict=True))]
     for label, cell in rows:
-        lines.append("".join(text.ljust(w) for text, w in zip([label, *(cell(o) for o in outcomes)], widths)))
+        cells = [label, *(cell(o) for o in outcomes)]
+        lines.append("".join(text.ljust(w) for text, w in zip(cells, widths, strict=True)))
     lines.append("")
     for name, check in checks.items():
         lines.append(f"{'MET ' if check['met'] else 'MISS'}  {name}: {check['value']}"

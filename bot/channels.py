@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import schools
 from backend.files.crypto import KeyRing
-from backend.schools import MessagingChannel, School
 from backend.school_admin import channel_credentials
+from backend.schools import MessagingChannel, School
 
 DEFAULT = "default"
 _CACHE_SECONDS = 30.0

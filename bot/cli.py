@@ -168,13 +168,6 @@ def _school(args: argparse.Namespace) -> None:
                     await school_admin.add_channel(session, keyring=_keyring(settings), school_slug=args.school,
                                                    slug=args.slug, secret=args.secret, token=args.token, now=now)
                     print(f"channel added: webhook URL {settings.backend.public_base_url}/line/webhook/{args.slug}")
-                elif args.school_command == "set-bank-secret":
-                    secret = (_sys.stdin.readline().strip() if args.from_stdin else secrets.token_urlsafe(32))
-                    await school_admin.set_bank_callback_secret(session, keyring=_keyring(settings),
-                                                                school_slug=args.school, secret=secret)
-                    if not args.from_stdin:
-                        print(f"bank callback secret (give it to the bank; it is not shown again): {secret}")
-                    print(f"the bank posts to {settings.backend.public_base_url}/payments/bank-callback/{args.school}")
                 await session.commit()
         finally:
             await engine.dispose()
@@ -217,6 +210,24 @@ def _with_school(slug: str, work) -> None:
             await engine.dispose()
 
     asyncio.run(run())
+
+
+def _school_bank_secret(args: argparse.Namespace) -> None:
+    from backend import school_admin
+
+    async def work(session, school, now, settings) -> None:
+        secret = sys.stdin.readline().strip() if args.from_stdin else secrets.token_urlsafe(32)
+        await school_admin.set_bank_callback_secret(session, keyring=_keyring(settings), school_slug=school.slug,
+                                                    secret=secret)
+        if not args.from_stdin:
+            print(f"bank callback secret (give it to the bank; it is not shown again): {secret}")
+        print(f"the bank posts to {settings.backend.public_base_url}/payments/bank-callback/{school.slug}")
+
+    try:
+        _with_school(args.school, work)
+    except ValueError as error:  # SchoolAdminError: a secret too short
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 def _staff_invite(args: argparse.Namespace) -> None:
@@ -286,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     bank_secret.add_argument("--school", required=True)
     bank_secret.add_argument("--from-stdin", action="store_true",
                              help="read the secret the bank gave from standard input instead of making one")
+    bank_secret.set_defaults(func=_school_bank_secret)
     school.set_defaults(func=_school)
 
     staff = commands.add_parser("staff", help="school staff who use the staff pages")

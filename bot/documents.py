@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import notices
 from backend.applications.models import Application
-from backend.applications.workflow import child_name
 from backend.documents.issuing import parent_document
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.preview import preview_png
@@ -21,11 +20,12 @@ from backend.documents.types import spec_for
 from backend.sandbox import CHAT, SandboxFailed, shared_sandbox
 from backend.thai.dates import format_thai_date
 from bot import messages as m
+from bot.cards import GREEN, GREY, RED, header, row
 from bot.handlers import EventContext
 from bot.media import Media, MediaLinks
 from flows import postback
 from flows.front_desk import DOCUMENT_LINK
-from flows.services import ALL_FLOWS
+from flows.services import title_of
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ DOWNLOAD_VALID_FOR = dt.timedelta(hours=24)
 PREVIEW_WIDTH = 724
 A4_ASPECT = "724:1024"
 
-GREEN, GREY, RED = "#06C755", "#8C8C8C", "#E0393E"
 NOT_FOUND = "ขออภัยค่ะ ไม่พบเอกสารนี้ในคำขอของคุณ พิมพ์ “ติดตามสถานะ” เพื่อดูเอกสารของคุณค่ะ"
 NO_LONGER_VALID = ("เอกสารนี้ถูกเพิกถอนหรือมีฉบับใหม่แทนแล้วค่ะ "
                    "พิมพ์ “ติดตามสถานะ” เพื่อดูเอกสารฉบับล่าสุดค่ะ")
@@ -79,9 +78,7 @@ def register_document_media(media: MediaLinks, issuer: DocumentIssuer) -> None:
 
 
 def _row(label: str, value: str) -> dict[str, Any]:
-    return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
-        {"type": "text", "text": label, "size": "sm", "color": GREY, "flex": 3, "wrap": True},
-        {"type": "text", "text": m.shorten(value or "-", 300), "size": "sm", "flex": 6, "wrap": True}]}
+    return row(label, value, value_flex=6, limit=300)
 
 
 def document_card(document: IssuedDocument, application: Application, *, media: MediaLinks,
@@ -90,11 +87,10 @@ def document_card(document: IssuedDocument, application: Application, *, media: 
     ref = str(document.id)
     pdf_url = media.url(PDF_KIND, ref, suffix=".pdf")
     title = spec_for(document.doc_type).title_th
-    flow = ALL_FLOWS.get(application.service)
     rows = [_row("เอกสาร", title),
-            _row("คำขอ", f"{flow.title if flow else application.service} ({application.public_number})")]
-    if child_name(application):
-        rows.append(_row("ชื่อ", child_name(application)))
+            _row("คำขอ", f"{title_of(application.service)} ({application.public_number})")]
+    if application.child_name:
+        rows.append(_row("ชื่อ", application.child_name))
     rows += [_row("ออกเมื่อ", format_thai_date(document.issued_at.astimezone(BANGKOK).date())),
              _row("รหัสตรวจสอบ", format_code(document.code))]
     if replaces:
@@ -106,8 +102,7 @@ def document_card(document: IssuedDocument, application: Application, *, media: 
                          f"ลิงก์ดาวน์โหลดใช้ได้ {hours} ชั่วโมง ขอลิงก์ใหม่ได้โดยพิมพ์ “ติดตามสถานะ”"})
     bubble = {
         "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
-            {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "header": header(headline),
         "hero": {"type": "image", "url": media.url(PREVIEW_KIND, ref, suffix=".png"), "size": "full",
                  "aspectRatio": A4_ASPECT, "aspectMode": "fit", "backgroundColor": "#FFFFFF",
                  "action": m.uri_action("เปิดเอกสาร", pdf_url)},

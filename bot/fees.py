@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,18 +19,19 @@ from backend.clock import Clock
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.service import DocumentIssuer
 from backend.fees import service as fees
-from backend.fees.bank import BankGateway, inquire_unpaid
 from backend.fees.models import FeeReceipt, FeeRequest, FeeStatus, PaymentKind
 from backend.fees.receipts import RECEIPT_ISSUED, issue_due_receipts
 from backend.files.service import FileVault
+from backend.payments.money import baht
 from backend.payments.qr import render_qr_png
 from backend.payments.slip import read_slip_image
 from backend.sandbox import Sandbox, SandboxFailed, shared_sandbox
 from bot import messages as m
+from bot.cards import GREEN, GREY, RED, header, row
 from bot.handlers import Conversation, EventContext
 from bot.media import Media, MediaLinks
-from bot.notices import GREEN, GREY, RED, _row, _title
 from flows.router import Destination, route
+from flows.services import title_of
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,6 @@ RECEIPT_MEDIA = "fee-receipt"
 QR_LINK_LIFETIME = dt.timedelta(days=45)
 RECEIPT_LINK_LIFETIME = dt.timedelta(days=180)
 SWEEP_EVERY = dt.timedelta(minutes=15)
-INQUIRY_EVERY = dt.timedelta(hours=1)
 
 MSG_SLIP_UNREADABLE = ("ขออภัยค่ะ อ่านคิวอาร์โค้ดบนสลิปไม่ได้ค่ะ กรุณาส่งรูปสลิปจากแอปธนาคาร"
                        "ที่เห็นคิวอาร์โค้ดมุมสลิปชัดเจน (ไม่ครอป ไม่เบลอ) อีกครั้งนะคะ")
@@ -56,17 +57,14 @@ PROBLEM_TH = {
 
 
 def _baht(value: Any) -> str:
-    from decimal import Decimal
-
-    return fees.baht(Decimal(str(value)))
+    return baht(Decimal(str(value)))
 
 
 def _bubble(headline: str, colour: str, body: list[dict[str, Any]],
             footer: dict[str, Any] | None = None) -> dict[str, Any]:
     bubble: dict[str, Any] = {
         "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": colour, "contents": [
-            {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "header": header(headline, colour),
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
     }
     if footer:
@@ -81,14 +79,14 @@ def _note(text: str) -> dict[str, Any]:
 def fee_card(data: dict[str, Any], *, headline: str = "ชำระค่าธรรมเนียม", colour: str = GREEN,
              note: str | None = None) -> m.Message:
     """The amount, what it is for, the references and the due date (BE)."""
-    rows = [_row("คำขอ", f"{_title(str(data.get('service', '')))} ({data.get('public_number', '')})"),
-            _row("รายการ", str(data.get("description", ""))),
-            _row("จำนวนเงิน", f"{_baht(data['amount'])} บาท", bold=True, color=colour)]
+    rows = [row("คำขอ", f"{title_of(str(data.get('service', '')))} ({data.get('public_number', '')})"),
+            row("รายการ", str(data.get("description", ""))),
+            row("จำนวนเงิน", f"{_baht(data['amount'])} บาท", bold=True, color=colour)]
     if data.get("payment_kind") == PaymentKind.BILL_PAYMENT:
-        rows += [_row("Ref.1", str(data.get("ref1", ""))), _row("Ref.2", str(data.get("ref2", "")))]
+        rows += [row("Ref.1", str(data.get("ref1", ""))), row("Ref.2", str(data.get("ref2", "")))]
     else:
-        rows.append(_row("เลขอ้างอิง", str(data.get("ref1", ""))))
-    rows.append(_row("ชำระภายใน", str(data.get("due_date_th", ""))))
+        rows.append(row("เลขอ้างอิง", str(data.get("ref1", ""))))
+    rows.append(row("ชำระภายใน", str(data.get("due_date_th", ""))))
     if note is None:
         note = ("สแกนคิวอาร์โค้ดในรูปถัดไปด้วยแอปธนาคาร (PromptPay) แล้วส่งรูปสลิปในแชตนี้ได้เลยค่ะ"
                 if data.get("has_qr") else
@@ -99,11 +97,11 @@ def fee_card(data: dict[str, Any], *, headline: str = "ชำระค่าธ�
 
 
 def receipt_card(data: dict[str, Any], url: str) -> m.Message:
-    rows = [_row("คำขอ", f"{_title(str(data.get('service', '')))} ({data.get('public_number', '')})"),
-            _row("เล่มที่/เลขที่", f"{data.get('book_number')} / {data.get('receipt_number')}"),
-            _row("รายการ", str(data.get("description", ""))),
-            _row("จำนวนเงิน", f"{_baht(data['amount'])} บาท", bold=True, color=GREEN),
-            _row("วันที่", str(data.get("date_th", ""))),
+    rows = [row("คำขอ", f"{title_of(str(data.get('service', '')))} ({data.get('public_number', '')})"),
+            row("เล่มที่/เลขที่", f"{data.get('book_number')} / {data.get('receipt_number')}"),
+            row("รายการ", str(data.get("description", ""))),
+            row("จำนวนเงิน", f"{_baht(data['amount'])} บาท", bold=True, color=GREEN),
+            row("วันที่", str(data.get("date_th", ""))),
             _note("ได้รับชำระค่าธรรมเนียมเรียบร้อยแล้ว ขอบคุณค่ะ ใบเสร็จรับเงินอิเล็กทรอนิกส์ลงลายมือชื่อ"
                   "อิเล็กทรอนิกส์ของโรงเรียน ดาวน์โหลดเก็บไว้ได้ค่ะ")]
     button = {"type": "button", "style": "primary", "color": GREEN, "action": m.uri_action("ดาวน์โหลดใบเสร็จ", url)}
@@ -125,7 +123,6 @@ class FeeDesk:
     files: FileVault
     documents: DocumentIssuer
     public_base_url: str
-    gateway: BankGateway | None = None
     # Shared with the bank for POST /payments/bank-callback (BANK_CALLBACK_SECRET), which pays
     # only default_school's fees; None: callbacks refused there. Other schools have their own
     # secret and URL (/payments/bank-callback/<school>).
@@ -189,8 +186,8 @@ class FeeDesk:
             return [receipt_card(data, url)]
         if kind in (fees.SLIP_TO_CHECK, fees.FEE_FLAGGED):
             headline = "มีสลิปรอตรวจสอบ" if kind == fees.SLIP_TO_CHECK else "รายการชำระเงินที่ต้องตรวจสอบ"
-            rows = [_row("คำขอ", f"{_title(str(data.get('service', '')))} ({data.get('public_number', '')})"),
-                    _row("จำนวนเงิน", f"{_baht(data['amount'])} บาท"), _row("Ref.1", str(data.get("ref1", "")))]
+            rows = [row("คำขอ", f"{title_of(str(data.get('service', '')))} ({data.get('public_number', '')})"),
+                    row("จำนวนเงิน", f"{_baht(data['amount'])} บาท"), row("Ref.1", str(data.get("ref1", "")))]
             button = {"type": "button", "style": "primary", "color": GREEN,
                       "action": m.uri_action("เปิดงานการเงิน", f"{self.public_base_url}/staff/fees")}
             return [m.flex(f"{headline}: {data.get('public_number', '')}", _bubble(headline, GREEN, rows, button))]
@@ -239,7 +236,7 @@ class FeeDesk:
             if slip is None:
                 continue
             result = await fees.receive_slip(ctx.session, school_id=school_id, parent_ref=ctx.user_ref, slip=slip,
-                                             file_id=file_id, now=ctx.now, gateway=self.gateway)
+                                             file_id=file_id, now=ctx.now)
             return None if result is None else m.text(result.message_th)
         if await self._expects_documents(ctx) or not await self._owes(ctx):
             return None
@@ -252,9 +249,10 @@ class FeeDesk:
 
     async def _expects_documents(self, ctx: EventContext) -> bool:
         """A request being filled in or waiting for documents takes photos as documents."""
+        waiting = [ApplicationStatus.DRAFT, ApplicationStatus.DOCUMENTS_REQUESTED]
         return await ctx.session.scalar(sa.select(Application.id).where(
             Application.school_id == ctx.channel.school_id, Application.parent_ref == ctx.user_ref,
-            Application.status.in_([ApplicationStatus.DRAFT, ApplicationStatus.DOCUMENTS_REQUESTED])).limit(1)) is not None
+            Application.status.in_(waiting)).limit(1)) is not None
 
     # -- the worker's jobs -----------------------------------------------------------------------
 
@@ -269,14 +267,7 @@ class FeeDesk:
                 await fees.remind_and_expire(session, now=self.clock.now())
                 await session.commit()
 
-        async def inquiry() -> None:
-            if self.gateway is None:
-                return
-            async with self.sessions() as session:
-                await inquire_unpaid(session, self.gateway, now=self.clock.now())
-                await session.commit()
-
-        return [(SWEEP_EVERY, sweep), (INQUIRY_EVERY, inquiry), (dt.timedelta(0), receipts)]
+        return [(SWEEP_EVERY, sweep), (dt.timedelta(0), receipts)]
 
 
 class FeeConversation:

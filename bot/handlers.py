@@ -15,8 +15,8 @@ from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import contacts, outbox
-from backend.files.service import FileRejected
 from backend.clock import Clock
+from backend.files.service import FileRejected
 from bot import messages as m
 from bot.channels import Channel
 from bot.line_api import LineClients

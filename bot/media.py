@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request, Response
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.clock import Clock
-from web.staff.auth import _signer_with
+from backend.signed_tokens import timed_serializer
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class MediaLinks:
     """Makes and reads the links; resolvers say what each kind of link serves."""
 
     def __init__(self, *, secret: bytes, clock: Clock, public_base_url: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="public-media", signer=_signer_with(clock))
+        self._serializer = timed_serializer(secret, salt="public-media", clock=clock)
         self._base = public_base_url
         self._resolvers: dict[str, tuple[Resolver, dt.timedelta]] = {}
 

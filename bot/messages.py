@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-MAX_MESSAGES_PER_CALL = 5
-MAX_TEXT_UNITS = 5000
-MAX_QUICK_REPLY_ITEMS = 13
-MAX_LABEL = 20
-MAX_POSTBACK_DATA = 300
+# LINE's limits that the conversations share are defined once, in flows/say.py; these concern
+# only the messages built here. (bot/simulator/validation.py states LINE's limits on its own:
+# it plays LINE, and checks our messages independently of us.)
+from flows.say import MAX_LABEL, MAX_MESSAGES_PER_REPLY, MAX_POSTBACK, MAX_QUICK_REPLIES, MAX_TEXT
+
 MAX_DISPLAY_TEXT = 300
 MAX_ALT_TEXT = 1500
 MAX_URI = 1000
@@ -38,7 +38,7 @@ def shorten(text: str, limit: int) -> str:
     return _cut_utf16(text, limit - 1) + "…"
 
 
-def split_text(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Split at paragraph or line breaks where possible, never inside a UTF-16 surrogate pair."""
     parts: list[str] = []
     rest = text
@@ -57,8 +57,8 @@ def split_text(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
 
 
 def postback_action(label: str, data: str, *, display_text: str | None = None) -> dict[str, Any]:
-    if len(data) > MAX_POSTBACK_DATA:
-        raise ValueError(f"postback data is {len(data)} characters; LINE allows {MAX_POSTBACK_DATA}")
+    if len(data) > MAX_POSTBACK:
+        raise ValueError(f"postback data is {len(data)} characters; LINE allows {MAX_POSTBACK}")
     action: dict[str, Any] = {"type": "postback", "label": shorten(label, MAX_LABEL), "data": data}
     if display_text:
         action["displayText"] = shorten(display_text, MAX_DISPLAY_TEXT)
@@ -66,7 +66,7 @@ def postback_action(label: str, data: str, *, display_text: str | None = None) -
 
 
 def message_action(label: str, text: str) -> dict[str, Any]:
-    return {"type": "message", "label": shorten(label, MAX_LABEL), "text": shorten(text, MAX_TEXT_UNITS)}
+    return {"type": "message", "label": shorten(label, MAX_LABEL), "text": shorten(text, MAX_TEXT)}
 
 
 def uri_action(label: str, uri: str) -> dict[str, Any]:
@@ -94,8 +94,8 @@ def camera_roll_action(label: str = "เลือกรูปในเครื�
 
 
 def quick_reply(actions: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    if len(actions) > MAX_QUICK_REPLY_ITEMS:
-        raise ValueError(f"{len(actions)} quick replies; LINE allows {MAX_QUICK_REPLY_ITEMS}")
+    if len(actions) > MAX_QUICK_REPLIES:
+        raise ValueError(f"{len(actions)} quick replies; LINE allows {MAX_QUICK_REPLIES}")
     return {"items": [{"type": "action", "action": action} for action in actions]}
 
 
@@ -121,4 +121,4 @@ def flex(alt_text: str, contents: dict[str, Any], *, quick_replies: Sequence[dic
 def batches(messages: Iterable[Message]) -> list[list[Message]]:
     """Groups of at most five, in order: one API call each."""
     items = list(messages)
-    return [items[i : i + MAX_MESSAGES_PER_CALL] for i in range(0, len(items), MAX_MESSAGES_PER_CALL)]
+    return [items[i : i + MAX_MESSAGES_PER_REPLY] for i in range(0, len(items), MAX_MESSAGES_PER_REPLY)]

@@ -15,16 +15,16 @@ from backend.clock import Clock
 from backend.documents.types import spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
 from bot import messages as m
+from bot.cards import GREEN, GREY, RED, header, row
 from bot.channels import ChannelRegistry
-from flows import postback
-from flows.front_desk import RATE
 from bot.documents import issued_notice_messages
 from bot.media import MediaLinks
-from flows.services import ALL_FLOWS
+from flows import postback
+from flows.front_desk import RATE
+from flows.services import title_of
 
 log = logging.getLogger(__name__)
 
-GREEN, RED, GREY = "#06C755", "#E0393E", "#8C8C8C"
 HEADLINES = {
     notices.STATUS_CHANGED: "อัปเดตสถานะคำขอ",
     notices.DOCUMENTS_REQUESTED: "โรงเรียนขอเอกสารเพิ่มเติม",
@@ -37,22 +37,6 @@ HEADLINES = {
     notices.DOCUMENT_ISSUED: "เอกสารของคุณพร้อมแล้ว",
     notices.DOCUMENT_REVOKED: "เอกสารถูกเพิกถอน",
 }
-
-
-def _title(service: str) -> str:
-    flow = ALL_FLOWS.get(service)
-    return flow.title if flow else service
-
-
-def _row(label: str, value: str, *, color: str | None = None, bold: bool = False) -> dict[str, Any]:
-    text: dict[str, Any] = {"type": "text", "text": m.shorten(value or "-", 500), "size": "sm", "flex": 5,
-                            "wrap": True}
-    if color:
-        text["color"] = color
-    if bold:
-        text["weight"] = "bold"
-    return {"type": "box", "layout": "baseline", "spacing": "sm", "contents": [
-        {"type": "text", "text": label, "size": "sm", "color": GREY, "flex": 3, "wrap": True}, text]}
 
 
 def rating_buttons(application_id: int) -> dict[str, Any]:
@@ -69,55 +53,62 @@ def rating_buttons(application_id: int) -> dict[str, Any]:
 def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
     data = notice.data or {}
     headline = HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน")
-    title = _title(str(data.get("service", "")))
-    rows = [_row("คำขอ", f"{title} ({data.get('public_number', '')})")]
-    if data.get("child_name"):
-        rows.append(_row("นักเรียน", str(data["child_name"])))
-    if data.get("doc_type") in CATALOG.document_ids():
-        rows.append(_row("เอกสาร", spec_for(data["doc_type"]).title_th))
-    if data.get("status_th"):
-        rejected = data.get("status") == "rejected"
-        rows.append(_row("สถานะ", str(data["status_th"]), color=RED if rejected else GREEN, bold=True))
-    if data.get("reason"):
-        rows.append(_row("เหตุผล", str(data["reason"])))
-    if data.get("late_reason"):
-        rows.append(_row("เหตุที่ล่าช้า", str(data["late_reason"])))
-    documents = data.get("documents") or []
-    if documents:
-        rows.append(_row("เอกสารที่ขอ", "\n".join(f"• {d.get('name', '')}" for d in documents)))
-    appointment = data.get("appointment") or {}
-    if appointment:
-        when = appointment.get("when_th") or appointment.get("at", "")
-        place = appointment.get("place", "")
-        rows.append(_row("นัดหมาย", f"{when} {place}".strip()))
-        if appointment.get("note"):
-            rows.append(_row("หมายเหตุ", str(appointment["note"])))
-    if data.get("due_date_th"):
-        rows.append(_row("กำหนดแล้วเสร็จ", str(data["due_date_th"])))
+    title = title_of(str(data.get("service", "")))
+    body = _detail_rows(data, title)
     next_th = data.get("next_th") or ""
     if notice.kind == notices.DOCUMENTS_REQUESTED:
         next_th = "ส่งรูปหรือไฟล์เอกสารในแชตนี้ได้เลยค่ะ ระบบจะถามทีละรายการ"
-    body = [*rows]
     if next_th:
         body.append({"type": "text", "text": m.shorten(next_th, 500), "size": "sm", "wrap": True, "margin": "md"})
-    if notice.audience == notices.STAFF:
-        button = m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
-    elif notice.kind == notices.DOCUMENTS_REQUESTED:
-        button = m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")
-    else:
-        button = m.message_action("ดูสถานะคำขอ", "ติดตามสถานะ")
-    footer: list[dict[str, Any]] = [{"type": "button", "style": "primary", "color": GREEN, "action": button}]
+    footer: list[dict[str, Any]] = [
+        {"type": "button", "style": "primary", "color": GREEN, "action": _button(notice, staff_url)}]
     if data.get("ask_rating") and notice.application_id:
         footer.insert(0, rating_buttons(notice.application_id))
     bubble = {
         "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
-            {"type": "text", "text": headline, "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "header": header(headline),
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer},
     }
     alt = f"{headline}: {title} {data.get('status_th', '')}".strip()
     return m.flex(alt, bubble)
+
+
+def _button(notice: notices.Notice, staff_url: str) -> dict[str, Any]:
+    if notice.audience == notices.STAFF:
+        return m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
+    if notice.kind == notices.DOCUMENTS_REQUESTED:
+        return m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")
+    return m.message_action("ดูสถานะคำขอ", "ติดตามสถานะ")
+
+
+def _detail_rows(data: dict[str, Any], title: str) -> list[dict[str, Any]]:
+    """A row for each detail the notice carries: the request, child, status, reasons, dates."""
+    rows = [row("คำขอ", f"{title} ({data.get('public_number', '')})")]
+    if data.get("child_name"):
+        rows.append(row("นักเรียน", str(data["child_name"])))
+    if data.get("doc_type") in CATALOG.document_ids():
+        rows.append(row("เอกสาร", spec_for(data["doc_type"]).title_th))
+    if data.get("status_th"):
+        rejected = data.get("status") == "rejected"
+        rows.append(row("สถานะ", str(data["status_th"]), color=RED if rejected else GREEN, bold=True))
+    if data.get("reason"):
+        rows.append(row("เหตุผล", str(data["reason"])))
+    if data.get("late_reason"):
+        rows.append(row("เหตุที่ล่าช้า", str(data["late_reason"])))
+    documents = data.get("documents") or []
+    if documents:
+        rows.append(row("เอกสารที่ขอ", "\n".join(f"• {d.get('name', '')}" for d in documents)))
+    appointment = data.get("appointment") or {}
+    if appointment:
+        when = appointment.get("when_th") or appointment.get("at", "")
+        place = appointment.get("place", "")
+        rows.append(row("นัดหมาย", f"{when} {place}".strip()))
+        if appointment.get("note"):
+            rows.append(row("หมายเหตุ", str(appointment["note"])))
+    if data.get("due_date_th"):
+        rows.append(row("กำหนดแล้วเสร็จ", str(data["due_date_th"])))
+    return rows
 
 
 async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,

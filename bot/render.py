@@ -6,10 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot import messages as m
+from bot.cards import GREEN, GREY, header
 from flows.say import AskFiles, Choice, Say, Summary, Text
-
-GREEN = "#06C755"
-MUTED = "#8C8C8C"
 
 
 def action(choice: Choice) -> dict[str, Any]:
@@ -38,7 +36,7 @@ def render(says: Iterable[Say]) -> list[m.Message]:
 
 def _row(label: str, value: str, edit: Choice | None) -> dict[str, Any]:
     contents: list[dict[str, Any]] = [
-        {"type": "text", "text": m.shorten(label, 60), "size": "sm", "color": MUTED, "flex": 4, "wrap": True},
+        {"type": "text", "text": m.shorten(label, 60), "size": "sm", "color": GREY, "flex": 4, "wrap": True},
         {"type": "text", "text": m.shorten(value or "-", 400), "size": "sm", "flex": 6, "wrap": True},
     ]
     if edit is not None:
@@ -54,8 +52,7 @@ def summary(say: Summary) -> m.Message:
     bubble = {
         "type": "bubble",
         "size": "giga",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": GREEN, "contents": [
-            {"type": "text", "text": m.shorten(say.title, 120), "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "header": header(m.shorten(say.title, 120)),
         "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": rows or [
             {"type": "text", "text": "-", "size": "sm"}]},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": [

@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from backend import retention
 from backend.clock import Clock, SystemClock
 from backend.db import make_engine, make_sessionmaker
+from backend.deadlines import late_decisions
+from backend.documents.service import DocumentIssuer
 from backend.files.crypto import deployment_keyring
 from backend.files.service import FileVault
 from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Config
-from backend.deadlines import late_decisions
-from backend.documents.service import DocumentIssuer
 from backend.second_channel import SecondChannel
 from backend.sms_gateway import HttpSmsGateway
 from backend.state import SharedState, make_state
@@ -25,15 +25,14 @@ from bot.data_rights import DataRights, DataRightsConversation
 from bot.documents import DocumentLinks, register_document_media
 from bot.enrolment import Enrolment
 from bot.fees import FeeConversation, FeeDesk
-from bot.media import MediaLinks
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
+from bot.media import MediaLinks
 from bot.notices import deliver_notices
 from bot.reminders import queue_due_reminders
 from bot.sender import Sender
 from bot.worker import Worker
 from flows.services import load_catalog
-
 
 REMINDER_SWEEP = dt.timedelta(minutes=5)
 LATE_SWEEP = dt.timedelta(hours=1)

@@ -105,7 +105,7 @@ class Worker:
                 if time.monotonic() >= next_scan:
                     try:
                         await self.run_once()
-                    except Exception:  # noqa: BLE001 - keep the loop alive; the database may come back
+                    except Exception:  # keep the loop alive; the database may come back
                         log.exception("worker pass failed")
                     next_scan = time.monotonic() + self._poll_seconds
                 for message in await waiter.messages(max(next_scan - time.monotonic(), 0.0)):
@@ -165,7 +165,7 @@ class Worker:
                         await self._state.unlock(lock_name, token)
                     if lane not in self._again:
                         return
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("lane failed (channel %s)", channel_slug)
         finally:
             self._active.discard(lane)
@@ -214,7 +214,7 @@ class Worker:
                 return []
             await unit.commit()
             return written
-        except Exception as error:  # noqa: BLE001 - retried with backoff, then given up
+        except Exception as error:  # retried with backoff, then given up
             await unit.rollback()
             log.warning("event %s failed: %s", event_id, type(error).__name__, exc_info=True)
             status = await inbox.mark_attempt_failed(session, event_id, error=type(error).__name__,

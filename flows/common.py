@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from decimal import Decimal
 
 from backend.school_config import SchoolConfig
-from backend.thai.dates import academic_year_for
+from backend.thai.dates import academic_year_for, format_thai_date
 from backend.thai.errors import ThaiInputError
+from backend.thai.names import expected_prefixes, parse_person_name, title_fits_age
 from flows import kinds
-from flows.flow import Check, Context, Step
+from flows.flow import Check, Context, ReturnToStep, Step
 
 STUDENT_NAME = Step(
     "student_name",
@@ -18,15 +18,26 @@ STUDENT_NAME = Step(
     kinds.person_name(),
     label="ชื่อนักเรียน",
 )
+# Why a service may carry no fee: a school's configuration that sets one is refused with these
+# words (docs/rules.md, "What is free").
+FREE_BASIC_EDUCATION = (
+    "Constitution of the Kingdom of Thailand B.E. 2560 s.54: twelve years of education "
+    "without charge (รัฐธรรมนูญ พ.ศ. 2560 มาตรา 54 การศึกษาโดยไม่เก็บค่าใช้จ่าย), see docs/rules.md "
+    "\"What is free\""
+)
+NO_ID_LABEL = "ไม่มีเลขประจำตัว"
+# Wherever a student is named: a child without civil registration has an ID starting with 0, a
+# G-code the school issued, or none yet, and none of these may stop a request.
 STUDENT_NATIONAL_ID = Step(
     "student_national_id",
-    "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากบัตรประชาชนหรือสูติบัตร)",
-    kinds.national_id(),
+    "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากบัตรประชาชนหรือสูติบัตร) "
+    "หรือรหัส G ที่โรงเรียนออกให้ (ตัว G ตามด้วยตัวเลข 12 หลัก)\n"
+    f"ถ้านักเรียนไม่มีเลขประจำตัว กด “{NO_ID_LABEL}” ได้เลยค่ะ",
+    kinds.student_id(NO_ID_LABEL),
     label="เลขบัตรประชาชน",
 )
 # For services that enrol a child (admission, Grade 1 entry, transfer in): the title is part of
-# the name on school records, and a child without civil registration has an ID starting with 0
-# or none yet (the school issues a G-code later), which must never stop the request.
+# the name on school records.
 CHILD_NAME = Step(
     "student_name",
     "กรุณาพิมพ์ชื่อและนามสกุลของนักเรียน พร้อมคำนำหน้าค่ะ เช่น เด็กหญิงสมใจ ใจดี",
@@ -35,10 +46,11 @@ CHILD_NAME = Step(
 )
 ENROLLING_NATIONAL_ID = Step(
     "student_national_id",
-    "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากสูติบัตรหรือทะเบียนบ้าน)\n"
-    "ถ้านักเรียนยังไม่มีเลขประจำตัว กด “ไม่มีเลขประจำตัว” ได้เลยค่ะ "
+    "เลขประจำตัวประชาชน 13 หลักของนักเรียนค่ะ (ดูได้จากสูติบัตรหรือทะเบียนบ้าน) "
+    "หรือรหัส G ถ้าโรงเรียนเดิมออกให้แล้ว\n"
+    f"ถ้านักเรียนยังไม่มีเลขประจำตัว กด “{NO_ID_LABEL}” ได้เลยค่ะ "
     "โรงเรียนจะออกเลขประจำตัวให้ภายหลัง",
-    kinds.national_id_or_none("ไม่มีเลขประจำตัว"),
+    kinds.student_id(NO_ID_LABEL),
     label="เลขบัตรประชาชน",
 )
 PARENT_NAME = Step(
@@ -108,7 +120,37 @@ def _plausible_birth_date(value: dt.date, ctx: Context) -> None:
         )
 
 
+def _title_fits_age(birth: dt.date, ctx: Context) -> None:
+    """The name's title must fit the age the birth date gives ("นาย" is no 6-year-old's title):
+    the birth date is kept and the name asked again (docs/rules.md, "Name titles")."""
+    typed = ctx.answers["student_name"]
+    try:
+        name = parse_person_name(typed) if typed else None
+    except ThaiInputError:
+        return
+    if name is None or name.prefix is None:
+        return
+    age = age_in_full_years(birth, ctx.today)
+    if title_fits_age(name.prefix, age):
+        return
+    fitting = expected_prefixes(age, name.sex)
+    raise ReturnToStep(
+        "student_name",
+        f"คำนำหน้า “{name.prefix}” ไม่ตรงกับอายุของนักเรียนค่ะ นักเรียนเกิดวันที่ "
+        f"{format_thai_date(birth)} ตอนนี้อายุ {age} ปี จึงใช้คำนำหน้า “{'” หรือ “'.join(fitting)}”\n"
+        f"กรุณาพิมพ์ชื่อนักเรียนใหม่พร้อมคำนำหน้าค่ะ เช่น {fitting[0]}{name.first} {name.last}\n"
+        "(ถ้าวันเกิดไม่ถูกต้อง แก้ได้ที่หน้าสรุปก่อนส่งคำขอค่ะ)",
+    )
+
+
+def _plausible_birth_date_and_title(birth: dt.date, ctx: Context) -> None:
+    _plausible_birth_date(birth, ctx)
+    _title_fits_age(birth, ctx)
+
+
 PLAUSIBLE_BIRTH_DATE = Check(_plausible_birth_date)
+# For a flow that asked the student's name (with its title) before the birth date.
+BIRTH_DATE_FITTING_THE_TITLE = Check(_plausible_birth_date_and_title, uses=("student_name",))
 
 
 STUDENT_BIRTH_DATE = Step(
@@ -116,7 +158,7 @@ STUDENT_BIRTH_DATE = Step(
     "นักเรียนเกิดวันที่เท่าไรคะ พิมพ์ เช่น 15 มีนาคม 2563 หรือกดเลือกวันที่",
     kinds.date(),
     label="วันเกิดนักเรียน",
-    check=PLAUSIBLE_BIRTH_DATE,
+    check=BIRTH_DATE_FITTING_THE_TITLE,
 )
 
 
@@ -131,11 +173,6 @@ def academic_year_applied_for(config: SchoolConfig, today: dt.date) -> int:
 
 def age_in_full_years(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def baht(amount: Decimal) -> str:
-    """An amount as Thai people read prices: "1,500" or "1,500.50"."""
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def payment_timing(fee_due: str) -> str:

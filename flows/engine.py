@@ -11,7 +11,7 @@ second flush fail with StaleDataError rather than interleave.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from backend.applications.workflow import ParentAction, parent_moves
 from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from flows import postback, prompts
-from flows.flow import Flow, FlowDefinitionError, ReturnToStep, Step
+from flows.flow import NO_FACTS, Flow, FlowDefinitionError, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
@@ -43,7 +43,7 @@ class DraftLookup:
     lookup when it does.
     """
 
-    __slots__ = ("_sessions", "_session", "_school_id", "_user_ref", "_read", "_row")
+    __slots__ = ("_read", "_row", "_school_id", "_session", "_sessions", "_user_ref")
 
     def __init__(
         self, sessions: SessionStore, session: AsyncSession, school_id: int, user_ref: str
@@ -121,6 +121,7 @@ class Engine:
             return await self._without_draft(session, school_id, user_ref, input, lookup)
         idle = self._clock.now() - draft.last_activity_at >= self._welcome_back_after
         turn = _Turn(self, session, draft, self._flows[draft.service], lookup=lookup)
+        await turn.load_facts()
         says = await turn.apply(input, idle=idle)
         await turn.finish()
         return says
@@ -139,16 +140,18 @@ class Engine:
         flow = self._flows.get(flow_id)
         if draft is not None:
             turn = _Turn(self, session, draft, self._flows[draft.service])
+            says: list[Say]
             if flow is None:
                 says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
             elif draft.service == flow_id:
+                await turn.load_facts()
                 says = [Text(prompts.RESUMING.format(title=flow.title)), *turn.ask_current()]
             else:
                 says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
             await turn.finish()
             return says
         if flow is None:
-            return [Text(prompts.NOT_AVAILABLE), self._menu(prompts.GREETING)]
+            return [Text(prompts.NOT_AVAILABLE), self.menu(prompts.GREETING)]
         now = self._clock.now()
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
@@ -222,10 +225,22 @@ class Engine:
 
     # -- shared helpers --------------------------------------------------------------------
 
+    def now(self) -> dt.datetime:
+        return self._clock.now()
+
     def today(self) -> dt.date:
         return self._clock.now().astimezone(BANGKOK).date()
 
-    def _menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
+    async def is_repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
+                                pb: postback.Postback) -> bool:
+        """A second tap on "ยืนยันส่งคำขอ" of a request already submitted: say nothing more."""
+        if pb.nonce == postback.NO_CONVERSATION or pb.action != "confirm":
+            return False
+        old = await self._sessions.by_nonce(session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce)
+        return old is not None and old.status == ApplicationStatus.SUBMITTED
+
+    def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
+        """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
         if resume_nonce is not None:
             return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
         menu = self._menus.get(text)
@@ -282,15 +297,12 @@ class Engine:
                     lookup=lookup,
                 )
             if pb is None or pb.nonce == postback.NO_CONVERSATION:
-                return [self._menu(prompts.GREETING)]
-            old = await self._sessions.by_nonce(
-                session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce
-            )
-            if _is_repeat_confirm(old, pb):
+                return [self.menu(prompts.GREETING)]
+            if await self.is_repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb):
                 return []
-            return [Text(prompts.STALE_BUTTON), self._menu(prompts.GREETING)]
+            return [Text(prompts.STALE_BUTTON), self.menu(prompts.GREETING)]
         if isinstance(input, FilesInput):
-            return [self._menu(prompts.FILES_WITHOUT_REQUEST)]
+            return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
             if routed.to is Destination.SERVICE and routed.service is not None:
@@ -298,12 +310,7 @@ class Engine:
                     session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,
                     lookup=lookup,
                 )
-        return [self._menu(prompts.GREETING)]
-
-
-def _is_repeat_confirm(old: Application | None, pb: postback.Postback) -> bool:
-    """A second tap on "ยืนยันส่งคำขอ": the request went in with the first; say nothing more."""
-    return old is not None and old.status == ApplicationStatus.SUBMITTED and pb.action == "confirm"
+        return [self.menu(prompts.GREETING)]
 
 
 class _Turn:
@@ -316,8 +323,18 @@ class _Turn:
         self.draft = draft
         self.flow = flow
         self.lookup = lookup  # the lookup that found the draft, if any: for engine.start
-        self.now = engine._clock.now()
+        self.now = engine.now()
         self.today = engine.today()
+        # What the flow's conditions and checks know from outside the conversation (Flow.facts).
+        self.facts: Mapping[str, Any] = NO_FACTS
+
+    async def load_facts(self) -> None:
+        """Read the flow's facts once the answers they depend on are given."""
+        facts = self.flow.facts
+        if facts is None or not all(self.draft.answers.get(f) is not None for f in facts.uses):
+            self.facts = NO_FACTS
+            return
+        self.facts = await facts.load(self.session, self.draft)
 
     async def finish(self) -> None:
         self.draft.last_activity_at = self.now
@@ -332,10 +349,10 @@ class _Turn:
 
     def menu(self) -> Text:
         text = prompts.DRAFT_KEPT.format(title=self.flow.title)
-        return self.engine._menu(text, resume_nonce=self.nonce)
+        return self.engine.menu(text, resume_nonce=self.nonce)
 
     def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
-        applicable = self.flow.applicable(self.draft.answers, self.today)
+        applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
         prompt = prompts.step_prompt(
             self.flow, step, nonce=self.nonce, position=position, total=len(applicable)
@@ -346,14 +363,14 @@ class _Turn:
         answers = self.draft.answers
         return prompts.summary_prompt(
             self.flow,
-            [(s, answers.get(s.id)) for s in self.flow.applicable(answers, self.today)],
+            [(s, answers.get(s.id)) for s in self.flow.applicable(answers, self.today, self.facts)],
             nonce=self.nonce,
             missing=frozenset(m["document"] for m in self.draft.missing_documents),
         )
 
     def current_step(self) -> Step | None:
         step = self.flow.step(self.draft.current_step)
-        if step is None or step not in self.flow.applicable(self.draft.answers, self.today):
+        if step is None or step not in self.flow.applicable(self.draft.answers, self.today, self.facts):
             return None
         return step
 
@@ -367,7 +384,7 @@ class _Turn:
 
     def advance(self) -> list[Say]:
         """Go to the first step still needing an answer, or to the summary."""
-        nxt = self.flow.first_incomplete(self.draft.answers, self.today)
+        nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
         if nxt is None:
             self.draft.current_step = SUMMARY
             return [self.summary()]
@@ -435,54 +452,56 @@ class _Turn:
         if pb.action == "menu":  # the rich menu's button belongs to no conversation
             return [self.menu()]
         if pb.nonce != self.nonce:
-            old = None
-            if pb.nonce != postback.NO_CONVERSATION:
-                old = await self.engine._sessions.by_nonce(
-                    self.session,
-                    school_id=self.draft.school_id,
-                    parent_ref=self.draft.parent_ref,
-                    nonce=pb.nonce,
-                )
-            if _is_repeat_confirm(old, pb):
-                return []
-            return self.ask_current(note=prompts.STALE_BUTTON)
+            return await self.stale_tap(pb)
 
         step_id = pb.arg(0) or ""
-        answers = self.draft.answers
         if (
             pb.action in {"ans", "date", "nodoc", "skip", "back"}
             and step_id != self.draft.current_step
         ):
             return self.late_tap(pb, step_id, input.params)
+        return await self.on_button(pb, step_id, input.params)
+
+    async def stale_tap(self, pb: postback.Postback) -> list[Say]:
+        """A button of another conversation: a repeated confirm of one submitted says nothing."""
+        if await self.engine.is_repeat_confirm(
+            self.session, school_id=self.draft.school_id, user_ref=self.draft.parent_ref, pb=pb
+        ):
+            return []
+        return self.ask_current(note=prompts.STALE_BUTTON)
+
+    async def on_button(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
+        """A button of this conversation, for its current step or for no step."""
         match pb.action:
             case "ans":
                 return await self.answer(Reply(option=pb.arg(1)))
             case "date":
-                return await self.answer(Reply(date=input.params.get("date", "")))
-            case "nodoc":
-                return self.document_missing()
-            case "skip":
-                return self.skip()
-            case "back":
-                return self.back()
+                return await self.answer(Reply(date=params.get("date", "")))
             case "cancel" | "restart" | "menu":
                 return self.on_control(pb.action)
-            case "cancel_yes":
-                return self.cancel()
-            case "restart_yes":
-                return self.restart()
-            case "resume":
-                return self.ask_current()
             case "edit":
-                step = self.flow.step(step_id)
-                if step is None or step not in self.flow.applicable(answers, self.today):
-                    return self.ask_current()
-                return self.ask_again_showing(step)
+                return self.edit(step_id)
             case "confirm":
                 if self.draft.current_step != SUMMARY:
                     return self.ask_current()
                 return await self.submit()
-        return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        moves: dict[str, Callable[[], list[Say]]] = {
+            "nodoc": self.document_missing,
+            "skip": self.skip,
+            "back": self.back,
+            "cancel_yes": self.cancel,
+            "restart_yes": self.restart,
+            "resume": self.ask_current,
+        }
+        move = moves.get(pb.action)
+        return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
+
+    def edit(self, step_id: str) -> list[Say]:
+        """The summary's "edit" button: ask that question again, showing the answer given."""
+        step = self.flow.step(step_id)
+        if step is None or step not in self.flow.applicable(self.draft.answers, self.today, self.facts):
+            return self.ask_current()
+        return self.ask_again_showing(step)
 
     def late_tap(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
         """A button for a step that is no longer current: usually a double tap.
@@ -510,14 +529,25 @@ class _Turn:
             return self.advance()
         try:
             value = self._parse(step, reply)
-            self.flow.check_answer(step, value, self.draft.answers, self.today)
+            self.flow.check_answer(step, value, self.draft.answers, self.today, self.facts)
+        except ReturnToStep:
+            # The answer is fine but shows that an earlier one is not (a name title that does
+            # not fit the birth date): keep it, and ask the earlier one again with the reason.
+            await self._keep(step, value)
+            return self.advance()
         except ThaiInputError as error:
             return self.ask(step, note=error.message_th)
-        self._record(step, value)
+        await self._keep(step, value)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
             return [Text(received), *self.advance()]
         return self.advance()
+
+    async def _keep(self, step: Step, value: Any) -> None:
+        """Record an answer; the flow's facts are read again when they depend on it."""
+        self._record(step, value)
+        if self.flow.facts is not None and step.id in self.flow.facts.uses:
+            await self.load_facts()
 
     def _parse(self, step: Step, reply: Reply) -> Any:
         kind = step.kind
@@ -562,7 +592,7 @@ class _Turn:
         return self.advance()
 
     def back(self) -> list[Say]:
-        applicable = self.flow.applicable(self.draft.answers, self.today)
+        applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         if self.draft.current_step == SUMMARY:
             return self.ask_again_showing(applicable[-1])
         ids = [s.id for s in applicable]
@@ -577,7 +607,7 @@ class _Turn:
         self.draft.answers = {}
         self.draft.missing_documents = []
         text = prompts.CANCELLED.format(title=self.flow.title)
-        return [self.engine._menu(text + "\nต้องการใช้บริการอื่น เลือกจากปุ่มด้านล่างได้เลยค่ะ")]
+        return [self.engine.menu(text + "\nต้องการใช้บริการอื่น เลือกจากปุ่มด้านล่างได้เลยค่ะ")]
 
     def restart(self) -> list[Say]:
         self.draft.answers = {}
@@ -588,9 +618,9 @@ class _Turn:
         return [Text(prompts.RESTARTED), *self.advance()]
 
     async def submit(self) -> list[Say]:
-        if self.flow.first_incomplete(self.draft.answers, self.today) is not None:
+        if self.flow.first_incomplete(self.draft.answers, self.today, self.facts) is not None:
             return self.advance()
-        applicable = {s.id for s in self.flow.applicable(self.draft.answers, self.today)}
+        applicable = {s.id for s in self.flow.applicable(self.draft.answers, self.today, self.facts)}
         # Answers to questions that stopped applying (after an edit) are not filed.
         self.draft.answers = {k: v for k, v in self.draft.answers.items() if k in applicable}
         missing = [m for m in self.draft.missing_documents if m["document"] in applicable]
@@ -607,7 +637,8 @@ class _Turn:
             self.draft.current_step = step.id
             return self.ask_current(note=error.message_th)
         text = prompts.SUBMITTED.format(
-            title=self.flow.title, number=self.draft.public_number, next_steps=self.flow.next_steps
+            title=self.flow.title, number=self.draft.public_number,
+            next_steps=self.flow.next_steps_for(self.draft.answers),
         )
         if missing:
             names = ", ".join(m["name"] for m in missing)

@@ -6,17 +6,24 @@ file stops start-up instead of surprising a parent half-way through a request.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from backend.applications.service import submit_application
 from backend.thai.errors import ThaiInputError
 from flows.kinds import Kind
 from flows.say import MAX_LABEL, LineLimitError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from backend.applications.models import Application
 
 STABLE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 EDIT_PREFIX = "แก้"  # summary buttons read "แก้<label>", so labels leave room for it
@@ -27,6 +34,9 @@ MAX_QUESTION = 4000  # leaves room under LINE's 5,000 for the progress line
 _MAX_PROBES = 4096
 
 SubmitFn = Callable[..., Awaitable[None]]
+# What the parent is told after filing: the same words for everyone, or words made from the answers
+# (stored values, as the draft holds them), e.g. how admission gives places in the grade chosen.
+NextSteps = str | Callable[[Mapping[str, Any]], str]
 
 
 class FlowDefinitionError(ValueError):
@@ -69,10 +79,27 @@ class AnswerView(Mapping[str, Any]):
         return len(self._allowed)
 
 
+# What a flow knows from outside the conversation when it has no Facts, or they are not loaded yet.
+NO_FACTS: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Context:
     answers: AnswerView
     today: dt.date
+    facts: Mapping[str, Any] = dataclasses.field(default_factory=lambda: NO_FACTS)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a flow's conditions and checks need from outside the conversation, such as an approved
+    ผ่อนผัน on record for the child: ``load`` reads them from the database (the engine calls it
+    once the answers in ``uses`` are given, and again when one of them changes); ``sample`` stands
+    for them when the flow's conditions and checks are probed at definition."""
+
+    load: Callable[[AsyncSession, Application], Awaitable[Mapping[str, Any]]]
+    uses: tuple[str, ...]
+    sample: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -130,9 +157,10 @@ class Flow:
         number_prefix: str,
         version: int,
         steps: Sequence[Step],
-        next_steps: str,
+        next_steps: NextSteps,
         intro: str = "",
         submit: SubmitFn = submit_application,
+        facts: Facts | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -143,6 +171,7 @@ class Flow:
         self.next_steps = next_steps
         self.intro = intro
         self.submit = submit
+        self.facts = facts
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -150,14 +179,19 @@ class Flow:
         """The same service with other steps (a school's own documents); checked again."""
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
-                    next_steps=self.next_steps, intro=self.intro, submit=self.submit)
+                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts)
 
     # -- reading answers -------------------------------------------------------------------
+
+    def next_steps_for(self, answers: Mapping[str, Any]) -> str:
+        """What happens next, for the parent who filed these answers."""
+        return self.next_steps(answers) if callable(self.next_steps) else self.next_steps
 
     def step(self, step_id: str) -> Step | None:
         return self._by_id.get(step_id)
 
-    def _walk(self, answers: Mapping[str, Any], today: dt.date) -> Iterator[tuple[Step, dict]]:
+    def _walk(self, answers: Mapping[str, Any], today: dt.date,
+              facts: Mapping[str, Any] = NO_FACTS) -> Iterator[tuple[Step, dict]]:
         """Applicable steps in order, each with the typed answers visible to it.
 
         A condition on an answer not given yet is undecided: its step is left out for now
@@ -170,7 +204,7 @@ class Flow:
                 if unanswered.intersection(step.when.uses):
                     continue
                 view = AnswerView(dict(visible), step.when.uses, step.id)
-                if not step.when.test(Context(view, today)):
+                if not step.when.test(Context(view, today, facts)):
                     continue
             yield step, dict(visible)
             if step.id not in answers:
@@ -178,40 +212,48 @@ class Flow:
             elif answers[step.id] is not None:
                 visible[step.id] = step.kind.load(answers[step.id])
 
-    def applicable(self, answers: Mapping[str, Any], today: dt.date) -> list[Step]:
+    def applicable(self, answers: Mapping[str, Any], today: dt.date,
+                   facts: Mapping[str, Any] = NO_FACTS) -> list[Step]:
         """The steps that apply given the answers so far (progress counts only these)."""
-        return [step for step, _ in self._walk(answers, today)]
+        return [step for step, _ in self._walk(answers, today, facts)]
 
     def first_incomplete(
-        self, answers: Mapping[str, Any], today: dt.date
+        self, answers: Mapping[str, Any], today: dt.date, facts: Mapping[str, Any] = NO_FACTS
     ) -> tuple[Step, str | None] | None:
         """The first applicable step without an answer, or whose check fails now because an
-        earlier answer changed (with the check's message); None when ready for the summary."""
-        for step, visible in self._walk(answers, today):
+        earlier answer changed (with the check's message); None when ready for the summary.
+        A check that finds an earlier answer at fault (ReturnToStep) sends to that step."""
+        for step, visible in self._walk(answers, today, facts):
             if step.id not in answers:
                 return step, None
             if step.check is not None and answers[step.id] is not None:
                 try:
                     step.check.test(
                         step.kind.load(answers[step.id]),
-                        self._context(step, visible, step.check.uses, today),
+                        self._context(step, visible, step.check.uses, today, facts),
                     )
+                except ReturnToStep as back:
+                    return self._by_id.get(back.step_id, step), back.message_th
                 except ThaiInputError as error:
                     return step, error.message_th
         return None
 
     def check_answer(
-        self, step: Step, value: Any, answers: Mapping[str, Any], today: dt.date
+        self, step: Step, value: Any, answers: Mapping[str, Any], today: dt.date,
+        facts: Mapping[str, Any] = NO_FACTS,
     ) -> None:
-        """Run the step's business rule on a freshly parsed value; raises ThaiInputError."""
+        """Run the step's business rule on a freshly parsed value; raises ThaiInputError, or
+        ReturnToStep when the value is fine but shows an earlier answer is not."""
         if step.check is None or value is None:
             return
-        visible = next(v for s, v in self._walk(answers, today) if s.id == step.id)
-        step.check.test(step.kind.load(value), self._context(step, visible, step.check.uses, today))
+        visible = next(v for s, v in self._walk(answers, today, facts) if s.id == step.id)
+        step.check.test(step.kind.load(value),
+                        self._context(step, visible, step.check.uses, today, facts))
 
     @staticmethod
-    def _context(step: Step, visible: dict, uses: Sequence[str], today: dt.date) -> Context:
-        return Context(AnswerView(visible, uses, step.id), today)
+    def _context(step: Step, visible: dict, uses: Sequence[str], today: dt.date,
+                 facts: Mapping[str, Any] = NO_FACTS) -> Context:
+        return Context(AnswerView(visible, uses, step.id), today, facts)
 
     def mermaid(self) -> str:
         from flows.diagrams import mermaid
@@ -226,7 +268,7 @@ class Flow:
     def _validate(self) -> None:
         if not STABLE_ID.match(self.id):
             raise FlowDefinitionError(f"flow id {self.id!r} must match {STABLE_ID.pattern}")
-        if not self.title.strip() or not self.next_steps.strip():
+        if not self.title.strip() or not self.next_steps_for({}).strip():
             raise self._fail("title and next_steps are required")
         if not 0 < len(self.menu_label) <= MAX_LABEL:
             raise self._fail(f"menu_label must be 1..{MAX_LABEL} characters")
@@ -240,9 +282,17 @@ class Flow:
         for step in self.steps:
             self._validate_step(step, seen)
             seen.append(step.id)
+        self._validate_facts()
         for step in self.steps:
             self._probe(step)
         self._render_every_prompt()
+
+    def _validate_facts(self) -> None:
+        if self.facts is None:
+            return
+        unknown = [name for name in self.facts.uses if name not in self._by_id]
+        if unknown or not self.facts.uses:
+            raise self._fail(f"facts use unknown or no steps: {unknown or '(none)'}")
 
     def _validate_step(self, step: Step, earlier: list[str]) -> None:
         if not STABLE_ID.match(step.id):
@@ -255,6 +305,10 @@ class Flow:
             raise self._fail(f"step {step.id!r}: question over {MAX_QUESTION} characters")
         if not 0 < len(step.label.strip()) <= MAX_STEP_LABEL:
             raise self._fail(f"step {step.id!r}: label must be 1..{MAX_STEP_LABEL} characters")
+        self._validate_options(step)
+        self._validate_uses(step, earlier)
+
+    def _validate_options(self, step: Step) -> None:
         options = step.kind.options
         if len(options) > MAX_OPTIONS:
             raise self._fail(f"step {step.id!r}: {len(options)} options, at most {MAX_OPTIONS}")
@@ -263,12 +317,15 @@ class Flow:
                 raise self._fail(f"step {step.id!r}: option value {value!r} is not a stable id")
             if not 0 < len(label) <= MAX_LABEL:
                 raise self._fail(f"step {step.id!r}: option label {label!r} over {MAX_LABEL}")
+
+    def _validate_uses(self, step: Step, earlier: list[str]) -> None:
+        """A condition or check reads only answers given before the step."""
         for rule, uses in (
             ("when", step.when and step.when.uses),
             ("check", step.check and step.check.uses),
         ):
             for field in uses or ():
-                if field == step.id or field in self._by_id and field not in earlier:
+                if field == step.id or (field in self._by_id and field not in earlier):
                     raise self._fail(f"step {step.id!r}: {rule} uses {field!r}, which comes later")
                 if field not in self._by_id:
                     raise self._fail(f"step {step.id!r}: {rule} uses unknown field {field!r}")
@@ -283,9 +340,11 @@ class Flow:
         return values, step.kind.domain is not None
 
     def _probe(self, step: Step) -> None:
-        """Evaluate the step's condition and check over possible earlier answers, so a
-        condition that reads the wrong answer, crashes, or can never hold fails now."""
+        """Evaluate the step's condition and check over possible earlier answers (with and
+        without the flow's facts), so a condition that reads the wrong answer, crashes, or can
+        never hold fails now."""
         today = dt.date(2026, 6, 1)
+        known_facts = (NO_FACTS, self.facts.sample) if self.facts is not None else (NO_FACTS,)
         if step.when is not None:
             possible = [self._possible_values(f) for f in step.when.uses]
             complete = all(is_complete for _, is_complete in possible)
@@ -293,23 +352,34 @@ class Flow:
                 itertools.product(*(values for values, _ in possible)), _MAX_PROBES
             )
             holds = False
-            for combination in combinations:
-                view = AnswerView(dict(zip(step.when.uses, combination)), step.when.uses, step.id)
+            for combination, facts in itertools.product(combinations, known_facts):
+                view = AnswerView(dict(zip(step.when.uses, combination, strict=True)), step.when.uses, step.id)
                 try:
-                    holds = bool(step.when.test(Context(view, today))) or holds
+                    holds = bool(step.when.test(Context(view, today, facts))) or holds
                 except Exception as error:  # any failure here is a mistake in the definition
                     raise self._fail(f"step {step.id!r}: condition fails: {error!r}") from error
             if complete and not holds:
                 raise self._fail(f"step {step.id!r} is unreachable: its condition never holds")
         if step.check is not None and step.kind.sample is not None:
-            samples = {f: self._possible_values(f)[0][0] for f in step.check.uses}
-            view = AnswerView(samples, step.check.uses, step.id)
-            try:
-                step.check.test(step.kind.load(step.kind.sample), Context(view, today))
-            except ThaiInputError:
-                pass
-            except Exception as error:  # only ThaiInputError is a check's way to refuse
-                raise self._fail(f"step {step.id!r}: check fails: {error!r}") from error
+            for facts in known_facts:
+                self._probe_check(step, Context(self._sample_view(step), today, facts))
+
+    def _sample_view(self, step: Step) -> AnswerView:
+        assert step.check is not None
+        samples = {f: self._possible_values(f)[0][0] for f in step.check.uses}
+        return AnswerView(samples, step.check.uses, step.id)
+
+    def _probe_check(self, step: Step, ctx: Context) -> None:
+        assert step.check is not None
+        try:
+            step.check.test(step.kind.load(step.kind.sample), ctx)
+        except ReturnToStep as back:
+            if back.step_id not in self._by_id:
+                raise self._fail(f"step {step.id!r}: check returns to unknown step {back.step_id!r}") from back
+        except ThaiInputError:
+            pass
+        except Exception as error:  # only ThaiInputError is a check's way to refuse
+            raise self._fail(f"step {step.id!r}: check fails: {error!r}") from error
 
     def _render_every_prompt(self) -> None:
         from flows import prompts

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import consent
+from backend.applications import workflow
 from backend.applications.models import Application, ApplicationStatus
 from backend.clock import Clock
+from backend.documents.issuing import parent_documents
+from backend.documents.types import spec_for
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
-from backend.applications import workflow
-from backend.documents.issuing import parent_documents
-from backend.documents.types import spec_for
 from flows import postback, supplement
 from flows.engine import BANGKOK, DraftLookup, Engine
 from flows.inputs import Input, PostbackInput, TextInput
@@ -62,7 +62,9 @@ def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text
 
 
 def which_transfer(config: SchoolConfig) -> Text:
-    start = lambda service: postback.encode(postback.NO_CONVERSATION, "start", service)  # noqa: E731
+    def start(service: str) -> str:
+        return postback.encode(postback.NO_CONVERSATION, "start", service)
+
     choices = [Choice(label, postback=start(service)) for service, label in
                (("transfer_in", "ย้ายเข้าโรงเรียนนี้"), ("transfer_out", "ย้ายออกไปที่อื่น"))
                if service in config.enabled_services()]
@@ -107,23 +109,16 @@ class FrontDesk:
         routed = None
         if isinstance(input, TextInput):
             routed = route(input.text, services=engine.services)
-            match routed.to:
-                case Destination.STATUS:
-                    return await self.status(session, school=school, user_ref=user_ref, engine=engine)
-                case Destination.CONTACT:
-                    return [contact(config, school.name)]
-                case Destination.WHICH_TRANSFER:
-                    return [which_transfer(config)]
-                case Destination.ABOUT:
-                    return [about(school.name)]
+            answer = await self._front_desk_words(session, routed, school=school, user_ref=user_ref,
+                                                  engine=engine, config=config)
+            if answer is not None:
+                return answer
         if supplement.wants_supplement(input) and not await engine.has_open_draft(
                 session, school_id=school.id, user_ref=user_ref, lookup=draft):
-            waiting = await supplement.waiting_request(session, school_id=school.id, user_ref=user_ref)
-            if waiting is not None:
-                if isinstance(input, TextInput):
-                    return supplement.ask(waiting)
-                return await supplement.handle(session, waiting, input, flow=engine.flow(waiting.service),
-                                               config=config, clock=self._clock)
+            answer = await self._supplement(session, input, school=school, user_ref=user_ref, engine=engine,
+                                            config=config)
+            if answer is not None:
+                return answer
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
             if pb is not None and pb.action == RATE:
@@ -136,6 +131,31 @@ class FrontDesk:
         if service is not None and await self._needs_notice(session, engine, school.id, user_ref, draft):
             return [privacy_notice(config, school.name, service)]
         return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input, lookup=draft)
+
+    async def _front_desk_words(self, session: AsyncSession, routed: Route, *, school: School, user_ref: str,
+                                engine: Engine, config: SchoolConfig) -> list[Say] | None:
+        """The answer to what the front desk itself handles (status, contact...), else None."""
+        match routed.to:
+            case Destination.STATUS:
+                return await self.status(session, school=school, user_ref=user_ref, engine=engine)
+            case Destination.CONTACT:
+                return [contact(config, school.name)]
+            case Destination.WHICH_TRANSFER:
+                return [which_transfer(config)]
+            case Destination.ABOUT:
+                return [about(school.name)]
+        return None
+
+    async def _supplement(self, session: AsyncSession, input: Input, *, school: School, user_ref: str,
+                          engine: Engine, config: SchoolConfig) -> list[Say] | None:
+        """Documents for a request waiting for more of them, else None (no request waits)."""
+        waiting = await supplement.waiting_request(session, school_id=school.id, user_ref=user_ref)
+        if waiting is None:
+            return None
+        if isinstance(input, TextInput):
+            return supplement.ask(waiting)
+        return await supplement.handle(session, waiting, input, flow=engine.flow(waiting.service),
+                                       config=config, clock=self._clock)
 
     @staticmethod
     def _service_asked(input: Input, routed: Route | None) -> str | None:
@@ -158,7 +178,8 @@ class FrontDesk:
         application = await session.get(Application, int(pb.arg(0) or 0)) if (pb.arg(0) or "").isdigit() else None
         if application is None or application.school_id != school.id or application.parent_ref != user_ref:
             return [Text(STALE_RATING)]
-        rating = int(pb.arg(1)) if (pb.arg(1) or "").isdigit() else None
+        stars = pb.arg(1) or ""
+        rating = int(stars) if stars.isdigit() else None
         try:
             await workflow.confirm_outcome(session, application, now=self._clock.now(), rating=rating)
         except workflow.WorkflowError as error:
@@ -173,14 +194,15 @@ class FrontDesk:
         lines = ["คำขอของคุณค่ะ"]
         for row in rows:
             title = engine.title_of(row.service)
-            child = (row.answers or {}).get("student_name") or (row.answers or {}).get("child_name")
+            child = row.child_name
             if row.status == ApplicationStatus.DRAFT:
                 lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  พิมพ์ “{title}” เพื่อทำต่อค่ะ")
                 continue
             state, next_step = STATUS_TH.get(row.status, (row.status, ""))
             submitted = format_thai_date(row.submitted_at.astimezone(BANGKOK).date()) if row.submitted_at else "-"
             lines.append(f"\n• {title} เลขที่ {row.public_number}" + (f"\n  นักเรียน: {child}" if child else "")
-                         + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})" + (f"\n  ขั้นต่อไป: {next_step}" if next_step else ""))
+                         + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})"
+                         + (f"\n  ขั้นต่อไป: {next_step}" if next_step else ""))
         documents, choices = await self._documents(session, school=school, user_ref=user_ref)
         return [Text("\n".join(lines + documents), choices)]
 

@@ -17,7 +17,7 @@ from backend.thai.dates import BE_OFFSET, format_thai_date, parse_thai_date
 from backend.thai.digits import to_arabic_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade, parse_grade
-from backend.thai.ids import format_national_id, parse_national_id
+from backend.thai.ids import format_student_id, parse_student_id
 from backend.thai.names import parse_person_name
 from backend.thai.phone import EXAMPLE_PHONE, format_phone, parse_phone
 
@@ -85,16 +85,6 @@ def person_name() -> Kind:
     return Kind("name", "ชื่อและนามสกุล", parse, sample="เด็กหญิงสมใจ ใจดี")
 
 
-def national_id() -> Kind:
-    return Kind(
-        "national_id",
-        "เลขประจำตัวประชาชน 13 หลัก",
-        lambda reply, today: parse_national_id(_text(reply)),
-        show=format_national_id,
-        sample="1234567890121",
-    )
-
-
 def date() -> Kind:
     def parse(reply: Reply, today: dt.date) -> str:
         if reply.date is not None:
@@ -147,7 +137,7 @@ def choice(options: Mapping[str, str], *, load: Callable[[Any], Any] = _same) ->
 
     def parse(reply: Reply, today: dt.date) -> str:
         value = reply.option if reply.option is not None else by_label.get(_loose(_text(reply)))
-        if value not in options:
+        if value is None or value not in options:
             raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
         return value
 
@@ -248,9 +238,11 @@ def titled_name() -> Kind:
 NO_NATIONAL_ID = "none"
 
 
-def national_id_or_none(none_label: str) -> Kind:
-    """A child's ID, the 0-series of children without civil registration included, or a button
-    saying there is none: enrolling a child never waits for a civil registration."""
+def student_id(none_label: str) -> Kind:
+    """A student's number: a 13-digit ID (the 0-series of children without civil registration
+    included), a G-code the school issued, or a button saying there is none. Whoever a service
+    is about, a child without a number is never stopped (docs/rules.md, "Students without a
+    Thai ID")."""
 
     def parse(reply: Reply, today: dt.date) -> str:
         if reply.option == NO_NATIONAL_ID or (
@@ -259,13 +251,13 @@ def national_id_or_none(none_label: str) -> Kind:
             return NO_NATIONAL_ID
         if reply.option is not None:
             raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
-        return parse_national_id(_text(reply), allow_non_thai=True)
+        return parse_student_id(_text(reply))
 
     return Kind(
         "national_id",
-        "เลขประจำตัวประชาชน 13 หลัก",
+        "เลขประจำตัวประชาชน 13 หลัก หรือรหัส G",
         parse,
-        show=lambda value: none_label if value == NO_NATIONAL_ID else format_national_id(value),
+        show=lambda value: none_label if value == NO_NATIONAL_ID else format_student_id(value),
         options={NO_NATIONAL_ID: none_label},
         sample="1234567890121",
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from backend.catalog import CATALOG
 from backend.staff import looks_like_invite_code, normalise_invite_code
 from backend.thai.normalise import bare_forms, fold
 from flows.intents import match_service
@@ -120,13 +121,14 @@ def route(text: str, *, services: Collection[str] | None = None, at_summary: boo
     ``at_summary``: a draft waits for its final confirmation.
     """
     transfer_offered = services is None or any(service in services for service in TRANSFER_SERVICES)
-    return _route(text, transfer_offered, at_summary)
+    return _route(text, transfer_offered, at_summary, CATALOG.version)
 
 
 # The edge, the front desk and the engine each ask about the same message in turn: it is
-# routed once. A pure function of its arguments, so nothing cached can go stale.
+# routed once. A pure function of its arguments (the catalog's version stands for the services'
+# routing words, which change only when a service is registered), so nothing cached goes stale.
 @lru_cache(maxsize=256)
-def _route(text: str, transfer_offered: bool, at_summary: bool) -> Route:
+def _route(text: str, transfer_offered: bool, at_summary: bool, catalog_version: int) -> Route:
     forms = bare_forms(text)
     said = {_BY_WORD.get(fold(form)) for form in forms}
     if not transfer_offered:

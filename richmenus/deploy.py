@@ -71,6 +71,25 @@ async def _create(messaging: AsyncMessagingApi, blob: AsyncMessagingApiBlob, men
     return rich_menu_id
 
 
+async def _point_aliases(
+    messaging: AsyncMessagingApi, menus: Sequence[RenderedMenu], report: DeployReport
+) -> dict[str, str]:
+    """Create or repoint each menu's alias; returns every alias of the channel and its menu."""
+    aliases = {a.rich_menu_alias_id: a.rich_menu_id
+               for a in (await messaging.get_rich_menu_alias_list()).aliases}
+    for menu in menus:
+        alias_id, target = menu.definition.alias_id, report.menu_ids[menu.name]
+        if alias_id not in aliases:
+            await messaging.create_rich_menu_alias(
+                CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=target))
+            report.aliases_created.append(alias_id)
+        elif aliases[alias_id] != target:
+            await messaging.update_rich_menu_alias(alias_id, UpdateRichMenuAliasRequest(rich_menu_id=target))
+            report.aliases_updated.append(alias_id)
+        aliases[alias_id] = target
+    return aliases
+
+
 async def deploy(
     messaging: AsyncMessagingApi,
     blob: AsyncMessagingApiBlob,
@@ -100,18 +119,7 @@ async def deploy(
             report.reused.append(menu.deployed_name)
         report.menu_ids[menu.name] = rich_menu_id
 
-    aliases = {a.rich_menu_alias_id: a.rich_menu_id
-               for a in (await messaging.get_rich_menu_alias_list()).aliases}
-    for menu in menus:
-        alias_id, target = menu.definition.alias_id, report.menu_ids[menu.name]
-        if alias_id not in aliases:
-            await messaging.create_rich_menu_alias(
-                CreateRichMenuAliasRequest(rich_menu_alias_id=alias_id, rich_menu_id=target))
-            report.aliases_created.append(alias_id)
-        elif aliases[alias_id] != target:
-            await messaging.update_rich_menu_alias(alias_id, UpdateRichMenuAliasRequest(rich_menu_id=target))
-            report.aliases_updated.append(alias_id)
-        aliases[alias_id] = target
+    aliases = await _point_aliases(messaging, menus, report)
 
     default_id = report.menu_ids[make_default]
     if await _current_default(messaging) != default_id:

@@ -149,6 +149,10 @@ class MenuDefinition:
             self._fail("alias id must be 1-32 characters of [a-z0-9_-]")
         if not 1 <= _line_length(self.chat_bar_text) <= MAX_CHAT_BAR_TEXT:
             self._fail(f"chatBarText must be 1-{MAX_CHAT_BAR_TEXT} characters")
+        self._check_size()
+        self._check_grid()
+
+    def _check_size(self) -> None:
         width, height = self.size.width, self.size.height
         if not MIN_WIDTH <= width <= MAX_WIDTH:
             self._fail(f"width must be {MIN_WIDTH}-{MAX_WIDTH} px")
@@ -156,6 +160,9 @@ class MenuDefinition:
             self._fail(f"height must be at least {MIN_HEIGHT} px")
         if width / height < MIN_ASPECT_RATIO:
             self._fail(f"width/height must be at least {MIN_ASPECT_RATIO}")
+
+    def _check_grid(self) -> None:
+        """Every cell inside the grid, none overlapping, every grid position covered."""
         if self.rows < 1 or self.columns < 1:
             self._fail("the grid needs at least one row and one column")
         if len(self.cells) > MAX_AREAS:

@@ -21,7 +21,8 @@ def _rgb(colour: str) -> Colour:
 
 
 def _mix(a: Colour, b: Colour, share_of_b: float) -> Colour:
-    return tuple(round(x + (y - x) * share_of_b) for x, y in zip(a, b))  # type: ignore[return-value]
+    red, green, blue = (round(x + (y - x) * share_of_b) for x, y in zip(a, b, strict=True))
+    return red, green, blue
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from web.bank_callback import router as bank_callback_router
-from web.security_headers import SecurityHeaders
 from web.finance.router import router as finance_router
+from web.security_headers import SecurityHeaders
 from web.staff.auth import SignInRequired, StaffPagesConfig, sign_in_redirect
 from web.staff.dependencies import DevIdTokens, StaffSite
 from web.staff.router import router as staff_router

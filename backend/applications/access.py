@@ -38,7 +38,7 @@ def sees_national_ids(member: StaffMember) -> bool:
 
 def chain_services(role: str, config: SchoolConfig) -> list[str]:
     """The services whose approval chain names the role (disabled ones too: their requests stay)."""
-    return [service for service in CATALOG.service_ids() if role in config.service(service).approvers]
+    return [service for service in CATALOG.service_ids() if role in (config.service(service).approvers or [])]
 
 
 def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]:

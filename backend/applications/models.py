@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime
 from backend.statuses import initial_status, read_only_status
+
+# The answer that names the child, in every service that asks for one (flows/common.py's step).
+CHILD_NAME_STEP = "student_name"
 
 
 class ApplicationStatus(StrEnum):
@@ -77,7 +80,8 @@ class Application(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     decision_reason: Mapped[str | None] = mapped_column(sa.Text, default=None)
     # [{"document": step id, "name": what the parent is asked for}]; asked once (s.8 of the Act).
-    requested_documents: Mapped[list[dict[str, str]]] = mapped_column(sa.JSON, default=list)
+    # The parent's answer adds "files" (their ids) or "unavailable": true (flows/supplement.py).
+    requested_documents: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     documents_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     # {"at": ISO datetime, "place": str, "note": str}
     appointment: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
@@ -95,8 +99,16 @@ class Application(Base):
     # per-user lock cannot both write the row; the second flush fails instead of interleaving.
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision}
+    # Not a ClassVar: SQLAlchemy's DeclarativeBase declares __mapper_args__ as a plain attribute.
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012 - read once, when the class is mapped
 
     def __init__(self, *, status: str | None = None, **columns: Any) -> None:
         status = initial_status("application", status, ApplicationStatus.DRAFT)
         super().__init__(_status=status, **columns)
+
+    @property
+    def child_name(self) -> str:
+        """The child's name as the parent gave it; "" when the request names no child."""
+        answers = self.answers or {}
+        name = answers.get(CHILD_NAME_STEP) or answers.get("child_name") or ""
+        return name if isinstance(name, str) else ""

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit, notices
 from backend.applications.models import Application, ApplicationStatus
+from backend.catalog import CATALOG
 from backend.school_config import SchoolConfig
 from backend.staff import Role, StaffMember, staff_for_role
 from backend.statuses import TransitionRefused
@@ -140,7 +141,7 @@ class Appointment:
 
 def approval_chain(application: Application, config: SchoolConfig) -> list[str]:
     # A chain configured empty would leave a request that nobody can approve.
-    return list(config.service(application.service).approvers) or [Role.REGISTRAR.value]
+    return list(config.service(application.service).approvers or ()) or [Role.REGISTRAR.value]
 
 
 def current_turn(application: Application, config: SchoolConfig) -> str | None:
@@ -294,12 +295,6 @@ def thai_datetime_of(moment: dt.datetime) -> str:
     return f"{format_thai_date(local.date())} เวลา {local:%H:%M} น."
 
 
-def child_name(application: Application) -> str:
-    answers = application.answers or {}
-    name = answers.get("student_name") or answers.get("child_name") or ""
-    return name if isinstance(name, str) else ""
-
-
 def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]:
     """What the edge needs to render a card for the parent about this application."""
     status_th, next_th = STATUS_TH.get(application.status, (application.status, ""))
@@ -309,7 +304,7 @@ def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]
         "status": application.status,
         "status_th": status_th,
         "next_th": next_th,
-        "child_name": child_name(application),
+        "child_name": application.child_name,
     }
     if application.due_at is not None:
         data["due_date_th"] = thai_date_of(application.due_at)
@@ -398,16 +393,49 @@ async def perform(
     that issue_document records; backend/documents/issuing.py issues it first.
     """
     transition = _transition_for(application, action, staff, config)
-    before = application.status
     actor = staff.actor if staff is not None else audit.SYSTEM
-    detail: dict[str, Any] = {"from": before}
-    new_status = transition.to
-    exclude = staff.id if staff is not None else None
+    detail: dict[str, Any] = {"from": application.status}
+    moves = _record_action(application, action, detail, staff=staff, now=now, config=config, reason=reason,
+                           documents=documents, appointment=appointment, document=document)
+    if moves:
+        _change_status(application, transition.action, TRANSITIONS)
+        if transition.to in (S.APPROVED, S.REJECTED):
+            application.decided_at = now
+    application.updated_at = now
+    detail["to"] = application.status
+    audit.record(session, school_id=application.school_id, actor=actor, action=str(action),
+                 subject=audit.application_subject(application.id), at=now, detail=detail)
+    await _notify(session, application, action, now=now, config=config,
+                  exclude_staff_id=staff.id if staff is not None else None, document=document)
+    # -- fees: a fee due after approval is requested with the approval, in its transaction.
+    if action == A.SIGN_OFF and application.status == S.APPROVED:
+        from backend.fees.service import AFTER_APPROVAL, open_fee_if_due
 
+        await open_fee_if_due(session, application, moment=AFTER_APPROVAL, now=now, config=config)
+    await session.flush()
+
+
+def _record_action(
+    application: Application,
+    action: str,
+    detail: dict[str, Any],
+    *,
+    staff: StaffMember | None,
+    now: dt.datetime,
+    config: SchoolConfig,
+    reason: str | None,
+    documents: Sequence[Mapping[str, str]] | None,
+    appointment: Appointment | Mapping[str, Any] | None,
+    document: Mapping[str, Any] | None,
+) -> bool:
+    """What the action records on the application beside its status, and in the audit entry's
+    ``detail``; False when the status stays (a sign-off that others must still follow)."""
     if action == A.ACCEPT_COMPLETE:
         limit = config.service(application.service).time_limit_days
+        latest_due = CATALOG.service(application.service).latest_due
         application.complete_at = now
-        application.due_at = due_at_for(now, limit)
+        application.due_at = due_at_for(now, limit, config.working_calendar(),
+                                        latest_day=latest_due(application) if latest_due else None)
         detail["time_limit_days"] = limit
     elif action == A.REQUEST_DOCUMENTS:
         requested = _clean_documents(documents)
@@ -415,14 +443,7 @@ async def perform(
         application.documents_requested_at = now
         detail["documents"] = [item["document"] for item in requested]
     elif action == A.SIGN_OFF:
-        turn = current_turn(application, config)
-        approvals = [*(application.approvals or []),
-                     {"role": turn, "staff_id": staff.id if staff else None, "at": now.isoformat()}]
-        application.approvals = approvals  # a new list, so the JSON column is seen as changed
-        detail["role"] = turn
-        detail["step"] = len(approvals)
-        if len(approvals) < len(approval_chain(application, config)):
-            new_status = None
+        return _sign_off(application, detail, staff=staff, now=now, config=config)
     elif action == A.REJECT:
         application.decision_reason = _clean_reason(reason)
     elif action == A.SET_APPOINTMENT:
@@ -434,55 +455,56 @@ async def perform(
             raise ActionInputInvalid("issued document missing", "ยังไม่ได้ออกเอกสารค่ะ")
         detail["document_id"] = document["id"]
         detail["doc_type"] = document["doc_type"]
+    return True
 
-    if new_status is not None:
-        _change_status(application, transition.action, TRANSITIONS)
-        if new_status in (S.APPROVED, S.REJECTED):
-            application.decided_at = now
-    application.updated_at = now
-    detail["to"] = application.status
-    audit.record(session, school_id=application.school_id, actor=actor, action=str(action),
-                 subject=audit.application_subject(application.id), at=now, detail=detail)
 
-    # Who should hear of it.
+def _sign_off(application: Application, detail: dict[str, Any], *, staff: StaffMember | None,
+              now: dt.datetime, config: SchoolConfig) -> bool:
+    """Records the current role's approval; True when it was the last the chain asks for."""
+    turn = current_turn(application, config)
+    approvals = [*(application.approvals or []),
+                 {"role": turn, "staff_id": staff.id if staff else None, "at": now.isoformat()}]
+    application.approvals = approvals  # a new list, so the JSON column is seen as changed
+    detail["role"] = turn
+    detail["step"] = len(approvals)
+    return len(approvals) >= len(approval_chain(application, config))
+
+
+async def _notify(session: AsyncSession, application: Application, action: str, *, now: dt.datetime,
+                  config: SchoolConfig, exclude_staff_id: int | None, document: Mapping[str, Any] | None) -> None:
+    """Tells who should hear of the action: the parent, or the staff whose turn comes next."""
     if action == A.ACCEPT_COMPLETE:
         notify_parent(session, application, notices.STATUS_CHANGED, now)
         await notify_staff(session, application, notices.SIGN_OFF_NEEDED,
                            [current_turn(application, config) or Role.REGISTRAR], now,
-                           exclude_staff_id=exclude)
+                           exclude_staff_id=exclude_staff_id)
     elif action == A.REQUEST_DOCUMENTS:
         notify_parent(session, application, notices.DOCUMENTS_REQUESTED, now,
                        documents=application.requested_documents)
     elif action == A.DOCUMENTS_RECEIVED:
         await notify_staff(session, application, notices.DOCUMENTS_RECEIVED,
-                           roles_acting_in(S.SUBMITTED), now, exclude_staff_id=exclude)
+                           roles_acting_in(S.SUBMITTED), now, exclude_staff_id=exclude_staff_id)
     elif action == A.SIGN_OFF:
         if application.status == S.APPROVED:
             notify_parent(session, application, notices.STATUS_CHANGED, now)
         else:
             await notify_staff(session, application, notices.SIGN_OFF_NEEDED,
                                [current_turn(application, config) or Role.REGISTRAR], now,
-                               exclude_staff_id=exclude)
+                               exclude_staff_id=exclude_staff_id)
     elif action == A.REJECT:
         # A refusal is a legal notice: it also goes by the second channel.
         notify_parent(session, application, notices.STATUS_CHANGED, now, legal=True,
                        reason=application.decision_reason)
-    elif action == A.SET_APPOINTMENT:
+    elif action == A.SET_APPOINTMENT and application.appointment is not None:
         at = dt.datetime.fromisoformat(application.appointment["at"])
         notify_parent(session, application, notices.APPOINTMENT_SET, now,
                        appointment={**application.appointment, "at_th": thai_datetime_of(at)})
     elif action == A.CLOSE:
         notify_parent(session, application, notices.STATUS_CHANGED, now, ask_rating=True)
-    elif action == A.ISSUE_DOCUMENT:
+    elif action == A.ISSUE_DOCUMENT and document is not None:
         notify_parent(session, application, notices.DOCUMENT_ISSUED, now,
                       document_id=document["id"], doc_type=document["doc_type"],
                       replaces=document.get("replaces"))
-    # -- fees: a fee due after approval is requested with the approval, in its transaction.
-    if action == A.SIGN_OFF and application.status == S.APPROVED:
-        from backend.fees.service import AFTER_APPROVAL, open_fee_if_due
-
-        await open_fee_if_due(session, application, moment=AFTER_APPROVAL, now=now, config=config)
-    await session.flush()
 
 
 async def confirm_outcome(session: AsyncSession, application: Application, *, now: dt.datetime,

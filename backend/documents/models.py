@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 import backend.applications.models
 import backend.files.models
-import backend.schools  # noqa: F401
+import backend.schools  # noqa: F401 - registers the schools table that the foreign keys point at
 from backend.db import Base, UTCDateTime
 
 

@@ -30,7 +30,7 @@ def render_page_image(pdf: bytes, *, page_index: int = 0, width: int = 1040) -> 
             # The bitmap's size follows from the page's shape: a page a thousand times taller than
             # wide would be a bomb at any width.
             if width * page.get_height() * scale > MAX_PIXELS:
-                raise ImageRefused(f"a page of {page.get_width()}×{page.get_height()} points at width {width}")
+                raise ImageRefused(f"a page of {page.get_width()}x{page.get_height()} points at width {width}")
             bitmap = page.render(scale=scale)
             image = bitmap.to_pil().convert("RGB")
             page.close()

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from backend.catalog import PACKAGED_TEMPLATES
 from backend.documents.types import spec_for
 from backend.payments.amount_words import baht_text
+from backend.payments.money import baht_with_satang
 from backend.thai.dates import format_thai_date
 from backend.thai.digits import to_thai_digits
 
@@ -73,10 +74,6 @@ def _as_date(value: Any) -> dt.date:
     raise TypeError(f"not a date: {type(value).__name__}")
 
 
-def _money(value: Any) -> str:
-    return f"{Decimal(str(value)):,.2f}"
-
-
 @functools.lru_cache(maxsize=1)
 def font_urls() -> dict[str, str]:
     return {
@@ -102,7 +99,7 @@ def _environment(school_dir: str | None, template_dir: str, thai_numerals: bool)
     env.filters["num"] = lambda value: (
         _digits(str(value), thai_numerals) if value is not None else ""
     )
-    env.filters["money"] = _money
+    env.filters["money"] = baht_with_satang
     env.filters["baht_text"] = lambda value: baht_text(Decimal(str(value)))
     return env
 

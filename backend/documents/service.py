@@ -15,9 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.config import BackendSettings
-from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
+from backend.config import BackendSettings, SigningSettings
 from backend.documents import untrusted_pdf
+from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
 from backend.documents.render import (
     DATA_SCHEMA,
     RenderRequest,
@@ -30,7 +30,6 @@ from backend.documents.signing import (
     load_school_signer,
     sign_pdf,
 )
-from backend.config import SigningSettings
 from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
 from backend.sandbox import PUBLIC, Sandbox, shared_sandbox

@@ -24,7 +24,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
+from cryptography.hazmat.primitives.serialization.pkcs12 import PKCS12PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -207,7 +207,7 @@ def _write_private(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+def _pem_key(key: PKCS12PrivateKeyTypes) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -274,8 +274,8 @@ def issue_dev_certificate(
     now: dt.datetime,
     days: int = 825,
     time_stamping: bool = False,
-    key: CertificateIssuerPrivateKeyTypes | None = None,
-) -> tuple[CertificateIssuerPrivateKeyTypes, x509.Certificate]:
+    key: PKCS12PrivateKeyTypes | None = None,
+) -> tuple[PKCS12PrivateKeyTypes, x509.Certificate]:
     """An end-entity certificate for document signing (or, if asked, for a test TSA); a fresh
     EC P-256 key unless one is given."""
     key = key or ec.generate_private_key(ec.SECP256R1())
@@ -304,7 +304,7 @@ def issue_dev_certificate(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
         )
     )
     if time_stamping:
@@ -347,7 +347,7 @@ def make_dev_ca(
 
 def write_pkcs12(
     path: Path,
-    key: CertificateIssuerPrivateKeyTypes,
+    key: PKCS12PrivateKeyTypes,
     cert: x509.Certificate,
     chain: Sequence[x509.Certificate],
     password: bytes,

@@ -1,5 +1,7 @@
-"""Talking to the school's bank about payments: the signed payment callback and the inquiry
-interface a bank adapter implements. No adapter ships: tests use a fake bank, never the network."""
+"""Talking to the school's bank about payments: the signed payment callback (web/bank_callback.py),
+and the interface a bank adapter would implement to answer inquiries and verify slips. No adapter
+ships, so nothing in the running bot calls `inquire_unpaid` or passes a gateway to
+`receive_slip` yet; tests drive both with a fake bank, never the network."""
 
 from __future__ import annotations
 
@@ -117,7 +119,9 @@ def read_callback(secret: bytes | None, body: bytes, signature: str | None) -> B
         except ValueError:
             raise CallbackMalformed("paid_at is not an ISO date and time") from None
     ref1, ref2 = _text(data, "ref1", MAX_BILL_REF), _text(data, "ref2", MAX_BILL_REF)
-    return BankTransaction(transaction_ref=_text(data, "transaction_ref", MAX_TRANSACTION_REF, required=True),
+    reference = _text(data, "transaction_ref", MAX_TRANSACTION_REF, required=True)
+    assert reference is not None  # required: _text raised otherwise
+    return BankTransaction(transaction_ref=reference,
                            amount=_amount(data.get("amount")), ref1=ref1.upper() if ref1 else None,
                            ref2=ref2.upper() if ref2 else None, paid_at=paid_at)
 

@@ -95,9 +95,9 @@ def payer_name(application: Application) -> str:
     for key in ("parent_name", "requester_name"):
         if isinstance(answers.get(key), str) and answers[key].strip():
             return answers[key].strip()
-    student = answers.get("student_name") or answers.get("child_name")
+    student = application.child_name
     relationship = answers.get("applicant_relationship")
-    if isinstance(student, str) and student:
+    if student:
         if relationship == "self":
             return student
         return f"{_RELATIONSHIP_TH.get(str(relationship), 'ผู้ปกครอง')}ของ{student}"
@@ -163,9 +163,9 @@ async def issue_due_receipts(sessions: async_sessionmaker[AsyncSession], issuer:
     issued = 0
     for receipt_id in due:
         async with sessions() as session:
-            receipt = await session.get(FeeReceipt, receipt_id)
-            request = await session.get(FeeRequest, receipt.fee_request_id)
-            application = await session.get(Application, request.application_id)
+            receipt = await session.get_one(FeeReceipt, receipt_id)
+            request = await session.get_one(FeeRequest, receipt.fee_request_id)
+            application = await session.get_one(Application, request.application_id)
             school = await session.get(School, receipt.school_id)
             try:
                 document = await issuer.issue(
@@ -189,7 +189,7 @@ async def issue_due_receipts(sessions: async_sessionmaker[AsyncSession], issuer:
 
 async def _back_off(sessions: async_sessionmaker[AsyncSession], receipt_id: int, now: dt.datetime) -> None:
     async with sessions() as session:
-        receipt = await session.get(FeeReceipt, receipt_id)
+        receipt = await session.get_one(FeeReceipt, receipt_id)
         receipt.issue_attempts += 1
         receipt.next_issue_at = now + min(FIRST_RETRY * 2 ** (receipt.issue_attempts - 1), MAX_RETRY)
         await session.commit()

@@ -24,7 +24,6 @@ from backend.fees.models import (
     PaymentKind,
     PaymentMethod,
     PaymentStatus,
-    from_satang,
     to_satang,
 )
 from backend.fees.receipts import create_receipt
@@ -77,10 +76,6 @@ class FeeError(Exception):
 
 def new_ref1() -> str:
     return "".join(secrets.choice(REF1_ALPHABET) for _ in range(REF1_LENGTH))
-
-
-def baht(amount: Decimal) -> str:
-    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
 
 
 def payment_kind_for(config: SchoolConfig) -> PaymentKind:
@@ -180,9 +175,15 @@ async def _tell_finance(session: AsyncSession, request: FeeRequest, application:
                               data={**fee_notice_data(request, application), "staff_id": member.id, **extra})
 
 
-def _flag(session: AsyncSession, request: FeeRequest | None, kind: FlagKind, now: dt.datetime, *,
-          school_id: int | None = None, payment: FeePayment | None = None, **detail: Any) -> FeeFlag:
-    flag = FeeFlag(school_id=school_id if school_id is not None else request.school_id,
+def record_flag(session: AsyncSession, request: FeeRequest | None, kind: FlagKind, now: dt.datetime, *,
+                school_id: int | None = None, payment: FeePayment | None = None, **detail: Any) -> FeeFlag:
+    """Something for finance staff to look at (a second payment, a wrong amount, a statement line
+    that matches no request): shown on the finance page until resolved."""
+    if school_id is None:
+        if request is None:
+            raise ValueError("a flag belongs to a school: give school_id or the fee request")
+        school_id = request.school_id
+    flag = FeeFlag(school_id=school_id,
                    fee_request_id=request.id if request else None, payment_id=payment.id if payment else None,
                    kind=kind, detail={k: str(v) for k, v in detail.items()}, created_at=now)
     session.add(flag)
@@ -226,7 +227,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     if (transaction_ref is not None and payment is None
             and await payment_by_reference(session, transaction_ref) is not None):
         return Settlement("duplicate", None)
-    application = await session.get(Application, request.application_id)
+    application = await session.get_one(Application, request.application_id)
     if payment is None:
         payment = FeePayment(school_id=request.school_id, fee_request_id=request.id, method=method,
                              status=PaymentStatus.PENDING, transaction_ref=transaction_ref, received_at=now,
@@ -244,7 +245,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
         change_payment_status(payment, FeeEvent.PAY_AGAIN)
         change_fee_status(request, FeeEvent.PAY_AGAIN)
         await session.flush()
-        _flag(session, request, FlagKind.SECOND_PAYMENT, now, payment=payment, amount=amount, ref1=request.ref1)
+        record_flag(session, request, FlagKind.SECOND_PAYMENT, now, payment=payment, amount=amount, ref1=request.ref1)
         _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="second_payment",
                      paid=str(amount))
         if tell_staff:
@@ -256,8 +257,8 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     if amount != expected:
         change_payment_status(payment, FeeEvent.WRONG_AMOUNT)
         await session.flush()
-        _flag(session, request, FlagKind.WRONG_AMOUNT, now, payment=payment, expected=expected, paid=amount,
-              ref1=request.ref1)
+        record_flag(session, request, FlagKind.WRONG_AMOUNT, now, payment=payment, expected=expected, paid=amount,
+                    ref1=request.ref1)
         _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="wrong_amount",
                      paid=str(amount))
         if tell_staff:
@@ -273,7 +274,7 @@ async def settle(session: AsyncSession, request_id: int, *, amount: Decimal, met
     await session.flush()
     if overdue:
         # The money came in: it is receipted like any other, and staff decide what the delay means.
-        _flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
+        record_flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
     config = await _config_of(session, request.school_id)
     receipt = await create_receipt(session, request, payment, application=application,
                                    received_by=received_by or config.receipt_officer or DEFAULT_RECEIVER,
@@ -313,13 +314,19 @@ async def confirm_by_hand(session: AsyncSession, request_id: int, *, amount: Dec
                         tell_staff=False)
 
 
-async def confirm_slip(session: AsyncSession, payment_id: int, *, amount: Decimal, staff: StaffMember,
-                       now: dt.datetime) -> Settlement:
-    """Finance staff checked a parent's slip against the account and enter the amount received."""
+async def _pending_slip(session: AsyncSession, payment_id: int, staff: StaffMember) -> FeePayment:
+    """A slip still waiting for finance staff of its school, or FeeError."""
     payment = await session.get(FeePayment, payment_id)
     if payment is None or payment.method != PaymentMethod.SLIP or payment.status != PaymentStatus.PENDING:
         raise FeeError("no pending slip", "สลิปนี้ตรวจไปแล้ว หรือไม่มีอยู่ค่ะ")
     _finance_only(staff, payment.school_id)
+    return payment
+
+
+async def confirm_slip(session: AsyncSession, payment_id: int, *, amount: Decimal, staff: StaffMember,
+                       now: dt.datetime) -> Settlement:
+    """Finance staff checked a parent's slip against the account and enter the amount received."""
+    payment = await _pending_slip(session, payment_id, staff)
     config = await _config_of(session, payment.school_id)
     return await settle(session, payment.fee_request_id, amount=amount, method=PaymentMethod.SLIP, now=now,
                         actor=staff.actor, received_by=_receiver_name(staff, config), payment=payment,
@@ -329,10 +336,7 @@ async def confirm_slip(session: AsyncSession, payment_id: int, *, amount: Decima
 async def reject_slip(session: AsyncSession, payment_id: int, *, reason: str, staff: StaffMember,
                       now: dt.datetime) -> None:
     """The money is not in the account: the parent is told why, in the staff member's words."""
-    payment = await session.get(FeePayment, payment_id)
-    if payment is None or payment.method != PaymentMethod.SLIP or payment.status != PaymentStatus.PENDING:
-        raise FeeError("no pending slip", "สลิปนี้ตรวจไปแล้ว หรือไม่มีอยู่ค่ะ")
-    _finance_only(staff, payment.school_id)
+    payment = await _pending_slip(session, payment_id, staff)
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise FeeError("reason required", "กรุณาระบุเหตุผลที่ไม่รับสลิปนี้ค่ะ")
@@ -340,8 +344,8 @@ async def reject_slip(session: AsyncSession, payment_id: int, *, reason: str, st
     payment.decided_at = now
     payment.decided_by = staff.actor
     payment.note = reason
-    request = await session.get(FeeRequest, payment.fee_request_id)
-    application = await session.get(Application, request.application_id)
+    request = await session.get_one(FeeRequest, payment.fee_request_id)
+    application = await session.get_one(Application, request.application_id)
     _tell_parent(session, request, application, PAYMENT_PROBLEM, now, problem="slip_rejected", reason=reason)
     _audit(session, request, staff.actor, "fee_slip_rejected", now, payment)
     await session.flush()
@@ -391,13 +395,13 @@ async def receive_slip(session: AsyncSession, *, school_id: int, parent_ref: str
     request = await fee_for_slip(session, school_id=school_id, parent_ref=parent_ref)
     if request is None:
         return None
-    application = await session.get(Application, request.application_id)
+    application = await session.get_one(Application, request.application_id)
     reference = slip_reference(slip)
     earlier = await payment_by_reference(session, reference)
     if earlier is not None:
         if earlier.fee_request_id == request.id and earlier.status == PaymentStatus.PENDING:
             return SlipResult("again", MSG_SLIP_AGAIN, earlier)
-        _flag(session, request, FlagKind.DUPLICATE_SLIP, now, earlier_payment=earlier.id, bank=slip.sending_bank)
+        record_flag(session, request, FlagKind.DUPLICATE_SLIP, now, earlier_payment=earlier.id, bank=slip.sending_bank)
         await _tell_finance(session, request, application, FEE_FLAGGED, now, problem="duplicate_slip")
         await session.flush()
         return SlipResult("used", MSG_SLIP_USED)
@@ -425,7 +429,7 @@ async def receive_slip(session: AsyncSession, *, school_id: int, parent_ref: str
     if request.status in (FeeStatus.PAID, FeeStatus.REFUND_FLAGGED):
         outcome, message = "already_paid", MSG_SLIP_ALREADY_PAID
     elif request.status == FeeStatus.EXPIRED or now > request.due_at:
-        _flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
+        record_flag(session, request, FlagKind.OVERDUE_PAYMENT, now, payment=payment, due=request.due_at.isoformat())
         outcome, message = "overdue", MSG_SLIP_OVERDUE
     else:
         outcome, message = "received", MSG_SLIP_RECEIVED
@@ -446,7 +450,7 @@ async def remind_and_expire(session: AsyncSession, *, now: dt.datetime) -> tuple
     for request in expired:
         change_fee_status(request, FeeEvent.EXPIRE)
         request.expired_at = now
-        application = await session.get(Application, request.application_id)
+        application = await session.get_one(Application, request.application_id)
         _tell_parent(session, request, application, FEE_EXPIRED, now)
         audit.record(session, school_id=request.school_id, actor=audit.SYSTEM, action="fee_expired",
                      subject=audit.application_subject(request.application_id), at=now,
@@ -464,12 +468,8 @@ async def remind_and_expire(session: AsyncSession, *, now: dt.datetime) -> tuple
         if not days or request.due_at - now > dt.timedelta(days=days):
             continue
         request.reminded_at = now
-        application = await session.get(Application, request.application_id)
+        application = await session.get_one(Application, request.application_id)
         _tell_parent(session, request, application, FEE_REMINDER, now)
         reminded += 1
     await session.flush()
     return reminded, len(expired)
-
-
-def amount_of(satang: int | None) -> Decimal | None:
-    return None if satang is None else from_satang(satang)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.fees.models import FeeRequest, FlagKind, PaymentMethod
-from backend.fees.service import _flag, payment_by_reference, settle
+from backend.fees.service import payment_by_reference, record_flag, settle
 from backend.payments.money import AmountFormatError, parse_amount
 
 # Banks name the columns differently (and export in English or Thai); matching is on the
@@ -164,6 +164,6 @@ async def import_statement(session: AsyncSession, *, school_id: int, data: bytes
 
 def _unmatched(session: AsyncSession, school_id: int, line: StatementLine, now: dt.datetime,
                reason_th: str) -> LineResult:
-    _flag(session, None, FlagKind.UNMATCHED_LINE, now, school_id=school_id, line=line.line_no, ref1=line.ref1,
-          ref2=line.ref2, amount=line.amount if line.amount is not None else "", reason=reason_th)
+    record_flag(session, None, FlagKind.UNMATCHED_LINE, now, school_id=school_id, line=line.line_no, ref1=line.ref1,
+                ref2=line.ref2, amount=line.amount if line.amount is not None else "", reason=reason_th)
     return LineResult(line, "unmatched", reason_th)

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-import backend.schools  # noqa: F401  (registers the schools table that the foreign key points at)
+import backend.schools  # noqa: F401 - registers the schools table that the foreign key points at
 from backend.db import Base, UTCDateTime
 
 

@@ -8,7 +8,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 # Keys are made by our own code (never from user input), so anything unusual is a bug: refuse it
 # rather than rewrite it, since rewriting could make two keys collide.
@@ -110,7 +110,7 @@ class S3Config:
     region: str = "us-east-1"
     prefix: str = ""  # e.g. "files/" to share a bucket with other data
     # S3-compatible services (MinIO, Ceph, R2...) mostly want path-style URLs; AWS prefers virtual.
-    addressing_style: str | None = None
+    addressing_style: Literal["auto", "virtual", "path"] | None = None
 
 
 class S3BlobStore:

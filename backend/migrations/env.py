@@ -20,8 +20,15 @@ def _migrate(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _database_url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no sqlalchemy.url: run migrations through backend/migrate.py, which sets it")
+    return url
+
+
 async def _run() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(_database_url())
     async with engine.connect() as connection:
         await connection.run_sync(_migrate)
         await connection.commit()
@@ -29,7 +36,7 @@ async def _run() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata,
+    context.configure(url=_database_url(), target_metadata=metadata,
                       literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -48,8 +48,8 @@ def _number_words(number: int) -> str:
 
 def _below_million(number: int, *, units_one_as_et: bool) -> str:
     words = []
-    for place, digit in reversed(list(enumerate(reversed(str(number))))):
-        digit = int(digit)
+    for place, character in reversed(list(enumerate(reversed(str(number))))):
+        digit = int(character)
         if digit == 0:
             continue
         if place == 0:

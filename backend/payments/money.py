@@ -1,9 +1,11 @@
-"""Read a money amount typed by school staff (e.g. a fee) into a Decimal."""
+"""Money as Thai people write it: read an amount school staff type (e.g. a fee) into a Decimal,
+and write amounts for parents and for the school's papers."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Grouping commas must sit every three digits, so "1,23" (a typo, or a decimal comma) is refused
@@ -36,3 +38,13 @@ def parse_amount(text: str) -> Decimal:
             "amount must be digits with optional thousands commas and at most 2 decimals"
         )
     return Decimal(match["number"].replace(",", ""))
+
+
+def baht(amount: Decimal) -> str:
+    """An amount as Thai people read prices: "1,500" or "1,500.50"."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def baht_with_satang(value: Any) -> str:
+    """An amount as receipts and finance reports print it, always with satang: "1,500.00"."""
+    return f"{Decimal(str(value)):,.2f}"

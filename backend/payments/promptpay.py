@@ -219,25 +219,7 @@ def parse_payload(text: str) -> PromptPayPayload:
     Tags other than those PromptPay defines (e.g. 59 merchant name in bank-issued QRs) are
     skipped; fields this module would refuse to build are refused here too.
     """
-    if not isinstance(text, str) or not text.isascii():
-        raise PromptPayError("payload must be a string of ASCII characters")
-    if len(text) < 8 or text[-8:-4] != "6304":
-        raise PromptPayError("payload must end with the CRC field: 6304 and 4 hex digits")
-    written_crc = text[-4:]
-    if not re.fullmatch(r"[0-9A-F]{4}", written_crc):
-        raise PromptPayError("CRC must be 4 uppercase hexadecimal digits")
-    if int(written_crc, 16) != crc16_ccitt_false(text[:-4].encode("ascii")):
-        raise PromptPayError("CRC mismatch: the payload was altered or mistyped")
-
-    try:
-        ordered = split_fields(text)
-        fields = unique_fields(ordered)
-    except TlvError as error:
-        raise PromptPayError(str(error)) from None
-    if ordered[0] != ("00", "01"):
-        raise PromptPayError("payload must start with 000201 (payload format indicator 01)")
-    if ordered[-1] != ("63", written_crc):
-        raise PromptPayError("the CRC field 63 must be the last field, 4 characters long")
+    fields = _checked_fields(text)
     initiation = _required(fields, "01", "point of initiation")
     if initiation not in ("11", "12"):
         raise PromptPayError("tag 01 must be 11 (static) or 12 (dynamic)")
@@ -279,6 +261,30 @@ def parse_payload(text: str) -> PromptPayPayload:
         country=COUNTRY_TH,
         dynamic=initiation == "12",
     )
+
+
+def _checked_fields(text: str) -> dict[str, str]:
+    """The top-level fields by tag, once the CRC matches and the first and last fields are right."""
+    if not isinstance(text, str) or not text.isascii():
+        raise PromptPayError("payload must be a string of ASCII characters")
+    if len(text) < 8 or text[-8:-4] != "6304":
+        raise PromptPayError("payload must end with the CRC field: 6304 and 4 hex digits")
+    written_crc = text[-4:]
+    if not re.fullmatch(r"[0-9A-F]{4}", written_crc):
+        raise PromptPayError("CRC must be 4 uppercase hexadecimal digits")
+    if int(written_crc, 16) != crc16_ccitt_false(text[:-4].encode("ascii")):
+        raise PromptPayError("CRC mismatch: the payload was altered or mistyped")
+
+    try:
+        ordered = split_fields(text)
+        fields = unique_fields(ordered)
+    except TlvError as error:
+        raise PromptPayError(str(error)) from None
+    if ordered[0] != ("00", "01"):
+        raise PromptPayError("payload must start with 000201 (payload format indicator 01)")
+    if ordered[-1] != ("63", written_crc):
+        raise PromptPayError("the CRC field 63 must be the last field, 4 characters long")
+    return fields
 
 
 def _parse_credit_transfer(value: str) -> tuple[TargetType, str]:

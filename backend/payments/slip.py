@@ -100,7 +100,7 @@ def read_slip_image(image_bytes: bytes) -> SlipReference | None:
         background = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(background, image.convert("RGBA"))
     for barcode in zxingcpp.read_barcodes(
-        image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode
+        image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     ):
         try:
             return parse_slip_qr(barcode.text)

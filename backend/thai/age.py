@@ -1,15 +1,31 @@
-"""Age rules for admission: whether a birth date fits a grade in a given academic year."""
+"""Age rules for admission: whether a birth date fits a grade in a given academic year.
+
+The windows come from OBEC's admission policy of the year (backend/rules/admission.py, data in
+backend/rules/data/admission/). ป.1 has two more ways in besides the birth year, which the
+admission conversation asks about: having finished อ.3, and an approved early or late entry
+(ผ่อนผัน, one year either way).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
-from backend.thai.dates import BE_OFFSET, format_thai_date
+from backend.rules.admission import policy_for
+from backend.thai.dates import be_year, format_thai_date
 from backend.thai.grades import Grade
 
-# Ages are counted on this day of the academic year's first calendar year (the term opens).
-_CUTOFF_MONTH, _CUTOFF_DAY = 5, 16
+# An approved ผ่อนผัน moves ป.1 entry by one year: early for children born the year after the
+# ป.1 cohort, late (deferred to the next year) for the cohort itself.
+EARLY_LATE_ENTRY_YEARS = 1
+
+
+class EntryApproval(StrEnum):
+    """An approved Grade 1 early/late entry (ผ่อนผัน), as the admission check honours it."""
+
+    EARLY = "early"  # admitted to ป.1 a year before the birth-year rule
+    LATE = "late"  # ป.1 deferred: admitted a year after the birth-year rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,14 +33,15 @@ class AgeCheck:
     """The outcome of an age check. Bounds are inclusive birth dates; None when no rule applies.
 
     ``ok`` is True for grades without an age rule (ป.2 and up, which admit by transfer).
-    ``suggest_early_late_entry`` is set when a child is outside the ป.1 window, so the flow can
-    offer the Grade 1 early/late entry (ผ่อนผัน) service. ``fitting_grade`` is the entry grade
-    (อ.1–ป.1) whose window the birth date falls in, when there is one.
+    ``p1_other_way`` is set when a child outside the ป.1 birth year may still enter ป.1: born one
+    year after the cohort (finished อ.3, or an early ผ่อนผัน) or one year before it (a late
+    ผ่อนผัน, or finished อ.3 late). ``fitting_grade`` is the entry grade (อ.1–ป.1) whose window
+    the birth date falls in, when there is one.
     """
 
     ok: bool
     reason_th: str
-    suggest_early_late_entry: bool = False
+    p1_other_way: bool = False
     earliest_birth: dt.date | None = None
     latest_birth: dt.date | None = None
     fitting_grade: Grade | None = None
@@ -36,39 +53,37 @@ def age_in_full_years(birth_date: dt.date, on: dt.date) -> int:
     return years - 1 if (on.month, on.day) < (birth_date.month, birth_date.day) else years
 
 
-def _anniversary(year: int) -> dt.date:
-    return dt.date(year, _CUTOFF_MONTH, _CUTOFF_DAY)
-
-
 def birth_window(grade: Grade, academic_year_be: int) -> tuple[dt.date, dt.date] | None:
     """Inclusive (earliest, latest) birth dates a grade admits in an academic year, or None."""
-    ce = academic_year_be - BE_OFFSET
-    day_after_cutoff = dt.timedelta(days=1)
-    if grade is Grade.P1:
-        # "Entering the 7th year" is counted by calendar year: born in year Y − 7 (BE).
-        return dt.date(ce - 7, 1, 1), dt.date(ce - 7, 12, 31)
-    if grade is Grade.K3:
-        # The reference table for 2566 admits อ.3 from 1 Jan 2560, not from 17 May 2560 as
-        # "5 full years" alone would: children born Jan–May of year Y − 6 are too old for that
-        # reading yet enter ป.1 only next year (calendar-year rule), so the window is widened
-        # back to 1 Jan to leave no child between kindergarten and ป.1.
-        return dt.date(ce - 6, 1, 1), _anniversary(ce - 5)
-    full_years = {Grade.K1: 3, Grade.K2: 4}.get(grade)
-    if full_years is None:
-        return None
-    # N full years on 16 May, and not yet N + 1.
-    return _anniversary(ce - full_years - 1) + day_after_cutoff, _anniversary(ce - full_years)
+    return policy_for(academic_year_be).birth_window(grade, academic_year_be)
 
 
-_ENTRY_GRADES = (Grade.K1, Grade.K2, Grade.K3, Grade.P1)
+def p1_cohort(academic_year_be: int) -> int:
+    """The birth year (BE) ป.1 takes by the birth-year rule ("ย่างเข้าปีที่ 7")."""
+    window = birth_window(Grade.P1, academic_year_be)
+    assert window is not None, "every admission policy has a ป.1 rule"
+    return be_year(window[0])
 
 
 def _fitting_grade(birth_date: dt.date, academic_year_be: int) -> Grade | None:
-    for grade in _ENTRY_GRADES:
+    for grade in policy_for(academic_year_be).entry_grades:
         window = birth_window(grade, academic_year_be)
         if window and window[0] <= birth_date <= window[1]:
             return grade
     return None
+
+
+def approval_admits(approval: EntryApproval, birth_date: dt.date, approved_for_year: int,
+                    academic_year_be: int) -> bool:
+    """Whether a ผ่อนผัน approved for ``approved_for_year`` admits this child to ป.1 in the year
+    applied for: early, that same year, for a child born the year after the cohort; late, the
+    following year, for a child of that year's cohort."""
+    born = be_year(birth_date)
+    if approval is EntryApproval.EARLY:
+        return (academic_year_be == approved_for_year
+                and born == p1_cohort(academic_year_be) + EARLY_LATE_ENTRY_YEARS)
+    return (academic_year_be == approved_for_year + EARLY_LATE_ENTRY_YEARS
+            and born == p1_cohort(approved_for_year))
 
 
 def check_age_for_grade(birth_date: dt.date, grade: Grade, academic_year_be: int) -> AgeCheck:
@@ -80,6 +95,8 @@ def check_age_for_grade(birth_date: dt.date, grade: Grade, academic_year_be: int
     earliest, latest = window
     where = f"ชั้น {grade.label_th} ปีการศึกษา {academic_year_be}"
     rule = f"รับเด็กที่เกิดตั้งแต่วันที่ {format_thai_date(earliest)} ถึงวันที่ {format_thai_date(latest)}"
+    if grade is Grade.P1:
+        rule = f"รับเด็กที่เกิดปี พ.ศ. {be_year(earliest)} (อายุย่างเข้าปีที่ 7) หรือจบชั้น อ.3 แล้ว"
     if earliest <= birth_date <= latest:
         return AgeCheck(
             ok=True,
@@ -92,20 +109,24 @@ def check_age_for_grade(birth_date: dt.date, grade: Grade, academic_year_be: int
     too_young = birth_date > latest
     status = "อายุยังไม่ถึงเกณฑ์" if too_young else "อายุเกินเกณฑ์"
     reason = f"{status}{where} ค่ะ ชั้นนี้{rule}"
-    is_p1 = grade is Grade.P1
-    if is_p1:
-        reason += (
-            " หากต้องการให้เข้าเรียนก่อนเกณฑ์ ยื่นคำร้องขอผ่อนผันเข้าเรียนชั้น ป.1 ได้ค่ะ"
-            if too_young
-            else " หากเคยขอเลื่อนการเข้าเรียน ยื่นคำร้องขอผ่อนผันเข้าเรียนชั้น ป.1 ได้ค่ะ"
-        )
-    elif fitting is not None:
+    other_way = False
+    if grade is Grade.P1:
+        years_late = be_year(earliest) - be_year(birth_date)  # negative: born after the cohort
+        other_way = abs(years_late) == EARLY_LATE_ENTRY_YEARS
+        if not other_way and too_young:
+            reason += (f" นักเรียนเกิดปี พ.ศ. {be_year(birth_date)} จะเข้าเรียน ป.1 ตามเกณฑ์"
+                       f"ในปีการศึกษา {academic_year_be - years_late} ค่ะ")
+        elif not other_way:
+            reason += (" หากนักเรียนยังไม่เคยเข้าเรียนที่ใด กรุณาติดต่อโรงเรียนโดยตรง "
+                       "เพื่อพิจารณาชั้นเรียนที่เหมาะสมค่ะ")
+    if fitting is not None and fitting is not grade:
         reason += f" ตามวันเกิด เด็กอยู่ในเกณฑ์ชั้น {fitting.label_th} ค่ะ"
     return AgeCheck(
         ok=False,
         reason_th=reason,
-        suggest_early_late_entry=is_p1,
+        p1_other_way=other_way,
         earliest_birth=earliest,
         latest_birth=latest,
         fitting_grade=fitting,
     )
+

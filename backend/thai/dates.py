@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from backend.thai.digits import to_arabic_digits, to_thai_digits
@@ -53,8 +54,18 @@ _MONTH_BY_WORD = _month_index()
 
 EXAMPLE_DATES = "15 มีนาคม 2562 หรือ 15/3/2562"
 
-_ERA_MARK = re.compile(r"(พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)")
-_LEADING_WORDS = re.compile(r"^(?:วันที่|วัน\s*ที่|ว/ด/ป|เกิด(?:วันที่)?)\s*")
+# Official letters write the era in full ("พุทธศักราช ๒๕๖๒") or short ("พ.ศ. ๒๕๖๒").
+_ERA_MARK = re.compile(
+    r"(พุทธศักราช|คริสต์?ศักราช|พ\s*\.?\s*ศ\s*\.?|ค\s*\.?\s*ศ\s*\.?)"
+)
+_LEADING_WORDS = re.compile(r"^(?:ณ\s*)?(?:วันที่|วัน\s*ที่|ว/ด/ป|เกิด(?:วันที่)?)\s*")
+# "วันพุธที่ 15 มีนาคม 2566": official dates may name the weekday first; it must match the date.
+WEEKDAYS_TH = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")  # Monday first
+_WEEKDAY = re.compile(
+    r"^(?:ณ\s*)?(?:เกิด\s*)?วัน\s*(จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัส|ศุกร์|เสาร์|อาทิตย์)\s*(?:ที่)?\s*"
+)
+# "๕ เดือนมีนาคม พ.ศ. ๒๕๖๒", "15 มีนาคม ปี 2562": words around the month and the year.
+_FILLER_WORDS = re.compile(r"(?<![^\s\d])(?:เดือน|ปี)(?=\s*[^\W\d_]|\s*\d)")
 _NUMERIC = re.compile(r"^(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})$")
 # The month word must hold a letter, so "15/3" is not read as day 15 of a month called "/".
 _MONTH_WORD = r"([^\d]*?[^\W\d_][^\d]*?)"
@@ -155,10 +166,38 @@ def parse_thai_date(text: str, *, today: dt.date) -> dt.date:
 
     Accepts "๑๕ มี.ค. ๒๕๖๒", "15 มีนาคม 2562", "15 มี.ค. 62", "15/3/2562", "15-03-2562",
     "15/3/62", "2019-03-15" (ISO, CE), "15/3/2019" (CE: 1900 < year < 2400), with or without
-    "วันที่" and "พ.ศ."/"ค.ศ.". Two-digit years are BE (62 → 2562).
+    "วันที่" and "พ.ศ."/"ค.ศ.", and official long dates: "๕ เดือนมีนาคม พ.ศ. ๒๕๖๒",
+    "15 มีนาคม พุทธศักราช 2562", "วันพุธที่ 15 มีนาคม 2566" (the weekday must match the date).
+    Two-digit years are BE (62 → 2562).
     """
+    parsed = _parse_date(text, today)
+    if parsed.weekday is not None and parsed.weekday != parsed.date.weekday():
+        actual = WEEKDAYS_TH[parsed.date.weekday()]
+        raise ThaiInputError(
+            f"วันที่ {format_thai_date(parsed.date)} ตรงกับวัน{actual} ไม่ใช่วัน{WEEKDAYS_TH[parsed.weekday]}ค่ะ "
+            "กรุณาตรวจสอบวันที่อีกครั้ง",
+            code="date.weekday",
+        )
+    return parsed.date
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    date: dt.date
+    weekday: int | None  # Monday 0, as named in the text; None when no weekday was written
+
+
+def _parse_date(text: str, today: dt.date) -> _Parsed:
+    """parse_thai_date without the weekday check."""
     cleaned = " ".join(to_arabic_digits(text).split()).lower()
+    weekday: int | None = None
+    named_day = _WEEKDAY.match(cleaned)
+    if named_day:
+        word = named_day.group(1)
+        weekday = WEEKDAYS_TH.index("พฤหัสบดี" if word == "พฤหัส" else word)
+        cleaned = cleaned[named_day.end():]
     cleaned = _LEADING_WORDS.sub("", cleaned)
+    cleaned = " ".join(_FILLER_WORDS.sub(" ", cleaned).split())
     era: Era | None = None
     era_match = _ERA_MARK.search(cleaned)
     if era_match:
@@ -180,13 +219,13 @@ def parse_thai_date(text: str, *, today: dt.date) -> dt.date:
         else:
             raise _unreadable()
         year = _resolve_year(year_raw, era, today)
-        return _build(year, int(month), int(day_raw), today)
+        return _Parsed(_build(year, int(month), int(day_raw), today), weekday)
 
     worded = _WORDED.match(cleaned)
     if worded:
         day_raw, month_word, year_raw = worded.groups()
         month = _month_from_word(month_word)
-        return _build(_resolve_year(year_raw, era, today), month, int(day_raw), today)
+        return _Parsed(_build(_resolve_year(year_raw, era, today), month, int(day_raw), today), weekday)
 
     no_year = _NO_YEAR.match(cleaned)
     if no_year and (no_year.group(1) is None or _month_key(no_year.group(1)) in _MONTH_BY_WORD):

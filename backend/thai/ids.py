@@ -1,4 +1,5 @@
-"""Thai 13-digit national ID numbers: parsing, checksum, display, masking and synthetic values."""
+"""Thai 13-digit national ID numbers and the G-codes schools issue to children without one:
+parsing, checksum, display, masking and synthetic values."""
 
 from __future__ import annotations
 
@@ -15,13 +16,21 @@ EXAMPLE_NATIONAL_ID = "1-2345-67890-12-1"
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—.]+")
 _GROUPS = (1, 4, 5, 2, 1)
 
-# The DOPA categories of personal IDs run 1–8. Category 0 is the series for people without
-# Thai civil registration (registered in ทร.38 ก, e.g. 0-xxxx-89xxx-xx-x), which includes
-# children a school must admit even without documents (MOE regulation 2548 clause 6, the 2568
-# notice on children without civil registration), so callers that enrol children may allow it.
-# No category 9 is issued: a leading 9 is a typing slip, refused always.
+# The DOPA categories of personal IDs run 1–8. Numbers starting with 0 are given to people
+# without Thai civil registration or nationality (docs/rules.md, "Students without a Thai ID"),
+# which includes children a school must admit and serve even without documents (MOE regulation
+# 2548 clause 6, the 2568 notice on children without civil registration): every student's ID is
+# read with allow_non_thai. Numbers starting with 9 are reserved for the Queen and royal family
+# members (Thai Wikipedia, citing DOPA); no student files through a chat with one, so a leading 9
+# is taken for a typing slip.
 _THAI_LEADING = frozenset("12345678")
 _NON_THAI_LEADING = frozenset("0")
+
+# A G-code: "G" and 12 digits (the BE year, the province code, a running number, e.g.
+# G644200000001), issued by the school through the MOE's system to a child without a 13-digit
+# number and used in its place (DMC, transcripts). No check digit is published, so none is checked.
+G_CODE = re.compile(r"^G\d{12}$")
+EXAMPLE_G_CODE = "G644200000001"
 
 
 def national_id_check_digit(first_twelve: str) -> int:
@@ -121,3 +130,41 @@ def synthetic_national_id(
     leading = "0" if non_thai else str(rng.randint(1, 8))
     body = leading + "".join(str(rng.randint(0, 9)) for _ in range(11))
     return body + str(national_id_check_digit(body))
+
+
+def _compact_g_code(text: str) -> str | None:
+    """The G-code in what was typed ("g 6442 0000 0001" too), or None when it does not start with G."""
+    compact = _strip_separators(text).upper()
+    return compact if compact.startswith("G") else None
+
+
+def parse_student_id(text: str) -> str:
+    """A student's number: a 13-digit national ID of any series a child can hold (the 0-series of
+    children without civil registration included), or a G-code. Raises ThaiInputError in Thai."""
+    g_code = _compact_g_code(text)
+    if g_code is None:
+        return parse_national_id(text, allow_non_thai=True)
+    if not G_CODE.match(g_code):
+        digits = len(g_code) - 1
+        raise ThaiInputError(
+            f"รหัส G ต้องมีตัว G ตามด้วยตัวเลข 12 หลักค่ะ แต่ที่พิมพ์มามีตัวเลข {digits} หลัก "
+            f"กรุณาตรวจสอบอีกครั้ง เช่น {EXAMPLE_G_CODE}",
+            code="g_code.shape",
+        )
+    return g_code
+
+
+def is_g_code(value: str) -> bool:
+    return bool(G_CODE.match(value))
+
+
+def format_student_id(value: str) -> str:
+    """A stored student number as people read it: the ID card's grouping, or the G-code as issued."""
+    return value if is_g_code(value) else format_national_id(value)
+
+
+def mask_student_id(value: str) -> str:
+    """A student number with all but its first and last few characters hidden."""
+    if is_g_code(value):
+        return value[:3] + "x" * 7 + value[-3:]
+    return mask_national_id(value)

@@ -17,8 +17,13 @@ MR = "นาย"
 MISS = "นางสาว"
 MRS = "นาง"
 
-# Age from which a person uses นาย / นางสาว / นาง instead of เด็กชาย / เด็กหญิง.
+# Age from which a person uses นาย / นางสาว / นาง instead of เด็กชาย / เด็กหญิง, as forms expect.
 ADULT_PREFIX_AGE = 15
+# What is refused as not fitting the age (docs/rules.md, "Name titles"): the Royal Institute
+# dictionary gives เด็กชาย/เด็กหญิง to children "อายุไม่เกิน ๑๔ ปีบริบูรณ์", the (repealed) royal
+# decree of 2464 to children of 15 and under; at 15 full years either title is accepted.
+CHILD_TITLE_UNTIL_AGE = 14
+ADULT_TITLE_FROM_AGE = 16
 
 Sex = Literal["male", "female"]
 
@@ -144,3 +149,13 @@ def expected_prefixes(age_years: int, sex: Sex | None = None) -> tuple[str, ...]
         by_sex = {"male": (MR,), "female": (MISS, MRS)}
         both = (MR, MISS, MRS)
     return by_sex[sex] if sex else both
+
+
+def title_fits_age(prefix: str | None, age_years: int) -> bool:
+    """False for a title that plainly does not fit the age: นาย, นางสาว or นาง for a child of 14
+    full years or less, เด็กชาย or เด็กหญิง from 16. No title, or age 15: nothing to refuse."""
+    if prefix in (MASTER, MISS_GIRL):
+        return age_years < ADULT_TITLE_FROM_AGE
+    if prefix in (MR, MISS, MRS):
+        return age_years > CHILD_TITLE_UNTIL_AGE
+    return True

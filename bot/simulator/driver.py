@@ -76,9 +76,6 @@ class Simulator:
     def add_user(self, display_name: str | None = None) -> SimulatedUser:
         return SimulatedUser(self, self.standin.add_user(display_name).user_id)
 
-    def as_user(self, user_id: str) -> SimulatedUser:
-        return SimulatedUser(self, user_id)
-
     def _require_user(self, user_id: str, *, following: bool | None = True) -> LineUser:
         user = self.standin.user(user_id)
         if user is None:

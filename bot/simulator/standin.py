@@ -345,9 +345,6 @@ class LineStandIn:
             if entry["seq"] > after
         ]
 
-    def user_messages(self, user_id: str) -> list[dict[str, Any]]:
-        return [e for e in self._timelines.get(user_id, []) if e.get("from") == "user"]
-
     def bot_messages(self, user_id: str) -> list[dict[str, Any]]:
         """Records {"id", "via" ("reply"|"push"), "sentAt", "message"} in delivery order."""
         return list(self._bot_messages.get(user_id, []))

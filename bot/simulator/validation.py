@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 # Hand-written rather than using the SDK's pydantic models: the stand-in must also catch what a
 # bot sends without the SDK (raw dicts), and answer with LINE's own error shape and property paths.
@@ -84,27 +85,46 @@ class _Checker:
         label = action.get("label")
         if label is not None or (label_required and kind != "richmenuswitch"):
             self.text(label, f"{prop}.label", label_max, required=label_required)
-        if kind == "postback":
-            self.text(action.get("data"), f"{prop}.data", 300)
-            self.text(action.get("displayText"), f"{prop}.displayText", 300, required=False)
-            self.text(action.get("text"), f"{prop}.text", 300, required=False)
-            if action.get("displayText") is not None and action.get("text") is not None:
-                self.fail(prop, "displayText and text cannot be used together")
-        elif kind == "message":
-            self.text(action.get("text"), f"{prop}.text", 300)
-        elif kind == "uri":
-            self.uri(action.get("uri"), f"{prop}.uri")
-        elif kind == "datetimepicker":
-            self.text(action.get("data"), f"{prop}.data", 300)
-            if action.get("mode") not in {"date", "time", "datetime"}:
-                self.fail(f"{prop}.mode", "must be one of date, time, datetime")
-        elif kind == "richmenuswitch":
-            self.text(action.get("data"), f"{prop}.data", 300)
-            alias = action.get("richMenuAliasId")
-            if not isinstance(alias, str) or not ALIAS_ID_PATTERN.match(alias):
-                self.fail(f"{prop}.richMenuAliasId", "invalid rich menu alias id")
-        elif kind == "clipboard":
-            self.text(action.get("clipboardText"), f"{prop}.clipboardText", 1000)
+        check = self._action_checks.get(kind)
+        if check is not None:
+            check(self, action, prop)
+
+    def _postback_action(self, action: dict[str, Any], prop: str) -> None:
+        self.text(action.get("data"), f"{prop}.data", 300)
+        self.text(action.get("displayText"), f"{prop}.displayText", 300, required=False)
+        self.text(action.get("text"), f"{prop}.text", 300, required=False)
+        if action.get("displayText") is not None and action.get("text") is not None:
+            self.fail(prop, "displayText and text cannot be used together")
+
+    def _message_action(self, action: dict[str, Any], prop: str) -> None:
+        self.text(action.get("text"), f"{prop}.text", 300)
+
+    def _uri_action(self, action: dict[str, Any], prop: str) -> None:
+        self.uri(action.get("uri"), f"{prop}.uri")
+
+    def _datetimepicker_action(self, action: dict[str, Any], prop: str) -> None:
+        self.text(action.get("data"), f"{prop}.data", 300)
+        if action.get("mode") not in {"date", "time", "datetime"}:
+            self.fail(f"{prop}.mode", "must be one of date, time, datetime")
+
+    def _richmenuswitch_action(self, action: dict[str, Any], prop: str) -> None:
+        self.text(action.get("data"), f"{prop}.data", 300)
+        alias = action.get("richMenuAliasId")
+        if not isinstance(alias, str) or not ALIAS_ID_PATTERN.match(alias):
+            self.fail(f"{prop}.richMenuAliasId", "invalid rich menu alias id")
+
+    def _clipboard_action(self, action: dict[str, Any], prop: str) -> None:
+        self.text(action.get("clipboardText"), f"{prop}.clipboardText", 1000)
+
+    # The fields each action type has beyond its label; the other types have none to check.
+    _action_checks: ClassVar[dict[str, Callable[[_Checker, dict[str, Any], str], None]]] = {
+        "postback": _postback_action,
+        "message": _message_action,
+        "uri": _uri_action,
+        "datetimepicker": _datetimepicker_action,
+        "richmenuswitch": _richmenuswitch_action,
+        "clipboard": _clipboard_action,
+    }
 
     def quick_reply(self, quick_reply: Any, prop: str) -> None:
         items = quick_reply.get("items") if isinstance(quick_reply, dict) else None
@@ -137,9 +157,7 @@ class _Checker:
             self.image_url(message.get("originalContentUrl"), f"{prop}.originalContentUrl")
             self.image_url(message.get("previewImageUrl"), f"{prop}.previewImageUrl")
         elif kind == "sticker":
-            for field in ("packageId", "stickerId"):
-                if not message.get(field):
-                    self.fail(f"{prop}.{field}", "may not be null")
+            self.sticker(message, prop)
         elif kind == "template":
             self.text(message.get("altText"), f"{prop}.altText", 1500)
             self.template(message.get("template"), f"{prop}.template")
@@ -148,6 +166,11 @@ class _Checker:
             self.flex_container(message.get("contents"), f"{prop}.contents")
         if message.get("quickReply") is not None:
             self.quick_reply(message["quickReply"], f"{prop}.quickReply")
+
+    def sticker(self, message: dict[str, Any], prop: str) -> None:
+        for field in ("packageId", "stickerId"):
+            if not message.get(field):
+                self.fail(f"{prop}.{field}", "may not be null")
 
     def template(self, template: Any, prop: str) -> None:
         if not isinstance(template, dict):
@@ -165,34 +188,38 @@ class _Checker:
             self.text(template.get("text"), f"{prop}.text", 240)
             self.actions(template.get("actions"), f"{prop}.actions", 2, 2)
         elif kind == "carousel":
-            columns = template.get("columns")
-            if not isinstance(columns, list) or not 1 <= len(columns) <= 10:
-                self.fail(f"{prop}.columns", "size must be between 1 and 10")
-                return
-            action_counts = set()
-            for i, column in enumerate(columns):
-                col_prop = f"{prop}.columns[{i}]"
-                if not isinstance(column, dict):
-                    self.fail(col_prop, "may not be null")
-                    continue
-                has_header = bool(column.get("title") or column.get("thumbnailImageUrl"))
-                self.text(column.get("title"), f"{col_prop}.title", 40, required=False)
-                self.text(column.get("text"), f"{col_prop}.text", 60 if has_header else 120)
-                self.actions(column.get("actions"), f"{col_prop}.actions", 1, 3)
-                action_counts.add(len(column.get("actions") or []))
-            if len(action_counts) > 1:
-                self.fail(f"{prop}.columns", "all columns must have the same number of actions")
+            self.carousel_columns(template.get("columns"), f"{prop}.columns")
         elif kind == "image_carousel":
-            columns = template.get("columns")
-            if not isinstance(columns, list) or not 1 <= len(columns) <= 10:
-                self.fail(f"{prop}.columns", "size must be between 1 and 10")
-                return
-            for i, column in enumerate(columns):
-                self.image_url(column.get("imageUrl"), f"{prop}.columns[{i}].imageUrl")
-                self.action(column.get("action"), f"{prop}.columns[{i}].action",
-                            label_required=False, label_max=12)
+            self.image_carousel_columns(template.get("columns"), f"{prop}.columns")
         else:
             self.fail(f"{prop}.type", "invalid template type")
+
+    def carousel_columns(self, columns: Any, prop: str) -> None:
+        if not isinstance(columns, list) or not 1 <= len(columns) <= 10:
+            self.fail(prop, "size must be between 1 and 10")
+            return
+        action_counts = set()
+        for i, column in enumerate(columns):
+            col_prop = f"{prop}[{i}]"
+            if not isinstance(column, dict):
+                self.fail(col_prop, "may not be null")
+                continue
+            has_header = bool(column.get("title") or column.get("thumbnailImageUrl"))
+            self.text(column.get("title"), f"{col_prop}.title", 40, required=False)
+            self.text(column.get("text"), f"{col_prop}.text", 60 if has_header else 120)
+            self.actions(column.get("actions"), f"{col_prop}.actions", 1, 3)
+            action_counts.add(len(column.get("actions") or []))
+        if len(action_counts) > 1:
+            self.fail(prop, "all columns must have the same number of actions")
+
+    def image_carousel_columns(self, columns: Any, prop: str) -> None:
+        if not isinstance(columns, list) or not 1 <= len(columns) <= 10:
+            self.fail(prop, "size must be between 1 and 10")
+            return
+        for i, column in enumerate(columns):
+            self.image_url(column.get("imageUrl"), f"{prop}[{i}].imageUrl")
+            self.action(column.get("action"), f"{prop}[{i}].action",
+                        label_required=False, label_max=12)
 
     def actions(self, actions: Any, prop: str, minimum: int, maximum: int) -> None:
         if not isinstance(actions, list) or not minimum <= len(actions) <= maximum:
@@ -233,20 +260,23 @@ class _Checker:
         if bubble.get("action") is not None:
             self.action(bubble["action"], f"{prop}.action", label_required=False, label_max=40)
 
+    def flex_box(self, box: dict[str, Any], prop: str) -> None:
+        if box.get("layout") not in {"vertical", "horizontal", "baseline"}:
+            self.fail(f"{prop}.layout", "must be one of vertical, horizontal, baseline")
+        contents = box.get("contents")
+        if not isinstance(contents, list):
+            self.fail(f"{prop}.contents", "may not be null")
+        else:
+            for i, child in enumerate(contents):
+                self.flex_component(child, f"{prop}.contents[{i}]")
+
     def flex_component(self, component: Any, prop: str) -> None:
         if not isinstance(component, dict):
             self.fail(prop, "may not be null")
             return
         kind = component.get("type")
         if kind == "box":
-            if component.get("layout") not in {"vertical", "horizontal", "baseline"}:
-                self.fail(f"{prop}.layout", "must be one of vertical, horizontal, baseline")
-            contents = component.get("contents")
-            if not isinstance(contents, list):
-                self.fail(f"{prop}.contents", "may not be null")
-            else:
-                for i, child in enumerate(contents):
-                    self.flex_component(child, f"{prop}.contents[{i}]")
+            self.flex_box(component, prop)
         elif kind == "text":
             if component.get("text") is None and not component.get("contents"):
                 self.fail(f"{prop}.text", "may not be null")

@@ -157,6 +157,12 @@ class _DemoFlows(Mapping[str, Flow]):
 ALL_FLOWS: Mapping[str, Flow] = _DemoFlows()
 
 
+def title_of(service: str) -> str:
+    """A service's title for cards and messages (its id when no service of that id exists now)."""
+    flow = ALL_FLOWS.get(service)
+    return flow.title if flow else service
+
+
 def __getattr__(name: str) -> Any:
     if name == "SAMPLE_CONFIG":  # the demo school's configuration, which ALL_FLOWS is built for
         return demo_config()

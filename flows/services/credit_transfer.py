@@ -171,4 +171,5 @@ SPEC = ServiceSpec(
     fee=FeeRule(code="CT"),
     routing_words=(r"เทียบโอน", r"โอนหน่วยกิต", r"โอนผลการเรียน"),
     routing_priority=20,
+    source="docs/rules.md#credit-transfer: OBEC's citizen's manual for credit transfer; OBEC credit transfer guideline",
 )

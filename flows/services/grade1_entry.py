@@ -6,20 +6,25 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import consent
-from backend.applications.models import Application
+from backend.applications.models import Application, ApplicationStatus
 from backend.applications.service import submit_application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers, submitted_on
-from backend.school_config import SchoolConfig
+from backend.school_config import SchoolConfig, cached_school_config
+from backend.schools import School
+from backend.thai.age import p1_cohort
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
+from backend.thai.names import parse_person_name
 from flows import kinds
 from flows.common import (
     CHILD_NAME,
     ENROLLING_NATIONAL_ID,
+    FREE_BASIC_EDUCATION,
     PARENT_ID_CARD,
     RELATIONSHIP,
     STUDENT_BIRTH_DATE,
@@ -29,8 +34,6 @@ from flows.flow import Check, Context, Flow, Step, answer_is
 from flows.spec import ServiceSpec
 
 SERVICE_ID = "grade1_entry"
-# ป.1 in academic year Y takes children born in calendar year Y − 7 (BE): "entering the 7th year".
-P1_AGE_IN_YEARS = 7
 CONSENT_STATEMENT = "ยินยอมให้โรงเรียนเก็บและใช้ใบรับรองแพทย์เพื่อพิจารณาคำขอนี้เท่านั้น"
 _CHECK_BIRTH_DATE = "\nถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
 MEDICAL_CERTIFICATE = {"document": "medical_certificate", "name": "ใบรับรองแพทย์"}
@@ -39,7 +42,7 @@ MEDICAL_CERTIFICATE = {"document": "medical_certificate", "name": "ใบรั�
 def _request_fits_birth_year(config: SchoolConfig) -> Check:
     def test(request: str, ctx: Context) -> None:
         year = academic_year_applied_for(config, ctx.today)
-        cohort = year - P1_AGE_IN_YEARS
+        cohort = p1_cohort(year)  # OBEC's policy of the year: born in Y − 7 ("ย่างเข้าปีที่ 7")
         born = be_year(ctx.answers["student_birth_date"])
         rule = f"ชั้น ป.1 ปีการศึกษา {year} รับเด็กที่เกิดปี พ.ศ. {cohort}"
         if request == "early" and born != cohort + 1:
@@ -54,13 +57,13 @@ def _request_fits_birth_year(config: SchoolConfig) -> Check:
                 message = (
                     f"ขอเข้าเรียนก่อนเกณฑ์ได้เฉพาะเด็กที่เกิดปี พ.ศ. {cohort + 1} (ก่อนเกณฑ์ 1 ปี) ค่ะ "
                     f"นักเรียนเกิดปี {born} จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา "
-                    f"{born + P1_AGE_IN_YEARS} ค่ะ"
+                    f"{born + year - cohort} ค่ะ"
                 )
             raise ThaiInputError(message + _CHECK_BIRTH_DATE, code="grade1_entry.early")
         if request == "late" and born > cohort:
             message = (
                 f"{rule} นักเรียนเกิดปี {born} ยังไม่ถึงเกณฑ์ จึงไม่ต้องขอเลื่อนค่ะ "
-                f"จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา {born + P1_AGE_IN_YEARS}"
+                f"จะเข้าเรียน ป.1 ตามเกณฑ์ในปีการศึกษา {born + year - cohort}"
             )
             if born == cohort + 1:
                 message += " หากต้องการให้เข้าเรียนปีนี้ เลือก “ขอเข้าก่อนเกณฑ์” ค่ะ"
@@ -177,6 +180,53 @@ def build(config: SchoolConfig) -> Flow:
 # The flow for a school with no academic year set: the year then follows today's date.
 FLOW = build(SchoolConfig())
 
+# The fact admission reads (Flow.facts): {"request": "early" | "late", "academic_year": the year
+# the request was for, "number": its request number}, for the child a draft names.
+ENTRY_APPROVAL = "entry_approval"
+NO_ID = "none"
+
+
+def _same_name(one: Any, other: Any) -> bool:
+    try:
+        return str(parse_person_name(str(one))) == str(parse_person_name(str(other)))
+    except ThaiInputError:
+        return False
+
+
+def _same_child(answers: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """The same birth date, and the same ID number, or (where either has none) the same name."""
+    if not answers.get("student_birth_date") or answers["student_birth_date"] != other.get("student_birth_date"):
+        return False
+    ids = answers.get("student_national_id"), other.get("student_national_id")
+    if all(value and value != NO_ID for value in ids):
+        return ids[0] == ids[1]
+    return _same_name(answers.get("student_name"), other.get("student_name"))
+
+
+async def approved_entry_for(session: AsyncSession, application: Application) -> Mapping[str, Any]:
+    """The school's approved early/late entry for the child an application names, as a fact for
+    admission's age check ({} when there is none). Approved: its decision was not a refusal."""
+    rows = await session.scalars(
+        sa.select(Application)
+        .where(Application.school_id == application.school_id,
+               Application.service == SERVICE_ID,
+               Application.status.in_((ApplicationStatus.APPROVED, ApplicationStatus.CLOSED)),
+               Application.decision_reason.is_(None))
+        .order_by(Application.decided_at.desc())
+        .limit(200)
+    )
+    approvals = [row for row in rows if row.decided_at and _same_child(application.answers, row.answers)]
+    if not approvals:
+        return {}
+    school = await session.get(School, application.school_id)
+    config = cached_school_config(school.settings if school else None)
+    latest = approvals[0]
+    return {ENTRY_APPROVAL: {
+        "request": latest.answers.get("request_type"),
+        "academic_year": academic_year_applied_for(config, submitted_on(latest)),
+        "number": latest.public_number,
+    }}
+
 
 # As the decision letter words them: what was asked is what was decided (it is issued when approved).
 DECISIONS = {"early": "early", "late": "deferred"}
@@ -214,4 +264,7 @@ SPEC = ServiceSpec(
     fee=FeeRule(code="G1"),
     routing_words=(r"ผ่อนผัน", r"(ก่อน|หลัง|ไม่ถึง|เกิน)เกณฑ์", r"เลื่อนเข้าเรียน", r"ชะลอ", r"ไม่พร้อม.*ป1"),
     routing_priority=30,
+    source=("docs/rules.md#grade-1-early-or-late-entry: Compulsory Education Act 2545; MOE notice on "
+            "early or late entry to compulsory education (its year not found)"),
+    free_by=FREE_BASIC_EDUCATION,
 )

@@ -9,6 +9,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
 from backend.documents.from_applications import Answers
+from backend.payments.money import baht
 from backend.school_config import SchoolConfig
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
@@ -17,7 +18,6 @@ from flows.common import (
     PARENT_ID_CARD,
     STUDENT_NAME,
     STUDENT_NATIONAL_ID,
-    baht,
     payment_timing,
     relationship_or_self,
 )
@@ -169,4 +169,5 @@ SPEC = ServiceSpec(
     fee=FeeRule(code="RD", describe=fee_description),
     routing_words=(r"ใบแทน", r"ปพ[12]", r"(?i:(ใบ|วุฒิ|ประกาศ|ระเบียน|ทรานสคริปต์|transcript).*(หาย|ชำรุด))"),
     routing_priority=10,
+    source="docs/rules.md#replacement-documents: OBEC's citizen's manual for replacement educational documents",
 )

@@ -12,6 +12,7 @@ from backend.school_config import SchoolConfig
 from flows import kinds
 from flows.common import (
     CURRENT_GRADE,
+    FREE_BASIC_EDUCATION,
     NOT_IN_PAST,
     PARENT_ID_CARD,
     RELATIONSHIP,
@@ -20,56 +21,64 @@ from flows.common import (
     STUDENT_NATIONAL_ID,
 )
 from flows.flow import Flow, Step, answer_is
+from flows.kinds import NO_NATIONAL_ID
 from flows.spec import ServiceSpec
 
-FLOW = Flow(
-    id="transfer_out",
-    title="ย้ายออก",
-    menu_label="ย้ายออก",
-    number_prefix="TO",
-    version=1,
-    intro="เตรียมรูปถ่ายบัตรประชาชนผู้ปกครองและทะเบียนบ้านของนักเรียนไว้ด้วยนะคะ",
-    steps=[
-        STUDENT_NAME,
-        STUDENT_NATIONAL_ID,
-        CURRENT_GRADE,
-        RELATIONSHIP,
-        Step(
-            "destination_school",
-            "จะย้ายไปเรียนที่โรงเรียนอะไร จังหวัดอะไรคะ",
-            kinds.text(max_length=200, example="โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"),
-            label="ย้ายไปโรงเรียน",
-        ),
-        Step(
-            "reason",
-            "สาเหตุที่ย้ายโรงเรียนคืออะไรคะ",
-            kinds.choice(
-                {"moving_home": "ย้ายที่อยู่", "parent_work": "ผู้ปกครองย้ายงาน", "other": "อื่น ๆ"}
+SERVICE_ID = "transfer_out"
+
+
+def build(config: SchoolConfig) -> Flow:
+    """Transfer out for one school: its time limit is what the parent is told."""
+    days = config.service(SERVICE_ID).time_limit_days
+    return Flow(
+        id=SERVICE_ID,
+        title="ย้ายออก",
+        menu_label="ย้ายออก",
+        number_prefix="TO",
+        version=1,
+        intro="เตรียมรูปถ่ายบัตรประชาชนผู้ปกครองและทะเบียนบ้านของนักเรียนไว้ด้วยนะคะ",
+        steps=[
+            STUDENT_NAME,
+            STUDENT_NATIONAL_ID,
+            CURRENT_GRADE,
+            RELATIONSHIP,
+            Step(
+                "destination_school",
+                "จะย้ายไปเรียนที่โรงเรียนอะไร จังหวัดอะไรคะ",
+                kinds.text(max_length=200, example="โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"),
+                label="ย้ายไปโรงเรียน",
             ),
-            label="สาเหตุที่ย้าย",
+            Step(
+                "reason",
+                "สาเหตุที่ย้ายโรงเรียนคืออะไรคะ",
+                kinds.choice(
+                    {"moving_home": "ย้ายที่อยู่", "parent_work": "ผู้ปกครองย้ายงาน", "other": "อื่น ๆ"}
+                ),
+                label="สาเหตุที่ย้าย",
+            ),
+            Step(
+                "reason_other",
+                "เล่าสาเหตุสั้น ๆ ได้เลยค่ะ",
+                kinds.text(max_length=300),
+                label="สาเหตุ (อื่น ๆ)",
+                when=answer_is("reason", "other"),
+            ),
+            Step(
+                "move_date",
+                "ต้องการให้ย้ายมีผลตั้งแต่วันที่เท่าไรคะ กดเลือกวันที่ หรือพิมพ์ เช่น 1 ธันวาคม 2569",
+                kinds.date(),
+                label="วันที่ย้าย",
+                check=NOT_IN_PAST,
+            ),
+            PARENT_ID_CARD,
+            STUDENT_HOUSE_REGISTRATION,
+        ],
+        next_steps=(
+            f"โรงเรียนจะตรวจสอบคำขอและเอกสาร แล้วแจ้งผลการพิจารณาทาง LINE นี้ภายใน {days} วันทำการ "
+            "นับจากวันที่เอกสารครบถ้วนค่ะ "
+            "เมื่ออนุมัติแล้ว จะออกหนังสือส่งตัว (แบบ พฐ.19/1) ให้นำไปยื่นที่โรงเรียนใหม่ค่ะ"
         ),
-        Step(
-            "reason_other",
-            "เล่าสาเหตุสั้น ๆ ได้เลยค่ะ",
-            kinds.text(max_length=300),
-            label="สาเหตุ (อื่น ๆ)",
-            when=answer_is("reason", "other"),
-        ),
-        Step(
-            "move_date",
-            "ต้องการให้ย้ายมีผลตั้งแต่วันที่เท่าไรคะ กดเลือกวันที่ หรือพิมพ์ เช่น 1 ธันวาคม 2569",
-            kinds.date(),
-            label="วันที่ย้าย",
-            check=NOT_IN_PAST,
-        ),
-        PARENT_ID_CARD,
-        STUDENT_HOUSE_REGISTRATION,
-    ],
-    next_steps=(
-        "โรงเรียนจะตรวจสอบเอกสาร (ประมาณ 1 ชั่วโมงในเวลาราชการ) แล้วแจ้งผลทาง LINE นี้ค่ะ "
-        "เมื่ออนุมัติแล้ว จะออกหนังสือส่งตัว (แบบ พฐ.19/1) ให้นำไปยื่นที่โรงเรียนใหม่ค่ะ"
-    ),
-)
+    )
 
 
 # As the sending letter words them.
@@ -79,10 +88,11 @@ REASONS = {"moving_home": "ย้ายที่อยู่", "parent_work": "�
 def document_data(answers: Answers, application: Application, config: SchoolConfig,
                   given: Mapping[str, str]) -> dict[str, Any]:
     reason = answers.get("reason")
+    national_id = answers.get("student_national_id")
     return {
         "subject_name": answers.need("student_name", "ชื่อนักเรียน"),
         # The receiving school matches the student by it; it is printed on no page.
-        "national_id": answers.get("student_national_id"),
+        "national_id": None if national_id == NO_NATIONAL_ID else national_id,
         "grade": answers.grade("current_grade"),
         "destination_school": answers.need("destination_school", "ชื่อโรงเรียนที่ย้ายไป"),
         "reason": answers.get("reason_other") if reason == "other" else REASONS.get(reason),
@@ -91,8 +101,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 
 
 SPEC = ServiceSpec(
-    id="transfer_out",
-    flow=FLOW,
+    id=SERVICE_ID,
+    build=build,
     menu_position=30,
     time_limit_days=1,
     approvers=("registrar",),
@@ -107,4 +117,6 @@ SPEC = ServiceSpec(
     fee=FeeRule(code="TOUT"),
     routing_words=(r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
     routing_priority=70,
+    source="docs/rules.md#transfer-out: OBEC's citizen's manual for transfer out (แบบ พฐ.19/1 or บค.20)",
+    free_by=FREE_BASIC_EDUCATION,
 )

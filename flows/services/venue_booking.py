@@ -14,10 +14,11 @@ from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
+from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.common import baht, payment_timing
+from flows.common import payment_timing
 from flows.flow import MAX_OPTIONS, Check, Context, Flow, ReturnToStep, Step
 from flows.say import MAX_LABEL
 from flows.spec import ServiceSpec
@@ -297,13 +298,25 @@ def venue_fee(application: Application, config: SchoolConfig) -> Charge | None:
                   f"ค่าใช้{venue.name} {days} วัน (วันละ {baht(venue.fee_per_day)} บาท)")
 
 
+def decision_due_by(application: Application) -> dt.date | None:
+    """The director decides no later than the day before the first day of use: a permit that
+    arrives on or after the day it is for is no permit (docs/rules.md, "Venue use")."""
+    try:
+        first = dt.date.fromisoformat(str((application.answers or {})["first_day"]))
+    except (KeyError, ValueError):
+        return None
+    return first - dt.timedelta(days=1)
+
+
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
     offered=offered,
+    latest_due=decision_due_by,
     menu_position=80,
     time_limit_days=5,
-    approvers=("registrar",),
+    # The MOE regulation on premises has the director permit each use (docs/rules.md, "Venue use").
+    approvers=("director",),
     document=ServiceDocument(
         type=DocumentType(
             id="venue_permit", title_th="หนังสืออนุญาตให้ใช้อาคารสถานที่",
@@ -316,4 +329,5 @@ SPEC = ServiceSpec(
         r"หอประชุม", r"(ขอใช้|เช่า)(อาคาร|สถานที่|ห้อง|สนาม|โรง)", r"จอง(ห้อง|สนาม|สถานที่)", r"ยืมสถานที่",
     ),
     routing_priority=40,
+    source="docs/rules.md#venue-use: MOE regulation on the use of school premises 2539 (as a school cites it)",
 )

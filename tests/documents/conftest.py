@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from backend.config import SigningSettings
 from backend.db import make_engine, make_sessionmaker
 from backend.documents.service import DocumentIssuer
-from backend.config import SigningSettings
 from backend.documents.signing import make_dev_ca
 from backend.files.crypto import KeyRing
 from backend.files.service import FileVault

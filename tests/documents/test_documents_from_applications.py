@@ -9,8 +9,8 @@ import pytest
 from conftest import NOW
 
 from backend.applications.models import Application
-from backend.demo import DEMO_SETTINGS
 from backend.catalog import CATALOG
+from backend.demo import DEMO_SETTINGS
 from backend.documents.from_applications import DocumentInputMissing, document_for, staff_fields
 from backend.documents.render import embedded_record
 from backend.school_config import parse_school_config
@@ -128,7 +128,9 @@ def test_admission_without_a_report_day_asks_staff_to_set_the_appointment_first(
 
 
 def test_transfer_out_sending_letter_names_the_destination_and_the_reason():
-    draft = document_for(approved("transfer_out"), CONFIG, {"student_number": " 4521 ", "reference_number": "ศธ 04002/77"})
+    draft = document_for(
+        approved("transfer_out"), CONFIG, {"student_number": " 4521 ", "reference_number": "ศธ 04002/77"}
+    )
     assert draft.doc_type == "transfer_out_letter"
     assert draft.data["grade"] == "ประถมศึกษาปีที่ 4"
     assert draft.data["destination_school"] == "โรงเรียนบ้านหนองบัว จังหวัดขอนแก่น"
@@ -156,7 +158,17 @@ def test_withdrawal_certificate_gives_the_date_and_where_the_child_goes():
     assert draft.data["grade"] == "มัธยมศึกษาปีที่ 1"
     assert draft.data["destination"] == "ไปศึกษาต่อที่กศน.อำเภอเมือง จังหวัดลำปาง"
     home = {**ANSWERS["withdrawal"], "destination": "home_school", "destination_name": None}
-    assert "บ้านเรียน" in document_for(approved("withdrawal", answers=home), CONFIG).data["destination"]
+    # Home schooling is the district office's permission: the certificate names it, and without it
+    # the school has nothing to certify the child leaves for.
+    with pytest.raises(DocumentInputMissing) as missing:
+        document_for(approved("withdrawal", answers=home), CONFIG)
+    assert "สำนักงานเขตพื้นที่การศึกษา" in missing.value.message_th
+    permitted = {"district_permission": "ศธ 04001/123 ลงวันที่ 1 มิถุนายน 2569"}
+    destination = document_for(approved("withdrawal", answers=home), CONFIG, permitted).data["destination"]
+    assert "บ้านเรียน" in destination and "ศธ 04001/123" in destination
+    leaver = {**ANSWERS["withdrawal"], "destination": None, "destination_name": None,
+              "plan_after_leaving": "not_continuing"}
+    assert "destination" not in document_for(approved("withdrawal", answers=leaver), CONFIG).data
 
 
 def test_grade1_decision_follows_what_was_asked_and_the_year_applied_for():

@@ -16,6 +16,7 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from samples import SAMPLES
 
+from backend.catalog import CATALOG
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.preview import preview_png, render_page_image
 from backend.documents.render import embedded_record
@@ -27,7 +28,6 @@ from backend.documents.service import (
     mask_name,
 )
 from backend.documents.signing import check_signature
-from backend.catalog import CATALOG
 from backend.documents.types import DocumentDataError
 
 

@@ -15,7 +15,6 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from samples import SAMPLES
 
-from bot.config import load_settings
 from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
 from backend.documents.signing import (
     SigningNotConfigured,
@@ -27,6 +26,7 @@ from backend.documents.signing import (
     sign_pdf,
     write_pkcs12,
 )
+from bot.config import load_settings
 
 # Signatures are made at the real time, so certificates must be valid now (not at the fake NOW).
 CERTIFICATE_TIME = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
@@ -81,7 +81,8 @@ def test_pkcs12_from_environment_signs_for_every_school(data_dir, tmp_path):
     ca_key, ca_cert = _dev_ca(tmp_path / "ca", CERTIFICATE_TIME)
     key, cert = issue_dev_certificate(ca_key, ca_cert, SCHOOL_NAME, now=CERTIFICATE_TIME)
     write_pkcs12(tmp_path / "school.p12", key, cert, [ca_cert], b"secret")
-    settings = signing_settings(data_dir, {"SIGNING_PKCS12_FILE": str(tmp_path / "school.p12"), "SIGNING_PKCS12_PASSWORD": "secret"},
+    settings = signing_settings(
+        data_dir, {"SIGNING_PKCS12_FILE": str(tmp_path / "school.p12"), "SIGNING_PKCS12_PASSWORD": "secret"}
     )
 
     signer = load_school_signer(settings, "any-school")

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from backend.documents.models import IssuedDocument
 from backend.documents.render import format_code
 from backend.state import MemoryState
-from web.verify.router import VerifyServices, create_verify_router
 from backend.thai.ids import format_national_id
+from web.verify.router import VerifyServices, create_verify_router
 
 
 @pytest.fixture

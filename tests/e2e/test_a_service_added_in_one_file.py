@@ -25,10 +25,10 @@ from backend.fees.schedule import quote
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.staff import StaffMember
-from web.staff.auth import SIMULATOR_CLIENT_ID
 from flows.services import load_spec, register, service_module_names
 from tests.chat import Parent
 from tests.harness import running_bot
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 SERVICE_FOLDER = Path(__file__).with_name("throwaway_service")
 MODULE = "flows.services.library_card"

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from backend import school_admin
 from backend.fees.bank import SIGNATURE_HEADER, sign_callback
 from backend.fees.models import FeeReceipt, FeeRequest, FeeStatus
-from backend.schools import School
-from bot.fees import MSG_SLIP_UNREADABLE
-from bench.bombs import png_bomb
 from backend.files.models import StoredFile
+from backend.schools import School
+from bench.bombs import png_bomb
+from bot.fees import MSG_SLIP_UNREADABLE
 from tests.chat import Parent, photo
 from tests.fees.fee_samples import submitted
 from tests.harness import running_bot

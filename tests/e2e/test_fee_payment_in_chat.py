@@ -22,12 +22,12 @@ from backend.fees.service import MSG_SLIP_RECEIVED, MSG_SLIP_USED
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.staff import StaffMember
-from web.staff.auth import SIMULATOR_CLIENT_ID
 from backend.thai.ids import synthetic_national_id
 from tests.chat import Parent
 from tests.fees.fee_samples import slip_photo
 from tests.harness import running_bot
 from tests.staging import in_status
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 
 @pytest.fixture

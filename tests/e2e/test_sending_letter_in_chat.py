@@ -17,9 +17,9 @@ from backend.documents.render import embedded_record
 from backend.documents.signing import check_signature, make_dev_ca
 from backend.schools import School
 from backend.staff import StaffMember
-from web.staff.auth import SIMULATOR_CLIENT_ID
 from tests.chat import Parent, file_transfer_out
 from tests.harness import running_bot
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 
 @pytest.fixture

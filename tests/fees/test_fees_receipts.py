@@ -25,7 +25,8 @@ async def owed_fees(sessions, now, count: int, *, slug: str = "fees"):
         ids = []
         for n in range(count):
             application = await submitted(session, school, now, parent_ref=f"Uparent{n}")
-            ids.append(await session.scalar(sa.select(FeeRequest.id).where(FeeRequest.application_id == application.id)))
+            fee_request = sa.select(FeeRequest.id).where(FeeRequest.application_id == application.id)
+            ids.append(await session.scalar(fee_request))
         await session.commit()
     return school, finance, ids
 

@@ -85,7 +85,7 @@ def test_the_statuses_cannot_be_assigned_and_new_rows_start_unpaid_and_pending()
     request, payment = FeeRequest(), FeePayment()
     assert (request.status, payment.status) == (FeeStatus.UNPAID, PaymentStatus.PENDING)
     for row, status in ((request, FeeStatus.PAID), (payment, PaymentStatus.CONFIRMED)):
-        with pytest.raises(AttributeError, match="only through backend.fees.transitions"):
+        with pytest.raises(AttributeError, match=r"only through backend\.fees\.transitions"):
             row.status = status
     assert (request.status, payment.status) == (FeeStatus.UNPAID, PaymentStatus.PENDING)
     with pytest.raises(ValueError, match="a new fee request starts as 'unpaid', not 'paid'"):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from file_samples import random_key_config
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import backend.files.models  # noqa: F401  (registers stored_files on the metadata)
+import backend.files.models  # noqa: F401 - registers stored_files on the metadata
 from backend.clock import FakeClock
 from backend.db import Base, make_engine, make_sessionmaker
 from backend.files.crypto import KeyRing

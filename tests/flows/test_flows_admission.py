@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows_chat import STUDENT_ID, Absent, Chat, Photo, PickDate, Tap, wrong_checksum
 
 from backend.applications.models import ApplicationStatus
-from backend.school_config import SchoolConfig
+from backend.school_config import parse_school_config
 from backend.thai.ids import format_national_id, synthetic_national_id
 from flows.engine import Engine
 from flows.services import ALL_FLOWS, admission
@@ -116,24 +116,26 @@ async def test_wrong_id_or_name_without_title_is_asked_again_and_nothing_is_lost
     await chat.play([UP_TO_GRADE[2]])
 
 
-async def test_a_child_too_young_for_p1_is_told_the_rule_and_pointed_to_early_entry(chat: Chat):
+async def test_a_child_a_year_too_young_for_p1_is_told_the_ways_in_and_pointed_to_early_entry(
+    chat: Chat,
+):
     await chat.play(
         [
             *UP_TO_GRADE[:3],
             ("1 มิถุนายน 2564", ["ขั้นตอนที่ 4 จาก 13"]),
+            (Tap("ป.1"), ["ขั้นตอนที่ 5 จาก 14", "จบชั้น อ.3", "[จบชั้น อ.3 แล้ว]", "[ได้รับผ่อนผันแล้ว]"]),
             (
-                Tap("ป.1"),
+                Tap("ไม่ใช่ทั้งสองกรณี"),
                 [
-                    "อายุยังไม่ถึงเกณฑ์ชั้น ป.1 ปีการศึกษา 2570",
-                    "1 มกราคม 2563 ถึงวันที่ 31 ธันวาคม 2563",
+                    "ชั้น ป.1 ปีการศึกษา 2570 รับเด็กที่เกิดปี พ.ศ. 2563",
                     "พิมพ์ “ขอผ่อนผัน”",
-                    "หรือเลือกสมัครชั้น อ.3 แทนก็ได้ค่ะ",
-                    "ขั้นตอนที่ 4 จาก 13",
+                    "หรือสมัครชั้น อ.3 แทน",
+                    "ขั้นตอนที่ 5 จาก 14",
                 ],
             ),
         ]
     )
-    assert "grade_applied" not in (await chat.application()).answers
+    assert "p1_way" not in (await chat.application()).answers
     # What the message says works: close this request, then ask for early entry.
     await chat.play(
         [
@@ -144,14 +146,26 @@ async def test_a_child_too_young_for_p1_is_told_the_rule_and_pointed_to_early_en
     )
 
 
-async def test_a_child_over_age_for_p1_is_pointed_to_deferral(chat: Chat):
+async def test_a_child_a_year_over_age_for_p1_without_a_deferral_is_sent_to_the_school(chat: Chat):
     await chat.play(
         [
             *UP_TO_GRADE[:3],
             ("1 มกราคม 2562", ["ขั้นตอนที่ 4 จาก 13"]),
-            (Tap("ป.1"), ["อายุเกินเกณฑ์ชั้น ป.1", "ขอผ่อนผัน", "ขั้นตอนที่ 4 จาก 13"]),
+            (Tap("ป.1"), ["ขั้นตอนที่ 5 จาก 14", "[ได้รับผ่อนผันแล้ว]"]),
+            (Tap("ไม่ใช่ทั้งสองกรณี"), ["อายุเกินเกณฑ์ชั้น ป.1", "ติดต่อโรงเรียนโดยตรง", "ขั้นตอนที่ 5 จาก 14"]),
+            ("ย้อนกลับ", ["ขั้นตอนที่ 4 จาก 14", "คำตอบเดิม: ป.1"]),
             # ม.1 has no age rule.
             (Tap("ม.1"), ["ขั้นตอนที่ 5 จาก 13"]),
+        ]
+    )
+
+
+async def test_a_child_far_too_old_for_p1_is_refused_at_the_grade(chat: Chat):
+    await chat.play(
+        [
+            *UP_TO_GRADE[:3],
+            ("1 มกราคม 2560", ["ขั้นตอนที่ 4 จาก 13"]),
+            (Tap("ป.1"), ["อายุเกินเกณฑ์ชั้น ป.1", "ติดต่อโรงเรียนโดยตรง", "ขั้นตอนที่ 4 จาก 13"]),
         ]
     )
 
@@ -180,14 +194,15 @@ async def test_other_grades_are_transfers_in(chat: Chat):
 
 
 async def test_the_schools_own_academic_year_sets_the_age_rule(chat: Chat, clock):
-    flow = admission.build(SchoolConfig(academic_year=2569))
+    flow = admission.build(parse_school_config({"academic_year": 2569, "grades": {"lowest": "k1"}}))
     chat.engine = Engine(flows={**ALL_FLOWS, flow.id: flow}, sessions=SessionStore(), clock=clock)
     await chat.play(
         [
             ("สมัครเรียน", ["ปีการศึกษา 2569"]),
-            *UP_TO_GRADE[1:],  # born 2563: ป.1 in 2569 takes children born in 2562
-            (Tap("ป.1"), ["อายุยังไม่ถึงเกณฑ์ชั้น ป.1 ปีการศึกษา 2569"]),
-            ("ย้อนกลับ", ["คำตอบเดิม: 15 มีนาคม 2563"]),
+            *UP_TO_GRADE[1:3],
+            ("15 มีนาคม 2560", ["ขั้นตอนที่ 4 จาก 13"]),  # ป.1 in 2569 takes children born in 2562
+            (Tap("ป.1"), ["อายุเกินเกณฑ์ชั้น ป.1 ปีการศึกษา 2569", "ขั้นตอนที่ 4 จาก 13"]),
+            ("ย้อนกลับ", ["คำตอบเดิม: 15 มีนาคม 2560"]),
             ("15 มีนาคม 2562", ["ขั้นตอนที่ 4 จาก 13"]),
             (Tap("ป.1"), ["ขั้นตอนที่ 5 จาก 13"]),
         ]
@@ -200,8 +215,8 @@ async def test_editing_the_birth_date_at_the_summary_checks_the_grade_again(chat
             *TO_SUMMARY,
             (Tap("แก้วันเกิดนักเรียน"), ["คำตอบเดิม: 15 มีนาคม 2563", "ขั้นตอนที่ 3 จาก 13"]),
             # Still a date, but no longer fits ป.1: the grade is asked again, and why.
-            ("1 มิถุนายน 2564", ["อายุยังไม่ถึงเกณฑ์ชั้น ป.1", "ขั้นตอนที่ 4 จาก 13"]),
-            (Tap("อ.3"), ["ตรวจสอบคำขอสมัครเรียน", "ชั้นที่สมัคร: อ.3", "ชื่อผู้ปกครอง: นางสมศรี ใจดี"]),
+            ("1 มิถุนายน 2565", ["อายุยังไม่ถึงเกณฑ์ชั้น ป.1", "เลือกสมัครชั้น อ.2", "ขั้นตอนที่ 4 จาก 14"]),
+            (Tap("อ.2"), ["ตรวจสอบคำขอสมัครเรียน", "ชั้นที่สมัคร: อ.2", "ชื่อผู้ปกครอง: นางสมศรี ใจดี"]),
         ]
     )
 

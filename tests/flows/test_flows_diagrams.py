@@ -26,7 +26,7 @@ def test_the_diagram_shows_every_step_and_the_ending(flow):
 
 def test_conditions_label_their_arrows():
     diagram = ALL_FLOWS["withdrawal"].mermaid()
-    assert 's_applicant_relationship -->|"ถ้า อายุต่ำกว่า 16 ปี และยังไม่จบ ม.3"| s_destination' in diagram
+    assert 's_applicant_relationship -->|"ถ้า ยังไม่จบ ม.3 และยังไม่ถึงปีที่อายุย่างเข้าปีที่ 16"| s_destination' in diagram
     assert 's_destination -->|"ถ้าไม่"| s_reason' in diagram
 
 

@@ -98,7 +98,7 @@ async def test_one_message_reads_the_open_draft_once(maker, clock):
         await session.commit()
     statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(" ".join(statement.split()))
 
     sa.event.listen(sync_engine, "before_cursor_execute", record)

@@ -90,13 +90,13 @@ PLACE_WORDS = {"สิบ": 10, "ร้อย": 100, "พัน": 1000, "หม�
 
 
 def read_number(words: str) -> int:
+    values = {**DIGIT_WORDS, **PLACE_WORDS, "ล้าน": 0}
     total, group, pending = 0, 0, 0
     while words:
-        for word, value in {**DIGIT_WORDS, **PLACE_WORDS, "ล้าน": 0}.items():
-            if words.startswith(word):
-                break
-        else:
+        word = next((word for word in values if words.startswith(word)), None)
+        if word is None:
             raise AssertionError(f"unexpected words: {words}")
+        value = values[word]
         words = words[len(word) :]
         if word == "ล้าน":
             total, group, pending = (total + group + pending) * 1_000_000, 0, 0

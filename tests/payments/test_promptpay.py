@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
 import json
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from promptpay import qrcode as pypi_promptpay
 
 from backend.payments.promptpay import (
     PayloadKind,
@@ -22,7 +23,8 @@ from backend.payments.promptpay import (
 )
 from backend.payments.tlv import crc16_ccitt_false
 
-# A copy of /work/shared/data/promptpay-vectors.json (public test suites), so CI needs no share.
+# A copy of ../shared/data/promptpay-vectors.json beside the repository (public test suites), so CI
+# needs no share.
 VECTORS = json.loads((Path(__file__).parent / "promptpay_vectors.json").read_text(encoding="utf-8"))
 # The top-level field order our builder uses (00 and 63 are always first and last).
 OUR_ORDER = ["00", "01", "29", "30", "58", "53", "54", "62"]
@@ -173,7 +175,10 @@ def test_bill_payment_with_15_digit_biller_id_and_amount() -> None:
 # ---------------------------------------------------------------------------------------------
 # Round trips and CRC protection
 
-digits = lambda n: st.from_regex(rf"[0-9]{{{n}}}", fullmatch=True)
+def digits(n: int) -> st.SearchStrategy[str]:
+    return st.from_regex(rf"[0-9]{{{n}}}", fullmatch=True)
+
+
 refs = st.from_regex(r"[A-Z0-9]{1,20}", fullmatch=True)
 amounts = st.none() | st.decimals(
     min_value=Decimal("0.01"),
@@ -257,10 +262,8 @@ def test_any_single_changed_character_is_refused(payload: str, data: st.DataObje
 
 @given(st.text(max_size=200) | st.from_regex(r"[0-9A-F.]{8,120}", fullmatch=True))
 def test_garbage_is_refused_with_promptpay_error_only(text: str) -> None:
-    try:
+    with contextlib.suppress(PromptPayError):
         parse_payload(text)
-    except PromptPayError:
-        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +298,7 @@ def test_bad_amounts_are_refused(amount: object) -> None:
 
 
 def test_float_refusal_explains_why() -> None:
-    with pytest.raises(PromptPayError, match="decimal.Decimal"):
+    with pytest.raises(PromptPayError, match=r"decimal\.Decimal"):
         credit_transfer_payload(mobile=MOBILE, amount=1.005)  # type: ignore[arg-type]
 
 
@@ -411,17 +414,14 @@ def test_unknown_tags_from_bank_qrs_are_skipped() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Cross-check against PyPI `promptpay` (tag 29 only; it builds amounts from floats, so we only
-# give it amounts with 2 decimals, which floats format correctly at this size).
+# Cross-check against PyPI `promptpay` (a test dependency: tag 29 only; it builds amounts from
+# floats, so we only give it amounts with 2 decimals, which floats format correctly at this size).
+# No deadline: the check is about equal payloads, and a busy CI machine is slow at times.
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("promptpay") is None, reason="PyPI promptpay is not installed"
-)
+@settings(deadline=None)
 @given(target=credit_targets.filter(lambda t: t[0] != "tax_id"), amount=amounts)
 def test_tag_29_matches_pypi_promptpay(target: tuple[str, str], amount: Decimal | None) -> None:
-    from promptpay import qrcode as pypi_promptpay
-
     name, value = target
     theirs = pypi_promptpay.generate_payload(value, None if amount is None else float(amount))
     assert credit_transfer_payload(**{name: value}, amount=amount) == theirs

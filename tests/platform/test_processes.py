@@ -177,7 +177,7 @@ def test_two_worker_processes_keep_each_users_order_and_lose_nothing(stack, env)
         await engine.dispose()
         return order
 
-    for user_ref, occurred in asyncio.run(processing_order()).items():
+    for occurred in asyncio.run(processing_order()).values():
         assert occurred == sorted(occurred), "events of one user processed out of order"
     worker_logs = [(stack.tmp / f"worker-{n}.log").read_text() for n in "ab"]
     assert all("Traceback" not in log for log in worker_logs)

@@ -11,6 +11,7 @@ from PIL import Image
 
 from backend import outbox
 from backend.files.models import StoredFile
+from backend.files.service import StoredFileNotFound
 from backend.inbox import InboundEvent
 from backend.outbox import OutboundMessage
 from bot import messages as m
@@ -232,7 +233,7 @@ async def test_a_photo_is_downloaded_at_once_and_stored_encrypted(bot, env):
     [stored] = await _stored(bot)
     assert stored.content_type == "image/jpeg" and stored.size_bytes == len(photo)
     async with bot.runtime.sessions() as session:
-        data, kind = await bot.runtime.files.read(session, stored.id, school_id=stored.school_id)
+        data, _kind = await bot.runtime.files.read(session, stored.id, school_id=stored.school_id)
     assert data == photo
     from pathlib import Path
 
@@ -286,7 +287,7 @@ async def test_unsend_deletes_the_stored_copy(bot):
     [after] = await _stored(bot)
     assert after.deleted_at is not None
     async with bot.runtime.sessions() as session:
-        with pytest.raises(Exception):
+        with pytest.raises(StoredFileNotFound):
             await bot.runtime.files.read(session, stored.id, school_id=stored.school_id)
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from backend.demo import DEMO_SETTINGS
 from backend.catalog import CATALOG
+from backend.demo import DEMO_SETTINGS
 from backend.school_config import SchoolConfigError, parse_school_config
 
 

@@ -43,22 +43,29 @@ def _assigned(targets: list[ast.expr]) -> list[ast.expr]:
     return flat
 
 
+def _attribute_writes(path: str, node: ast.AST) -> list[str]:
+    """``x.status = ...`` (or ``_status``) in an assignment node, as "path:line: code"."""
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    found: list[str] = []
+    for target in _assigned(targets):
+        if isinstance(target, ast.Attribute) and target.attr in ("status", "_status"):
+            code = ast.unparse(target)
+            if target.attr == "_status" and path in TRANSITION_MODULES:
+                continue
+            if (path, code) not in OTHER_STATUSES:
+                found.append(f"{path}:{target.lineno}: {code} = ...")
+    return found
+
+
 def status_writes(path: str, source: str) -> list[str]:
     """Every place in ``source`` that writes a status this test guards, as "path:line: code"."""
     found: list[str] = []
     for node in ast.walk(ast.parse(source)):
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
-        for target in _assigned(targets):
-            if isinstance(target, ast.Attribute) and target.attr in ("status", "_status"):
-                code = ast.unparse(target)
-                if target.attr == "_status" and path in TRANSITION_MODULES:
-                    continue
-                if (path, code) not in OTHER_STATUSES:
-                    found.append(f"{path}:{node.lineno}: {code} = ...")
+        found.extend(_attribute_writes(path, node))
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
                 and any(isinstance(a, ast.Constant) and a.value in ("status", "_status")
                         for a in node.args)):

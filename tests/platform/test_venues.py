@@ -74,9 +74,11 @@ async def test_released_days_can_be_booked_again(sessions):
     day = TODAY + dt.timedelta(days=8)
     now = FakeClock().now()
     async with sessions() as session:
-        await venues.reserve(session, school_id=school_id, venue_id="hall", first=day, last=day, holder_ref="A", now=now)
+        await venues.reserve(session, school_id=school_id, venue_id="hall", first=day, last=day,
+                             holder_ref="A", now=now)
         assert await venues.release(session, holder_ref="A") == 1
-        await venues.reserve(session, school_id=school_id, venue_id="hall", first=day, last=day, holder_ref="B", now=now)
+        await venues.reserve(session, school_id=school_id, venue_id="hall", first=day, last=day,
+                             holder_ref="B", now=now)
         await session.commit()
 
 

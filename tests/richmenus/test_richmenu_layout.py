@@ -46,7 +46,7 @@ def assert_tiles_exactly(menu: MenuDefinition) -> None:
         overlap_y = min(a[3], b[3]) - max(a[1], b[1])
         assert overlap_x <= 0 or overlap_y <= 0, f"{a} overlaps {b}"
     # Inside, no overlaps and the areas add up to the whole image: no gap anywhere.
-    assert sum((r - l) * (b - t) for l, t, r, b in rects) == width * height
+    assert sum((right - left) * (bottom - top) for left, top, right, bottom in rects) == width * height
     assert max(r for _, _, r, _ in rects) == width
     assert max(b for _, _, _, b in rects) == height
 

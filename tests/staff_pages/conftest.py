@@ -13,10 +13,10 @@ from backend.applications.models import Application
 from backend.applications.service import new_public_number, submit_application
 from backend.schools import School, school_by_slug
 from backend.staff import StaffMember
-from web.staff.auth import SIMULATOR_CLIENT_ID
 from backend.thai.ids import synthetic_national_id
 from tests.chat import photo
 from tests.harness import Bot, running_bot
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 
 @pytest.fixture

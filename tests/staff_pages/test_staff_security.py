@@ -126,7 +126,8 @@ async def test_production_serves_no_api_description_and_sends_hsts(tmp_path):
            "LINE_CHANNEL_ACCESS_TOKEN": "t" * 32, "PUBLIC_BASE_URL": "https://bot.school.example",
            **production_keys(tmp_path / "keys")}
     app = create_app(load_settings(env), run_worker=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://bot.school.example") as client:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://bot.school.example") as client:
         assert (await client.get("/openapi.json")).status_code == 404
         assert (await client.get("/docs")).status_code == 404
         page = await client.get("/staff/static/staff.css")  # needs no database

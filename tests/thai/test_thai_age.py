@@ -74,20 +74,21 @@ def test_kindergarten_refusal_names_the_grade_that_fits() -> None:
     assert not check.ok
     assert check.fitting_grade is Grade.K2
     assert "อ.2" in check.reason_th
-    assert not check.suggest_early_late_entry
+    assert not check.p1_other_way
 
 
-@pytest.mark.parametrize(
-    ("birth", "word"),
-    [(be(1, 1, 2560), "ก่อนเกณฑ์"), (be(31, 12, 2558), "เลื่อน")],
-)
-def test_p1_outside_the_calendar_year_suggests_early_or_late_entry(
-    birth: dt.date, word: str
-) -> None:
+@pytest.mark.parametrize("birth", [be(1, 1, 2560), be(31, 12, 2560), be(31, 12, 2558), be(1, 1, 2558)])
+def test_p1_a_year_off_the_birth_year_may_still_enter_another_way(birth: dt.date) -> None:
+    # A year younger: finished อ.3, or an early entry; a year older: a deferral (ผ่อนผัน).
     check = check_age_for_grade(birth, Grade.P1, YEAR)
     assert not check.ok
-    assert check.suggest_early_late_entry
-    assert "ผ่อนผัน" in check.reason_th and word in check.reason_th
+    assert check.p1_other_way
+
+
+@pytest.mark.parametrize("birth", [be(1, 1, 2561), be(31, 12, 2557)])
+def test_p1_two_years_off_the_birth_year_has_no_other_way(birth: dt.date) -> None:
+    check = check_age_for_grade(birth, Grade.P1, YEAR)
+    assert not check.ok and not check.p1_other_way
 
 
 def test_p1_rule_moves_with_the_academic_year() -> None:
@@ -100,7 +101,7 @@ def test_other_grades_have_no_age_rule(grade: Grade) -> None:
     check = check_age_for_grade(be(1, 1, 2550), grade, YEAR)
     assert check.ok
     assert check.earliest_birth is None and check.latest_birth is None
-    assert not check.suggest_early_late_entry
+    assert not check.p1_other_way
 
 
 @pytest.mark.parametrize(

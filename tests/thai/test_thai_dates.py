@@ -199,3 +199,32 @@ def test_any_text_is_either_a_date_or_a_thai_refusal(text: str) -> None:
         parse_thai_date(text, today=TODAY)
     except ThaiInputError as error:
         assert "ค่ะ" in error.message_th
+
+
+# -- dates as official letters write them -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("5 เดือนมีนาคม พ.ศ. 2562", dt.date(2019, 3, 5)),
+        ("๕ เดือนมีนาคม พ.ศ. ๒๕๖๒", dt.date(2019, 3, 5)),
+        ("วันที่ 5 เดือน มีนาคม ปี 2562", dt.date(2019, 3, 5)),
+        ("15 มีนาคม พุทธศักราช 2562", dt.date(2019, 3, 15)),
+        ("๑๕ มีนาคม พุทธศักราช ๒๕๖๒", dt.date(2019, 3, 15)),
+        ("วันพุธที่ 15 มีนาคม 2566", dt.date(2023, 3, 15)),
+        ("วันพุธที่ ๑๕ เดือนมีนาคม พ.ศ. ๒๕๖๖", dt.date(2023, 3, 15)),
+        ("ณ วันที่ 1 ตุลาคม 2568", dt.date(2025, 10, 1)),
+        ("วันพฤหัสบดีที่ 1 มกราคม 2569", dt.date(2026, 1, 1)),
+        ("15 มีนาคม คริสต์ศักราช 2019", dt.date(2019, 3, 15)),
+    ],
+)
+def test_official_long_dates_are_read(typed: str, expected: dt.date) -> None:
+    assert parse_thai_date(typed, today=TODAY) == expected
+
+
+def test_a_weekday_that_does_not_match_the_date_is_asked_again() -> None:
+    with pytest.raises(ThaiInputError) as caught:
+        parse_thai_date("วันศุกร์ที่ 15 มีนาคม 2566", today=TODAY)
+    assert caught.value.code == "date.weekday"
+    assert "ตรงกับวันพุธ ไม่ใช่วันศุกร์" in caught.value.message_th

@@ -9,11 +9,15 @@ from hypothesis import strategies as st
 from backend.thai.digits import to_thai_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.ids import (
+    EXAMPLE_G_CODE,
     format_national_id,
+    format_student_id,
     is_valid_national_id,
     mask_national_id,
+    mask_student_id,
     national_id_check_digit,
     parse_national_id,
+    parse_student_id,
     synthetic_national_id,
 )
 
@@ -155,3 +159,33 @@ def test_mask_keeps_only_first_and_last_three_digits(seed: int) -> None:
     masked = mask_national_id(digits)
     visible = [ch for ch in masked if ch.isdigit()]
     assert visible == [digits[0], *digits[10:]]
+
+
+# -- students without a Thai ID: the 0-series and G-codes ---------------------------------------------
+
+@pytest.mark.parametrize("typed", ["G644200000001", "g644200000001", "G 6442 0000 0001", "G-644200000001",
+                                   "G๖๔๔๒๐๐๐๐๐๐๐๑"])
+def test_a_g_code_is_read_as_the_school_issued_it(typed: str) -> None:
+    assert parse_student_id(typed) == EXAMPLE_G_CODE
+
+
+@pytest.mark.parametrize("typed", ["G64420000001", "G6442000000011", "G64420000000A"])
+def test_a_g_code_of_the_wrong_shape_is_asked_again_politely(typed: str) -> None:
+    with pytest.raises(ThaiInputError) as caught:
+        parse_student_id(typed)
+    assert caught.value.code == "g_code.shape"
+    assert "G ตามด้วยตัวเลข 12 หลัก" in caught.value.message_th
+
+
+def test_a_student_id_of_the_zero_series_is_accepted_with_its_checksum() -> None:
+    assert parse_student_id(format_national_id(NON_THAI)) == NON_THAI
+    with pytest.raises(ThaiInputError) as caught:
+        parse_student_id(NON_THAI[:12] + str((int(NON_THAI[12]) + 1) % 10))
+    assert caught.value.code == "national_id.checksum"
+
+
+def test_student_ids_show_and_mask_by_their_kind() -> None:
+    assert format_student_id(EXAMPLE_G_CODE) == EXAMPLE_G_CODE
+    assert mask_student_id(EXAMPLE_G_CODE) == "G64xxxxxxx001"
+    assert format_student_id(NON_THAI).startswith("0-")
+    assert mask_student_id(NON_THAI) == mask_national_id(NON_THAI)

@@ -3,7 +3,7 @@
 import pytest
 
 from backend.thai.errors import ThaiInputError
-from backend.thai.names import PersonName, expected_prefixes, parse_person_name
+from backend.thai.names import PersonName, expected_prefixes, parse_person_name, title_fits_age
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,21 @@ def test_expected_prefixes_change_at_fifteen(
     age: int, sex: str | None, prefixes: tuple[str, ...]
 ) -> None:
     assert expected_prefixes(age, sex) == prefixes  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "age", "fits"),
+    [
+        ("นาย", 6, False),  # "นาย…" for a 6-year-old
+        ("นางสาว", 14, False),
+        ("นาง", 10, False),
+        ("นาย", 15, True),  # at 15 the sources differ: either title is accepted
+        ("เด็กชาย", 15, True),
+        ("เด็กหญิง", 16, False),
+        ("เด็กชาย", 14, True),
+        ("นางสาว", 18, True),
+        (None, 6, True),  # no title typed: nothing to refuse
+    ],
+)
+def test_a_title_must_fit_the_age(prefix: str | None, age: int, fits: bool) -> None:
+    assert title_fits_age(prefix, age) is fits

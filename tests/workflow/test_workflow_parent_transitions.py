@@ -91,7 +91,7 @@ def test_each_status_and_action_has_one_row_so_the_move_is_never_ambiguous():
 
 def test_the_status_cannot_be_assigned_and_a_new_application_is_a_draft():
     application = _application()
-    with pytest.raises(AttributeError, match="only through backend.applications.workflow"):
+    with pytest.raises(AttributeError, match=r"only through backend\.applications\.workflow"):
         application.status = S.SUBMITTED
     assert application.status == S.DRAFT
     assert Application(status=S.DRAFT).status == S.DRAFT

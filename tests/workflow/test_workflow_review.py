@@ -157,9 +157,11 @@ async def test_closing_asks_the_parent_to_confirm_and_rate(world):
     ("2026-11-27", 1, "2026-11-30"),  # Friday + 1: Monday
     ("2026-11-28", 1, "2026-11-30"),  # accepted on a Saturday: Monday is the first working day
     ("2026-11-23", 0, "2026-11-23"),
-    ("2026-11-26", 15, "2026-12-17"),
+    # 7 December (in lieu of King Bhumibol's birthday on a Saturday) and 10 December
+    # (Constitution Day) are holidays: backend/working_days.py.
+    ("2026-11-26", 15, "2026-12-21"),
 ])
-def test_working_days_skip_weekends(start, days, due):
+def test_working_days_skip_weekends_and_holidays(start, days, due):
     assert add_working_days(dt.date.fromisoformat(start), days) == dt.date.fromisoformat(due)
 
 

@@ -19,7 +19,7 @@ from backend.fees.models import FeePayment, FeeRequest
 from backend.fees.receipts import METHOD_TH
 from backend.fees.statement import StatementFormatError, import_statement
 from backend.files.service import StoredFileNotFound
-from backend.payments.money import AmountFormatError, parse_amount
+from backend.payments.money import AmountFormatError, baht_with_satang, parse_amount
 from backend.schools import School
 from backend.staff import Role, StaffMember
 from backend.thai.dates import fiscal_year_for
@@ -66,10 +66,6 @@ RECEIPT_COLUMNS = ("ปีงบประมาณ", "เล่มที่", "�
                    "วิธีชำระ", "ผู้รับเงิน", "รหัสตรวจสอบเอกสาร")
 
 
-def _money(value: Any) -> str:
-    return f"{Decimal(str(value)):,.2f}"
-
-
 def _cell(value: object) -> object:
     # A cell starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
@@ -79,7 +75,7 @@ def _cell(value: object) -> object:
 
 # Our pages extend the staff pages' base.html: same header, tabs and styles.
 templates = staff_templates(Path(__file__).parent / "templates")
-templates.env.filters.update(money=_money)
+templates.env.filters.update(money=baht_with_satang)
 templates.env.globals.update(FLAG_TH=FLAG_TH, FEE_STATUS_TH=FEE_STATUS_TH, OUTCOME_TH=OUTCOME_TH,
                              METHOD_TH=METHOD_TH, UNMATCHED_REASON_TH=UNMATCHED_REASON_TH)
 

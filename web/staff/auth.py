@@ -14,9 +14,10 @@ from urllib.parse import quote
 import httpx
 from fastapi import HTTPException
 from fastapi.responses import RedirectResponse
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
 from backend.clock import Clock
+from backend.signed_tokens import timed_serializer
 from backend.staff import StaffMember
 
 SESSION_COOKIE = "staff_session"
@@ -93,19 +94,6 @@ async def verify_id_token(
     return LineIdentity(user_ref=claims["sub"], display_name=str(claims.get("name") or ""))
 
 
-class _ClockSigner(TimestampSigner):
-    """itsdangerous reads time.time(); ours comes from the injected clock so tests need no sleep."""
-
-    clock: Clock
-
-    def get_timestamp(self) -> int:
-        return int(self.clock.now().timestamp())
-
-
-def _signer_with(clock: Clock) -> type[TimestampSigner]:
-    return type("ClockSigner", (_ClockSigner,), {"clock": clock})
-
-
 @dataclass(frozen=True)
 class StaffSession:
     staff_id: int
@@ -126,9 +114,8 @@ class Tokens:
 
     def __init__(self, secret: bytes, clock: Clock) -> None:
         self._secret = secret
-        signer = _signer_with(clock)
-        self._sessions = URLSafeTimedSerializer(secret, salt="staff-session", signer=signer)
-        self._documents = URLSafeTimedSerializer(secret, salt="staff-document", signer=signer)
+        self._sessions = timed_serializer(secret, salt="staff-session", clock=clock)
+        self._documents = timed_serializer(secret, salt="staff-document", clock=clock)
 
     @property
     def secret(self) -> bytes:

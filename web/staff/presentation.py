@@ -59,8 +59,6 @@ HISTORY_TH = {
     "late_notice": "แจ้งผู้ปกครองว่าพิจารณาล่าช้า",
 }
 
-CHILD_NAME_STEP = "student_name"
-
 
 def bangkok(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.astimezone(BANGKOK) if moment is not None else None
@@ -93,8 +91,7 @@ def appointment_text(appointment: dict[str, Any] | None) -> str:
 
 
 def child_name(application: Application) -> str:
-    name = (application.answers or {}).get(CHILD_NAME_STEP)
-    return name if isinstance(name, str) and name else "(ไม่ระบุชื่อ)"
+    return application.child_name or "(ไม่ระบุชื่อ)"
 
 
 def actor_name(actor: str, member: StaffMember | None) -> str:

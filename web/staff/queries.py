@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit
 from backend.applications import access
-from backend.applications.models import Application
-from backend.school_config import SchoolConfig
+from backend.applications.models import CHILD_NAME_STEP, Application
 from backend.files.models import StoredFile
+from backend.school_config import SchoolConfig
 from backend.staff import StaffMember
 from backend.thai.dates import MONTHS_SHORT, be_year
-from web.staff.presentation import BANGKOK, CHILD_NAME_STEP, OPEN_STATUSES, STATUS_ORDER, actor_name
+from web.staff.presentation import BANGKOK, OPEN_STATUSES, STATUS_ORDER, actor_name
 
 INBOX_PAGE_SIZE = 50
 VIEWED = "application_viewed"

@@ -161,29 +161,31 @@ def create_verify_router(
 
     @router.post("", response_class=HTMLResponse, max_body_size=MAX_UPLOAD_BODY_BYTES)
     async def verify_upload(request: Request) -> HTMLResponse:
-        # The form is read here, not by a File() parameter: that would read (and spool) the whole
-        # upload before the client's count is looked at.
-        services = resolve(request)
-        if not await _within_upload_limit(services.state, request):
-            return _page(prefix, status_code=429, retry_after=int(UPLOAD_WINDOW.total_seconds()),
-                         message=TOO_MANY_MESSAGE, message_class="bad")
-        async with request.form(max_files=1, max_fields=2) as form:
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
-                return _page(prefix, status_code=400, message=NO_FILE_MESSAGE, message_class="bad")
-            data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        if len(data) > MAX_UPLOAD_BYTES:
-            return _page(prefix, status_code=413, message=TOO_LARGE_MESSAGE, message_class="bad")
-        async with services.sessions() as session:
-            try:
-                result = await services.issuer.verify_upload(session, data)
-            except SandboxBusy:
-                return _page(prefix, status_code=503, retry_after=30, message=BUSY_MESSAGE,
-                             message_class="warn")
-            except SandboxFailed:
-                return _page(prefix, status_code=422, message=UNREADABLE_MESSAGE, message_class="bad")
-            view = await _public_view(session, result.document, prefix) if result.document else None
-        message, message_class = UPLOAD_MESSAGE[result.outcome]
-        return _page(prefix, document=view, message=message, message_class=message_class)
+        return await _verify_upload(request, resolve(request), prefix)
 
     return router
+
+
+async def _verify_upload(request: Request, services: VerifyServices, prefix: str) -> HTMLResponse:
+    # The form is read here, not by a File() parameter: that would read (and spool) the whole
+    # upload before the client's count is looked at.
+    if not await _within_upload_limit(services.state, request):
+        return _page(prefix, status_code=429, retry_after=int(UPLOAD_WINDOW.total_seconds()),
+                     message=TOO_MANY_MESSAGE, message_class="bad")
+    async with request.form(max_files=1, max_fields=2) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return _page(prefix, status_code=400, message=NO_FILE_MESSAGE, message_class="bad")
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _page(prefix, status_code=413, message=TOO_LARGE_MESSAGE, message_class="bad")
+    async with services.sessions() as session:
+        try:
+            result = await services.issuer.verify_upload(session, data)
+        except SandboxBusy:
+            return _page(prefix, status_code=503, retry_after=30, message=BUSY_MESSAGE, message_class="warn")
+        except SandboxFailed:
+            return _page(prefix, status_code=422, message=UNREADABLE_MESSAGE, message_class="bad")
+        view = await _public_view(session, result.document, prefix) if result.document else None
+    message, message_class = UPLOAD_MESSAGE[result.outcome]
+    return _page(prefix, document=view, message=message, message_class=message_class)

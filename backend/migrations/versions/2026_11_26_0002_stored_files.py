@@ -5,10 +5,10 @@ Revises: 0001
 Create Date: 2026-11-26 00:07:21.567441
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '0002'
 down_revision = '0001'

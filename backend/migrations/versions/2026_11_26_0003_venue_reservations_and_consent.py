@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-11-26 00:15:44.305355
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '0003'
 down_revision = '0002'

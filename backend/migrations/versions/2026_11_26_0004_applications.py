@@ -5,10 +5,10 @@ Revises: 0003
 Create Date: 2026-11-26 00:17:45.700359
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '0004'
 down_revision = '0003'

@@ -5,10 +5,10 @@ Revises: 0004
 Create Date: 2026-11-26 00:29:19.174326
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '0005'
 down_revision = '0004'

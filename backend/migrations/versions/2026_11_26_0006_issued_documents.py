@@ -5,10 +5,10 @@ Revises: 0005
 Create Date: 2026-11-26 00:32:17.008343
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '0006'
 down_revision = "0005"

@@ -5,10 +5,10 @@ Revises: 0006
 Create Date: 2026-11-26 00:57:14.363196
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '0007'
 down_revision = '0006'

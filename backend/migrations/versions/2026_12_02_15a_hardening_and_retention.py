@@ -8,10 +8,10 @@ Revises: 0007
 Create Date: 2026-12-02 14:32:07.080955
 """
 
-from alembic import op
 import sqlalchemy as sa
-import backend.db
+from alembic import op
 
+import backend.db
 
 revision = '15a'
 down_revision = '0007'
