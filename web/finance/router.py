@@ -238,8 +238,13 @@ FiscalYear = Annotated[int, Depends(fiscal_year)]
 
 
 @router.get("/receipts", name="staff_fee_receipts")
-async def register(request: Request, staff: FinanceStaff, year: FiscalYear, db: DbSession) -> Response:
-    receipts = await queries.receipt_register(db, school_id=staff.member.school_id, fiscal_year=year)
+async def register(request: Request, staff: FinanceStaff, year: FiscalYear, db: DbSession, now: Now) -> Response:
+    member = staff.member
+    receipts = await queries.receipt_register(db, school_id=member.school_id, fiscal_year=year)
+    # The register names every payer: who looked is in the audit log, as for the export.
+    audit.record(db, school_id=member.school_id, actor=member.actor, action="fee_receipts_viewed",
+                 subject=f"school:{member.school_id}", at=now, detail={"fiscal_year": year, "rows": len(receipts)})
+    await db.commit()
     return page(request, "fees_receipts.html", staff, school=await db.get(School, staff.member.school_id),
                 receipts=receipts, year=year, total=sum((r.amount for r in receipts), Decimal(0)),
                 codes=await queries.receipt_codes(db, receipts))
