@@ -24,3 +24,18 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+async def seal_stored_secrets(database_url: str, keyring) -> int:
+    """After the migrations: seal channel credentials stored in the clear before 15a; how many."""
+    from backend.db import make_engine, make_sessionmaker
+    from backend.school_admin import seal_stored_secrets as seal
+
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            sealed = await seal(session, keyring)
+            await session.commit()
+            return sealed
+    finally:
+        await engine.dispose()

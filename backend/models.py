@@ -1,6 +1,18 @@
 """Every table of the application, imported in one place so that Alembic sees the whole schema."""
 
-from backend import audit, consent, contacts, inbox, notices, outbox, schools, staff, venues  # noqa: F401 - imported for its tables
+from backend import (  # noqa: F401 - imported for their tables
+    audit,
+    consent,
+    contacts,
+    data_rights,
+    inbox,
+    notices,
+    outbox,
+    retention,
+    schools,
+    staff,
+    venues,
+)
 from backend.applications import models as applications  # noqa: F401 - imported for its tables
 from backend.db import Base
 from backend.documents import models as documents  # noqa: F401 - imported for its tables

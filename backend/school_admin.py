@@ -8,8 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import sealed_text
+from backend.files.crypto import KeyRing
 from backend.school_config import parse_school_config
 from backend.schools import MessagingChannel, School, channel_by_slug, school_by_slug
+
+BANK_CALLBACK_SECRET = "bank-callback-secret"  # the sealed value's purpose (bound into it)
 
 
 class SchoolAdminError(ValueError):
@@ -40,17 +44,63 @@ async def set_config(session: AsyncSession, *, slug: str, config: dict[str, Any]
     return school
 
 
-async def add_channel(session: AsyncSession, *, school_slug: str, slug: str, secret: str, token: str,
-                      now: dt.datetime) -> MessagingChannel:
-    """A further LINE channel: its webhook is /line/webhook/<slug>."""
+def _purposes(slug: str) -> tuple[str, str]:
+    return f"channel:{slug}:secret", f"channel:{slug}:access-token"
+
+
+async def add_channel(session: AsyncSession, *, keyring: KeyRing, school_slug: str, slug: str, secret: str,
+                      token: str, now: dt.datetime) -> MessagingChannel:
+    """A further LINE channel: its webhook is /line/webhook/<slug>. Its secret and access token
+    are kept sealed with the key ring."""
     school = await get_school(session, school_slug)
     if slug == "default" or await channel_by_slug(session, slug) is not None:
         raise SchoolAdminError(f"channel {slug!r} already exists")
-    channel = MessagingChannel(school_id=school.id, slug=slug, channel_secret=secret, access_token=token,
-                               created_at=now)
+    secret_purpose, token_purpose = _purposes(slug)
+    channel = MessagingChannel(
+        school_id=school.id, slug=slug, created_at=now,
+        channel_secret=sealed_text.seal(keyring, school_id=school.id, purpose=secret_purpose, text=secret),
+        access_token=sealed_text.seal(keyring, school_id=school.id, purpose=token_purpose, text=token))
     session.add(channel)
     await session.flush()
     return channel
+
+
+def channel_credentials(keyring: KeyRing, channel: MessagingChannel) -> tuple[str, str]:
+    """The channel's secret and access token in the clear (values stored before sealing, too)."""
+    secret_purpose, token_purpose = _purposes(channel.slug)
+    return (sealed_text.open_text(keyring, channel.channel_secret, school_id=channel.school_id,
+                                  purpose=secret_purpose),
+            sealed_text.open_text(keyring, channel.access_token, school_id=channel.school_id,
+                                  purpose=token_purpose))
+
+
+async def seal_stored_secrets(session: AsyncSession, keyring: KeyRing) -> int:
+    """Seal the channel credentials stored in the clear before they were sealed; how many rows."""
+    sealed = 0
+    for channel in await session.scalars(sa.select(MessagingChannel)):
+        if sealed_text.is_sealed(channel.channel_secret) and sealed_text.is_sealed(channel.access_token):
+            continue
+        secret, token = channel_credentials(keyring, channel)
+        secret_purpose, token_purpose = _purposes(channel.slug)
+        channel.channel_secret = sealed_text.seal(keyring, school_id=channel.school_id,
+                                                  purpose=secret_purpose, text=secret)
+        channel.access_token = sealed_text.seal(keyring, school_id=channel.school_id,
+                                                purpose=token_purpose, text=token)
+        sealed += 1
+    await session.flush()
+    return sealed
+
+
+async def set_bank_callback_secret(session: AsyncSession, *, keyring: KeyRing, school_slug: str,
+                                   secret: str) -> School:
+    """The secret the school's bank signs callbacks to /payments/bank-callback/<school> with."""
+    if len(secret) < 32:
+        raise SchoolAdminError("the bank callback secret must be at least 32 characters")
+    school = await get_school(session, school_slug)
+    school.bank_callback_secret = sealed_text.seal(keyring, school_id=school.id,
+                                                   purpose=BANK_CALLBACK_SECRET, text=secret)
+    await session.flush()
+    return school
 
 
 async def list_schools(session: AsyncSession) -> list[tuple[School, list[str]]]:

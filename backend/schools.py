@@ -22,6 +22,9 @@ class School(Base):
     # that staff edit without code. Its shape is owned by the modules that read it.
     settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The secret this school's bank signs its payment callbacks with, sealed (backend/sealed_text.py);
+    # None: callbacks for this school are refused (the default school may use BANK_CALLBACK_SECRET).
+    bank_callback_secret: Mapped[str | None] = mapped_column(sa.Text, default=None)
 
 
 class MessagingChannel(Base):
@@ -33,7 +36,9 @@ class MessagingChannel(Base):
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     # Appears in the webhook URL (/line/webhook/{slug}); not secret.
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    channel_secret: Mapped[str] = mapped_column(sa.String(255))
+    # Both sealed with the file key ring (backend/sealed_text.py): a copy of the database alone
+    # cannot sign webhooks or send messages as the school.
+    channel_secret: Mapped[str] = mapped_column(sa.Text)
     access_token: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 

@@ -42,6 +42,9 @@ class StaffMember(Base):
     active: Mapped[bool] = mapped_column(default=True)
     notify_new_submissions: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Written into every session this member signs in to; logging out adds one, which ends every
+    # session issued before (on every device) at once, on every web process.
+    session_generation: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
 
     @property
     def user_ref(self) -> str:

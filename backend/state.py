@@ -7,6 +7,7 @@ are in the database; this holds caches, locks and signals that can be lost witho
 Keys (all prefixed with the store's namespace):
 - ``lock:<name>``            a lock; value = owner token; TTL = the lock's lease
 - ``conv:<channel>:<user>``  a conversation session cache (flows); TTL = session idle time
+- ``count:<name>``           a counter of a fixed window (rate limits); TTL = the window
 - ``wake:<topic>``           pub/sub channel (Redis) that wakes workers when work arrives; a message
                              may say which work (the worker's lanes), every subscriber gets it
 """
@@ -32,6 +33,7 @@ class SharedState(Protocol):
     async def set(self, key: str, value: bytes, *, ttl: float | None = None) -> None: ...
     async def set_if_absent(self, key: str, value: bytes, *, ttl: float) -> bool: ...
     async def delete(self, key: str) -> None: ...
+    async def increment(self, key: str, *, ttl: float) -> int: ...
     async def try_lock(self, name: str, *, ttl: float) -> str | None: ...
     async def unlock(self, name: str, token: str) -> None: ...
     async def notify(self, topic: str, message: bytes = b"") -> None: ...
@@ -78,6 +80,13 @@ class MemoryState:
 
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
+
+    async def increment(self, key: str, *, ttl: float) -> int:
+        """Add one to a counter that lives ttl seconds from its first increment; the new count."""
+        item = self._alive(key)
+        count = int(item[0]) + 1 if item else 1
+        self._data[key] = (str(count).encode(), item[1] if item else time.monotonic() + ttl)
+        return count
 
     async def try_lock(self, name: str, *, ttl: float) -> str | None:
         token = secrets.token_hex(8)
@@ -153,6 +162,14 @@ class RedisState:
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._k(key))
+
+    async def increment(self, key: str, *, ttl: float) -> int:
+        # One MULTI: the expiry is set with the counter's creation, so no counter lives forever.
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._k(key), 0, px=int(ttl * 1000), nx=True)
+            pipe.incr(self._k(key))
+            _created, count = await pipe.execute()
+        return int(count)
 
     async def try_lock(self, name: str, *, ttl: float) -> str | None:
         token = secrets.token_hex(8)

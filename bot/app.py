@@ -18,6 +18,12 @@ from bot.runtime import Runtime, build_runtime
 
 log = logging.getLogger(__name__)
 
+# Every request body is counted while it streams in and refused with 413 past its route's limit,
+# before it is parsed and before any signature or session is checked against it (FastAPI's
+# max_body_size, i.e. Starlette's RequestBodyLimitMiddleware). This is the limit of routes that
+# set none: a form of a few fields. Routes that take more say so (the webhook, uploads).
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+
 
 async def deploy_menus_to_simulator(runtime: Runtime, *, attempts: int = 40, pause: float = 0.25) -> None:
     """Put the rich menus into the built-in simulator, which forgets them whenever the process restarts.
@@ -112,7 +118,11 @@ def create_app(
                 # A mounted sub-application's own lifespan does not run: close its client here.
                 await simulator.state.simulator.aclose()
 
-    app = FastAPI(title="schoolbot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # The API description is for development: in production it would only map the surface for
+    # an attacker (nothing calls it; LINE and the bank are given their URLs).
+    app = FastAPI(title="schoolbot", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json" if settings.simulated else None,
+                  max_body_size=DEFAULT_MAX_BODY_BYTES)
     app.include_router(webhook.router)
     from bot.media import create_media_router
 

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import schools
+from backend.files.crypto import KeyRing
+from backend.school_admin import channel_credentials
 from backend.schools import MessagingChannel, School
 
 DEFAULT = "default"
@@ -37,8 +39,10 @@ class ChannelRegistry:
         default_school: str,
         default_secret: str,
         default_token: str,
+        keyring: KeyRing,
     ) -> None:
         self._sessions = sessions
+        self._keyring = keyring
         self._default_school = default_school
         self._default_secret = default_secret
         self._default_token = default_token
@@ -86,4 +90,5 @@ class ChannelRegistry:
         row = await schools.channel_by_slug(session, slug)
         if row is None:
             raise UnknownChannel(slug)
-        return Channel(row.slug, row.school_id, row.channel_secret, row.access_token)
+        secret, token = channel_credentials(self._keyring, row)
+        return Channel(row.slug, row.school_id, secret, token)

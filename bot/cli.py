@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import signal
 import sys
 from pathlib import Path
 
 from backend.config import ConfigError
+from backend.data_dir import prepare_data_dir
 
 
 def _settings(port: int = 8000):
@@ -62,11 +64,14 @@ def _run_loop(coroutine) -> None:
 
 
 def _db_upgrade(args: argparse.Namespace) -> None:
-    from backend.migrate import upgrade
+    from backend.migrate import seal_stored_secrets, upgrade
 
     settings = _settings()
-    settings.backend.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.backend.data_dir)
     upgrade(settings.backend.database_url, args.revision)
+    sealed = asyncio.run(seal_stored_secrets(settings.backend.database_url, _keyring(settings)))
+    if sealed:
+        print(f"sealed the credentials of {sealed} channel(s) stored before they were encrypted")
     print("database is up to date")
 
 
@@ -160,8 +165,8 @@ def _school(args: argparse.Namespace) -> None:
                     await school_admin.set_config(session, slug=args.school, config=json.loads(text))
                     print(f"configuration of {args.school} saved")
                 elif args.school_command == "add-channel":
-                    await school_admin.add_channel(session, school_slug=args.school, slug=args.slug,
-                                                   secret=args.secret, token=args.token, now=now)
+                    await school_admin.add_channel(session, keyring=_keyring(settings), school_slug=args.school,
+                                                   slug=args.slug, secret=args.secret, token=args.token, now=now)
                     print(f"channel added: webhook URL {settings.backend.public_base_url}/line/webhook/{args.slug}")
                 await session.commit()
         finally:
@@ -175,6 +180,12 @@ def _school(args: argparse.Namespace) -> None:
     except (SchoolAdminError, SchoolConfigError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def _keyring(settings):
+    from backend.files.crypto import deployment_keyring
+
+    return deployment_keyring(settings.backend.file_encryption_keys, settings.backend.data_dir)
 
 
 def _with_school(slug: str, work) -> None:
@@ -199,6 +210,24 @@ def _with_school(slug: str, work) -> None:
             await engine.dispose()
 
     asyncio.run(run())
+
+
+def _school_bank_secret(args: argparse.Namespace) -> None:
+    from backend import school_admin
+
+    async def work(session, school, now, settings) -> None:
+        secret = sys.stdin.readline().strip() if args.from_stdin else secrets.token_urlsafe(32)
+        await school_admin.set_bank_callback_secret(session, keyring=_keyring(settings), school_slug=school.slug,
+                                                    secret=secret)
+        if not args.from_stdin:
+            print(f"bank callback secret (give it to the bank; it is not shown again): {secret}")
+        print(f"the bank posts to {settings.backend.public_base_url}/payments/bank-callback/{school.slug}")
+
+    try:
+        _with_school(args.school, work)
+    except ValueError as error:  # SchoolAdminError: a secret too short
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 def _staff_invite(args: argparse.Namespace) -> None:
@@ -263,6 +292,12 @@ def main(argv: list[str] | None = None) -> None:
     channel.add_argument("--slug", required=True, help="appears in the webhook URL")
     channel.add_argument("--secret", required=True)
     channel.add_argument("--token", required=True)
+    bank_secret = school_commands.add_parser(
+        "set-bank-secret", help="make (or read) the secret the school's bank signs payment callbacks with")
+    bank_secret.add_argument("--school", required=True)
+    bank_secret.add_argument("--from-stdin", action="store_true",
+                             help="read the secret the bank gave from standard input instead of making one")
+    bank_secret.set_defaults(func=_school_bank_secret)
     school.set_defaults(func=_school)
 
     staff = commands.add_parser("staff", help="school staff who use the staff pages")

@@ -24,6 +24,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from backend.config import BackendSettings, ConfigError, SigningSettings
+from backend.data_dir import prepare_data_dir
 
 SIGNING_DIR_NAME = "signing"  # per-school signing material under DATA_DIR, development only
 
@@ -112,8 +113,9 @@ class Variables(BaseSettings):
     SMS_GATEWAY_TOKEN: SecretStr | None = Field(None, description="sent as `Authorization: Bearer`")
     SMS_SENDER: str = Field("", description="the SMS sender name")
     BANK_CALLBACK_SECRET: SecretStr | None = Field(
-        None, description="HMAC-SHA256 secret of the bank's payment callback "
-                          "(`POST /payments/bank-callback`, header `X-Bank-Signature`)")
+        None, description="HMAC-SHA256 secret of the default school's payment callback "
+                          "(`POST /payments/bank-callback`, header `X-Bank-Signature`); other schools: "
+                          "`schoolbot school set-bank-secret`")
 
     @field_validator("LINE_API_BASE_URL", "LINE_API_DATA_BASE_URL", "PUBLIC_BASE_URL",
                      "S3_ENDPOINT_URL", "SMS_GATEWAY_URL", "SIGNING_TSA_URL")
@@ -222,7 +224,7 @@ def _development_session_secret(data_dir: Path) -> bytes:
 
 
 def _write_once(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(path.parent)
     tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
     tmp.write_bytes(data)
     tmp.chmod(0o600)
@@ -248,6 +250,21 @@ def _production_keys_missing(v: Variables, data_dir: Path) -> list[str]:
     return missing
 
 
+MIN_SESSION_SECRET = 32  # characters: a generated secret (`secrets.token_hex(32)` gives 64), not a word
+
+
+def _check_production_keys(v: Variables, data_dir: Path) -> None:
+    """The keys given for production are real and kept apart from the data they protect."""
+    if len(_secret(v.STAFF_SESSION_SECRET)) < MIN_SESSION_SECRET:
+        raise ConfigError("STAFF_SESSION_SECRET", f"use at least {MIN_SESSION_SECRET} random characters "
+                          "(e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))')")
+    for name in ("SIGNING_DIR", "SIGNING_PKCS12_FILE", "SIGNING_KEY_FILE"):
+        path = getattr(v, name)
+        if path is not None and _inside(path.expanduser(), data_dir):
+            raise ConfigError(name, "must not be inside DATA_DIR: a copy of the data must not carry "
+                              "the keys that sign it")
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> Settings:
     v = Variables.read(env)
     data_dir = v.DATA_DIR.expanduser().resolve()
@@ -268,9 +285,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> 
         if missing:
             raise ConfigError(missing[0], "with real LINE credentials these must be set, so that no "
                               "development key kept in DATA_DIR is used: " + ", ".join(missing))
-    if v.SIGNING_DIR is not None and not simulated and _inside(v.SIGNING_DIR, data_dir):
-        raise ConfigError("SIGNING_DIR", "must not be inside DATA_DIR: a copy of the data must not "
-                          "carry the keys that sign it")
+    if not simulated:
+        _check_production_keys(v, data_dir)
     api = v.LINE_API_BASE_URL or default_api
     data_api = v.LINE_API_DATA_BASE_URL or (
         api if v.LINE_API_BASE_URL or simulated else "https://api-data.line.me")

@@ -3,7 +3,6 @@ and a fresh link for a parent who asks again from the status answer."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -18,6 +17,7 @@ from backend.documents.preview import preview_png
 from backend.documents.render import BANGKOK, format_code
 from backend.documents.service import DocumentIssuer
 from backend.documents.types import spec_for
+from backend.sandbox import CHAT, SandboxFailed, shared_sandbox
 from backend.thai.dates import format_thai_date
 from bot import messages as m
 from bot.cards import GREEN, GREY, RED, header, row
@@ -58,7 +58,12 @@ def register_document_media(media: MediaLinks, issuer: DocumentIssuer) -> None:
         found = await valid_pdf(session, ref)
         if found is None:
             return None
-        image = await asyncio.to_thread(preview_png, found[1], width=PREVIEW_WIDTH)
+        # Rendered where decoding has a memory and CPU budget, as every image from a file is.
+        try:
+            image = await shared_sandbox(CHAT).run(preview_png, found[1], width=PREVIEW_WIDTH)
+        except SandboxFailed:
+            log.warning("preview of document %s could not be rendered", ref)
+            return None
         return Media(image, "image/png")
 
     async def pdf(session: AsyncSession, ref: str) -> Media | None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend import notices
 from backend.applications.models import Application, ApplicationStatus
 from backend.clock import Clock
-from backend.documents.models import IssuedDocument
+from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.service import DocumentIssuer
 from backend.fees import service as fees
 from backend.fees.models import FeeReceipt, FeeRequest, FeeStatus, PaymentKind
@@ -25,6 +25,7 @@ from backend.files.service import FileVault
 from backend.payments.money import baht
 from backend.payments.qr import render_qr_png
 from backend.payments.slip import read_slip_image
+from backend.sandbox import Sandbox, SandboxFailed, shared_sandbox
 from bot import messages as m
 from bot.cards import GREEN, GREY, RED, header, row
 from bot.handlers import Conversation, EventContext
@@ -122,8 +123,13 @@ class FeeDesk:
     files: FileVault
     documents: DocumentIssuer
     public_base_url: str
-    # Shared with the bank for POST /payments/bank-callback; None: callbacks refused.
+    # Shared with the bank for POST /payments/bank-callback (BANK_CALLBACK_SECRET), which pays
+    # only default_school's fees; None: callbacks refused there. Other schools have their own
+    # secret and URL (/payments/bank-callback/<school>).
     callback_secret: bytes | None = None
+    default_school: str = ""
+    # Where photos are decoded to look for a slip's QR code (a memory and CPU budget of its own).
+    sandbox: Sandbox = field(default_factory=shared_sandbox, repr=False)
     _registered: bool = field(default=False, repr=False)
 
     def register_media(self) -> None:
@@ -146,7 +152,13 @@ class FeeDesk:
         if receipt is None or receipt.document_id is None:
             return None
         document = await session.get(IssuedDocument, receipt.document_id)
-        if document is None:
+        # A receipt reissued serves its replacement; a revoked one serves nothing, however long
+        # the link has left to live (it is as void as the verify page says it is).
+        for _ in range(10):
+            if document is None or document.status != DocumentStatus.SUPERSEDED or not document.superseded_by:
+                break
+            document = await session.get(IssuedDocument, document.superseded_by)
+        if document is None or document.status != DocumentStatus.VALID:
             return None
         pdf = await self.documents.read_pdf(session, document)
         return Media(pdf, "application/pdf", filename=f"receipt-{receipt.fiscal_year}-{receipt.sequence}.pdf")
@@ -217,7 +229,10 @@ class FeeDesk:
             data, content_type = await self.files.read(ctx.session, file_id, school_id=school_id)
             if not content_type.startswith("image/"):
                 continue
-            slip = await asyncio.to_thread(read_slip_image, data)
+            try:
+                slip = await self.sandbox.run(read_slip_image, data)
+            except SandboxFailed:
+                slip = None  # over the budget a photo can need: no slip code could be read
             if slip is None:
                 continue
             result = await fees.receive_slip(ctx.session, school_id=school_id, parent_ref=ctx.user_ref, slip=slip,

@@ -45,7 +45,7 @@ class MediaLinks:
         return f"{self._base}/media/{self._serializer.dumps([kind, ref])}{suffix}"
 
     def read(self, token: str) -> tuple[str, str] | None:
-        token = token.rsplit(".", 1)[0] if token.endswith((".png", ".jpg", ".pdf")) else token
+        token = token.rsplit(".", 1)[0] if token.endswith((".png", ".jpg", ".pdf", ".json")) else token
         try:
             kind, ref = self._serializer.loads(token)
         except (BadSignature, SignatureExpired, ValueError, TypeError):

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from backend import retention
 from backend.clock import Clock, SystemClock
 from backend.db import make_engine, make_sessionmaker
 from backend.deadlines import late_decisions
 from backend.documents.service import DocumentIssuer
-from backend.files.crypto import KeyRing
+from backend.files.crypto import deployment_keyring
 from backend.files.service import FileVault
 from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Config
 from backend.second_channel import SecondChannel
@@ -20,6 +21,7 @@ from backend.state import SharedState, make_state
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
+from bot.data_rights import DataRights, DataRightsConversation
 from bot.documents import DocumentLinks, register_document_media
 from bot.enrolment import Enrolment
 from bot.fees import FeeConversation, FeeDesk
@@ -62,6 +64,10 @@ class Runtime:
         if self.fees is not None:
             self.fees.register_media()
             conversation = FeeConversation(self.conversation, self.fees)
+        # "ข้อมูลของฉัน" and "ลบข้อมูลของฉัน": a parent's rights over their data (PDPA ss.30-33).
+        rights = DataRights(files=self.files, media=self.media, clock=self.clock)
+        rights.register_media()
+        conversation = DataRightsConversation(conversation, rights)
         self.handler = EventHandler(conversation=conversation, files=self.files, clients=self.clients,
                                     clock=self.clock, max_upload_bytes=self.settings.backend.max_upload_bytes)
         self.sender = Sender(clients=self.clients, clock=self.clock)
@@ -77,14 +83,20 @@ class Runtime:
                                   second_channel=self.second_channel, media=self.media,
                                   render=self.fees.render_notice if self.fees else None)
 
+        async def retention_schedule() -> None:
+            # Daily: everything whose retention period ended goes, and each purge is recorded.
+            async with self.sessions() as session:
+                await retention.enforce(session, self.files, now=self.clock.now())
+                await session.commit()
+
         async def late() -> None:
             async with self.sessions() as session:
                 await late_decisions(session, now=self.clock.now())
                 await session.commit()
 
         fee_jobs = self.fees.periodic_jobs() if self.fees else []
-        options.setdefault("periodic", [(REMINDER_SWEEP, reminders), (LATE_SWEEP, late), *fee_jobs,
-                                        (dt.timedelta(0), deliver)])
+        options.setdefault("periodic", [(retention.RUN_EVERY, retention_schedule), (REMINDER_SWEEP, reminders),
+                                        (LATE_SWEEP, late), *fee_jobs, (dt.timedelta(0), deliver)])
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
 
@@ -101,8 +113,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     clock = clock or SystemClock()
     engine = make_engine(backend.database_url)
     sessions = make_sessionmaker(engine)
-    keyring = (KeyRing.from_config(backend.file_encryption_keys) if backend.file_encryption_keys
-               else KeyRing.load_or_create_dev(backend.data_dir))
+    keyring = deployment_keyring(backend.file_encryption_keys, backend.data_dir)
     blobs: BlobStore = (S3BlobStore(S3Config(**backend.s3)) if backend.s3
                         else LocalBlobStore(backend.data_dir / "files"))
     files = FileVault(keyring=keyring, blob_store=blobs, clock=clock, max_bytes=backend.max_upload_bytes)
@@ -113,7 +124,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     media = MediaLinks(secret=settings.staff_session_secret, clock=clock, public_base_url=backend.public_base_url)
     # -- fees: QR images and receipts through media; the bank callback's shared secret.
     fee_desk = FeeDesk(sessions=sessions, clock=clock, media=media, files=files, documents=documents,
-                       public_base_url=backend.public_base_url, callback_secret=settings.bank_callback_secret)
+                       public_base_url=backend.public_base_url, callback_secret=settings.bank_callback_secret,
+                       default_school=backend.default_school)
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -122,7 +134,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
         clock=clock,
         channels=ChannelRegistry(sessions, default_school=backend.default_school,
                                  default_secret=settings.channel_secret,
-                                 default_token=settings.channel_access_token),
+                                 default_token=settings.channel_access_token, keyring=keyring),
         clients=clients,
         files=files,
         documents=documents,

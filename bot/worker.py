@@ -43,9 +43,6 @@ MAX_EVENT_ATTEMPTS = 5
 REPLY_WINDOW = dt.timedelta(seconds=50)
 REPLY_HARD_LIMIT = dt.timedelta(minutes=19)
 LOADING_AFTER = 0.8  # seconds of work before the chat shows the loading indicator
-# Processed events hold what parents typed; keep them only as long as redeliveries can come.
-EVENT_RETENTION = dt.timedelta(days=7)
-PURGE_EVERY = dt.timedelta(hours=1)
 BATCH = 20  # events read per lane pass
 
 
@@ -95,8 +92,9 @@ class Worker:
         # Lanes named by a wake-up while running: they run once more after releasing the lock.
         self._again: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
-        # Housekeeping that runs every so often, first on the first pass.
-        self._periodic = [(PURGE_EVERY, self._purge), *periodic]
+        # Housekeeping that runs every so often, first on the first pass (the retention schedule,
+        # processed events included, is one of them: bot/runtime.py).
+        self._periodic = list(periodic)
         self._next_run = [clock.now()] * len(self._periodic)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -140,11 +138,6 @@ class Worker:
         task = asyncio.create_task(self._work_lane(*lane))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def _purge(self) -> None:
-        async with self._sessions() as session:
-            await inbox.purge_processed(session, older_than=self._clock.now() - EVENT_RETENTION)
-            await session.commit()
 
     async def drain(self) -> None:
         """Wait for the lanes in progress (tests and shutdown)."""

@@ -24,6 +24,9 @@ from flows.intents import match_service
 class Destination(StrEnum):
     INVITE_CODE = "invite_code"
     PAY = "pay"
+    # A parent's rights over their data (PDPA ss.30-33): the edge answers them (bot/data_rights.py).
+    MY_DATA = "my_data"
+    ERASE_MY_DATA = "erase_my_data"
     STATUS = "status"
     CONTACT = "contact"
     WHICH_TRANSFER = "which_transfer"
@@ -47,6 +50,9 @@ ORDER: tuple[Destination, ...] = (
     Destination.INVITE_CODE,
     # The edge shows what is owed, whatever else is going on.
     Destination.PAY,
+    # Seeing or erasing one's data, also in the middle of a request (the draft waits, or goes).
+    Destination.MY_DATA,
+    Destination.ERASE_MY_DATA,
     # The front desk answers these even in the middle of a request; the draft waits.
     Destination.STATUS,
     Destination.CONTACT,
@@ -74,6 +80,10 @@ TRANSFER_SERVICES = ("transfer_in", "transfer_out")
 WORDS: dict[Destination, tuple[str, ...]] = {
     Destination.PAY: (
         "ชำระเงิน", "จ่ายเงิน", "ค่าธรรมเนียม", "ชำระค่าธรรมเนียม", "คิวอาร์ชำระเงิน"),
+    Destination.MY_DATA: ("ข้อมูลของฉัน", "ดูข้อมูลของฉัน", "ขอดูข้อมูลของฉัน", "ข้อมูลส่วนบุคคลของฉัน",
+                          "ขอดูข้อมูลส่วนบุคคล", "ขอสำเนาข้อมูล"),
+    Destination.ERASE_MY_DATA: ("ลบข้อมูลของฉัน", "ขอลบข้อมูลของฉัน", "ขอลบข้อมูล", "ลบข้อมูลส่วนบุคคล",
+                                "ขอลบข้อมูลส่วนบุคคล"),
     Destination.STATUS: ("ติดตามสถานะ", "สถานะ", "ตรวจสอบสถานะ", "สถานะคำขอ", "ดูสถานะ"),
     Destination.CONTACT: ("ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"),
     Destination.WHICH_TRANSFER: ("ขอย้าย", "ย้าย", "ย้ายโรงเรียน"),

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from web.bank_callback import router as bank_callback_router
 from web.finance.router import router as finance_router
+from web.security_headers import SecurityHeaders
 from web.staff.auth import SignInRequired, StaffPagesConfig, sign_in_redirect
 from web.staff.dependencies import DevIdTokens, StaffSite
 from web.staff.router import router as staff_router
@@ -26,3 +27,6 @@ def mount_web(app: FastAPI, staff: StaffPagesConfig, *, dev_id_tokens: DevIdToke
     app.add_exception_handler(SignInRequired, sign_in_redirect)
     app.include_router(staff_router)
     app.include_router(finance_router)
+    # Content-Security-Policy, frame-ancestors, nosniff, Referrer-Policy on /staff, /verify and
+    # /media; HSTS when served over HTTPS.
+    app.add_middleware(SecurityHeaders, https=staff.secure_cookies)

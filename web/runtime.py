@@ -16,11 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend.clock import Clock
 from backend.documents.service import DocumentIssuer
 from backend.files.service import FileVault
+from backend.state import SharedState
 
 
 class BankCallbackSecret(Protocol):
+    # BANK_CALLBACK_SECRET: the default school's callbacks (the others' secrets are in the database).
     @property
     def callback_secret(self) -> bytes | None: ...
+
+    @property
+    def default_school(self) -> str: ...
 
 
 class WebRuntime(Protocol):
@@ -37,6 +42,10 @@ class WebRuntime(Protocol):
 
     @property
     def documents(self) -> DocumentIssuer: ...
+
+    # Short-lived counters shared by the web processes (rate limits).
+    @property
+    def state(self) -> SharedState: ...
 
     # The fee desk, for the bank callback's shared secret; None when fees are not offered.
     @property

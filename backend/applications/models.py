@@ -92,6 +92,9 @@ class Application(Base):
     late_notice_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     parent_rating: Mapped[int | None] = mapped_column(sa.SmallInteger, default=None)
     parent_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When its retention ended (backend/retention.py): answers, files and names are gone; the row
+    # stays for the school's figures (service, status, dates).
+    personal_data_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     # Optimistic lock: two webhook deliveries for the same parent that slip past the edge's
     # per-user lock cannot both write the row; the second flush fails instead of interleaving.
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)

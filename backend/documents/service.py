@@ -17,23 +17,24 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.config import BackendSettings, SigningSettings
+from backend.documents import untrusted_pdf
 from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
 from backend.documents.render import (
     DATA_SCHEMA,
     RenderRequest,
     SchoolInfo,
-    embedded_record,
     render_pdf,
 )
 from backend.documents.signing import (
     SchoolSigner,
     SignatureCheck,
-    check_signature,
     load_school_signer,
     sign_pdf,
 )
 from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
+from backend.documents.preview import MAX_SCAN_PAGES, pdf_pages_as_data_urls
+from backend.sandbox import CHAT, PUBLIC, Sandbox, shared_sandbox
 from backend.school_config import parse_school_config
 from backend.schools import School
 from backend.thai.errors import ThaiInputError
@@ -132,6 +133,9 @@ class DocumentIssuer:
     # Injected in tests (a fake TSA); otherwise SIGNING_TSA_URL decides.
     timestamper: Any = None
     thai_numerals: bool = True
+    # Where uploaded PDFs are read (/verify): a process with a memory and CPU budget, never the
+    # threads that render and sign, so a flood of uploads cannot delay a document.
+    sandbox: Sandbox = field(default_factory=lambda: shared_sandbox(PUBLIC), repr=False)
     _signers: dict[str, SchoolSigner] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -244,7 +248,8 @@ class DocumentIssuer:
             return ()
         content, content_type = await self.vault.read(session, str(file_id), school_id=school_id)
         if content_type == "application/pdf":
-            return await asyncio.to_thread(_pdf_pages_as_images, content)
+            # Staff upload the scan: read in the sandbox all the same, as every uploaded PDF is.
+            return await shared_sandbox(CHAT).run(pdf_pages_as_data_urls, content, max_pages=MAX_SCAN_PAGES)
         return (f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}",)
 
     def _render_and_sign(
@@ -326,14 +331,17 @@ class DocumentIssuer:
         return pdf
 
     async def verify_upload(self, session: AsyncSession, pdf_bytes: bytes) -> VerifyResult:
-        """Is this file a document we issued, unchanged, validly signed and still in force?"""
+        """Is this file a document we issued, unchanged, validly signed and still in force?
+
+        The file is parsed only in the sandbox; raises SandboxFailed when it costs more than a
+        document of ours could (and SandboxBusy when too many wait)."""
         digest = hashlib.sha256(pdf_bytes).hexdigest()
         document = await session.scalar(
             sa.select(IssuedDocument).where(IssuedDocument.sha256 == digest)
         )
         claimed = document
         if claimed is None:
-            record = await asyncio.to_thread(_embedded_record_or_none, pdf_bytes)
+            record = await self.sandbox.run(untrusted_pdf.embedded_record, pdf_bytes)
             code = record.get("code") if isinstance(record, dict) else None
             if isinstance(code, str):
                 claimed = await document_by_code(session, code)
@@ -342,7 +350,8 @@ class DocumentIssuer:
             school = await session.get(School, claimed.school_id)
             if school is not None:
                 roots = self.signer_for(school.slug).trust_roots
-        check = await asyncio.to_thread(check_signature, pdf_bytes, roots)
+        check = await self.sandbox.run(untrusted_pdf.signature_of, pdf_bytes,
+                                       [root.dump() for root in roots])
         if not check.signed:
             outcome = VerifyOutcome.NOT_SIGNED
         elif claimed is None:
@@ -352,32 +361,6 @@ class DocumentIssuer:
         else:
             outcome = VerifyOutcome(document.status)
         return VerifyResult(outcome=outcome, signature=check, sha256=digest, document=claimed)
-
-
-MAX_SCAN_PAGES = 4
-
-
-def _pdf_pages_as_images(pdf: bytes) -> tuple[str, ...]:
-    import io
-
-    import pypdfium2 as pdfium
-
-    from backend.documents.preview import render_page_image
-
-    pages = len(pdfium.PdfDocument(pdf))
-    images = []
-    for index in range(min(pages, MAX_SCAN_PAGES)):
-        output = io.BytesIO()
-        render_page_image(pdf, page_index=index, width=1400).save(output, format="PNG", optimize=True)
-        images.append(f"data:image/png;base64,{base64.b64encode(output.getvalue()).decode('ascii')}")
-    return tuple(images)
-
-
-def _embedded_record_or_none(pdf: bytes) -> dict[str, Any] | None:
-    try:
-        return embedded_record(pdf)
-    except Exception:  # noqa: BLE001 - an uploaded file may be anything; a broken one carries no record
-        return None
 
 
 async def document_by_code(session: AsyncSession, code: str) -> IssuedDocument | None:

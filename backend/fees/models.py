@@ -68,6 +68,9 @@ class FlagKind(StrEnum):
     OVERDUE_PAYMENT = "overdue_payment"
     SECOND_PAYMENT = "second_payment"
     UNMATCHED_LINE = "unmatched_line"
+    # Money the bank reported (callback or inquiry) for no request of the school, or with the
+    # wrong Ref2: finance staff place it by hand.
+    UNMATCHED_PAYMENT = "unmatched_payment"
 
 
 class FeeRequest(Base):

@@ -172,6 +172,12 @@ class KeyRing:
         return school_key
 
 
+def deployment_keyring(configured: str | None, data_dir: Path) -> KeyRing:
+    """FILE_ENCRYPTION_KEYS when given; otherwise (development only: bot/config.py refuses to run
+    with real LINE credentials without it) the key made once under DATA_DIR."""
+    return KeyRing.from_config(configured) if configured else KeyRing.load_or_create_dev(data_dir)
+
+
 def _wrap_aad(key_id: str, school_id: int, aad: bytes) -> bytes:
     # Binds the wrapped key to its file's AAD too, so a wrapped key cannot be moved to another row.
     return b"\x00".join(

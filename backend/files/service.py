@@ -11,11 +11,13 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import images
 from backend.clock import Clock
 from backend.files.crypto import FileDecryptionError, KeyRing
 from backend.files.models import StoredFile
 from backend.files.sniff import HEIC, JPEG, PDF, PNG, detect_type
 from backend.files.storage import BlobNotFound, BlobStore
+from backend.sandbox import Sandbox, SandboxBusy, SandboxFailed, shared_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,11 @@ class FileTooLarge(FileRejected):
     pass
 
 
+class ImageTooLarge(FileRejected):
+    """More pixels than a phone photo has: decoding it anywhere (a slip reader, a staff member's
+    phone) would cost what no document needs."""
+
+
 class StoredFileNotFound(LookupError):
     """No live file with that id in that school (another school's file looks the same: absent)."""
 
@@ -58,6 +65,7 @@ class FileVault:
         clock: Clock,
         max_bytes: int = DEFAULT_MAX_BYTES,
         allowed_types: frozenset[str] = DEFAULT_ALLOWED_TYPES,
+        sandbox: Sandbox | None = None,
     ) -> None:
         unknown = set(allowed_types) - DEFAULT_ALLOWED_TYPES
         if unknown or not allowed_types:
@@ -71,6 +79,8 @@ class FileVault:
         self.clock = clock
         self.max_bytes = max_bytes
         self.allowed_types = frozenset(allowed_types)
+        # Where an image's header is read (backend/images.py): untrusted bytes are parsed there.
+        self.sandbox = sandbox or shared_sandbox()
 
     async def store(
         self,
@@ -103,6 +113,8 @@ class FileVault:
                 f"content type {content_type or 'unknown'} is not accepted",
                 _unsupported_message_th(self.allowed_types),
             )
+        if content_type in (JPEG, PNG):
+            await self._check_pixels(data)
 
         file_id = uuid.uuid4().hex
         sealed = self.keyring.seal(school_id, data, aad=_aad(school_id, file_id))
@@ -138,6 +150,16 @@ class FileVault:
             len(data),
         )
         return row
+
+    async def _check_pixels(self, data: bytes) -> None:
+        """Refuse an image with more pixels than a phone photo, from its header alone. HEIC is
+        not decoded anywhere on the server, so only its byte size is limited."""
+        try:
+            await self.sandbox.run(images.read_header, data)
+        except SandboxBusy:
+            raise  # not the file's fault: the event is tried again later
+        except (images.ImageRefused, SandboxFailed) as error:
+            raise ImageTooLarge(f"image refused: {error}", _too_many_pixels_message_th()) from None
 
     async def read(
         self, session: AsyncSession, file_id: str, *, school_id: int
@@ -212,6 +234,23 @@ class FileVault:
             log.info("purged %d file(s)", len(rows))
         return len(rows)
 
+    async def erase(self, session: AsyncSession, file_ids: Iterable[str]) -> int:
+        """Make files unreadable whose rows must stay (an issued document's row names its PDF):
+        the blob goes and the wrapped key with it, as on unsend; returns how many."""
+        wanted = list(dict.fromkeys(file_ids))
+        if not wanted:
+            return 0
+        rows = (await session.scalars(sa.select(StoredFile).where(
+            StoredFile.id.in_(wanted), StoredFile.deleted_at.is_(None)))).all()
+        now = self.clock.now()
+        for row in rows:
+            row.deleted_at = now
+            row.wrapped_key = None
+        await session.flush()
+        for row in rows:
+            await self.blob_store.delete(row.storage_key)
+        return len(rows)
+
     async def group_count(self, session: AsyncSession, *, school_id: int, group_ref: str) -> int:
         """How many live files of a group (photos sent together) have arrived so far."""
         count = await session.scalar(
@@ -263,3 +302,9 @@ def _too_large_message_th(max_bytes: int) -> str:
     megabytes = max_bytes / MEBIBYTE
     shown = f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}"
     return f"ไฟล์ใหญ่เกิน {shown} MB ค่ะ รบกวนย่อขนาดไฟล์ หรือถ่ายเป็นรูปภาพแล้วส่งใหม่อีกครั้งค่ะ"
+
+
+def _too_many_pixels_message_th() -> str:
+    megapixels = images.MAX_PIXELS // 1_000_000
+    return (f"รูปนี้มีความละเอียดสูงเกินไปค่ะ (เกิน {megapixels} ล้านพิกเซล) รบกวนถ่ายรูปใหม่"
+            "ด้วยความละเอียดปกติของกล้องโทรศัพท์ แล้วส่งอีกครั้งค่ะ")

@@ -24,6 +24,7 @@ from bot.simulator.standin import LineStandIn
 __all__ = ["SimulatedUser", "Simulator", "create_simulator_app", "sign_body"]
 
 STATIC_DIR = pathlib.Path(__file__).parent / "static"
+SIMULATOR_MAX_BODY_BYTES = 50 * 1024 * 1024
 
 
 def create_simulator_app(
@@ -37,7 +38,10 @@ def create_simulator_app(
     The Simulator driving the page is `app.state.simulator` (close it on shutdown when the
     stand-in created its own HTTP client).
     """
-    app = FastAPI(title="LINE simulator", docs_url=None, redoc_url=None, openapi_url=None)
+    # Development only (mounted when no LINE account is configured): photos and PDFs a simulated
+    # parent sends, and the bot's rich-menu images, pass through here.
+    app = FastAPI(title="LINE simulator", docs_url=None, redoc_url=None, openapi_url=None,
+                  max_body_size=SIMULATOR_MAX_BODY_BYTES)
     app.state.simulator = Simulator(standin, webhook_url, http_client=http_client)
     app.state.standin = standin
     app.include_router(create_line_api_router(standin), prefix="/line")

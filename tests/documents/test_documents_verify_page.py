@@ -11,14 +11,16 @@ from fastapi import FastAPI
 
 from backend.documents.models import IssuedDocument
 from backend.documents.render import format_code
+from backend.state import MemoryState
 from backend.thai.ids import format_national_id
-from web.verify.router import create_verify_router
+from web.verify.router import VerifyServices, create_verify_router
 
 
 @pytest.fixture
 async def client(sessions, issuer):
     app = FastAPI()
-    app.include_router(create_verify_router(lambda request: (sessions, issuer)))
+    services = VerifyServices(sessions, issuer, MemoryState())
+    app.include_router(create_verify_router(lambda request: services))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="https://school.example"
     ) as c:

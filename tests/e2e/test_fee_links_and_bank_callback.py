@@ -11,9 +11,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from backend import school_admin
 from backend.fees.bank import SIGNATURE_HEADER, sign_callback
 from backend.fees.models import FeeReceipt, FeeRequest, FeeStatus
+from backend.files.models import StoredFile
 from backend.schools import School
+from bench.bombs import png_bomb
 from bot.fees import MSG_SLIP_UNREADABLE
 from tests.chat import Parent, photo
 from tests.fees.fee_samples import submitted
@@ -95,3 +98,55 @@ async def test_the_banks_signed_callback_pays_the_request_and_a_receipt_follows(
         assert (await session.get(FeeRequest, fee.id)).status == FeeStatus.PAID
         receipt = await session.scalar(sa.select(FeeReceipt))
     assert receipt.amount == Decimal("50.00") and receipt.received_by == "นางสาวการเงิน ตัวอย่าง"
+
+
+@pytest.mark.parametrize("amount", ["50.001", "1e30", 1e30, "fifty"])
+async def test_a_signed_callback_with_an_amount_no_fee_can_have_is_400_and_pays_nothing(bot, amount):
+    parent = Parent(bot)
+    await parent.follow()
+    fee = await owed_by(bot, parent)
+    body = json.dumps({"transaction_ref": "KTB-1", "ref1": fee.ref1, "ref2": fee.ref2, "amount": amount}).encode()
+    async with httpx.AsyncClient(base_url=bot.base_url) as bank:
+        response = await bank.post("/payments/bank-callback", content=body,
+                                   headers={SIGNATURE_HEADER: sign_callback(SECRET, body)})
+    # 400, not 500: the bank does not retry a request it was told is malformed.
+    assert response.status_code == 400 and response.json()["status"] == "malformed"
+    async with bot.runtime.sessions() as session:
+        assert (await session.get(FeeRequest, fee.id)).status == FeeStatus.UNPAID
+
+
+async def test_each_school_has_its_own_callback_address_and_secret(bot):
+    parent = Parent(bot)
+    await parent.follow()
+    fee = await owed_by(bot, parent)
+    own_secret = "s" * 40
+    async with bot.runtime.sessions() as session:
+        await school_admin.set_bank_callback_secret(session, keyring=bot.runtime.files.keyring,
+                                                    school_slug="demo", secret=own_secret)
+        await session.commit()
+        stored = (await session.scalar(sa.select(School))).bank_callback_secret
+    assert own_secret not in stored  # sealed with the key ring, not kept in the clear
+    body = json.dumps({"transaction_ref": "KTB-2", "ref1": fee.ref1, "ref2": fee.ref2, "amount": "50.00"}).encode()
+    async with httpx.AsyncClient(base_url=bot.base_url) as bank:
+        with_global = await bank.post("/payments/bank-callback/demo", content=body,
+                                      headers={SIGNATURE_HEADER: sign_callback(SECRET, body)})
+        unknown = await bank.post("/payments/bank-callback/no-such-school", content=body,
+                                  headers={SIGNATURE_HEADER: sign_callback(own_secret.encode(), body)})
+        paid = await bank.post("/payments/bank-callback/demo", content=body,
+                               headers={SIGNATURE_HEADER: sign_callback(own_secret.encode(), body)})
+    assert with_global.status_code == 401
+    assert (unknown.status_code, unknown.content) == (with_global.status_code, with_global.content)
+    assert paid.json() == {"status": "confirmed"}
+
+
+async def test_a_photo_of_more_pixels_than_a_phone_takes_is_refused_politely_not_decoded(bot):
+    # A 657 KB one-colour PNG of 13000 x 13000 pixels once took the server to 2.7 GB.
+    parent = Parent(bot)
+    await parent.follow()
+    await owed_by(bot, parent)
+    await bot.process()
+    parent.new_messages()
+    await parent._after(await bot.simulator.send_files(parent.user_id, [(png_bomb(), "image/png")]))
+    assert "ความละเอียดสูงเกินไป" in parent.last_text()
+    async with bot.runtime.sessions() as session:
+        assert await session.scalar(sa.select(sa.func.count()).select_from(StoredFile)) == 0

@@ -15,6 +15,7 @@ from PIL import Image
 
 from backend.applications import workflow
 from backend.applications.models import Application
+from backend.documents.models import IssuedDocument
 from backend.documents.signing import make_dev_ca
 from backend.fees.models import FeePayment, FeeReceipt, FeeRequest, FeeStatus
 from backend.fees.service import MSG_SLIP_RECEIVED, MSG_SLIP_USED
@@ -149,6 +150,13 @@ async def test_from_approval_to_a_receipt_in_the_chat(bot, env):
             [link] = re.findall(r"'uri': '([^']+)'", str(receipt_card["contents"]))
             pdf = await web.get(link)
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+            # A receipt revoked (issued in error) is no longer handed out by its 180-day link.
+            async with bot.runtime.sessions() as session:
+                issued = await session.get(IssuedDocument, (await session.scalar(sa.select(FeeReceipt))).document_id)
+                await bot.runtime.documents.revoke(session, document=issued, reason="ออกผิดรายการ",
+                                                   revoked_by=finance.actor, now=bot.runtime.clock.now())
+                await session.commit()
+            assert (await web.get(link)).status_code == 404
 
             register = await staff.get("/staff/fees/receipts")
             assert "1/2570 / 1" in register.text and "นางการเงิน ดีมาก" in register.text

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from backend.fees import service as fees
 from backend.fees.bank import (
     BankTransaction,
+    CallbackMalformed,
     CallbackRejected,
     apply_bank_transaction,
     inquire_unpaid,
     read_callback,
     sign_callback,
 )
-from backend.fees.models import FeeRequest, FeeStatus, PaymentMethod
+from backend.fees.models import FeeFlag, FeeRequest, FeeStatus, PaymentMethod
 from backend.notices import Notice
 from backend.payments.slip import SlipReference
 from backend.schools import School
@@ -66,11 +67,63 @@ async def test_a_bank_callback_pays_the_request_once(sessions, clock):
     async with sessions() as session:
         fee = await owed(session, clock.now())
         transaction = BankTransaction(transaction_ref="KTB0001", amount=Decimal("50.00"), ref1=fee.ref1, ref2="RD")
-        first = await apply_bank_transaction(session, transaction, method=PaymentMethod.BANK_CALLBACK, now=clock.now())
-        again = await apply_bank_transaction(session, transaction, method=PaymentMethod.BANK_CALLBACK, now=clock.now())
-        unknown = await apply_bank_transaction(session, BankTransaction("KTB0002", Decimal(50), ref1="NOPE"),
+        pay = lambda t: apply_bank_transaction(session, t, school_id=fee.school_id,  # noqa: E731
                                                method=PaymentMethod.BANK_CALLBACK, now=clock.now())
+        first, again = await pay(transaction), await pay(transaction)
+        unknown = await pay(BankTransaction("KTB0002", Decimal(50), ref1="NOPE"))
     assert (first.outcome, again.outcome, unknown) == ("confirmed", "duplicate", None)
+
+
+async def test_money_the_bank_reports_for_no_request_is_flagged_for_finance_once(sessions, clock):
+    async with sessions() as session:
+        fee = await owed(session, clock.now())
+        pay = lambda t: apply_bank_transaction(session, t, school_id=fee.school_id,  # noqa: E731
+                                               method=PaymentMethod.BANK_CALLBACK, now=clock.now())
+        unknown = BankTransaction("KTB0009", Decimal("50.00"), ref1="NOPE")
+        wrong_ref2 = BankTransaction("KTB0010", Decimal("50.00"), ref1=fee.ref1, ref2="ZZ")
+        for transaction in (unknown, unknown, wrong_ref2):  # the bank repeats a callback
+            assert await pay(transaction) is None
+        flags = list(await session.scalars(sa.select(FeeFlag).order_by(FeeFlag.id)))
+        fee = await session.get(FeeRequest, fee.id)
+    assert [(f.kind, f.detail["transaction_ref"], f.detail["reason"]) for f in flags] == [
+        ("unmatched_payment", "KTB0009", "no_such_ref1"), ("unmatched_payment", "KTB0010", "ref2_mismatch")]
+    assert fee.status == FeeStatus.UNPAID
+
+
+async def test_a_school_is_paid_only_by_its_own_callbacks(sessions, clock):
+    async with sessions() as session:
+        fee = await owed(session, clock.now())
+        other = School(slug="other", name="โรงเรียนอื่น", settings={}, created_at=clock.now())
+        session.add(other)
+        await session.flush()
+        transaction = BankTransaction("KTB0011", Decimal("50.00"), ref1=fee.ref1, ref2="RD")
+        assert await apply_bank_transaction(session, transaction, school_id=other.id,
+                                            method=PaymentMethod.BANK_CALLBACK, now=clock.now()) is None
+        assert (await session.get(FeeRequest, fee.id)).status == FeeStatus.UNPAID
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("amount", "50.001"), ("amount", "1e30"), ("amount", 1e30), ("amount", "-50"), ("amount", "0"),
+    ("amount", "NaN"), ("amount", True), ("amount", None), ("amount", [50]),
+    ("transaction_ref", "K" * 91), ("transaction_ref", ""), ("transaction_ref", {"a": 1}),
+    ("ref1", "R" * 21), ("paid_at", "yesterday"),
+])
+def test_a_signed_callback_that_is_not_a_payment_we_can_take_is_malformed(field, value):
+    data = {"transaction_ref": "KTB0001", "ref1": "ABC", "ref2": "RD", "amount": "50.00", field: value}
+    body = json.dumps(data).encode()
+    with pytest.raises(CallbackMalformed) as refused:
+        read_callback(SECRET, body, sign_callback(SECRET, body))
+    assert field in str(refused.value)  # the field is named; its value is not repeated
+
+
+def test_a_long_transaction_reference_is_read_whole_and_distinct_ones_stay_distinct():
+    refs = ["K" * 85 + "1", "K" * 85 + "2"]
+    read = []
+    for ref in refs:
+        body = json.dumps({"transaction_ref": ref, "ref1": "ABC", "amount": 50.1}).encode()
+        read.append(read_callback(SECRET, body, sign_callback(SECRET, body)))
+    assert [t.transaction_ref for t in read] == refs
+    assert read[0].amount == Decimal("50.10")  # a JSON number read as decimal, not as a float
 
 
 async def test_an_inquiry_finds_a_payment_whose_callback_was_lost(sessions, clock):

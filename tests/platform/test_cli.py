@@ -45,6 +45,9 @@ def test_a_second_school_gets_its_own_channel_and_webhook_url(cli_env, capsys):
     main(["school", "add", "--slug", "bannong", "--name", "โรงเรียนบ้านหนองบัว"])
     main(["school", "add-channel", "--school", "bannong", "--slug", "bannong", "--secret", "s", "--token", "t"])
     assert "/line/webhook/bannong" in capsys.readouterr().out
+    main(["school", "set-bank-secret", "--school", "bannong"])
+    told = capsys.readouterr().out
+    assert "/payments/bank-callback/bannong" in told and "not shown again" in told
     main(["school", "list"])
     listing = capsys.readouterr().out
     assert "bannong\tโรงเรียนบ้านหนองบัว\tchannels: bannong" in listing
@@ -60,3 +63,62 @@ def test_invalid_configuration_stops_with_the_variable_named(monkeypatch, capsys
         main(["db", "upgrade"])
     assert exited.value.code == 2
     assert "LINE_CHANNEL_ACCESS_TOKEN" in capsys.readouterr().err
+
+
+def test_real_line_credentials_without_keys_stop_the_server_naming_each_variable(monkeypatch, capsys, tmp_path):
+    for name in ("FILE_ENCRYPTION_KEYS", "STAFF_SESSION_SECRET", "SIGNING_DIR", "SIGNING_PKCS12_FILE",
+                 "SIGNING_KEY_FILE", "DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LINE_CHANNEL_SECRET", "s" * 32)
+    monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "t" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://bot.school.example")
+    for command in (["serve"], ["worker"], ["db", "upgrade"]):
+        with pytest.raises(SystemExit) as exited:
+            main(command)
+        assert exited.value.code == 2
+        refusal = capsys.readouterr().err
+        for variable in ("FILE_ENCRYPTION_KEYS", "STAFF_SESSION_SECRET", "SIGNING_DIR"):
+            assert variable in refusal, (command, refusal)
+    # Nothing was made beside the data to stand in for the missing keys.
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").iterdir())
+
+
+def test_db_upgrade_makes_the_data_folder_private_and_seals_channel_credentials(monkeypatch, tmp_path, capsys):
+    import asyncio
+    import os
+    import stat
+
+    import sqlalchemy as sa
+
+    from backend.db import make_engine
+    from backend.schools import MessagingChannel
+
+    for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "REDIS_URL", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "data"
+    monkeypatch.setenv("DATA_DIR", str(data))
+    old_umask = os.umask(0o022)  # what a shell usually has: files 0644, folders 0755
+    try:
+        main(["db", "upgrade"])
+        main(["demo"])
+        database = f"sqlite:///{data / 'schoolbot.sqlite3'}"
+
+        async def add_plain_channel() -> None:  # as a version before sealing stored it
+            engine = make_engine(database)
+            async with engine.begin() as connection:
+                await connection.execute(sa.insert(MessagingChannel).values(
+                    school_id=1, slug="old", channel_secret="plain-secret", access_token="plain-token",
+                    created_at=sa.func.now()))
+            await engine.dispose()
+
+        asyncio.run(add_plain_channel())
+        main(["db", "upgrade"])
+    finally:
+        os.umask(old_umask)
+    assert "sealed the credentials of 1 channel" in capsys.readouterr().out
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "schoolbot.sqlite3").stat().st_mode) == 0o600
+    raw = (data / "schoolbot.sqlite3").read_bytes() + b"".join(
+        p.read_bytes() for p in data.glob("schoolbot.sqlite3-*"))
+    assert b"plain-secret" not in raw and b"plain-token" not in raw

@@ -90,6 +90,22 @@ def test_production_signing_keys_may_not_sit_in_the_data_folder(tmp_path):
     assert raised.value.variable == "SIGNING_DIR"
 
 
+@pytest.mark.parametrize("variable", ["SIGNING_PKCS12_FILE", "SIGNING_KEY_FILE"])
+def test_no_production_signing_key_may_sit_in_the_data_folder(tmp_path, variable):
+    env = production(tmp_path, **{variable: str(tmp_path / "data" / "school.key"),
+                                  "SIGNING_CERT_FILE": str(tmp_path / "keys" / "cert.pem")})
+    del env["SIGNING_DIR"]
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env)
+    assert raised.value.variable == variable
+
+
+def test_a_production_session_secret_must_be_random_not_a_word(tmp_path):
+    with pytest.raises(ConfigError) as raised:
+        load_settings(production(tmp_path, STAFF_SESSION_SECRET="changeme"))
+    assert raised.value.variable == "STAFF_SESSION_SECRET"
+
+
 def test_production_never_looks_for_school_keys_in_the_data_folder(tmp_path):
     env = production(tmp_path)
     del env["SIGNING_DIR"]

@@ -84,12 +84,44 @@ async def test_lines_connection_check_with_no_events_gets_200(bot):
     assert await bot.simulator.connection_check() == 200
 
 
-async def test_an_unknown_channel_is_404(bot):
+async def test_an_unknown_channel_looks_the_same_as_a_wrong_signature(bot):
+    # Before the signature is checked nothing tells a prober which channel slugs exist.
     body = orjson.dumps({"events": []})
     async with httpx.AsyncClient(base_url=bot.base_url) as client:
-        response = await client.post("/line/webhook/no-such-school", content=body,
-                                     headers={"x-line-signature": sign(bot.standin.channel_secret, body)})
-    assert response.status_code == 404
+        unknown = await client.post("/line/webhook/no-such-school", content=body,
+                                    headers={"x-line-signature": sign(bot.standin.channel_secret, body)})
+        wrong = await client.post("/line/webhook", content=body,
+                                  headers={"x-line-signature": sign("not-the-secret", body)})
+    assert (unknown.status_code, unknown.content) == (wrong.status_code, wrong.content)
+    assert unknown.status_code == 400
+
+
+@pytest.mark.parametrize("bad", [
+    {"source": "x"},
+    {"message": "x"},
+    {"message": {"id": "2", "type": "file", "fileName": "a.pdf", "fileSize": "abc"}},
+    {"message": {"id": "2", "type": "image", "imageSet": {"id": "s", "index": "one", "total": 2}}},
+    {"type": "postback", "postback": {"data": "a=1", "params": "not an object"}},
+    {"type": "postback", "postback": None},
+    {"timestamp": "yesterday"},
+    {"source": {"type": "user", "userId": "U" * 500}},
+])
+async def test_a_malformed_event_is_dropped_and_the_rest_of_its_batch_recorded(bot, bad):
+    events = [_event("01HAAAAAAAAAAAAAAAAAAAAAAA"), {**_event("01HBBBBBBBBBBBBBBBBBBBBBBB"), **bad},
+              _event("01HCCCCCCCCCCCCCCCCCCCCCCC"), "not an event"]
+    body = orjson.dumps({"events": events})
+    response = await _post(bot, body, {"x-line-signature": sign(bot.standin.channel_secret, body)})
+    assert response.status_code == 200
+    async with bot.runtime.sessions() as session:
+        recorded = set(await session.scalars(sa.select(InboundEvent.event_id)))
+    assert recorded == {"01HAAAAAAAAAAAAAAAAAAAAAAA", "01HCCCCCCCCCCCCCCCCCCCCCCC"}
+
+
+async def test_events_the_bot_does_not_know_are_still_recorded(bot):
+    # LINE adds event types; the shape check reads only what the bot uses.
+    body = orjson.dumps({"events": [{**_event(), "type": "membered", "joined": {"members": []}}]})
+    response = await _post(bot, body, {"x-line-signature": sign(bot.standin.channel_secret, body)})
+    assert response.status_code == 200 and await _count_events(bot) == 1
 
 
 async def test_the_same_event_delivered_twice_is_recorded_once(bot):
@@ -133,3 +165,24 @@ async def test_a_database_restart_between_webhooks_costs_no_event(bot, database_
     assert await _count_events(bot) == 2
     await bot.process()
     assert bot.standin.bot_messages(user.user_id)
+
+
+async def test_a_channel_kept_sealed_in_the_database_still_checks_its_webhooks(bot):
+    from backend import school_admin
+    from backend.schools import MessagingChannel
+
+    secret, token = "c" * 32, "access-token-" + "t" * 40
+    async with bot.runtime.sessions() as session:
+        await school_admin.add_channel(session, keyring=bot.runtime.files.keyring, school_slug="demo",
+                                       slug="second", secret=secret, token=token, now=bot.runtime.clock.now())
+        await session.commit()
+        row = await session.scalar(sa.select(MessagingChannel).where(MessagingChannel.slug == "second"))
+    # A copy of the database alone cannot sign webhooks or send messages as the school.
+    assert secret not in row.channel_secret and token not in row.access_token
+    assert row.channel_secret.startswith("sealed:v1:")
+    channel = await bot.runtime.channels.get("second")
+    assert (channel.secret, channel.access_token) == (secret, token)
+    body = orjson.dumps({"events": [_event()]})
+    async with httpx.AsyncClient(base_url=bot.base_url) as client:
+        ok = await client.post("/line/webhook/second", content=body, headers={"x-line-signature": sign(secret, body)})
+    assert ok.status_code == 200 and await _count_events(bot) == 1

@@ -100,6 +100,9 @@ class StaffSession:
     school_id: int
     # Ties the CSRF token to this one session.
     nonce: str
+    # The member's session generation when it was issued: logging out moves the member's on,
+    # which ends this session on the server, not only in the browser that logged out.
+    generation: int = 0
 
     def csrf_token(self, secret: bytes) -> str:
         message = f"{self.staff_id}:{self.school_id}:{self.nonce}".encode()
@@ -118,18 +121,18 @@ class Tokens:
     def secret(self) -> bytes:
         return self._secret
 
-    def new_session(self, *, staff_id: int, school_id: int) -> str:
-        return self._sessions.dumps([staff_id, school_id, secrets.token_hex(8)])
+    def new_session(self, *, staff_id: int, school_id: int, generation: int) -> str:
+        return self._sessions.dumps([staff_id, school_id, secrets.token_hex(8), generation])
 
     def read_session(self, token: str | None) -> StaffSession | None:
         if not token:
             return None
         try:
-            staff_id, school_id, nonce = self._sessions.loads(
+            staff_id, school_id, nonce, generation = self._sessions.loads(
                 token, max_age=int(SESSION_LIFETIME.total_seconds()))
+            return StaffSession(int(staff_id), int(school_id), str(nonce), int(generation))
         except (BadSignature, SignatureExpired, ValueError, TypeError):
             return None
-        return StaffSession(int(staff_id), int(school_id), str(nonce))
 
     def document_link(self, *, file_id: str, application_id: int, staff_id: int) -> str:
         """A token naming only ids (no names, no national IDs), valid for a few minutes."""
@@ -197,7 +200,8 @@ class StaffGate:
         if staff_session is None:
             raise SignInRequired(self.login_url(request))
         member = await session.get(StaffMember, staff_session.staff_id)
-        if member is None or not member.active or member.school_id != staff_session.school_id:
+        if (member is None or not member.active or member.school_id != staff_session.school_id
+                or member.session_generation != staff_session.generation):
             raise SignInRequired(self.login_url(request))
         return member, staff_session
 

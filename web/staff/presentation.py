@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from backend.applications import access
 from backend.applications.models import Application
 from backend.staff import StaffMember
 from backend.thai.dates import format_thai_date
@@ -159,8 +160,9 @@ class AnswerRow:
     missing: bool = False
 
 
-def answer_rows(application: Application, flow: Flow | None) -> list[AnswerRow]:
-    """Answers in the flow's order with its labels; answers no longer in the flow come last."""
+def answer_rows(application: Application, flow: Flow | None, *, full_ids: bool = False) -> list[AnswerRow]:
+    """Answers in the flow's order with its labels; answers no longer in the flow come last.
+    National ID numbers are masked unless full_ids (the roles that need them: access.py)."""
     answers: dict[str, Any] = dict(application.answers or {})
     missing = {item.get("document") for item in application.missing_documents or []}
     rows: list[AnswerRow] = []
@@ -175,12 +177,17 @@ def answer_rows(application: Application, flow: Flow | None) -> list[AnswerRow]:
                                   f"{len(files)} ไฟล์" if files else "ไม่ได้ส่ง",
                                   [Document(f, i + 1) for i, f in enumerate(files)],
                                   missing=step.id in missing and not files))
+        elif step.kind.name == "national_id" and not full_ids and _is_id_number(value):
+            rows.append(AnswerRow(step.id, step.label, access.mask_national_id(value)))
         else:
             rows.append(AnswerRow(step.id, step.label, _shown(step.kind.show, value)))
     for step_id, value in answers.items():
         if step_id.startswith("_"):  # engine bookkeeping, not an answer
             continue
-        rows.append(AnswerRow(step_id, step_id, str(value) if value is not None else "–"))
+        shown = str(value) if value is not None else "–"
+        if not full_ids and _is_id_number(value):  # an answer from an older flow: masked all the same
+            shown = access.mask_national_id(value)
+        rows.append(AnswerRow(step_id, step_id, shown))
     rows += _requested_rows(application, {s.id for s in steps if s.is_document})
     return rows
 
@@ -200,6 +207,10 @@ def _requested_rows(application: Application, document_steps: set[str]) -> list[
                               [Document(f, i + 1) for i, f in enumerate(files)],
                               missing=not files))
     return rows
+
+
+def _is_id_number(value: Any) -> bool:
+    return isinstance(value, str) and sum(ch.isdigit() for ch in value) == 13
 
 
 def _shown(show: Any, value: Any) -> str:

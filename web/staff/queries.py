@@ -13,13 +13,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit
+from backend.applications import access
 from backend.applications.models import CHILD_NAME_STEP, Application
 from backend.files.models import StoredFile
+from backend.school_config import SchoolConfig
 from backend.staff import StaffMember
 from backend.thai.dates import MONTHS_SHORT, be_year
 from web.staff.presentation import BANGKOK, OPEN_STATUSES, STATUS_ORDER, actor_name
 
 INBOX_PAGE_SIZE = 50
+VIEWED = "application_viewed"
 # A search shorter than this matches too much to be useful and scans more than it should.
 MIN_SEARCH = 2
 
@@ -41,14 +44,15 @@ class Inbox:
 async def inbox(
     session: AsyncSession,
     *,
-    school_id: int,
+    member: StaffMember,
+    config: SchoolConfig,
     now: dt.datetime,
     service: str | None = None,
     status: str | None = None,
     search: str | None = None,
 ) -> Inbox:
-    base = _visible(school_id)
-    # Counts are of the whole school, so the tabs say where work is whatever filter is on.
+    base = access.visible(member, config)
+    # Counts are of all the member may see, so the tabs say where work is whatever filter is on.
     by_service = Counter(dict((await session.execute(
         sa.select(Application.service, sa.func.count()).where(base).group_by(Application.service)
     )).all()))
@@ -85,11 +89,12 @@ def _escape_like(term: str) -> str:
 
 
 async def application_for_staff(
-    session: AsyncSession, application_id: int, *, school_id: int
+    session: AsyncSession, application_id: int, *, member: StaffMember, config: SchoolConfig
 ) -> Application | None:
-    """The application if it is this school's and submitted; another school's looks absent."""
+    """The application if this member may see it (backend/applications/access.py); another
+    school's, or one outside the member's role, looks absent."""
     return await session.scalar(
-        sa.select(Application).where(Application.id == application_id, _visible(school_id)))
+        sa.select(Application).where(Application.id == application_id, access.visible(member, config)))
 
 
 async def stored_files(session: AsyncSession, application: Application, file_ids: set[str]
@@ -105,8 +110,9 @@ async def stored_files(session: AsyncSession, application: Application, file_ids
 
 async def history(session: AsyncSession, application: Application) -> list[dict[str, Any]]:
     """The application's audit trail, oldest first, each entry with who did it in Thai."""
-    entries = await audit.entries_for(session, school_id=application.school_id,
-                                      subject=audit.application_subject(application.id))
+    entries = [entry for entry in await audit.entries_for(session, school_id=application.school_id,
+                                                          subject=audit.application_subject(application.id))
+               if entry.action != VIEWED]  # who looked is in the log, not in the request's history
     staff_ids = {int(e.actor.split(":", 1)[1]) for e in entries if e.actor.startswith("staff:")}
     names: dict[int, StaffMember] = {}
     if staff_ids:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from backend import contacts
-from backend.applications import workflow
+from backend import audit, contacts
+from backend.applications import access, workflow
 from backend.documents import authority, issuing
 from backend.documents.from_applications import staff_fields
 from flows.flow import Flow
 from web.runtime import DbSession, Now, Runtime
-from web.staff import issued_documents, presentation, queries
+from web.staff import flash, issued_documents, presentation, queries
 from web.staff.auth import DOCUMENT_LINK_LIFETIME
 from web.staff.dependencies import (
     STAFF_PREFIX,
@@ -33,8 +33,17 @@ router = APIRouter()
 @router.get("/", name="staff_inbox")
 async def inbox_page(request: Request, staff: CurrentStaff, school: SchoolOfStaff, db: DbSession, now: Now,
                      service: str | None = None, status: str | None = None, q: str | None = None) -> Response:
-    found = await queries.inbox(db, school_id=staff.member.school_id, now=now,
+    member = staff.member
+    if not access.sees_requests(member):
+        # Finance staff work on fees, not on requests (backend/applications/access.py).
+        return RedirectResponse(f"{STAFF_PREFIX}/fees", status_code=303)
+    found = await queries.inbox(db, member=member, config=school.config, now=now,
                                 service=service or None, status=status or None, search=q)
+    # The list shows children's names: who looked, when and how much is kept (not the search).
+    audit.record(db, school_id=member.school_id, actor=member.actor, action="inbox_viewed",
+                 subject=f"school:{member.school_id}", at=now,
+                 detail={"rows": len(found.applications), "searched": bool((q or "").strip())})
+    await db.commit()
     return page(request, "inbox.html", staff, school=school.school, inbox=found,
                 flows=school.flows, service=service or "", status=status or "", q=q or "",
                 statuses=presentation.STATUS_ORDER, now=now,
@@ -47,9 +56,12 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
                       db: DbSession, runtime: Runtime, now: Now, tokens: StaffTokens,
                       done: str | None = None, error: str | None = None) -> Response:
     member = staff.member
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     if application is None:
         return not_found(request, staff)
+    audit.record(db, school_id=member.school_id, actor=member.actor, action=queries.VIEWED,
+                 subject=audit.application_subject(application.id), at=now, detail={"role": member.role})
+    await db.commit()
     flow = school.flows.get(application.service)
     files = await queries.stored_files(db, application, presentation.application_file_ids(application, flow))
     urls = {file_id: f"{STAFF_PREFIX}/documents/" + tokens.document_link(
@@ -67,7 +79,8 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
                 # reached there, and staff should know before relying on the chat.
                 parent_unreachable=await contacts.has_blocked(db, school_id=member.school_id,
                                                               user_ref=application.parent_ref),
-                application=application, rows=presentation.answer_rows(application, flow), files=files,
+                application=application, files=files,
+                rows=presentation.answer_rows(application, flow, full_ids=access.sees_national_ids(member)),
                 urls=urls, history=await queries.history(db, application),
                 issued=issued, outcome_type=outcome_type, issue_fields=staff_fields(application.service),
                 waiting=waiting,
@@ -75,8 +88,12 @@ async def detail_page(request: Request, application_id: int, staff: CurrentStaff
                 verify_url=runtime.documents.verify_url,
                 actions=actions, document_steps=[s for s in flow.steps if s.is_document] if flow else [],
                 title=school.title, overdue=presentation.is_overdue(application, now),
+                # Only a known action's name, and only a message this server kept for this member:
+                # nothing in the URL is shown as it was written.
                 done=presentation.done_message(done, application, workflow.current_turn(application, school.config))
-                if done else None, error=error, link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
+                if done in presentation.ACTION_TH else None,
+                error=await flash.recall(runtime.state, staff_id=member.id, code=error),
+                link_minutes=int(DOCUMENT_LINK_LIFETIME.total_seconds() // 60),
                 approvers=school.config.service(application.service).approvers)
 
 
@@ -94,7 +111,7 @@ async def _waiting(db, application, member, school, now) -> list[dict[str, Any]]
 async def act(request: Request, application_id: int, action: str, staff: CurrentStaff, form: CheckedForm,
               school: SchoolOfStaff, db: DbSession, runtime: Runtime, now: Now) -> Response:
     member = staff.member
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     if application is None:
         return not_found(request, staff)
     back = f"{STAFF_PREFIX}/applications/{application.id}"
@@ -105,7 +122,7 @@ async def act(request: Request, application_id: int, action: str, staff: Current
                 config=school.config, now=now,
                 staff_input=issued_documents.form_input(form, application.service))
         except (issuing.IssuingRefused, workflow.WorkflowError) as refused:
-            return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+            return await flash.refused(runtime.state, staff_id=member.id, url=back, text=refused.message_th)
         await db.commit()
         done = "prepare_document" if await issuing.pending_requests(db, application.id) else action
         return RedirectResponse(f"{back}?done={quote(done)}#issued-documents", status_code=303)
@@ -114,10 +131,10 @@ async def act(request: Request, application_id: int, action: str, staff: Current
         await workflow.perform(db, application, action, staff=member, now=now, config=school.config,
                                **options)
     except _FormProblem as problem:
-        return RedirectResponse(f"{back}?{urlencode({'error': problem.message_th})}", status_code=303)
+        return await flash.refused(runtime.state, staff_id=member.id, url=back, text=problem.message_th)
     except workflow.WorkflowError as error:
         # The server decides, whatever the page offered: a stale page or a crafted post ends here.
-        return RedirectResponse(f"{back}?{urlencode({'error': error.message_th})}", status_code=303)
+        return await flash.refused(runtime.state, staff_id=member.id, url=back, text=error.message_th)
     await db.commit()
     return RedirectResponse(f"{back}?done={quote(action)}", status_code=303)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,7 +15,7 @@ from backend.documents import issuing
 from backend.documents.models import IssuedDocument, SignatureRequest
 from backend.files.service import FileIntegrityError, StoredFileNotFound
 from web.runtime import DbSession, Now, Runtime
-from web.staff import issued_documents, presentation, queries
+from web.staff import flash, issued_documents, presentation, queries
 from web.staff.dependencies import (
     STAFF_PREFIX,
     CheckedForm,
@@ -50,7 +49,7 @@ async def change_issued(request: Request, application_id: int, document_id: int,
                         form: CheckedForm, school: SchoolOfStaff, db: DbSession, runtime: Runtime,
                         now: Now) -> Response:
     member = staff.member
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     document = await db.get(IssuedDocument, document_id)
     if application is None or document is None or document.application_id != application.id:
         return not_found(request, staff)
@@ -65,7 +64,7 @@ async def change_issued(request: Request, application_id: int, document_id: int,
                 db, application, document, staff=member, issuer=runtime.documents, config=school.config,
                 now=now, reason=reason, staff_input=issued_documents.form_input(form, application.service))
     except issuing.IssuingRefused as refused:
-        return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+        return await flash.refused(runtime.state, staff_id=member.id, url=back, text=refused.message_th)
     await db.commit()
     waiting = change == "reissue" and bool(await issuing.pending_requests(db, application.id))
     done = "prepare_document" if waiting else f"{change}_document"
@@ -73,10 +72,10 @@ async def change_issued(request: Request, application_id: int, document_id: int,
 
 
 @router.get("/applications/{application_id}/issued/{document_id}.pdf")
-async def issued_pdf(application_id: int, document_id: int, staff: CurrentStaff, db: DbSession,
-                     runtime: Runtime, now: Now) -> Response:
+async def issued_pdf(application_id: int, document_id: int, staff: CurrentStaff, school: SchoolOfStaff,
+                     db: DbSession, runtime: Runtime, now: Now) -> Response:
     member = staff.member
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     document = await db.get(IssuedDocument, document_id)
     if application is None or document is None or document.application_id != application.id:
         raise HTTPException(404)
@@ -157,10 +156,10 @@ async def document(opened: DocumentLink, staff: StaffForFile, db: DbSession, run
     # The link is for the one member who opened the page: forwarded, it opens nothing.
     if member.id != staff_id:
         raise HTTPException(404)
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    school = await staff_school(staff, db)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     if application is None:
         raise HTTPException(404)
-    school = await staff_school(staff, db)
     flow = school.flows.get(application.service)
     if file_id not in presentation.application_file_ids(application, flow):
         raise HTTPException(404)

@@ -42,7 +42,8 @@ def safe_next(target: str | None) -> str:
 def start_session(response: Response, config: StaffPagesConfig, tokens: Tokens,
                   member: StaffMember) -> None:
     response.set_cookie(
-        SESSION_COOKIE, tokens.new_session(staff_id=member.id, school_id=member.school_id),
+        SESSION_COOKIE, tokens.new_session(staff_id=member.id, school_id=member.school_id,
+                                           generation=member.session_generation),
         max_age=int(SESSION_LIFETIME.total_seconds()), path=STAFF_PREFIX, httponly=True,
         samesite="lax", secure=config.secure_cookies)
 
@@ -77,7 +78,8 @@ async def login_page(request: Request, site: Site, db: DbSession, next: str | No
                 login_configured=bool(config.line_login_channel_id))
 
 
-@router.post("/api/session")
+# An ID token is at most 4 KB (verify_id_token refuses more); the JSON around it adds little.
+@router.post("/api/session", max_body_size=16 * 1024)
 async def create_session(request: Request, site: Site, tokens: StaffTokens, db: DbSession) -> Response:
     # JSON only: a cross-site form cannot send it without a CORS preflight we never allow.
     if not request.headers.get("content-type", "").startswith("application/json"):
@@ -108,8 +110,11 @@ async def dev_login(request: Request, site: Site, tokens: StaffTokens, db: DbSes
     if not config.dev_login or site.dev_id_tokens is None or not config.line_login_channel_id:
         raise HTTPException(404)
     form = await request.form()
+    staff_id = str(form.get("staff_id") or "")
+    if not staff_id.isdigit() or len(staff_id) > 9:
+        raise HTTPException(400, "กรุณาเลือกเจ้าหน้าที่จากรายชื่อค่ะ")
     school = await school_by_slug(db, config.default_school)
-    member = await db.get(StaffMember, int(form.get("staff_id") or 0))
+    member = await db.get(StaffMember, int(staff_id))
     if school is None or member is None or member.school_id != school.id or not member.active:
         raise HTTPException(404)
     token = site.dev_id_tokens(member.line_user_id, member.display_name, config.line_login_channel_id)
@@ -125,7 +130,14 @@ async def dev_login(request: Request, site: Site, tokens: StaffTokens, db: DbSes
 
 
 @router.post("/logout")
-async def logout() -> Response:
+async def logout(request: Request, tokens: StaffTokens, db: DbSession) -> Response:
+    # The session ends on the server too: a copy of the cookie (another device, a stolen one)
+    # stops working now, not when it would have expired.
+    staff_session = tokens.read_session(request.cookies.get(SESSION_COOKIE))
+    member = await db.get(StaffMember, staff_session.staff_id) if staff_session else None
+    if member is not None and member.session_generation == staff_session.generation:
+        member.session_generation += 1
+        await db.commit()
     response = RedirectResponse(f"{STAFF_PREFIX}/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=STAFF_PREFIX)
     return response

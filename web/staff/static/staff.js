@@ -24,6 +24,14 @@ async function staffLiffLogin(liffId, sessionUrl, next) {
   }
 }
 
+// The login page names its LIFF app in data attributes (the pages run no inline script).
+(function startLiffLogin() {
+  const status = document.getElementById("liff-status");
+  if (status && status.dataset.liffId) {
+    staffLiffLogin(status.dataset.liffId, status.dataset.sessionUrl, status.dataset.next);
+  }
+})();
+
 // Photos open full screen; a tap toggles a large zoom, pinch zoom works natively.
 (function documentViewer() {
   const viewer = document.getElementById("zoom");

@@ -1,0 +1,63 @@
+"""Which requests a staff member may see, and how much of them: each role sees what its actions
+need (PDPA s.37, appropriate security measures; s.22, data limited to the purpose).
+
+- registrar and admin: every submitted request of the school (they receive, check and close).
+- director and teacher: the requests of the services whose approval chain (the school's
+  configuration) names their role, once the documents are accepted (the chain signs from
+  there); a director also every approved request, to issue its e-document.
+- finance: no request at all; fees have their own pages (web/finance).
+
+Full national ID numbers are shown to the roles that record or sign on them (registrar,
+director, admin); the others see the last three digits. Every view is in the audit log.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from backend.applications.models import Application, ApplicationStatus
+from backend.catalog import CATALOG
+from backend.school_config import SchoolConfig
+from backend.staff import Role, StaffMember
+
+S = ApplicationStatus
+# From here on the approval chain and the document issuers act on a request.
+REVIEWED = (S.UNDER_REVIEW, S.APPROVED, S.REJECTED, S.CLOSED)
+WHOLE_SCHOOL = frozenset({Role.REGISTRAR, Role.ADMIN})
+ISSUERS = frozenset({Role.REGISTRAR, Role.DIRECTOR})  # the table's ISSUE_DOCUMENT row
+FULL_NATIONAL_IDS = frozenset({Role.REGISTRAR, Role.DIRECTOR, Role.ADMIN})
+
+
+def sees_requests(member: StaffMember) -> bool:
+    return member.role != Role.FINANCE
+
+
+def sees_national_ids(member: StaffMember) -> bool:
+    return member.role in FULL_NATIONAL_IDS
+
+
+def chain_services(role: str, config: SchoolConfig) -> list[str]:
+    """The services whose approval chain names the role (disabled ones too: their requests stay)."""
+    return [service for service in CATALOG.service_ids() if role in (config.service(service).approvers or [])]
+
+
+def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]:
+    """The requests this member may see, as a WHERE clause (drafts are never staff's business)."""
+    school = sa.and_(Application.school_id == member.school_id, Application.status != S.DRAFT)
+    if member.role in WHOLE_SCHOOL:
+        return school
+    if not sees_requests(member):
+        return sa.false()
+    reach = sa.and_(Application.service.in_(chain_services(member.role, config)),
+                    Application.status.in_(REVIEWED))
+    if member.role in ISSUERS:
+        reach = sa.or_(reach, Application.status == S.APPROVED)
+    return sa.and_(school, reach)
+
+
+def mask_national_id(value: str) -> str:
+    """"1-2345-67890-12-3" shown as "X-XXXX-XXXXX-12-3": enough to tell two children apart."""
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    if len(digits) != 13:
+        return "X-XXXX-XXXXX-XX-X"
+    return f"X-XXXX-XXXXX-{digits[10:12]}-{digits[12]}"
