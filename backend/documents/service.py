@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.config import BackendSettings, SigningSettings
 from backend.documents import untrusted_pdf
 from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
+from backend.documents.preview import MAX_SCAN_PAGES, pdf_pages_as_data_urls
 from backend.documents.render import (
     DATA_SCHEMA,
     RenderRequest,
@@ -33,7 +34,6 @@ from backend.documents.signing import (
 )
 from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
-from backend.documents.preview import MAX_SCAN_PAGES, pdf_pages_as_data_urls
 from backend.sandbox import CHAT, PUBLIC, Sandbox, shared_sandbox
 from backend.school_config import parse_school_config
 from backend.schools import School

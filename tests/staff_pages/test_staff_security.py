@@ -97,6 +97,13 @@ async def test_words_in_the_address_are_never_shown_only_messages_the_server_kep
         await sign_in(bot, director, finance)
         fees = (await director.get("/staff/fees", params={"done": planted, "error": planted})).text
         assert planted not in fees
+        # The pages for records and for one's own settings say nothing from the address either.
+        for path in ("/staff/records", "/staff/settings"):
+            shown = (await registrar.get(path, params={"done": planted, "error": planted})).text
+            assert planted not in shown, path
+        refused = await registrar.post("/staff/settings/signature", data={"csrf": await csrf_of(registrar)})
+        assert re.search(r"error=[A-Za-z0-9_-]{16}$", refused.headers["location"])
+        assert "กรุณากรอกทั้งชื่อ" in (await registrar.get(refused.headers["location"])).text
 
 
 async def test_the_development_login_answers_a_staff_id_that_is_not_a_number_with_400(bot, people):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from urllib.parse import urlencode
 
 from fastapi.responses import RedirectResponse
 
@@ -37,3 +38,13 @@ async def refused(state: SharedState, *, staff_id: int, url: str, text: str, anc
     code = await remember(state, staff_id=staff_id, text=text)
     separator = "&" if "?" in url else "?"
     return RedirectResponse(f"{url}{separator}error={code}{anchor}", status_code=303)
+
+
+async def back(state: SharedState, *, staff_id: int, url: str, error: str | None = None,
+               done: str | None = None, **query: str) -> RedirectResponse:
+    """Back to the page at url, carrying what to say (a refusal, a result) by code only."""
+    if error:
+        query["error"] = await remember(state, staff_id=staff_id, text=error)
+    if done:
+        query["done"] = await remember(state, staff_id=staff_id, text=done)
+    return RedirectResponse(f"{url}?{urlencode(query)}" if query else url, status_code=303)

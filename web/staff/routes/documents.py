@@ -100,7 +100,7 @@ async def decide_signature(request: Request, application_id: int, request_id: in
     """The person with authority signs a prepared document (only now is the school's key used),
     or who prepared it takes it back."""
     member = staff.member
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     waiting = await db.get(SignatureRequest, request_id)
     if application is None or waiting is None or waiting.application_id != application.id:
         return not_found(request, staff)
@@ -112,7 +112,7 @@ async def decide_signature(request: Request, application_id: int, request_id: in
         else:
             await issuing.withdraw_request(db, waiting, staff=member, now=now)
     except (issuing.IssuingRefused, WorkflowError) as refused:
-        return RedirectResponse(f"{back}?{urlencode({'error': refused.message_th})}", status_code=303)
+        return await flash.refused(runtime.state, staff_id=member.id, url=back, text=refused.message_th)
     await db.commit()
     done = "sign_document" if decision == "sign" else "withdraw_document"
     return RedirectResponse(f"{back}?done={done}#issued-documents", status_code=303)
@@ -123,7 +123,7 @@ async def draft_pdf(application_id: int, request_id: int, staff: CurrentStaff, s
                     db: DbSession, runtime: Runtime, now: Now) -> Response:
     """The prepared document, unsigned and marked as a draft, for the signer to read first."""
     member = staff.member
-    application = await queries.application_for_staff(db, application_id, school_id=member.school_id)
+    application = await queries.application_for_staff(db, application_id, member=member, config=school.config)
     waiting = await db.get(SignatureRequest, request_id)
     if application is None or waiting is None or waiting.application_id != application.id:
         raise HTTPException(404)

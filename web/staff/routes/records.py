@@ -4,7 +4,6 @@ attach the archived scan of a record that exists only on paper. Registrar, direc
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -15,7 +14,8 @@ from backend.files.service import FileRejected
 from backend.records.importer import RecordFileError, import_records, student_rows, template_csv
 from backend.records.models import StudentRecord
 from backend.staff import Role
-from web.runtime import DbSession, Now, Runtime
+from web.runtime import DbSession, Now, Runtime, WebRuntime
+from web.staff import flash
 from web.staff.dependencies import STAFF_PREFIX, CheckedForm, CurrentStaff, SignedInStaff
 from web.staff.pages import page
 
@@ -36,21 +36,23 @@ def record_keeper(staff: CurrentStaff) -> SignedInStaff:
 RecordKeeper = Annotated[SignedInStaff, Depends(record_keeper)]
 
 
-def _back(**query: str) -> RedirectResponse:
-    return RedirectResponse(f"{RECORDS}?{urlencode(query)}", status_code=303)
+async def _back(runtime: WebRuntime, staff: SignedInStaff, **said: str) -> RedirectResponse:
+    return await flash.back(runtime.state, staff_id=staff.member.id, url=RECORDS, **said)
 
 
 @router.get("/records", name="staff_records")
-async def records_page(request: Request, staff: RecordKeeper, db: DbSession, q: str | None = None,
-                       done: str | None = None, error: str | None = None) -> Response:
+async def records_page(request: Request, staff: RecordKeeper, db: DbSession, runtime: Runtime,
+                       q: str | None = None, done: str | None = None, error: str | None = None) -> Response:
     statement = sa.select(StudentRecord).where(StudentRecord.school_id == staff.member.school_id)
     term = " ".join((q or "").split())
     if term:
         statement = statement.where(sa.or_(StudentRecord.student_number == term,
                                            StudentRecord.name.contains(term, autoescape=True)))
     rows = student_rows(await db.scalars(statement.order_by(StudentRecord.student_number).limit(LIST_ROWS)))
-    return page(request, "records.html", staff, nav="records", students=rows, q=term, done=done,
-                errors=error.split("\n") if error else [])
+    said = await flash.recall(runtime.state, staff_id=staff.member.id, code=error)
+    return page(request, "records.html", staff, nav="records", students=rows, q=term,
+                done=await flash.recall(runtime.state, staff_id=staff.member.id, code=done),
+                errors=said.split("\n") if said else [])
 
 
 @router.get("/records/template.csv")
@@ -60,23 +62,24 @@ async def template(staff: RecordKeeper) -> Response:
 
 
 @router.post("/records/import")
-async def load_file(staff: RecordKeeper, form: CheckedForm, db: DbSession, now: Now) -> Response:
+async def load_file(staff: RecordKeeper, form: CheckedForm, db: DbSession, runtime: Runtime,
+                    now: Now) -> Response:
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
-        return _back(error="กรุณาเลือกไฟล์ CSV หรือ Excel (.xlsx) ค่ะ")
+        return await _back(runtime, staff, error="กรุณาเลือกไฟล์ CSV หรือ Excel (.xlsx) ค่ะ")
     data = await upload.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        return _back(error="ไฟล์ใหญ่เกิน 10 MB กรุณาแบ่งเป็นหลายไฟล์ค่ะ")
+        return await _back(runtime, staff, error="ไฟล์ใหญ่เกิน 10 MB กรุณาแบ่งเป็นหลายไฟล์ค่ะ")
     try:
         report = await import_records(db, school_id=staff.member.school_id, data=data,
                                       filename=str(getattr(upload, "filename", "") or ""), now=now)
     except RecordFileError as problems:
-        return _back(error="\n".join(problems.problems))
+        return await _back(runtime, staff, error="\n".join(problems.problems))
     audit.record(db, school_id=staff.member.school_id, actor=staff.member.actor, action="student_records_imported",
                  subject=f"school:{staff.member.school_id}", at=now,
                  detail={"layout": report.layout, "created": report.created, "updated": report.updated})
     await db.commit()
-    return _back(done=f"นำเข้าระเบียน {report.created + report.updated} คนแล้วค่ะ "
+    return await _back(runtime, staff, done=f"นำเข้าระเบียน {report.created + report.updated} คนแล้วค่ะ "
                       f"(ใหม่ {report.created} คน ปรับปรุง {report.updated} คน)")
 
 
@@ -89,21 +92,21 @@ async def attach_scan(staff: RecordKeeper, form: CheckedForm, db: DbSession, run
     name = " ".join(str(form.get("name") or "").split())[:160]
     upload = form.get("file")
     if not number or upload is None or not hasattr(upload, "read"):
-        return _back(error="กรุณากรอกเลขประจำตัวนักเรียนและเลือกไฟล์สแกนค่ะ")
+        return await _back(runtime, staff, error="กรุณากรอกเลขประจำตัวนักเรียนและเลือกไฟล์สแกนค่ะ")
     data = await upload.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        return _back(error="ไฟล์ใหญ่เกิน 10 MB ค่ะ")
+        return await _back(runtime, staff, error="ไฟล์ใหญ่เกิน 10 MB ค่ะ")
     record = await db.scalar(sa.select(StudentRecord).where(StudentRecord.school_id == member.school_id,
                                                             StudentRecord.student_number == number))
     if record is None and not name:
-        return _back(error="นักเรียนคนนี้ยังไม่มีระเบียนในระบบ กรุณากรอกชื่อ-นามสกุลด้วยค่ะ")
+        return await _back(runtime, staff, error="นักเรียนคนนี้ยังไม่มีระเบียนในระบบ กรุณากรอกชื่อ-นามสกุลด้วยค่ะ")
     try:
         stored = await runtime.files.store(db, school_id=member.school_id, owner_ref="student-records",
                                            source_ref=f"record-scan:{number}:{now.timestamp():.0f}", data=data)
     except FileRejected:
-        return _back(error="รับได้เฉพาะไฟล์ PDF, JPEG หรือ PNG ค่ะ")
+        return await _back(runtime, staff, error="รับได้เฉพาะไฟล์ PDF, JPEG หรือ PNG ค่ะ")
     if stored.content_type not in SCAN_TYPES:
-        return _back(error="รับได้เฉพาะไฟล์ PDF, JPEG หรือ PNG ค่ะ")
+        return await _back(runtime, staff, error="รับได้เฉพาะไฟล์ PDF, JPEG หรือ PNG ค่ะ")
     if record is None:
         record = StudentRecord(school_id=member.school_id, student_number=number, name=name,
                                data={"student_number": number, "name": name, "terms": []}, source="scan",
@@ -114,4 +117,4 @@ async def attach_scan(staff: RecordKeeper, form: CheckedForm, db: DbSession, run
     audit.record(db, school_id=member.school_id, actor=member.actor, action="student_record_scan_attached",
                  subject=f"student_record:{record.id}", at=now, detail={"file_id": stored.id})
     await db.commit()
-    return _back(done="แนบภาพสแกนระเบียนแล้วค่ะ", q=number)
+    return await _back(runtime, staff, done="แนบภาพสแกนระเบียนแล้วค่ะ", q=number)
