@@ -59,7 +59,10 @@ TEXTS = ["สวัสดีค่ะ", "สมัครเรียน ป.1", 
 
 # Targets the numbers are held against (see docs/performance.md).
 WEBHOOK_P99_MS = 50.0
-CPU_RATIO_MAX = 2.0
+# Server CPU per event (issue 17): ours at most 1.25 x the durable echo and 2.5 x the echo, as the median of
+# the per-round ratios of one run (use --rounds 3: identical runs differ by about 15 %).
+CPU_RATIO_MAX_DURABLE_ECHO = 1.25
+CPU_RATIO_MAX_ECHO = 2.5
 WEB_RSS_MAX_MB = 200.0
 
 
@@ -443,7 +446,16 @@ def cpu_ratios(ours: Outcome, echo: Outcome | None, durable: Outcome | None) -> 
             if a and b and b.cpu_ms_per_event}
 
 
-def targets(ours: Outcome, echo: Outcome | None) -> dict[str, dict]:
+def median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def targets(ours: Outcome, rounds: list[tuple[Outcome, Outcome | None, Outcome | None]]) -> dict[str, dict]:
+    """Pass/fail of the table's round (latency, replies, memory) and of the CPU ratios' medians over all rounds."""
     result = {
         "webhook_p99_under_50ms": {"value": ours.webhook_ms.get("p99"), "limit": WEBHOOK_P99_MS,
                                    "met": bool(ours.webhook_ms) and ours.webhook_ms["p99"] < WEBHOOK_P99_MS},
@@ -454,11 +466,14 @@ def targets(ours: Outcome, echo: Outcome | None) -> dict[str, dict]:
         "web_rss_under_200mb": {"value": ours.peak_rss_mb.get("web"), "limit": WEB_RSS_MAX_MB,
                                 "met": ours.peak_rss_mb.get("web", 1e9) < WEB_RSS_MAX_MB},
     }
-    if echo:
-        ratio = ours.cpu_ms_per_event / echo.cpu_ms_per_event if echo.cpu_ms_per_event else None
-        result["cpu_per_event_at_most_2x_echo"] = {"value": round(ratio, 2) if ratio else None,
-                                                   "limit": CPU_RATIO_MAX,
-                                                   "met": ratio is not None and ratio <= CPU_RATIO_MAX}
+    lines = {"ours/durable_echo": ("cpu_per_event_at_most_1.25x_durable_echo", CPU_RATIO_MAX_DURABLE_ECHO),
+             "ours/echo": ("cpu_per_event_at_most_2.5x_echo", CPU_RATIO_MAX_ECHO)}
+    for pair, (name, limit) in lines.items():
+        ratios = [r[pair] for r in (cpu_ratios(*round_) for round_ in rounds) if pair in r]
+        if ratios:
+            value = round(median(ratios) or 0.0, 2)
+            result[name] = {"value": value, "limit": limit, "met": value <= limit,
+                            "rounds": len(ratios)}
     return result
 
 
@@ -511,8 +526,9 @@ def table(outcomes: list[Outcome], checks: dict[str, dict]) -> str:
         lines.append("".join(text.ljust(w) for text, w in zip(cells, widths, strict=True)))
     lines.append("")
     for name, check in checks.items():
-        lines.append(f"{'MET ' if check['met'] else 'MISS'}  {name}: {check['value']}"
-                     + (f" (limit {check['limit']})" if "limit" in check else ""))
+        lines.append(f"{'PASS' if check['met'] else 'FAIL'}  {name}: {check['value']}"
+                     + (f" (limit {check['limit']})" if "limit" in check else "")
+                     + (f", median of {check['rounds']} rounds" if "rounds" in check else ""))
     return "\n".join(lines)
 
 
@@ -540,7 +556,7 @@ async def main_async(args: argparse.Namespace) -> int:
     # The table shows the round with the median ratio to the echo (the only round when there is one).
     ours, echo, durable = sorted(rounds, key=lambda r: cpu_ratios(*r).get("ours/echo", 0.0))[len(rounds) // 2]
     outcomes = [o for o in (ours, echo, durable) if o]
-    checks = targets(ours, echo)
+    checks = targets(ours, rounds)
     ratios = cpu_ratios(ours, echo, durable)
     print(f"\nschoolbot load benchmark: {mode}, {args.rate:g} events/s for {args.seconds:g} s, "
           f"{args.users} users, {os.cpu_count()} CPUs")
@@ -557,10 +573,12 @@ async def main_async(args: argparse.Namespace) -> int:
         print("\nserver CPU per event, " + ", ".join(f"{name.replace('/', ' / ').replace('_', ' ')}: {ratio:.2f}"
                                                   for name, ratio in ratios.items()))
     if len(rounds) > 1:
-        print("\nserver CPU ms/event by round (ours, echo, durable echo; ratio ours / echo):")
+        print("\nserver CPU ms/event by round (ours, echo, durable echo; ratios ours / echo, ours / durable echo):")
         for number, (o, e, d) in enumerate(rounds, 1):
             cells = [f"{x.cpu_ms_per_event:.2f}" if x else "-" for x in (o, e, d)]
-            print(f"  round {number}: " + ", ".join(cells) + f"; {cpu_ratios(o, e, d).get('ours/echo', '-')}")
+            ratios_ = cpu_ratios(o, e, d)
+            print(f"  round {number}: " + ", ".join(cells)
+                  + f"; {ratios_.get('ours/echo', '-')}, {ratios_.get('ours/durable_echo', '-')}")
     results_dir.mkdir(parents=True, exist_ok=True)
     out = results_dir / f"{stamp}-{mode}.json"
     out.write_text(json.dumps({
