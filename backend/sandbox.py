@@ -42,8 +42,11 @@ DEFAULT_CPU_SECONDS = 10
 # (each waiting job holds its input in memory).
 DEFAULT_MAX_WAITING = 8
 # Imported once by the fork server, so that each job process starts with them loaded.
+# The decoders these modules import on first use (so that the web and worker processes start without them)
+# are named too: every sandbox process forks with them loaded.
 PRELOAD = ("backend.images", "backend.payments.slip", "backend.documents.preview",
-           "backend.documents.untrusted_pdf")
+           "backend.documents.untrusted_pdf", "zxingcpp", "pypdfium2", "pyhanko.pdf_utils.reader",
+           "pyhanko.sign.validation", "pyhanko_certvalidator")
 # A process is replaced after this many jobs, so that fragmentation cannot build up.
 JOBS_PER_PROCESS = 200
 

@@ -7,9 +7,12 @@ side, or the provider itself, maps it. The gateway is reached only when SMS_GATE
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
 from backend.second_channel import ContactInfo, SecondChannelError
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_SMS_CHARS = 670  # ten concatenated Thai (UCS-2) parts
 
@@ -31,6 +34,8 @@ class HttpSmsGateway:
             raise SecondChannelError("no phone number to send an SMS to")
         text = f"{subject_th}\n{body_th}"[:MAX_SMS_CHARS]
         payload = {"to": e164_thai(to.phone), "message": text, "sender": self._sender}
+        import httpx  # on first use, as most deployments send no SMS (keeps start-up short)
+
         client = self._http or httpx.AsyncClient(timeout=15)
         try:
             response = await client.post(self._url, json=payload, headers={"Authorization": f"Bearer {self._token}"})

@@ -16,17 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 # Thailand keeps no daylight saving time, so a fixed offset is exact.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
-HOLIDAY_CATEGORIES = (holidays.PUBLIC, holidays.GOVERNMENT, holidays.SCHOOL)
+# holidays.PUBLIC, holidays.GOVERNMENT, holidays.SCHOOL (the package is imported on first use: it loads
+# every country's calendar class, which a process that counts no working days need not pay for at start).
+HOLIDAY_CATEGORIES = ("public", "government", "school")
 
 
 @functools.cache
 def thai_holidays() -> holidays.HolidayBase:
     """Thailand's holidays for a public school, in Thai; years are filled in as they are asked."""
+    import holidays
+
     return holidays.country_holidays("TH", categories=HOLIDAY_CATEGORIES, language="th")
 
 

@@ -187,7 +187,7 @@ def start_durable_echo(*, port: int, env: dict[str, str], log_dir: Path) -> list
                    log_dir)]
 
 
-async def wait_http(url: str, servers: list[Server], *, want_ok: bool, timeout: float = 60.0) -> None:
+async def wait_http(url: str, servers: list[Server], *, want_ok: bool, timeout: float = 120.0) -> None:
     """Wait until the URL answers (with 200 when want_ok); fail early if a process died."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -204,7 +204,7 @@ async def wait_http(url: str, servers: list[Server], *, want_ok: bool, timeout: 
     raise RuntimeError(f"{url} did not become ready in {timeout:.0f} s")
 
 
-async def wait_workers_subscribed(storage: Storage, count: int, timeout: float = 60.0) -> None:
+async def wait_workers_subscribed(storage: Storage, count: int, timeout: float = 120.0) -> None:
     """Workers are ready when they listen for wake-ups (otherwise the first events wait for a poll)."""
     if storage.redis_url is None or count == 0:
         return

@@ -34,6 +34,9 @@ async def deploy_menus_to_simulator(runtime: Runtime, *, attempts: int = 40, pau
     import aiohttp
 
     from bot.channels import DEFAULT, UnknownChannel
+    from bot.line_api import load_line_sdk
+
+    await load_line_sdk()  # in a thread, before richmenus.deploy imports it on the event loop
     from richmenus.deploy import deploy
     from richmenus.menus import PARENTS, all_menus
     from richmenus.render import render_all

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from linebot.v3.messaging import exceptions as line_errors
-
 from backend.staff import InviteInvalid, Role, redeem_invite
 from backend.state import SharedState
 from bot import messages as m
@@ -58,6 +56,8 @@ class Enrolment:
             return ""
 
     async def _link_staff_menu(self, ctx: EventContext) -> None:
+        from linebot.v3.messaging import exceptions as line_errors  # lazy: see bot/line_api.py
+
         api = self._clients.messaging(ctx.channel)
         try:
             alias = await api.get_rich_menu_alias(STAFF_MENU_ALIAS)

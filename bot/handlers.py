@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import contacts, outbox
@@ -120,6 +119,8 @@ class EventHandler:
         if int(message.get("fileSize") or 0) > self._max_upload_bytes:
             return m.text(too_big_text(self._max_upload_bytes))
         image_set = message.get("imageSet") or {}
+        from linebot.v3.messaging.exceptions import ApiException  # lazy: see bot/line_api.py
+
         try:
             data = await self._download(ctx.channel, str(message["id"]))
         except ApiException as error:

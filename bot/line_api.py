@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import os
 import urllib.request
-from typing import Any
-
-from linebot.v3.messaging import (
-    AsyncApiClient,
-    AsyncMessagingApi,
-    AsyncMessagingApiBlob,
-    Configuration,
-)
-from linebot.v3.messaging.exceptions import ApiException
+from typing import TYPE_CHECKING, Any
 
 from bot.channels import Channel
+
+if TYPE_CHECKING:
+    from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, AsyncMessagingApiBlob
+
+# line-bot-sdk's messaging package builds hundreds of pydantic models and validated methods when imported
+# (about 1.5 s of CPU, most of a cold start): it is imported on first use, or ahead of it by load_line_sdk,
+# never at module import time, so that the web process answers /readyz without it.
+LINE_SDK = "linebot.v3.messaging"
+
+
+async def load_line_sdk() -> None:
+    """Import the SDK in a thread, so that the event loop keeps answering meanwhile (the worker awaits this
+    before its first pass; the webhook never needs the SDK)."""
+    await asyncio.to_thread(importlib.import_module, LINE_SDK)
 
 
 class LineClients:
@@ -28,6 +36,8 @@ class LineClients:
         if pair is None:
             # The SDK's Configuration has one host; LINE serves content from a second host,
             # so the blob API gets a client of its own.
+            from linebot.v3.messaging import AsyncApiClient, Configuration
+
             api = AsyncApiClient(Configuration(host=self._api_base_url, access_token=channel.access_token))
             data = AsyncApiClient(Configuration(host=self._data_base_url, access_token=channel.access_token))
             if not _environment_configures_http():
@@ -37,6 +47,8 @@ class LineClients:
         return pair
 
     def messaging(self, channel: Channel) -> AsyncMessagingApi:
+        from linebot.v3.messaging import AsyncMessagingApi
+
         return AsyncMessagingApi(self._pair(channel)[0])
 
     async def post_messages(self, channel: Channel, path: str, body: dict[str, Any], *,
@@ -47,6 +59,8 @@ class LineClients:
         per cent of the worker's CPU per reply); our messages are valid LINE JSON by construction
         (bot/messages.py). Same session, headers, proxy settings and errors as the SDK: a non-2xx
         answer raises ApiException with the body as text, as the typed calls do."""
+        from linebot.v3.messaging.exceptions import ApiException
+
         client = self._pair(channel)[0]
         headers = {**client.default_headers, "Authorization": f"Bearer {channel.access_token}",
                    "Content-Type": "application/json"}
@@ -60,6 +74,8 @@ class LineClients:
             raise
 
     def blob(self, channel: Channel) -> AsyncMessagingApiBlob:
+        from linebot.v3.messaging import AsyncMessagingApiBlob
+
         return AsyncMessagingApiBlob(self._pair(channel)[1])
 
     async def close(self) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-import aiohttp
-from linebot.v3.messaging.exceptions import ApiException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import contacts, outbox
@@ -68,6 +66,8 @@ class Sender:
 
     async def _deliver(self, session: AsyncSession, channel: Channel, message: Queued) -> bool:
         """Try once; True when the message reached a final state."""
+        from linebot.v3.messaging.exceptions import ApiException  # lazy: see bot/line_api.py
+
         attempts = message.attempts + 1
         try:
             if self._reply_usable(message):
@@ -102,6 +102,9 @@ class Sender:
         )
 
     async def _send(self, channel: Channel, path: str, body: dict, *, retry_key: str | None = None) -> None:
+        import aiohttp  # lazy, like the SDK that uses it: see bot/line_api.py
+        from linebot.v3.messaging.exceptions import ApiException
+
         try:
             await self._clients.post_messages(channel, path, body, retry_key=retry_key)
         except ApiException as error:
@@ -112,6 +115,8 @@ class Sender:
             raise _Retry(type(error).__name__) from error
 
     async def _push(self, channel: Channel, message: Queued) -> None:
+        from linebot.v3.messaging.exceptions import ApiException  # lazy: see bot/line_api.py
+
         try:
             await self._send(channel, PUSH_PATH, {"to": message.recipient, "messages": message.payload},
                              retry_key=message.retry_key)

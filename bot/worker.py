@@ -21,7 +21,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 
-from linebot.v3.messaging import ShowLoadingAnimationRequest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import inbox, outbox
@@ -31,7 +30,7 @@ from backend.state import SharedState
 from bot import messages as m
 from bot.channels import Channel, ChannelRegistry
 from bot.handlers import EventContext, EventHandler
-from bot.line_api import LineClients
+from bot.line_api import LineClients, load_line_sdk
 from bot.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -99,6 +98,8 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until stop is set: start the lanes wake-ups name, and scan every poll_seconds."""
+        # The LINE SDK loads in a thread first: the web process beside this worker is ready without it.
+        await load_line_sdk()
         async with self._state.subscribe(WAKE_TOPIC) as waiter:
             next_scan = 0.0
             while not stop.is_set():
@@ -244,6 +245,8 @@ class Worker:
             return None
 
         async def show_later() -> None:
+            from linebot.v3.messaging import ShowLoadingAnimationRequest  # lazy: see bot/line_api.py
+
             await asyncio.sleep(self._loading_after)
             with contextlib.suppress(Exception):
                 await self._clients.messaging(channel).show_loading_animation(

@@ -10,11 +10,18 @@ from __future__ import annotations
 import base64
 import io
 import threading
+from types import ModuleType
 
-import pypdfium2 as pdfium
 from PIL import Image
 
 from backend.images import MAX_PIXELS, ImageRefused
+
+
+def _pdfium() -> ModuleType:
+    """pypdfium2, imported on first use (its bindings take a moment to load; most processes render none)."""
+    import pypdfium2
+
+    return pypdfium2
 
 # PDFium is not thread-safe: callers in threads take turns (the chat's previews run in the sandbox
 # process, one at a time anyway).
@@ -24,7 +31,7 @@ A4_WIDTH_POINTS = 595
 
 def render_page_image(pdf: bytes, *, page_index: int = 0, width: int = 1040) -> Image.Image:
     with _PDFIUM_LOCK:
-        document = pdfium.PdfDocument(pdf)
+        document = _pdfium().PdfDocument(pdf)
         try:
             page = document[page_index]
             scale = width / page.get_width()
@@ -54,7 +61,7 @@ MAX_SCAN_PAGES = 4
 def pdf_pages_as_data_urls(pdf: bytes, *, max_pages: int = MAX_SCAN_PAGES) -> tuple[str, ...]:
     """A PDF's first pages as PNG data URLs, for a document template to print them."""
     with _PDFIUM_LOCK:
-        document = pdfium.PdfDocument(pdf)
+        document = _pdfium().PdfDocument(pdf)
         try:
             pages = min(len(document), max_pages)
         finally:

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
-import qrcode
 from markupsafe import Markup
 
 from backend.catalog import PACKAGED_TEMPLATES
@@ -143,6 +142,8 @@ def qr_image(url: str) -> Markup:
 
     A PNG rather than SVG: WeasyPrint spends ~50 ms parsing a QR's SVG path, a quarter of a render.
     """
+    import qrcode  # on first use: only a process that issues documents draws QR codes
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2)
     code.add_data(url)
     code.make(fit=True)

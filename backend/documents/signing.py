@@ -19,6 +19,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -26,15 +27,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization.pkcs12 import PKCS12PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
 from backend.config import SigningSettings
+
+# pyHanko (with pyhanko-certvalidator and its HTTP clients) takes about a second of CPU to import: it is
+# imported by the functions that sign or validate, so that the processes that do neither start fast.
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import TimeStamper
 
 DEV_CA_DIR_NAME = "dev-ca"
 SIGNATURE_FIELD = "SchoolSignature"
@@ -65,6 +65,9 @@ def load_school_signer(
     settings: SigningSettings, school_slug: str, *, timestamper: TimeStamper | None = None
 ) -> SchoolSigner:
     """The school's own material if it has some, else the deployment-wide one."""
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
     own = school_signing_dir(settings.keys_dir, school_slug) if settings.keys_dir else None
     signer: signers.SimpleSigner | None = None
     if own is not None and (own / "school.p12").is_file():
@@ -124,6 +127,9 @@ def sign_pdf(
 
     Synchronous (pyHanko runs its own event loop): call it from a worker thread in async code.
     """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
@@ -162,6 +168,11 @@ class SignatureCheck:
 
 def check_signature(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate]) -> SignatureCheck:
     """Validate the last signature of a PDF. Synchronous, like pyHanko's validator."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures

@@ -7,12 +7,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import geothai
-from geothai.types import District, Province, Subdistrict
-
+from backend.lazy import LazyModule
 from backend.thai.digits import to_arabic_digits
 from backend.thai.errors import ThaiInputError
+
+if TYPE_CHECKING:
+    import geothai
+    from geothai.types import District, Province, Subdistrict
+else:
+    geothai = LazyModule("geothai")  # imported on first use, not when the conversation's modules load
 
 # Data: PyPI `geothai` (DOPA codes, Thailand Post codes, MIT / CC-BY-4.0). It loads its JSON on
 # first use and caches it; the indexes below are built lazily on top of it, also once.
@@ -273,7 +278,7 @@ def find_subdistricts(query: str, *, limit: int = 10) -> list[Address]:
         matches = [
             r.area
             for r in geothai.search(cleaned, limit=_SEARCH_ALL)
-            if r.level == "subdistrict" and isinstance(r.area, Subdistrict)
+            if r.level == "subdistrict" and isinstance(r.area, geothai.Subdistrict)
         ]
         # An exact name first: "ตลาด" before ตลาดยอด, ตลาดน้อย…
         query_key = _key(cleaned)

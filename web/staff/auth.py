@@ -8,16 +8,18 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import httpx
 from fastapi import HTTPException
 from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, SignatureExpired
 
 from backend.clock import Clock
 from backend.signed_tokens import timed_serializer
+
+if TYPE_CHECKING:
+    import httpx
 from backend.staff import StaffMember
 
 SESSION_COOKIE = "staff_session"
@@ -77,6 +79,8 @@ async def verify_id_token(
     """
     if not id_token or len(id_token) > 4096:
         raise LoginRefused("empty or oversized ID token")
+    import httpx  # on first use: a staff login, not every start-up
+
     client = http or httpx.AsyncClient(timeout=10)
     try:
         response = await client.post(f"{base_url}/oauth2/v2.1/verify",

@@ -7,10 +7,6 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from backend.applications.models import Application
 from web.staff.presentation import BANGKOK, OPEN_STATUSES, STATUS_TH
 from web.staff.queries import Dashboard, days_to_decision
@@ -86,6 +82,8 @@ def to_csv(rows: list[list[object]], columns: Iterable[str]) -> bytes:
 
 def to_xlsx(figures: Dashboard, applications: list[list[object]], title: ServiceTitle,
             months: list[tuple[str, int, int]]) -> bytes:
+    from openpyxl import Workbook  # on first use: openpyxl takes about half a second to import
+
     workbook = Workbook()
     summary = workbook.active
     summary.title = "สรุปตามบริการ"
@@ -99,6 +97,9 @@ def to_xlsx(figures: Dashboard, applications: list[list[object]], title: Service
 
 
 def _fill(sheet, columns: Iterable[str], rows: list[list[object]]) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     header = list(columns)
     sheet.append(header)
     for cell in sheet[1]:
