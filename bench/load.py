@@ -454,11 +454,16 @@ def median(values: list[float]) -> float | None:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def targets(ours: Outcome, rounds: list[tuple[Outcome, Outcome | None, Outcome | None]]) -> dict[str, dict]:
-    """Pass/fail of the table's round (latency, replies, memory) and of the CPU ratios' medians over all rounds."""
+def targets(ours: Outcome, rounds: list[tuple[Outcome, Outcome | None, Outcome | None]],
+            rate: float) -> dict[str, dict]:
+    """Pass/fail of the table's round (latency, replies, memory) and of the CPU ratios' medians over all rounds.
+
+    The webhook line names the offered rate: the targets are 100 events/s (PostgreSQL + Redis) and 30 events/s
+    (SQLite, `--sqlite --rate 30`)."""
     result = {
-        "webhook_p99_under_50ms": {"value": ours.webhook_ms.get("p99"), "limit": WEBHOOK_P99_MS,
-                                   "met": bool(ours.webhook_ms) and ours.webhook_ms["p99"] < WEBHOOK_P99_MS},
+        f"webhook_p99_under_50ms_at_{rate:g}_events_per_s": {
+            "value": ours.webhook_ms.get("p99"), "limit": WEBHOOK_P99_MS,
+            "met": bool(ours.webhook_ms) and ours.webhook_ms["p99"] < WEBHOOK_P99_MS},
         "no_lost_or_duplicated_replies": {
             "value": {"lost": ours.lost_replies, "duplicated": ours.duplicated_replies, "pushes": ours.pushes,
                       "webhook_errors": ours.webhook_errors},
@@ -556,7 +561,7 @@ async def main_async(args: argparse.Namespace) -> int:
     # The table shows the round with the median ratio to the echo (the only round when there is one).
     ours, echo, durable = sorted(rounds, key=lambda r: cpu_ratios(*r).get("ours/echo", 0.0))[len(rounds) // 2]
     outcomes = [o for o in (ours, echo, durable) if o]
-    checks = targets(ours, rounds)
+    checks = targets(ours, rounds, args.rate)
     ratios = cpu_ratios(ours, echo, durable)
     print(f"\nschoolbot load benchmark: {mode}, {args.rate:g} events/s for {args.seconds:g} s, "
           f"{args.users} users, {os.cpu_count()} CPUs")
