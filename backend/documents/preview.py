@@ -11,7 +11,6 @@ import base64
 import io
 import threading
 
-import pypdfium2 as pdfium
 from PIL import Image
 
 from backend.images import MAX_PIXELS, ImageRefused
@@ -22,9 +21,17 @@ _PDFIUM_LOCK = threading.Lock()
 A4_WIDTH_POINTS = 595
 
 
+def _pdfium():
+    # Imported where a page is rendered (each sandbox process preloads it: backend/sandbox.py),
+    # so that the web process, which only names these jobs, does not carry PDFium.
+    import pypdfium2
+
+    return pypdfium2
+
+
 def render_page_image(pdf: bytes, *, page_index: int = 0, width: int = 1040) -> Image.Image:
     with _PDFIUM_LOCK:
-        document = pdfium.PdfDocument(pdf)
+        document = _pdfium().PdfDocument(pdf)
         try:
             page = document[page_index]
             scale = width / page.get_width()
@@ -54,7 +61,7 @@ MAX_SCAN_PAGES = 4
 def pdf_pages_as_data_urls(pdf: bytes, *, max_pages: int = MAX_SCAN_PAGES) -> tuple[str, ...]:
     """A PDF's first pages as PNG data URLs, for a document template to print them."""
     with _PDFIUM_LOCK:
-        document = pdfium.PdfDocument(pdf)
+        document = _pdfium().PdfDocument(pdf)
         try:
             pages = min(len(document), max_pages)
         finally:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import zxingcpp
 from PIL import Image
 
 from backend import images
@@ -99,6 +98,8 @@ def read_slip_image(image_bytes: bytes) -> SlipReference | None:
         # Transparent pixels would read as black and swallow the code's dark modules.
         background = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(background, image.convert("RGBA"))
+    import zxingcpp  # here, not at the top: the web process names this job but never runs it
+
     for barcode in zxingcpp.read_barcodes(
         image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     ):

@@ -13,7 +13,7 @@ from backend.applications.models import Application
 from backend.catalog import CATALOG
 from backend.demo import DEMO_SETTINGS
 from backend.documents.from_applications import DocumentInputMissing, document_for, staff_fields
-from backend.documents.render import embedded_record
+from backend.documents.untrusted_pdf import embedded_record
 from backend.school_config import parse_school_config
 from backend.thai.ids import synthetic_national_id
 from flows.services import ALL_FLOWS
