@@ -53,8 +53,10 @@ def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
                 process.wait()
 
 
-def _wait_until(predicate, what: str, timeout: float = 30.0) -> None:
-    """Wait for another process to reach a state (there is no clock to inject across processes)."""
+def _wait_until(predicate, what: str, timeout: float = 180.0) -> None:
+    """Wait for another process to reach a state (there is no clock to inject across processes).
+    Generous: on a busy CI machine a process start-up has taken over 30 s; a healthy run returns
+    as soon as the state is reached."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
