@@ -567,7 +567,7 @@ class _Turn:
             raise ThaiInputError(
                 prompts.DOES_NOT_FIT.format(expects=kind.expects_th), code="input.kind"
             )
-        return kind.parse(reply, self.today)
+        return self.flow.read(step, reply, self.draft.answers, self.today, self.facts)
 
     def _record(self, step: Step, value: Any, *, missing: bool = False) -> None:
         # New containers each time: the JSON columns notice reassignment, not mutation.

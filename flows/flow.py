@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.applications.service import submit_application
 from backend.thai.errors import ThaiInputError
-from flows.kinds import Kind
+from flows.kinds import Kind, Reply
 from flows.say import MAX_LABEL, LineLimitError
 
 if TYPE_CHECKING:
@@ -129,6 +129,16 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Words a step understands besides its kind's, read with earlier answers (those in
+    ``uses``): "วันเดียว" for a booking's last day is its first day. ``read`` returns the value
+    to store, or None when the text is not such words (the kind then reads it)."""
+
+    read: Callable[[str, Context], Any]
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Step:
     id: str  # stable: stored in drafts and postbacks, never positional
     question: str
@@ -139,6 +149,7 @@ class Step:
     # Optional steps offer "ข้าม". A required document offers "ไม่มีเอกสารนี้" instead, which
     # records it as missing: a missing document never blocks a request.
     required: bool = True
+    reading: Reading | None = None
 
     @property
     def is_document(self) -> bool:
@@ -238,6 +249,20 @@ class Flow:
                     return step, error.message_th
         return None
 
+    def read(
+        self, step: Step, reply: Reply, answers: Mapping[str, Any], today: dt.date,
+        facts: Mapping[str, Any] = NO_FACTS,
+    ) -> Any:
+        """What a reply at ``step`` says, as the value to store: the step's own words first (its
+        Reading, with the earlier answers), then its kind. Raises ThaiInputError to ask back."""
+        if reply.text is not None and step.reading is not None:
+            visible = next((v for s, v in self._walk(answers, today, facts) if s.id == step.id), {})
+            if all(visible.get(field) is not None for field in step.reading.uses):
+                value = step.reading.read(reply.text, self._context(step, visible, step.reading.uses, today, facts))
+                if value is not None:
+                    return value
+        return step.kind.parse(reply, today)
+
     def check_answer(
         self, step: Step, value: Any, answers: Mapping[str, Any], today: dt.date,
         facts: Mapping[str, Any] = NO_FACTS,
@@ -323,6 +348,7 @@ class Flow:
         for rule, uses in (
             ("when", step.when and step.when.uses),
             ("check", step.check and step.check.uses),
+            ("reading", step.reading and step.reading.uses),
         ):
             for field in uses or ():
                 if field == step.id or (field in self._by_id and field not in earlier):

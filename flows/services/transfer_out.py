@@ -128,7 +128,7 @@ SPEC = ServiceSpec(
         uses_record=True,
     ),
     fee=FeeRule(code="TOUT"),
-    routing_words=(r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
+    routing_words=(r"ย้าย(ลูก|หลาน|บุตร)?ออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
     routing_priority=70,
     source="docs/rules.md#transfer-out: OBEC's citizen's manual for transfer out (แบบ พฐ.19/1 or บค.20)",
     free_by=FREE_BASIC_EDUCATION,

@@ -1,0 +1,176 @@
+"""Which of a few offered choices a typed reply means, the way Thai people write it.
+
+A step that offers buttons ("มารดา", "หอประชุม", "ใช่") also takes the answer typed: "แม่ค่ะ",
+"หอประชุมค่ะ", "ค่ะ". ``match_choice`` compares the reply with each choice's phrases (its label
+and the synonyms the caller gives) and answers only when it is sure; otherwise None, and the
+caller asks back. In order, the first rule that decides wins:
+
+1. the whole reply, without polite endings (normalise.bare_forms), is a phrase (folded: a doubled
+   letter, ใ/ไ and ณ/น forgiven);
+2. the reply says it does not know ("ไม่แน่ใจ", "ไม่ทราบ"): unsure, unless that is a phrase;
+3. the longest phrase of at least three letters found inside the reply ("ยายเป็นคนเลี้ยงค่ะ");
+   "ไม่อยู่ในเขต" holds "อยู่ในเขต" but is longer, so a negation that is a phrase wins;
+4. the reply is the start of one label only ("สนาม" for "สนามฟุตบอล");
+5. a small typo: the nearest phrase by edit distance, one edit in four letters or more, two in
+   eight or more ("หอประชม", "ผู้ปกคลอง"), when no other choice is as near;
+6. the reply's letters in order within one label only ("สนามบอล", "ห้อง 101" for
+   "ห้องประชุมเล็ก 101").
+
+Domain-neutral: the words of a domain (kinship, venues) are the caller's synonyms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from backend.thai.normalise import bare_forms, compact, fold
+
+# Replies that say the parent does not know: asked back rather than read as a choice.
+UNSURE = ("ไม่แน่ใจ", "ไม่ทราบ", "ไม่รู้", "ยังไม่รู้", "ขอถาม", "สงสัย", "ไม่เข้าใจ")
+# Shorter phrases are matched only as the whole reply: "ตา" or "อา" are inside too many words.
+_MIN_CONTAINED = 3
+_MIN_PREFIX = 3
+_MIN_SUBSEQUENCE = 4
+
+
+def key(text: str) -> str:
+    """The form phrases are compared in: compact, folded, without dots."""
+    return fold(compact(text).replace(".", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    key: str
+    value: str
+    is_label: bool
+
+
+@lru_cache(maxsize=128)
+def _phrases(choices: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[_Phrase, ...]:
+    found: list[_Phrase] = []
+    for value, phrases in choices:
+        for index, phrase in enumerate(phrases):
+            phrase_key = key(phrase)
+            if phrase_key:
+                found.append(_Phrase(phrase_key, value, is_label=index == 0))
+    return tuple(found)
+
+
+_SEVERAL = "\x00several"  # a rule found more than one choice: ask back, try no weaker rule
+
+
+def _one(values: Iterable[str]) -> str | None:
+    distinct = set(values)
+    if not distinct:
+        return None
+    return distinct.pop() if len(distinct) == 1 else _SEVERAL
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, replace one character)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _allowed_edits(length: int) -> int:
+    return 2 if length >= 8 else 1 if length >= 4 else 0
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(letter in letters for letter in short)
+
+
+def _contained(forms: Sequence[str], phrases: Sequence[_Phrase]) -> str | None:
+    best: list[_Phrase] = []
+    for form in forms:
+        for phrase in phrases:
+            if len(phrase.key) >= _MIN_CONTAINED and phrase.key in form:
+                if not best or len(phrase.key) > len(best[0].key):
+                    best = [phrase]
+                elif len(phrase.key) == len(best[0].key):
+                    best.append(phrase)
+    return _one(p.value for p in best) if best else None
+
+
+def _nearest(forms: Sequence[str], phrases: Sequence[_Phrase]) -> str | None:
+    best_distance, best_values = None, set()
+    for form in forms:
+        for phrase in phrases:
+            allowed = _allowed_edits(min(len(form), len(phrase.key)))
+            if not allowed or abs(len(form) - len(phrase.key)) > allowed:
+                continue
+            distance = edit_distance(form, phrase.key)
+            if distance > allowed:
+                continue
+            if best_distance is None or distance < best_distance:
+                best_distance, best_values = distance, {phrase.value}
+            elif distance == best_distance:
+                best_values.add(phrase.value)
+    return _one(best_values)
+
+
+def match_choice(text: str, choices: Mapping[str, Sequence[str]]) -> str | None:
+    """The value of the choice ``text`` surely means, or None (ask back).
+
+    ``choices``: each value with its phrases, the button label first, then synonyms.
+    """
+    phrases = _phrases(tuple((value, tuple(words)) for value, words in choices.items()))
+    forms = tuple(dict.fromkeys(fold(form.replace(".", "")) for form in bare_forms(text)))
+    forms = tuple(form for form in forms if form)
+    if not forms:
+        return None
+    by_key: dict[str, set[str]] = {}
+    for phrase in phrases:
+        by_key.setdefault(phrase.key, set()).add(phrase.value)
+    for form in forms:
+        if form in by_key:
+            exact = _one(by_key[form])
+            return None if exact == _SEVERAL else exact
+    unsure = {key(word) for word in UNSURE}
+    if any(form.startswith(word) for form in forms for word in unsure):
+        return None
+    labels = tuple(phrase.key for phrase in phrases if phrase.is_label)
+    values = tuple(phrase.value for phrase in phrases if phrase.is_label)
+    shortest = forms[-1]
+    rules: tuple[Callable[[], str | None], ...] = (
+        lambda: _contained(forms, phrases),
+        lambda: _in_one_label(shortest, labels, values, _MIN_PREFIX, str.startswith),
+        lambda: _nearest(forms, phrases),
+        lambda: _in_one_label(shortest, labels, values, _MIN_SUBSEQUENCE,
+                              lambda label, form: _is_subsequence(form, label)),
+    )
+    for rule in rules:
+        found = rule()
+        if found is not None:
+            return None if found == _SEVERAL else found
+    return None
+
+
+def _in_one_label(form: str, labels: Sequence[str], values: Sequence[str], shortest: int,
+                  holds: Callable[[str, str], bool]) -> str | None:
+    if len(form) < shortest:
+        return None
+    return _one(value for label, value in zip(labels, values, strict=True) if holds(label, form))
+
+
+# Numbers written as words, as people type small counts and grades ("สองวัน", "ป.หนึ่ง").
+_NUMBER_WORDS = {
+    "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9, "สิบ": 10,
+}  # fmt: skip
+_NUMBER_WORD = re.compile("|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)))
+
+
+def number_words_as_digits(text: str) -> str:
+    """Thai number words from one to ten written as digits: "สองวัน" → "2วัน"."""
+    return _NUMBER_WORD.sub(lambda found: str(_NUMBER_WORDS[found.group(0)]), text)
