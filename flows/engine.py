@@ -28,6 +28,7 @@ from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
 from flows.say import MAX_QUICK_REPLIES, Say, Text
 from flows.sessions import SessionStore, new_nonce
+from flows.understanding import GIVEN, first_message_answers, shown_given
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
@@ -134,8 +135,12 @@ class Engine:
         user_ref: str,
         flow_id: str,
         lookup: DraftLookup | None = None,
+        said: str | None = None,
     ) -> list[Say]:
-        """Begin a service (from the rich menu or a menu button), or resume its open draft."""
+        """Begin a service (from the rich menu or a menu button), or resume its open draft.
+
+        ``said``: the message that asked for the service in words; what it already answers is
+        kept for its steps (flows/understanding.py) and only the rest is asked."""
         draft = await self._open_draft(session, school_id, user_ref, lookup=lookup)
         flow = self._flows.get(flow_id)
         if draft is not None:
@@ -170,6 +175,11 @@ class Engine:
         opening = prompts.STARTING.format(title=flow.title)
         if flow.intro:
             opening += "\n" + flow.intro
+        given = first_message_answers(flow, said, self.today()) if said else {}
+        if given:
+            draft.answers = {GIVEN: given}
+            opening += "\n" + prompts.GIVEN_FIRST.format(given=shown_given(flow, given))
+            return [Text(opening), *_Turn(self, session, draft, flow).advance()]
         return [Text(opening), *_Turn(self, session, draft, flow).ask_current()]
 
     async def due_reminders(
@@ -308,7 +318,7 @@ class Engine:
             if routed.to is Destination.SERVICE and routed.service is not None:
                 return await self.start(
                     session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,
-                    lookup=lookup,
+                    lookup=lookup, said=input.text,
                 )
         return [self.menu(prompts.GREETING)]
 
@@ -383,14 +393,39 @@ class _Turn:
         return self.ask(step, note=note)
 
     def advance(self) -> list[Say]:
-        """Go to the first step still needing an answer, or to the summary."""
-        nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
-        if nxt is None:
-            self.draft.current_step = SUMMARY
-            return [self.summary()]
-        step, note = nxt
-        self.draft.current_step = step.id
-        return self.ask(step, note=note)
+        """Go to the first step still needing an answer, or to the summary. A step the first
+        message already answered (flows/understanding.py) takes that answer through its checks
+        instead of being asked; one that does not pass is asked with the reason."""
+        while True:
+            nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
+            if nxt is None:
+                self.draft.current_step = SUMMARY
+                return [self.summary()]
+            step, note = nxt
+            self.draft.current_step = step.id
+            if note is None and (given := self._take_given(step)) is not None:
+                try:
+                    self.flow.check_answer(step, given, self.draft.answers, self.today, self.facts)
+                except ReturnToStep:
+                    return self.ask(step)
+                except ThaiInputError as error:
+                    return self.ask(step, note=error.message_th)
+                self._record(step, given)
+                continue
+            return self.ask(step, note=note)
+
+    def _take_given(self, step: Step) -> Any:
+        """The answer the first message gave for ``step``, removed from those kept aside; None
+        when it gave none (or the step's answer feeds the flow's facts, read only when typed)."""
+        given = self.draft.answers.get(GIVEN)
+        if not given or step.id not in given:
+            return None
+        rest = {key: value for key, value in given.items() if key != step.id}
+        others = {key: value for key, value in self.draft.answers.items() if key != GIVEN}
+        self.draft.answers = {**others, GIVEN: rest} if rest else others
+        if self.flow.facts is not None and step.id in self.flow.facts.uses:
+            return None
+        return given[step.id]
 
     def ask_again_showing(self, step: Step) -> list[Say]:
         """Ask a step the parent went back to, reminding them of the answer it holds."""

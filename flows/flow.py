@@ -37,6 +37,9 @@ SubmitFn = Callable[..., Awaitable[None]]
 # What the parent is told after filing: the same words for everyone, or words made from the answers
 # (stored values, as the draft holds them), e.g. how admission gives places in the grade chosen.
 NextSteps = str | Callable[[Mapping[str, Any]], str]
+# What the message that asked for a service already answers ("อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค.
+# จัดงานทำบุญ"): the text and today, to stored values by step id (flows/understanding.py).
+FirstMessage = Callable[[str, dt.date], Mapping[str, Any]]
 
 
 class FlowDefinitionError(ValueError):
@@ -172,6 +175,7 @@ class Flow:
         intro: str = "",
         submit: SubmitFn = submit_application,
         facts: Facts | None = None,
+        first_message: FirstMessage | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -183,6 +187,8 @@ class Flow:
         self.intro = intro
         self.submit = submit
         self.facts = facts
+        # What a parent's first message (the one that asked for the service) already answers.
+        self.first_message = first_message
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -190,7 +196,8 @@ class Flow:
         """The same service with other steps (a school's own documents); checked again."""
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
-                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts)
+                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
+                    first_message=self.first_message)
 
     # -- reading answers -------------------------------------------------------------------
 

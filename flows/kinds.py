@@ -14,14 +14,14 @@ from typing import Any
 
 from backend.thai.address import Address, validate_address
 from backend.thai.dates import BE_OFFSET, format_thai_date, parse_thai_date
-from backend.thai.digits import to_arabic_digits
+from backend.thai.digits import number_words_as_digits, to_arabic_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade, parse_grade
 from backend.thai.ids import format_student_id, parse_student_id
 from backend.thai.names import parse_person_name
 from backend.thai.normalise import strip_endings
 from backend.thai.phone import EXAMPLE_PHONE, format_phone, parse_phone
-from backend.thai.understand import match_choice, number_words_as_digits
+from backend.thai.understand import match_choice
 
 
 @dataclass(frozen=True)

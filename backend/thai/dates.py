@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from backend.thai.digits import to_arabic_digits, to_thai_digits
+from backend.thai.digits import number_words_as_digits, to_arabic_digits, to_thai_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import strip_endings
-from backend.thai.understand import number_words_as_digits
 
 # Written by hand: PyThaiNLP's thai_strptime needs one fixed format and one era per call and
 # fails with a bare IndexError, while parents type any of a dozen forms in either era.
@@ -255,6 +254,22 @@ def _parse_date(text: str, today: dt.date, *, upcoming: bool = False) -> _Parsed
         if relative is not None:
             return _Parsed(relative, None)
         cleaned = _THIS_ONE.sub("", cleaned).strip()
+    cleaned, weekday, era = _take_apart(cleaned)
+    if not cleaned:
+        raise ThaiInputError(f"กรุณาพิมพ์วันที่ค่ะ เช่น {EXAMPLE_DATES}", code="date.empty")
+    found = _with_year(cleaned, era, today)
+    if found is None and upcoming:
+        found = _next_to_come(cleaned, today)
+    if found is not None:
+        return _Parsed(found, weekday)
+    no_year = _NO_YEAR.match(cleaned)
+    if no_year and (no_year.group(1) is None or _month_key(no_year.group(1)) in _MONTH_BY_WORD):
+        raise ThaiInputError(f"กรุณาใส่ปี พ.ศ. ด้วยค่ะ เช่น {EXAMPLE_DATES}", code="date.no_year")
+    raise _unreadable()
+
+
+def _take_apart(cleaned: str) -> tuple[str, int | None, Era | None]:
+    """The date's own words, the weekday named before it (Monday 0) and the era marked."""
     weekday: int | None = None
     named_day = _WEEKDAY.match(cleaned)
     if named_day:
@@ -269,9 +284,11 @@ def _parse_date(text: str, today: dt.date, *, upcoming: bool = False) -> _Parsed
         era = "BE" if era_match.group(1).startswith("พ") else "CE"
         cleaned = (cleaned[: era_match.start()] + " " + cleaned[era_match.end() :]).strip()
         cleaned = " ".join(cleaned.split())
-    if not cleaned:
-        raise ThaiInputError(f"กรุณาพิมพ์วันที่ค่ะ เช่น {EXAMPLE_DATES}", code="date.empty")
+    return cleaned, weekday, era
 
+
+def _with_year(cleaned: str, era: Era | None, today: dt.date) -> dt.date | None:
+    """A date written with its year, numeric or with a month word; None for another form."""
     numeric = _NUMERIC.match(cleaned)
     if numeric:
         first, month, last = numeric.groups()
@@ -283,23 +300,44 @@ def _parse_date(text: str, today: dt.date, *, upcoming: bool = False) -> _Parsed
             day_raw, year_raw = first, last
         else:
             raise _unreadable()
-        year = _resolve_year(year_raw, era, today)
-        return _Parsed(_build(year, int(month), int(day_raw), today), weekday)
-
+        return _build(_resolve_year(year_raw, era, today), int(month), int(day_raw), today)
     worded = _WORDED.match(cleaned)
     if worded:
         day_raw, month_word, year_raw = worded.groups()
         month = _month_from_word(month_word)
-        return _Parsed(_build(_resolve_year(year_raw, era, today), month, int(day_raw), today), weekday)
+        return _build(_resolve_year(year_raw, era, today), month, int(day_raw), today)
+    return None
 
-    if upcoming:
-        coming = _next_to_come(cleaned, today)
-        if coming is not None:
-            return _Parsed(coming, weekday)
-    no_year = _NO_YEAR.match(cleaned)
-    if no_year and (no_year.group(1) is None or _month_key(no_year.group(1)) in _MONTH_BY_WORD):
-        raise ThaiInputError(f"กรุณาใส่ปี พ.ศ. ด้วยค่ะ เช่น {EXAMPLE_DATES}", code="date.no_year")
-    raise _unreadable()
+
+def _month_pattern() -> str:
+    forms = [*MONTHS_FULL, *_MONTHS_SPOKEN, *(short.replace(".", "") for short in MONTHS_SHORT)]
+    patterns = []
+    for form in sorted(set(forms), key=len, reverse=True):
+        if form in MONTHS_FULL or form in _MONTHS_SPOKEN:
+            patterns.append(re.escape(form))
+        else:  # "ธ.ค.", "ธค", "ธ. ค."
+            patterns.append(r"\.?\s*".join(map(re.escape, form)) + r"\.?")
+    return "(?:" + "|".join(patterns) + ")"
+
+
+_DATE_PHRASE: re.Pattern[str] | None = None
+
+
+def date_phrases() -> re.Pattern[str]:
+    """Where a date may be written inside a longer message (digits already 0-9): a day and a
+    month (word or number) with an optional weekday before and year after, or a day named from
+    today. Each match is then read by parse_thai_date."""
+    global _DATE_PHRASE
+    if _DATE_PHRASE is None:
+        weekday = r"(?:วัน\s*)?" + _WEEKDAY_WORDS
+        day_month = (
+            r"(?:" + weekday + r"\s*(?:ที่)?\s*)?(?:วันที่\s*)?(?<!\d)\d{1,2}\s*(?:"
+            + _month_pattern() + r"(?:\s*(?:พ\s*\.?\s*ศ\s*\.?\s*)?\d{2,4}(?!\d))?"
+            + r"|[/\-]\s*\d{1,2}(?:\s*[/\-]\s*\d{2,4})?(?!\d))"
+        )
+        relative = r"วันนี้|พรุ่งนี้|มะรืน(?:นี้)?|อีก\s*\d{1,3}\s*วัน|" + weekday + r"\s*(?:นี้|หน้า)"
+        _DATE_PHRASE = re.compile(day_month + "|" + relative)
+    return _DATE_PHRASE
 
 
 DateStyle = Literal["full", "short", "numeric"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # PyThaiNLP offers the same two conversions, but a translate table does not justify a 22 MB
@@ -29,3 +30,15 @@ def _ascii_digit(ch: str) -> str:
 def to_thai_digits(text: str) -> str:
     """Replace ASCII digits 0–9 with Thai digits ๐–๙, as official letters print them."""
     return text.translate(_TO_THAI)
+
+
+# Numbers written as words, as people type small counts and grades ("สองวัน", "ป.หนึ่ง").
+_NUMBER_WORDS = {
+    "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9, "สิบ": 10,
+}  # fmt: skip
+_NUMBER_WORD = re.compile("|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)))
+
+
+def number_words_as_digits(text: str) -> str:
+    """Thai number words from one to ten written as digits: "สองวัน" → "2วัน"."""
+    return _NUMBER_WORD.sub(lambda found: str(_NUMBER_WORDS[found.group(0)]), text)

@@ -106,13 +106,15 @@ def bare_forms(text: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def strip_endings(text: str) -> str:
+def strip_endings(text: str, *, keep_lone: bool = True) -> str:
     """The text as typed (spaces kept) without polite particles, ๆ or emoji at its end:
     "19 ธ.ค. ค่ะ" → "19 ธ.ค.", "15 มีนาคม 2563ค่ะ" → "15 มีนาคม 2563". A text that is only a
-    particle stays itself."""
+    particle stays itself, or is emptied when not ``keep_lone``."""
     text = _strip_edges(text.strip(), also=_MAI_YAMOK)
     while True:
         found = _PARTICLE_AT_END.search(text, max(0, len(text) - _PARTICLE_REACH))
+        if found is not None and found.start() == 0 and not keep_lone:
+            return ""
         if found is None or found.start() == 0:
             return text
         shorter = _strip_edges(text[: found.start()].rstrip(), also=_MAI_YAMOK)

@@ -21,11 +21,19 @@ Domain-neutral: the words of a domain (kinship, venues) are the caller's synonym
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 
+__all__ = ["UNSURE", "Found", "edit_distance", "find_choice", "find_date", "key", "match_choice",
+           "number_words_as_digits"]
+
+from backend.thai.dates import date_phrases, parse_thai_date
+from backend.thai.digits import number_words_as_digits, to_arabic_digits
+from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms, compact, fold
 
 # Replies that say the parent does not know: asked back rather than read as a choice.
@@ -164,13 +172,70 @@ def _in_one_label(form: str, labels: Sequence[str], values: Sequence[str], short
     return _one(value for label, value in zip(labels, values, strict=True) if holds(label, form))
 
 
-# Numbers written as words, as people type small counts and grades ("สองวัน", "ป.หนึ่ง").
-_NUMBER_WORDS = {
-    "หนึ่ง": 1, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9, "สิบ": 10,
-}  # fmt: skip
-_NUMBER_WORD = re.compile("|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)))
+# -- finding things inside a longer message ("อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค. จัดงานทำบุญ") --
 
 
-def number_words_as_digits(text: str) -> str:
-    """Thai number words from one to ten written as digits: "สองวัน" → "2วัน"."""
-    return _NUMBER_WORD.sub(lambda found: str(_NUMBER_WORDS[found.group(0)]), text)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Found(Generic[T]):
+    """A value found in a message, and where its words are (start, end in the message)."""
+
+    value: T
+    start: int
+    end: int
+
+
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """The text without spaces, in lower case with 0-9 digits, and for each of its characters
+    the index in ``text`` it came from."""
+    kept, where = [], []
+    for index, char in enumerate(text):
+        if char.isspace() or char in "\u200b\u200c\u200d\ufeff":
+            continue
+        kept.append(char)
+        where.append(index)
+    squeezed = to_arabic_digits("".join(kept)).lower().replace("\u0e4d\u0e32", "\u0e33")
+    return squeezed, where
+
+
+def find_choice(text: str, choices: Mapping[str, Sequence[str]]) -> Found[str] | None:
+    """The choice whose phrase (label or synonym, three letters or more) is written inside the
+    text, the longest phrase winning; None when none is, or two choices' phrases are as long."""
+    squeezed, where = _squeezed(text)
+    if len(where) != len(squeezed):  # a character changed length when normalised: no spans
+        return None
+    best: list[tuple[int, int, str]] = []
+    for value, phrases in choices.items():
+        for phrase in phrases:
+            wanted = compact(phrase)
+            at = squeezed.find(wanted) if len(wanted) >= _MIN_CONTAINED else -1
+            if at < 0:
+                continue
+            if not best or len(wanted) > best[0][1] - best[0][0]:
+                best = [(at, at + len(wanted), value)]
+            elif len(wanted) == best[0][1] - best[0][0]:
+                best.append((at, at + len(wanted), value))
+    if not best or len({value for _, _, value in best}) != 1:
+        return None
+    start, end, value = best[0]
+    return Found(value, where[start], where[end - 1] + 1)
+
+
+def find_date(text: str, *, today: dt.date, upcoming: bool) -> Found[dt.date] | None:
+    """The first date written inside the text ("… วันเสาร์ที่ 19 ธ.ค. จัดงาน …"), read as
+    backend/thai/dates.py reads a date alone; None when there is none it can read."""
+    arabic = to_arabic_digits(text)
+    for found in date_phrases().finditer(arabic):
+        phrase = found.group(0).strip()
+        for candidate in (phrase, _WITHOUT_TRAILING_NUMBER.sub("", phrase)):
+            try:
+                value = parse_thai_date(candidate, today=today, upcoming=upcoming)
+            except ThaiInputError:
+                continue
+            return Found(value, found.start(), found.start() + len(found.group(0).rstrip()))
+    return None
+
+
+_WITHOUT_TRAILING_NUMBER = re.compile(r"\s*\d+$")

@@ -23,7 +23,7 @@ from backend.school_config import SchoolConfig
 from backend.thai.age import EntryApproval, approval_admits, check_age_for_grade, p1_cohort
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
-from backend.thai.grades import Grade
+from backend.thai.grades import Grade, find_grade
 from backend.working_days import BANGKOK
 from flows import kinds
 from flows.common import (
@@ -191,6 +191,12 @@ async def _record_approval_on_record(session: AsyncSession, application: Applica
     await submit_application(session, application, now=now)
 
 
+def _grade_said(text: str, today: dt.date) -> dict[str, Any]:
+    """"สมัคร ป.1 ให้ลูกชาย" gives the grade (checked against the age rule when its step comes)."""
+    found = find_grade(text)
+    return {"grade_applied": found[0].value} if found is not None else {}
+
+
 def build(config: SchoolConfig) -> Flow:
     """Admission for one school: its entry grades, and the age rule of its academic year."""
     offered = entry_grades(config)
@@ -298,6 +304,7 @@ def build(config: SchoolConfig) -> Flow:
         ],
         next_steps=how_places_are_given(config),
         submit=_record_approval_on_record,
+        first_message=_grade_said,
         facts=Facts(
             load=approved_entry_for,
             uses=("student_name", "student_national_id", "student_birth_date"),

@@ -17,14 +17,16 @@ from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
+from backend.thai.digits import number_words_as_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms
-from backend.thai.understand import number_words_as_digits
+from backend.thai.understand import find_choice, find_date
 from flows import kinds
 from flows.common import payment_timing
 from flows.flow import MAX_OPTIONS, Check, Context, Flow, Reading, ReturnToStep, Step
 from flows.say import MAX_LABEL
 from flows.spec import ServiceSpec
+from flows.understanding import rest_of
 
 SERVICE_ID = "venue_booking"
 TITLE = "ใช้อาคารสถานที่"
@@ -134,6 +136,31 @@ def _days_from_first(text: str, ctx: Context) -> str | None:
     if days and int(days.group(1)) >= 1:
         return (first + dt.timedelta(days=int(days.group(1)) - 1)).isoformat()
     return None
+
+
+def _first_message(by_option: dict[str, Venue]):
+    """What "อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค. จัดงานทำบุญหมู่บ้าน" gives: the venue, the first day
+    and, in what is left, the purpose."""
+    names = {value: (venue.name,) for value, venue in by_option.items()}
+
+    def read(text: str, today: dt.date) -> dict[str, Any]:
+        given: dict[str, Any] = {}
+        spans = []
+        venue = find_choice(text, names) if names else None
+        if venue is not None:
+            given["venue"] = venue.value
+            spans.append((venue.start, venue.end))
+        first = find_date(text, today=today, upcoming=True)
+        if first is not None:
+            given["first_day"] = first.value.isoformat()
+            spans.append((first.start, first.end))
+        if venue is not None or first is not None:
+            purpose = rest_of(text, spans)
+            if purpose is not None:
+                given["purpose"] = purpose
+        return given
+
+    return read
 
 
 def _rules_accepted(accepted: bool, ctx: Context) -> None:
@@ -277,6 +304,7 @@ def build(config: SchoolConfig) -> Flow:
             f"{_fees_text(config)}"
         ),
         submit=submit,
+        first_message=_first_message(by_option),
     )
 
 
