@@ -28,7 +28,7 @@ from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
 from flows.say import MAX_QUICK_REPLIES, Say, Text
 from flows.sessions import SessionStore, new_nonce
-from flows.understanding import GIVEN, first_message_answers, shown_given
+from flows.understanding import GIVEN, OFFER, contact_offer, first_message_answers, shown_given
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
@@ -176,8 +176,12 @@ class Engine:
         if flow.intro:
             opening += "\n" + flow.intro
         given = first_message_answers(flow, said, self.today()) if said else {}
+        filed = await self._sessions.filed_answers(session, school_id=school_id, parent_ref=user_ref)
+        offer = contact_offer(flow, filed)
+        kept_aside = {key: value for key, value in ((GIVEN, given), (OFFER, offer)) if value}
+        if kept_aside:
+            draft.answers = kept_aside
         if given:
-            draft.answers = {GIVEN: given}
             opening += "\n" + prompts.GIVEN_FIRST.format(given=shown_given(flow, given))
             return [Text(opening), *_Turn(self, session, draft, flow).advance()]
         return [Text(opening), *_Turn(self, session, draft, flow).ask_current()]
@@ -364,8 +368,10 @@ class _Turn:
     def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
         applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
+        offer = self.draft.answers.get(OFFER) or {}
         prompt = prompts.step_prompt(
-            self.flow, step, nonce=self.nonce, position=position, total=len(applicable)
+            self.flow, step, nonce=self.nonce, position=position, total=len(applicable),
+            reuse=shown_given(self.flow, offer) if step.id in offer else None,
         )
         return [Text(note), prompt] if note else [prompt]
 
@@ -527,6 +533,7 @@ class _Turn:
             "cancel_yes": self.cancel,
             "restart_yes": self.restart,
             "resume": self.ask_current,
+            "reuse": self.reuse,
         }
         move = moves.get(pb.action)
         return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
@@ -573,6 +580,7 @@ class _Turn:
         except ThaiInputError as error:
             return self.ask(step, note=error.message_th)
         await self._keep(step, value)
+        self._drop_offer(step)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
             return [Text(received), *self.advance()]
@@ -611,6 +619,22 @@ class _Turn:
         if missing:
             others.append({"document": step.id, "name": step.label})
         self.draft.missing_documents = others
+
+    def reuse(self) -> list[Say]:
+        """"ใช้ข้อมูลเดิม": the contact details of the parent's last request, each taken when its
+        step comes (through its checks, as a first message's answers are)."""
+        offer = self.draft.answers.get(OFFER)
+        if not offer:
+            return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        answers = {key: value for key, value in self.draft.answers.items() if key != OFFER}
+        given = {**(answers.get(GIVEN) or {}), **{k: v for k, v in offer.items() if k not in answers}}
+        self.draft.answers = {**answers, GIVEN: given}
+        return self.advance()
+
+    def _drop_offer(self, step: Step) -> None:
+        """A contact detail typed anew: the old ones are not offered again in this request."""
+        if step.id in (self.draft.answers.get(OFFER) or {}):
+            self.draft.answers = {key: value for key, value in self.draft.answers.items() if key != OFFER}
 
     def document_missing(self) -> list[Say]:
         step = self.current_step()

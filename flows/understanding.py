@@ -22,6 +22,15 @@ from flows.flow import Flow
 # The draft's answers keep what the first message gave under this key until each step comes; a
 # step id can never be it (step ids start with a letter).
 GIVEN = "_given"
+# The contact details asked in every request, by step id, and what each is: given once, they
+# are offered back in the next request ("ใช้ข้อมูลเดิม") instead of asked again.
+CONTACT_STEPS = {
+    "parent_name": "name", "requester_name": "name",
+    "parent_phone": "phone", "phone": "phone",
+    "applicant_relationship": "relationship",
+}  # fmt: skip
+# The draft keeps the details it may offer under this key until they are taken or answered anew.
+OFFER = "_offer"
 # Words that ask for something rather than say what for ("อยากจอง", "ขอใช้"), before the rest.
 _ASKING = re.compile(r"^(?:\s*(?:อยาก|ต้องการ|จะ|ขอ|ใช้|จอง|เช่า|ยืม|ได้ไหม|ได้มั้ย|เพื่อ|สำหรับ|ไว้|วัน))+\s*")
 _MIN_FREE_TEXT = 4
@@ -63,3 +72,26 @@ def shown_given(flow: Flow, given: Mapping[str, Any]) -> str:
             except (KeyError, ValueError):
                 continue
     return ", ".join(parts)
+
+
+def contact_offer(flow: Flow, filed: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The contact details of the parent's latest filed request that ``flow`` asks too, by this
+    flow's step ids; a value its step would not take (a relationship it does not offer) is left
+    out. Empty when nothing can be offered."""
+    for answers in filed:
+        said: dict[str, Any] = {}
+        for step_id, what in CONTACT_STEPS.items():
+            if answers.get(step_id) is not None:
+                said.setdefault(what, answers[step_id])
+        if not said:
+            continue
+        offer = {}
+        for step in flow.steps:
+            kind_of = CONTACT_STEPS.get(step.id)
+            if kind_of is None or kind_of not in said or step.when is not None:
+                continue
+            if step.kind.options and said[kind_of] not in step.kind.options:
+                continue
+            offer[step.id] = said[kind_of]
+        return offer
+    return {}

@@ -75,6 +75,7 @@ _WORDED = re.compile(r"^(\d{1,2})\s*" + _MONTH_WORD + r"\s*(\d{1,4})$")
 _NO_YEAR = re.compile(r"^\d{1,2}\s*(?:" + _MONTH_WORD + r"|[/\-.]\s*\d{1,2})$")
 
 # Days named from today, for a date to come (spaces removed, number words as digits).
+_HAS_NUMBER_WORD = re.compile("หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ")
 _DAYS_FROM_TODAY = {"วันนี้": 0, "พรุ่งนี้": 1, "พรุ่งนี้เช้า": 1, "มะรืน": 2, "มะรืนนี้": 2}
 _DAYS_LATER = re.compile(r"^(?:อีก)(\d{1,3})วัน(?:ข้างหน้า)?$")
 _WEEK_ONLY = re.compile(r"^(?:สัปดาห์|อาทิตย์)(?:หน้า|นี้)$")
@@ -249,6 +250,8 @@ def _next_to_come(cleaned: str, today: dt.date) -> dt.date | None:
 def _parse_date(text: str, today: dt.date, *, upcoming: bool = False) -> _Parsed:
     """parse_thai_date without the weekday check."""
     cleaned = " ".join(to_arabic_digits(strip_endings(text)).split()).lower()
+    if _HAS_NUMBER_WORD.search(cleaned):  # "สิบห้า มีนาคม 2563"
+        cleaned = number_words_as_digits(cleaned)
     if upcoming:
         relative = _relative_day(cleaned, today)
         if relative is not None:
