@@ -207,7 +207,7 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
         Step(
             "first_day",
             f"ต้องการใช้สถานที่ตั้งแต่วันที่เท่าไรคะ (ต้องขอล่วงหน้าอย่างน้อย {venues.MIN_DAYS_AHEAD} วัน) "
-            "กดเลือกวันที่ หรือพิมพ์ เช่น 20 ธ.ค. หรือ วันเสาร์หน้า",
+            "กดเลือกวันที่ หรือพิมพ์ได้เลยค่ะ เช่น “วันเสาร์หน้า” หรือวันและเดือนโดยไม่ต้องใส่ปี",
             kinds.date(upcoming=True),
             label="วันแรก",
             check=Check(_first_day_far_enough),

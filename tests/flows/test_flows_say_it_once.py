@@ -145,3 +145,20 @@ async def test_a_contact_detail_typed_anew_ends_the_offer(chat: Chat):
             ("30", ["ขั้นตอนที่ 9 จาก 9", "เบอร์โทรศัพท์", Absent("ใช้ข้อมูลเดิม")]),
         ]
     )
+
+
+async def test_a_move_date_may_be_named_from_today(chat: Chat):
+    await chat.play(
+        [
+            ("ขอย้ายลูกออกค่ะ", ["ขั้นตอนที่ 1 จาก 9"]),
+            ("ด.ญ. สมใจ ใจดี", ["ขั้นตอนที่ 2 จาก 9"]),
+            (STUDENT_ID, ["ขั้นตอนที่ 3 จาก 9"]),
+            ("ป.4 ค่ะ", ["ขั้นตอนที่ 4 จาก 9"]),
+            ("แม่ค่ะ", ["ขั้นตอนที่ 5 จาก 9"]),
+            ("โรงเรียนบ้านหนองบัว", ["ขั้นตอนที่ 6 จาก 9"]),
+            (Tap("ย้ายที่อยู่"), ["ขั้นตอนที่ 7 จาก 9", "วันจันทร์หน้า"]),
+            ("วันพฤหัสหน้าค่ะ", ["ขั้นตอนที่ 8 จาก 9"]),
+        ]
+    )
+    answers = (await chat.application()).answers
+    assert (answers["applicant_relationship"], answers["move_date"]) == ("mother", "2026-12-03")
