@@ -21,7 +21,7 @@ from backend.thai.ids import format_student_id, parse_student_id
 from backend.thai.names import parse_person_name
 from backend.thai.normalise import strip_endings
 from backend.thai.phone import EXAMPLE_PHONE, format_phone, parse_phone
-from backend.thai.understand import match_choice
+from backend.thai.understand import likely_choices, match_choice
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,10 @@ def choice(
     def parse(reply: Reply, today: dt.date) -> str:
         value = reply.option if reply.option is not None else match_choice(_text(reply), phrases)
         if value is None or value not in options:
+            likely = likely_choices(_text(reply), phrases) if reply.option is None else []
+            if len(likely) > 1:
+                named = " หรือ ".join(f"“{options[choice]}”" for choice in likely)
+                raise ThaiInputError(f"หมายถึง {named} คะ กดเลือกจากปุ่มด้านล่างได้เลยค่ะ", code="choice.which")
             raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
         return value
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-__all__ = ["UNSURE", "Found", "edit_distance", "find_choice", "find_date", "key", "match_choice",
-           "number_words_as_digits"]
+__all__ = ["UNSURE", "Found", "edit_distance", "find_choice", "find_date", "key", "likely_choices",
+           "match_choice", "number_words_as_digits"]
 
 from backend.thai.dates import date_phrases, parse_thai_date
 from backend.thai.digits import number_words_as_digits, to_arabic_digits
@@ -170,6 +170,23 @@ def _in_one_label(form: str, labels: Sequence[str], values: Sequence[str], short
     if len(form) < shortest:
         return None
     return _one(value for label, value in zip(labels, values, strict=True) if holds(label, form))
+
+
+def likely_choices(text: str, choices: Mapping[str, Sequence[str]], *, most: int = 3) -> list[str]:
+    """The choices a reply that matched none surely may mean, to ask "did you mean…": those
+    whose label starts with it, holds its letters in order, or is two edits from it; at most
+    ``most``, in the order given. Empty when it is none of them."""
+    forms = [fold(form.replace(".", "")) for form in bare_forms(text)]
+    shortest = forms[-1] if forms else ""
+    if len(shortest) < _MIN_PREFIX:
+        return []
+    found = []
+    for value, phrases in choices.items():
+        label = key(phrases[0]) if phrases else ""
+        near = any(edit_distance(shortest, key(phrase)) <= 2 for phrase in phrases)
+        if label.startswith(shortest) or _is_subsequence(shortest, label) or near:
+            found.append(value)
+    return found if len(found) <= most else []
 
 
 # -- finding things inside a longer message ("อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค. จัดงานทำบุญ") --

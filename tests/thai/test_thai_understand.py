@@ -10,7 +10,7 @@ from backend.thai.dates import parse_thai_date
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade, find_grade
 from backend.thai.normalise import bare_forms, strip_endings
-from backend.thai.understand import edit_distance, find_choice, find_date, match_choice
+from backend.thai.understand import edit_distance, find_choice, find_date, likely_choices, match_choice
 
 WEDNESDAY = dt.date(2026, 11, 25)
 VENUES = {"hall": ("หอประชุม",), "field": ("สนามฟุตบอล",), "room": ("ห้องประชุมเล็ก 101",)}
@@ -37,6 +37,8 @@ def test_two_choices_that_fit_as_well_are_asked_back():
     rooms = {"meeting": ("ห้องประชุมเล็ก 101",), "library": ("ห้องสมุด",)}
     assert match_choice("ห้องค่ะ", rooms) is None
     assert match_choice("ห้องสมุดค่ะ", rooms) == "library"
+    assert likely_choices("ห้องค่ะ", rooms) == ["meeting", "library"]  # "did you mean…"
+    assert likely_choices("โรงอาหาร", rooms) == []
 
 
 def test_a_negation_that_is_a_phrase_wins_over_the_phrase_inside_it():
