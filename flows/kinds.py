@@ -144,19 +144,21 @@ def choice(
     *,
     load: Callable[[Any], Any] = _same,
     synonyms: Mapping[str, Sequence[str]] | None = None,
+    exact: bool = False,
 ) -> Kind:
     """One of a few options, tapped as a button or typed as people write it: its label or one of
     its ``synonyms`` (value -> words), with polite endings and small typos (backend/thai/
-    understand.py). A reply that fits no option surely is asked back."""
+    understand.py). A reply that fits no option surely is asked back. ``exact``: only the button or
+    its label (with polite endings), for an explicit consent."""
     phrases = {value: (label, *(synonyms or {}).get(value, ())) for value, label in options.items()}
     unknown = set(synonyms or {}) - set(options)
     if unknown:
         raise ValueError(f"synonyms for options that do not exist: {sorted(unknown)}")
 
     def parse(reply: Reply, today: dt.date) -> str:
-        value = reply.option if reply.option is not None else match_choice(_text(reply), phrases)
+        value = reply.option if reply.option is not None else match_choice(_text(reply), phrases, exact=exact)
         if value is None or value not in options:
-            likely = likely_choices(_text(reply), phrases) if reply.option is None else []
+            likely = likely_choices(_text(reply), phrases) if reply.option is None and not exact else []
             if len(likely) > 1:
                 named = " หรือ ".join(f"“{options[choice]}”" for choice in likely)
                 raise ThaiInputError(f"หมายถึง {named} คะ กดเลือกจากปุ่มด้านล่างได้เลยค่ะ", code="choice.which")

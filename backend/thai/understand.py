@@ -42,6 +42,7 @@ UNSURE = ("ไม่แน่ใจ", "ไม่ทราบ", "ไม่รู�
 _MIN_CONTAINED = 3
 _MIN_PREFIX = 3
 _MIN_SUBSEQUENCE = 4
+_NOT = "ไม่"
 
 
 def key(text: str) -> str:
@@ -100,15 +101,20 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 def _contained(forms: Sequence[str], phrases: Sequence[_Phrase]) -> str | None:
-    best: list[_Phrase] = []
+    best: list[tuple[_Phrase, str]] = []
     for form in forms:
         for phrase in phrases:
             if len(phrase.key) >= _MIN_CONTAINED and phrase.key in form:
-                if not best or len(phrase.key) > len(best[0].key):
-                    best = [phrase]
-                elif len(phrase.key) == len(best[0].key):
-                    best.append(phrase)
-    return _one(p.value for p in best) if best else None
+                if not best or len(phrase.key) > len(best[0][0].key):
+                    best = [(phrase, form)]
+                elif len(phrase.key) == len(best[0][0].key):
+                    best.append((phrase, form))
+    if not best:
+        return None
+    # A "not" outside the phrase may turn it around ("ไม่อยากยินยอม"): ask back.
+    if any(_NOT in form.replace(phrase.key, " ") for phrase, form in best):
+        return _SEVERAL
+    return _one(phrase.value for phrase, _ in best)
 
 
 def _nearest(forms: Sequence[str], phrases: Sequence[_Phrase]) -> str | None:
@@ -128,10 +134,12 @@ def _nearest(forms: Sequence[str], phrases: Sequence[_Phrase]) -> str | None:
     return _one(best_values)
 
 
-def match_choice(text: str, choices: Mapping[str, Sequence[str]]) -> str | None:
+def match_choice(text: str, choices: Mapping[str, Sequence[str]], *, exact: bool = False) -> str | None:
     """The value of the choice ``text`` surely means, or None (ask back).
 
-    ``choices``: each value with its phrases, the button label first, then synonyms.
+    ``choices``: each value with its phrases, the button label first, then synonyms. ``exact``:
+    only the whole reply, give or take polite endings and folded slips (rule 1), as an explicit
+    consent must be.
     """
     phrases = _phrases(tuple((value, tuple(words)) for value, words in choices.items()))
     forms = tuple(dict.fromkeys(fold(form.replace(".", "")) for form in bare_forms(text)))
@@ -143,8 +151,10 @@ def match_choice(text: str, choices: Mapping[str, Sequence[str]]) -> str | None:
         by_key.setdefault(phrase.key, set()).add(phrase.value)
     for form in forms:
         if form in by_key:
-            exact = _one(by_key[form])
-            return None if exact == _SEVERAL else exact
+            whole = _one(by_key[form])
+            return None if whole == _SEVERAL else whole
+    if exact:
+        return None
     unsure = {key(word) for word in UNSURE}
     if any(form.startswith(word) for form in forms for word in unsure):
         return None

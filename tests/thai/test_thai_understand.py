@@ -107,3 +107,12 @@ def test_a_grade_is_found_inside_a_message_but_not_in_a_word():
     assert find_grade("สมัคร ป.1 ให้ลูกชาย")[0] is Grade.P1
     assert find_grade("จะสมัครให้ลูกเข้า ม.๔ ค่ะ")[0] is Grade.M4
     assert find_grade("ขอใช้ห้องประชุม 1") is None
+
+
+def test_a_not_outside_the_phrase_is_asked_back_and_consent_is_exact():
+    consent = {"yes": ("ยินยอม",), "no": ("ไม่ยินยอม",)}
+    assert match_choice("ไม่อยากยินยอมค่ะ", consent) is None
+    assert match_choice("ยินยอมค่ะ", consent, exact=True) == "yes"
+    assert match_choice("ไม่ยินยอมค่ะ", consent, exact=True) == "no"
+    assert match_choice("ยินยม", consent) == "yes"  # a typo, where a near guess is fine
+    assert match_choice("ยินยม", consent, exact=True) is None
