@@ -41,6 +41,9 @@ FILES_WITHOUT_REQUEST = (
     "ได้รับไฟล์แล้วค่ะ แต่ตอนนี้ยังไม่ได้อยู่ในคำขอใด กรุณาเลือกบริการก่อน "
     "แล้วส่งเอกสารตามขั้นตอนที่ระบบขอนะคะ"
 )
+GIVEN_FIRST = "จากข้อความของคุณ รับทราบแล้วค่ะ: {given} (แก้ได้ที่หน้าสรุปก่อนส่ง)"
+REUSE = "ใช้ข้อมูลเดิมจากคำขอก่อนได้ค่ะ ({details}) กด “ใช้ข้อมูลเดิม” หรือพิมพ์คำตอบใหม่ค่ะ"
+REUSE_LABEL = "ใช้ข้อมูลเดิม"
 REMINDER = "คำขอ{title}ยังทำไม่เสร็จนะคะ ทำต่อจากที่ค้างไว้ได้เลยค่ะ"
 
 
@@ -48,9 +51,16 @@ def progress(position: int, total: int) -> str:
     return f"ขั้นตอนที่ {position} จาก {total}"
 
 
-def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int) -> Say:
+def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int,
+                reuse: str | None = None) -> Say:
+    """The step's question and buttons; ``reuse``: contact details from the parent's last request,
+    offered with a "ใช้ข้อมูลเดิม" button."""
     text = f"{progress(position, total)}\n{step.question}"
-    choices = [
+    choices: list[Choice] = []
+    if reuse:
+        text += "\n" + REUSE.format(details=reuse)
+        choices.append(Choice(REUSE_LABEL, postback=postback.encode(nonce, "reuse", step.id)))
+    choices += [
         Choice(label, postback=postback.encode(nonce, "ans", step.id, value))
         for value, label in step.kind.options.items()
     ]

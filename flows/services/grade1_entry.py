@@ -148,7 +148,8 @@ def build(config: SchoolConfig) -> Flow:
                 f"ท่าน{CONSENT_STATEMENT} ใช่ไหมคะ\n"
                 "ถ้าไม่ยินยอม ยื่นคำขอต่อได้ตามปกติ โดยไม่ต้องส่งใบรับรองแพทย์ทาง LINE "
                 "(นำมาแสดงที่โรงเรียนได้) และถอนความยินยอมได้ทุกเมื่อโดยแจ้งโรงเรียนค่ะ" + privacy,
-                kinds.choice({"yes": "ยินยอม", "no": "ไม่ยินยอม"}, load=lambda v: v == "yes"),
+                # Explicit consent: the button or its word typed, never a near guess (PDPA s.19).
+                kinds.choice({"yes": "ยินยอม", "no": "ไม่ยินยอม"}, load=lambda v: v == "yes", exact=True),
                 label="ความยินยอม",
                 when=answer_is("reason", "medical"),
             ),

@@ -65,8 +65,9 @@ def build(config: SchoolConfig) -> Flow:
             ),
             Step(
                 "move_date",
-                "ต้องการให้ย้ายมีผลตั้งแต่วันที่เท่าไรคะ กดเลือกวันที่ หรือพิมพ์ เช่น 1 ธันวาคม 2569",
-                kinds.date(),
+                "ต้องการให้ย้ายมีผลตั้งแต่วันที่เท่าไรคะ กดเลือกวันที่ หรือพิมพ์ได้เลยค่ะ เช่น “วันจันทร์หน้า” "
+                "หรือวันและเดือนโดยไม่ต้องใส่ปี",
+                kinds.date(upcoming=True),
                 label="วันที่ย้าย",
                 check=NOT_IN_PAST,
             ),
@@ -128,7 +129,7 @@ SPEC = ServiceSpec(
         uses_record=True,
     ),
     fee=FeeRule(code="TOUT"),
-    routing_words=(r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
+    routing_words=(r"ย้าย(ลูก|หลาน|บุตร)?ออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
     routing_priority=70,
     source="docs/rules.md#transfer-out: OBEC's citizen's manual for transfer out (แบบ พฐ.19/1 or บค.20)",
     free_by=FREE_BASIC_EDUCATION,

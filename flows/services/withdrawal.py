@@ -152,7 +152,7 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "leave_date",
                 "ต้องการให้ลาออกมีผลตั้งแต่วันที่เท่าไรคะ",
-                kinds.date(),
+                kinds.date(upcoming=True),
                 label="วันที่ลาออก",
                 check=NOT_IN_PAST,
             ),
