@@ -88,7 +88,10 @@ class Engine:
         sessions: SessionStore,
         clock: Clock,
         welcome_back_after: dt.timedelta = dt.timedelta(hours=1),
+        withheld: Mapping[str, str] | None = None,
     ) -> None:
+        """``withheld``: what to say, by service id, when a parent asks for a service the school's
+        type does not offer (flows/registry.py withheld_for); others not offered get NOT_AVAILABLE."""
         for key, flow in flows.items():
             if key != flow.id:
                 raise FlowDefinitionError(f"flow {flow.id!r} registered under {key!r}")
@@ -98,6 +101,7 @@ class Engine:
         self._sessions = sessions
         self._clock = clock
         self._welcome_back_after = welcome_back_after
+        self._withheld = dict(withheld or {})
         # Service menus without a resume button, by their text: the same few (the greeting above
         # all) are shown again and again, and values said are immutable.
         self._menus: dict[str, Text] = {}
@@ -147,7 +151,7 @@ class Engine:
             turn = _Turn(self, session, draft, self._flows[draft.service])
             says: list[Say]
             if flow is None:
-                says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
+                says = [Text(self.unavailable(flow_id)), turn.menu()]
             elif draft.service == flow_id:
                 await turn.load_facts()
                 says = [Text(prompts.RESUMING.format(title=flow.title)), *turn.ask_current()]
@@ -156,7 +160,7 @@ class Engine:
             await turn.finish()
             return says
         if flow is None:
-            return [Text(prompts.NOT_AVAILABLE), self.menu(prompts.GREETING)]
+            return [Text(self.unavailable(flow_id)), self.menu(prompts.GREETING)]
         now = self._clock.now()
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
@@ -232,6 +236,10 @@ class Engine:
     def services(self) -> Collection[str]:
         """The ids of the services this school offers."""
         return self._flows.keys()
+
+    def unavailable(self, service: str) -> str:
+        """What a parent asking for a service the school does not offer is told."""
+        return self._withheld.get(service, prompts.NOT_AVAILABLE)
 
     def title_of(self, service: str) -> str:
         flow = self._flows.get(service)
@@ -319,6 +327,8 @@ class Engine:
             return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
+            if routed.to is Destination.NOT_OFFERED and routed.service is not None:
+                return [Text(self.unavailable(routed.service)), self.menu(prompts.GREETING)]
             if routed.to is Destination.SERVICE and routed.service is not None:
                 return await self.start(
                     session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,

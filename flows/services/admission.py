@@ -18,6 +18,7 @@ from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers, DocumentInputMissing, submitted_on
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.rules.admission import SELECTION_TH, policies, policy_for
 from backend.school_config import SchoolConfig
 from backend.thai.age import EntryApproval, approval_admits, check_age_for_grade, p1_cohort
@@ -340,6 +341,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=10,
     time_limit_days=7,
     approvers=("registrar",),

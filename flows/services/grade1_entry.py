@@ -14,6 +14,7 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.applications.service import submit_application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers, submitted_on
+from backend.organisations import SchoolType
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.age import p1_cohort
@@ -251,6 +252,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=(SchoolType.ORDINARY, SchoolType.SPECIAL_CENTRE),
     menu_position=40,
     time_limit_days=15,
     approvers=("registrar",),

@@ -8,6 +8,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import STUDENT_NUMBER, Answers
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.school_config import SchoolConfig
 from flows import kinds
 from flows.common import (
@@ -116,6 +117,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=30,
     time_limit_days=1,
     approvers=("registrar",),

@@ -15,6 +15,7 @@ from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
 from backend.thai.digits import number_words_as_digits
@@ -361,6 +362,8 @@ SPEC = ServiceSpec(
     build=build,
     offered=offered,
     latest_due=decision_due_by,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=80,
     time_limit_days=5,
     # The MOE regulation on premises has the director permit each use (docs/rules.md, "Venue use").
