@@ -189,8 +189,13 @@ class ServiceRules:
     # The last day a decision may fall due, from the application (a venue booking's day before
     # its first day of use); None: the time limit alone decides.
     latest_due: Callable[[Application], dt.date | None] | None = None
+    # The types of school whose parents see it (backend/organisations.py SchoolType values), after
+    # the source's list for each type (docs/rules.md, "Services by type of school"). By default
+    # an ordinary school's only: a service reaches special-education schools when its spec says so.
+    school_types: tuple[str, ...] = ("ordinary",)
 
     def problems(self) -> list[str]:
+        from backend.organisations import SchoolType
         from backend.staff import Role  # the staff model module; not needed to define rules
 
         found = []
@@ -201,6 +206,9 @@ class ServiceRules:
         roles = {role.value for role in Role}
         if not self.approvers or not set(self.approvers) <= roles:
             found.append(f"approvers {list(self.approvers)} must be staff roles, in order, from {sorted(roles)}")
+        types = {kind.value for kind in SchoolType}
+        if not self.school_types or not set(self.school_types) <= types:
+            found.append(f"school_types {list(self.school_types)} must be types of school from {sorted(types)}")
         if not FEE_CODE.match(self.fee.code):
             found.append(f"fee code {self.fee.code!r} must be 1–20 upper-case letters or digits")
         if self.document is not None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from backend.clock import SystemClock
 from backend.db import make_engine, make_sessionmaker
+from backend.organisations import DistrictLevel, DistrictOffice, district_by_slug
 from backend.schools import School, school_by_slug
+
+# The demo school's district office (the demo school is in Khon Kaen; the office is made up).
+DEMO_DISTRICT = {"slug": "demo-district", "name": "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขตสาธิต",
+                 "level": DistrictLevel.PRIMARY.value}
 
 DEMO_SETTINGS: dict = {
     "address": "99 หมู่ 1 ถนนวิทยา ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000",
@@ -39,8 +44,14 @@ async def create_demo_school(database_url: str, *, slug: str = "demo") -> bool:
         async with make_sessionmaker(engine)() as session:
             if await school_by_slug(session, slug) is not None:
                 return False
+            now = SystemClock().now()
+            district = await district_by_slug(session, DEMO_DISTRICT["slug"])
+            if district is None:
+                district = DistrictOffice(**DEMO_DISTRICT, created_at=now)
+                session.add(district)
+                await session.flush()
             session.add(School(slug=slug, name="โรงเรียนสาธิตบ้านสวน", settings=DEMO_SETTINGS,
-                               created_at=SystemClock().now()))
+                               district_id=district.id, created_at=now))
             await session.commit()
             return True
     finally:

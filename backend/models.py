@@ -7,6 +7,7 @@ from backend import (  # noqa: F401 - imported for their tables
     data_rights,
     inbox,
     notices,
+    organisations,
     outbox,
     retention,
     schools,

@@ -15,6 +15,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from backend.catalog import CATALOG
+from backend.organisations import SchoolType
 from backend.thai.grades import Grade
 from backend.working_days import WorkingCalendar
 
@@ -113,6 +114,9 @@ class PromptPayConfig(_Strict):
 
 
 class SchoolConfig(_Strict):
+    # Which list of services the school follows (backend/organisations.py): an ordinary school,
+    # โรงเรียนศึกษาสงเคราะห์, โรงเรียนเฉพาะความพิการ or ศูนย์การศึกษาพิเศษ.
+    school_type: SchoolType = SchoolType.ORDINARY
     address: str = ""
     phone: str = ""
     email: str = ""
@@ -171,7 +175,12 @@ class SchoolConfig(_Strict):
         return config.model_copy(update=defaults) if defaults else config
 
     def enabled_services(self) -> list[str]:
-        return [s for s in CATALOG.service_ids() if self.service(s).enabled]
+        """The services the school's parents see: those its type offers, less those it switched off."""
+        return [s for s in CATALOG.service_ids() if self.type_offers(s) and self.service(s).enabled]
+
+    def type_offers(self, service_id: str) -> bool:
+        """Whether a school of this type offers the service at all (its spec's school_types)."""
+        return self.school_type.value in CATALOG.service(service_id).school_types
 
     def working_calendar(self) -> WorkingCalendar:
         """The school's working days: weekdays less Thailand's holidays and its own closures."""

@@ -25,6 +25,10 @@ class School(Base):
     # The secret this school's bank signs its payment callbacks with, sealed (backend/sealed_text.py);
     # None: callbacks for this school are refused (the default school may use BANK_CALLBACK_SECRET).
     bank_callback_secret: Mapped[str | None] = mapped_column(sa.Text, default=None)
+    # The district office the school belongs to (backend/organisations.py); None: a school set up
+    # on its own. District staff see and act for the schools of their district.
+    district_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("district_offices.id", ondelete="SET NULL"), index=True, default=None)
 
 
 class MessagingChannel(Base):

@@ -22,6 +22,9 @@ class Role(StrEnum):
     FINANCE = "finance"
     DIRECTOR = "director"
     ADMIN = "admin"
+    # A district office's staff (เจ้าหน้าที่สำนักงานเขตพื้นที่การศึกษา), enrolled through one of its
+    # schools: they see the figures of every school of that school's district (web/staff/routes/district.py).
+    DISTRICT = "district"
 
 
 class StaffMember(Base):

@@ -47,7 +47,13 @@ async def deploy_menus_to_simulator(runtime: Runtime, *, attempts: int = 40, pau
         log.warning("no rich menu in the simulator: the default school does not exist (run `schoolbot demo`)")
         return
     # Drawing takes a moment of CPU: keep it off the event loop the server is starting on.
-    menus = await asyncio.to_thread(render_all, all_menus(runtime.settings.backend.public_base_url))
+    from backend.school_config import SchoolConfigError, parse_school_config
+
+    try:
+        offered = parse_school_config((await runtime.channels.school(channel.school_id)).settings).enabled_services()
+    except SchoolConfigError:
+        offered = None
+    menus = await asyncio.to_thread(render_all, all_menus(runtime.settings.backend.public_base_url, offered))
     for attempt in range(attempts):
         try:
             await deploy(runtime.clients.messaging(channel), runtime.clients.blob(channel), menus,

@@ -112,13 +112,13 @@ def _richmenu_render(args: argparse.Namespace) -> None:
 
 
 def _richmenu_deploy(args: argparse.Namespace) -> None:
+    from backend.school_config import parse_school_config
     from bot.runtime import build_runtime
     from richmenus.deploy import deploy
     from richmenus.menus import PARENTS, all_menus
     from richmenus.render import render_all
 
     settings = _settings()
-    menus = render_all(all_menus(settings.backend.public_base_url), _theme(args))
 
     async def main() -> None:
         # The runtime gives the channel registry (the default channel needs its school in the
@@ -126,6 +126,10 @@ def _richmenu_deploy(args: argparse.Namespace) -> None:
         runtime = build_runtime(settings)
         try:
             channel = await runtime.channels.get(args.channel)
+            # The tiles name only the services the channel's school offers (its type's).
+            school = await runtime.channels.school(channel.school_id)
+            offered = parse_school_config(school.settings).enabled_services()
+            menus = render_all(all_menus(settings.backend.public_base_url, offered), _theme(args))
             report = await deploy(runtime.clients.messaging(channel), runtime.clients.blob(channel), menus,
                                   make_default=PARENTS)
             print(report.summary())
@@ -234,11 +238,61 @@ def _staff_invite(args: argparse.Namespace) -> None:
     from backend.staff import create_invite
 
     async def work(session, school, now, settings) -> None:
+        if args.role == "district" and school.district_id is None:
+            print(f"error: {school.slug} belongs to no district office: "
+                  "set one first (schoolbot district add-school)", file=sys.stderr)
+            sys.exit(1)
         code = await create_invite(session, school_id=school.id, role=args.role, now=now)
         print(f"invite code for a {args.role} of {school.slug}: {code}")
         print("the teacher types it in the school's LINE chat (valid 3 days, once)")
 
     _with_school(args.school, work)
+
+
+def _district_add(args: argparse.Namespace) -> None:
+    from backend.organisations import DistrictOffice, district_by_slug
+
+    async def work(session, school, now, settings) -> None:
+        if await district_by_slug(session, args.slug) is not None:
+            print(f"error: a district office {args.slug!r} exists already", file=sys.stderr)
+            sys.exit(1)
+        session.add(DistrictOffice(slug=args.slug, name=args.name, level=args.level, created_at=now))
+        print(f"district office {args.slug} added")
+
+    _with_session(work)
+
+
+def _district_add_school(args: argparse.Namespace) -> None:
+    from backend.organisations import district_by_slug
+
+    async def work(session, school, now, settings) -> None:
+        district = await district_by_slug(session, args.district)
+        if district is None:
+            print(f"error: no district office {args.district!r}", file=sys.stderr)
+            sys.exit(1)
+        school.district_id = district.id
+        print(f"{school.slug} belongs to {district.slug}")
+
+    _with_school(args.school, work)
+
+
+def _with_session(work) -> None:
+    """Run work(session, None, now, settings) in a transaction, for commands about no one school."""
+    from backend.clock import SystemClock
+    from backend.db import make_engine, make_sessionmaker
+
+    settings = _settings()
+
+    async def run() -> None:
+        engine = make_engine(settings.backend.database_url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                await work(session, None, SystemClock().now(), settings)
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 def _signing_dev_ca(args: argparse.Namespace) -> None:
@@ -304,8 +358,22 @@ def main(argv: list[str] | None = None) -> None:
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     invite = staff_commands.add_parser("invite", help="a one-time code a teacher types in the chat to enrol")
     invite.add_argument("--school", required=True)
-    invite.add_argument("--role", required=True, choices=["teacher", "registrar", "finance", "director", "admin"])
+    invite.add_argument("--role", required=True,
+                        choices=["teacher", "registrar", "finance", "director", "admin", "district"])
     invite.set_defaults(func=_staff_invite)
+
+    district = commands.add_parser("district", help="district offices (สพป./สพม.) and their schools")
+    district_commands = district.add_subparsers(dest="district_command", required=True)
+    district_add = district_commands.add_parser("add", help="add a district office")
+    district_add.add_argument("--slug", required=True)
+    district_add.add_argument("--name", required=True, help="its full name in Thai")
+    district_add.add_argument("--level", choices=["primary", "secondary"], default="primary",
+                              help="primary (สพป.) or secondary (สพม.)")
+    district_add.set_defaults(func=_district_add)
+    district_school = district_commands.add_parser("add-school", help="make a school belong to a district office")
+    district_school.add_argument("--district", required=True)
+    district_school.add_argument("--school", required=True)
+    district_school.set_defaults(func=_district_add_school)
 
     signing = commands.add_parser("signing", help="keys that sign the school's e-documents")
     signing_commands = signing.add_subparsers(dest="signing_command", required=True)

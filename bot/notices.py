@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import notices, outbox
+from backend.applications.workflow import district_service
 from backend.catalog import CATALOG
 from backend.clock import Clock
 from backend.documents.types import spec_for
@@ -77,6 +78,8 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
 
 def _button(notice: notices.Notice, staff_url: str) -> dict[str, Any]:
     if notice.audience == notices.STAFF:
+        if district_service(str((notice.data or {}).get("service", ""))):
+            return m.uri_action("เปิดคำขอ", f"{staff_url}/district")  # the district's own page
         return m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
     if notice.kind == notices.DOCUMENTS_REQUESTED:
         return m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")

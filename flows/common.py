@@ -71,12 +71,22 @@ CURRENT_GRADE = Step(
     kinds.grade(),
     label="ชั้นที่เรียนอยู่",
 )
+RELATIONSHIPS = {"father": "บิดา", "mother": "มารดา", "guardian": "ผู้ปกครอง"}
+# How parents name themselves: any relative or carer other than the father or mother who looks
+# after the child is recorded as its guardian (ผู้ปกครอง), as the school's forms have it.
+RELATIONSHIP_WORDS = {
+    "father": ("พ่อ", "คุณพ่อ", "ป๊า", "ป๊ะป๋า", "พ่อของนักเรียน", "เป็นพ่อ", "พ่อเอง"),
+    "mother": ("แม่", "คุณแม่", "ม๊า", "หม่าม้า", "แม่ของนักเรียน", "เป็นแม่", "แม่เอง"),
+    "guardian": ("ยาย", "ตา", "ย่า", "ปู่", "ป้า", "ลุง", "น้า", "อา", "พี่", "พี่สาว", "พี่ชาย", "ทวด",
+                 "ญาติ", "ผู้ดูแล", "คุณยาย", "คุณตา", "คุณย่า", "คุณปู่", "ผู้ปกครองนักเรียน"),
+}
 RELATIONSHIP = Step(
     "applicant_relationship",
     "ผู้ยื่นคำขอเกี่ยวข้องกับนักเรียนอย่างไรคะ",
-    kinds.choice({"father": "บิดา", "mother": "มารดา", "guardian": "ผู้ปกครอง"}),
+    kinds.choice(RELATIONSHIPS, synonyms=RELATIONSHIP_WORDS),
     label="ผู้ยื่นคำขอเป็น",
 )
+SELF_WORDS = ("ตัวเอง", "ตนเอง", "ผมเอง", "หนูเอง", "ฉันเอง", "ดิฉันเอง", "เราเอง", "นักเรียนเอง", "ยื่นเอง")
 
 
 def relationship_or_self(self_label: str) -> Step:
@@ -84,7 +94,8 @@ def relationship_or_self(self_label: str) -> Step:
     return replace(
         RELATIONSHIP,
         question="ใครเป็นผู้ยื่นคำขอนี้คะ",
-        kind=kinds.choice({"self": self_label, **RELATIONSHIP.kind.options}),
+        kind=kinds.choice({"self": self_label, **RELATIONSHIPS},
+                          synonyms={"self": SELF_WORDS, **RELATIONSHIP_WORDS}),
     )
 
 

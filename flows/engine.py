@@ -28,6 +28,7 @@ from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
 from flows.say import MAX_QUICK_REPLIES, Say, Text
 from flows.sessions import SessionStore, new_nonce
+from flows.understanding import GIVEN, OFFER, contact_offer, first_message_answers, shown_given
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
@@ -87,7 +88,10 @@ class Engine:
         sessions: SessionStore,
         clock: Clock,
         welcome_back_after: dt.timedelta = dt.timedelta(hours=1),
+        withheld: Mapping[str, str] | None = None,
     ) -> None:
+        """``withheld``: what to say, by service id, when a parent asks for a service the school's
+        type does not offer (flows/registry.py withheld_for); others not offered get NOT_AVAILABLE."""
         for key, flow in flows.items():
             if key != flow.id:
                 raise FlowDefinitionError(f"flow {flow.id!r} registered under {key!r}")
@@ -97,6 +101,7 @@ class Engine:
         self._sessions = sessions
         self._clock = clock
         self._welcome_back_after = welcome_back_after
+        self._withheld = dict(withheld or {})
         # Service menus without a resume button, by their text: the same few (the greeting above
         # all) are shown again and again, and values said are immutable.
         self._menus: dict[str, Text] = {}
@@ -134,15 +139,19 @@ class Engine:
         user_ref: str,
         flow_id: str,
         lookup: DraftLookup | None = None,
+        said: str | None = None,
     ) -> list[Say]:
-        """Begin a service (from the rich menu or a menu button), or resume its open draft."""
+        """Begin a service (from the rich menu or a menu button), or resume its open draft.
+
+        ``said``: the message that asked for the service in words; what it already answers is
+        kept for its steps (flows/understanding.py) and only the rest is asked."""
         draft = await self._open_draft(session, school_id, user_ref, lookup=lookup)
         flow = self._flows.get(flow_id)
         if draft is not None:
             turn = _Turn(self, session, draft, self._flows[draft.service])
             says: list[Say]
             if flow is None:
-                says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
+                says = [Text(self.unavailable(flow_id)), turn.menu()]
             elif draft.service == flow_id:
                 await turn.load_facts()
                 says = [Text(prompts.RESUMING.format(title=flow.title)), *turn.ask_current()]
@@ -151,7 +160,7 @@ class Engine:
             await turn.finish()
             return says
         if flow is None:
-            return [Text(prompts.NOT_AVAILABLE), self.menu(prompts.GREETING)]
+            return [Text(self.unavailable(flow_id)), self.menu(prompts.GREETING)]
         now = self._clock.now()
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
@@ -170,6 +179,15 @@ class Engine:
         opening = prompts.STARTING.format(title=flow.title)
         if flow.intro:
             opening += "\n" + flow.intro
+        given = first_message_answers(flow, said, self.today()) if said else {}
+        filed = await self._sessions.filed_answers(session, school_id=school_id, parent_ref=user_ref)
+        offer = contact_offer(flow, filed)
+        kept_aside = {key: value for key, value in ((GIVEN, given), (OFFER, offer)) if value}
+        if kept_aside:
+            draft.answers = kept_aside
+        if given:
+            opening += "\n" + prompts.GIVEN_FIRST.format(given=shown_given(flow, given))
+            return [Text(opening), *_Turn(self, session, draft, flow).advance()]
         return [Text(opening), *_Turn(self, session, draft, flow).ask_current()]
 
     async def due_reminders(
@@ -218,6 +236,10 @@ class Engine:
     def services(self) -> Collection[str]:
         """The ids of the services this school offers."""
         return self._flows.keys()
+
+    def unavailable(self, service: str) -> str:
+        """What a parent asking for a service the school does not offer is told."""
+        return self._withheld.get(service, prompts.NOT_AVAILABLE)
 
     def title_of(self, service: str) -> str:
         flow = self._flows.get(service)
@@ -305,10 +327,12 @@ class Engine:
             return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
+            if routed.to is Destination.NOT_OFFERED and routed.service is not None:
+                return [Text(self.unavailable(routed.service)), self.menu(prompts.GREETING)]
             if routed.to is Destination.SERVICE and routed.service is not None:
                 return await self.start(
                     session, school_id=school_id, user_ref=user_ref, flow_id=routed.service,
-                    lookup=lookup,
+                    lookup=lookup, said=input.text,
                 )
         return [self.menu(prompts.GREETING)]
 
@@ -354,8 +378,10 @@ class _Turn:
     def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
         applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
+        offer = self.draft.answers.get(OFFER) or {}
         prompt = prompts.step_prompt(
-            self.flow, step, nonce=self.nonce, position=position, total=len(applicable)
+            self.flow, step, nonce=self.nonce, position=position, total=len(applicable),
+            reuse=shown_given(self.flow, offer) if step.id in offer else None,
         )
         return [Text(note), prompt] if note else [prompt]
 
@@ -383,14 +409,39 @@ class _Turn:
         return self.ask(step, note=note)
 
     def advance(self) -> list[Say]:
-        """Go to the first step still needing an answer, or to the summary."""
-        nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
-        if nxt is None:
-            self.draft.current_step = SUMMARY
-            return [self.summary()]
-        step, note = nxt
-        self.draft.current_step = step.id
-        return self.ask(step, note=note)
+        """Go to the first step still needing an answer, or to the summary. A step the first
+        message already answered (flows/understanding.py) takes that answer through its checks
+        instead of being asked; one that does not pass is asked with the reason."""
+        while True:
+            nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
+            if nxt is None:
+                self.draft.current_step = SUMMARY
+                return [self.summary()]
+            step, note = nxt
+            self.draft.current_step = step.id
+            if note is None and (given := self._take_given(step)) is not None:
+                try:
+                    self.flow.check_answer(step, given, self.draft.answers, self.today, self.facts)
+                except ReturnToStep:
+                    return self.ask(step)
+                except ThaiInputError as error:
+                    return self.ask(step, note=error.message_th)
+                self._record(step, given)
+                continue
+            return self.ask(step, note=note)
+
+    def _take_given(self, step: Step) -> Any:
+        """The answer the first message gave for ``step``, removed from those kept aside; None
+        when it gave none (or the step's answer feeds the flow's facts, read only when typed)."""
+        given = self.draft.answers.get(GIVEN)
+        if not given or step.id not in given:
+            return None
+        rest = {key: value for key, value in given.items() if key != step.id}
+        others = {key: value for key, value in self.draft.answers.items() if key != GIVEN}
+        self.draft.answers = {**others, GIVEN: rest} if rest else others
+        if self.flow.facts is not None and step.id in self.flow.facts.uses:
+            return None
+        return given[step.id]
 
     def ask_again_showing(self, step: Step) -> list[Say]:
         """Ask a step the parent went back to, reminding them of the answer it holds."""
@@ -492,6 +543,7 @@ class _Turn:
             "cancel_yes": self.cancel,
             "restart_yes": self.restart,
             "resume": self.ask_current,
+            "reuse": self.reuse,
         }
         move = moves.get(pb.action)
         return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
@@ -538,6 +590,7 @@ class _Turn:
         except ThaiInputError as error:
             return self.ask(step, note=error.message_th)
         await self._keep(step, value)
+        self._drop_offer(step)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
             return [Text(received), *self.advance()]
@@ -567,7 +620,7 @@ class _Turn:
             raise ThaiInputError(
                 prompts.DOES_NOT_FIT.format(expects=kind.expects_th), code="input.kind"
             )
-        return kind.parse(reply, self.today)
+        return self.flow.read(step, reply, self.draft.answers, self.today, self.facts)
 
     def _record(self, step: Step, value: Any, *, missing: bool = False) -> None:
         # New containers each time: the JSON columns notice reassignment, not mutation.
@@ -576,6 +629,22 @@ class _Turn:
         if missing:
             others.append({"document": step.id, "name": step.label})
         self.draft.missing_documents = others
+
+    def reuse(self) -> list[Say]:
+        """"ใช้ข้อมูลเดิม": the contact details of the parent's last request, each taken when its
+        step comes (through its checks, as a first message's answers are)."""
+        offer = self.draft.answers.get(OFFER)
+        if not offer:
+            return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        answers = {key: value for key, value in self.draft.answers.items() if key != OFFER}
+        given = {**(answers.get(GIVEN) or {}), **{k: v for k, v in offer.items() if k not in answers}}
+        self.draft.answers = {**answers, GIVEN: given}
+        return self.advance()
+
+    def _drop_offer(self, step: Step) -> None:
+        """A contact detail typed anew: the old ones are not offered again in this request."""
+        if step.id in (self.draft.answers.get(OFFER) or {}):
+            self.draft.answers = {key: value for key, value in self.draft.answers.items() if key != OFFER}
 
     def document_missing(self) -> list[Say]:
         step = self.current_step()

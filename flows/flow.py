@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from backend.applications.service import submit_application
 from backend.thai.errors import ThaiInputError
-from flows.kinds import Kind
+from flows.kinds import Kind, Reply
 from flows.say import MAX_LABEL, LineLimitError
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ SubmitFn = Callable[..., Awaitable[None]]
 # What the parent is told after filing: the same words for everyone, or words made from the answers
 # (stored values, as the draft holds them), e.g. how admission gives places in the grade chosen.
 NextSteps = str | Callable[[Mapping[str, Any]], str]
+# What the message that asked for a service already answers ("อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค.
+# จัดงานทำบุญ"): the text and today, to stored values by step id (flows/understanding.py).
+FirstMessage = Callable[[str, dt.date], Mapping[str, Any]]
 
 
 class FlowDefinitionError(ValueError):
@@ -129,6 +132,16 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Words a step understands besides its kind's, read with earlier answers (those in
+    ``uses``): "วันเดียว" for a booking's last day is its first day. ``read`` returns the value
+    to store, or None when the text is not such words (the kind then reads it)."""
+
+    read: Callable[[str, Context], Any]
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Step:
     id: str  # stable: stored in drafts and postbacks, never positional
     question: str
@@ -139,6 +152,7 @@ class Step:
     # Optional steps offer "ข้าม". A required document offers "ไม่มีเอกสารนี้" instead, which
     # records it as missing: a missing document never blocks a request.
     required: bool = True
+    reading: Reading | None = None
 
     @property
     def is_document(self) -> bool:
@@ -161,6 +175,7 @@ class Flow:
         intro: str = "",
         submit: SubmitFn = submit_application,
         facts: Facts | None = None,
+        first_message: FirstMessage | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -172,6 +187,8 @@ class Flow:
         self.intro = intro
         self.submit = submit
         self.facts = facts
+        # What a parent's first message (the one that asked for the service) already answers.
+        self.first_message = first_message
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -179,7 +196,8 @@ class Flow:
         """The same service with other steps (a school's own documents); checked again."""
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
-                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts)
+                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
+                    first_message=self.first_message)
 
     # -- reading answers -------------------------------------------------------------------
 
@@ -237,6 +255,20 @@ class Flow:
                 except ThaiInputError as error:
                     return step, error.message_th
         return None
+
+    def read(
+        self, step: Step, reply: Reply, answers: Mapping[str, Any], today: dt.date,
+        facts: Mapping[str, Any] = NO_FACTS,
+    ) -> Any:
+        """What a reply at ``step`` says, as the value to store: the step's own words first (its
+        Reading, with the earlier answers), then its kind. Raises ThaiInputError to ask back."""
+        if reply.text is not None and step.reading is not None:
+            visible = next((v for s, v in self._walk(answers, today, facts) if s.id == step.id), {})
+            if all(visible.get(field) is not None for field in step.reading.uses):
+                value = step.reading.read(reply.text, self._context(step, visible, step.reading.uses, today, facts))
+                if value is not None:
+                    return value
+        return step.kind.parse(reply, today)
 
     def check_answer(
         self, step: Step, value: Any, answers: Mapping[str, Any], today: dt.date,
@@ -323,6 +355,7 @@ class Flow:
         for rule, uses in (
             ("when", step.when and step.when.uses),
             ("check", step.check and step.check.uses),
+            ("reading", step.reading and step.reading.uses),
         ):
             for field in uses or ():
                 if field == step.id or (field in self._by_id and field not in earlier):

@@ -160,7 +160,7 @@ class FrontDesk:
     @staticmethod
     def _service_asked(input: Input, routed: Route | None) -> str | None:
         if routed is not None:
-            return routed.service
+            return routed.service if routed.to is Destination.SERVICE else None
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
             if pb is not None and pb.action == "start":

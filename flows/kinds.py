@@ -14,12 +14,14 @@ from typing import Any
 
 from backend.thai.address import Address, validate_address
 from backend.thai.dates import BE_OFFSET, format_thai_date, parse_thai_date
-from backend.thai.digits import to_arabic_digits
+from backend.thai.digits import number_words_as_digits, to_arabic_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade, parse_grade
 from backend.thai.ids import format_student_id, parse_student_id
 from backend.thai.names import parse_person_name
+from backend.thai.normalise import strip_endings
 from backend.thai.phone import EXAMPLE_PHONE, format_phone, parse_phone
+from backend.thai.understand import likely_choices, match_choice
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,18 @@ def person_name() -> Kind:
     return Kind("name", "ชื่อและนามสกุล", parse, sample="เด็กหญิงสมใจ ใจดี")
 
 
-def date() -> Kind:
+def date(*, upcoming: bool = False) -> Kind:
+    """A date picked or typed. ``upcoming``: of something to come (a booking), so a date typed
+    without a year is the next one and "พรุ่งนี้" or "วันศุกร์หน้า" count from today; otherwise
+    (a birth date) a date without a year is asked back (backend/thai/dates.py)."""
+
     def parse(reply: Reply, today: dt.date) -> str:
         if reply.date is not None:
             try:
                 return dt.date.fromisoformat(reply.date).isoformat()
             except ValueError:
                 raise ThaiInputError("เลือกวันที่ใหม่อีกครั้งนะคะ", code="date.picker") from None
-        return parse_thai_date(_text(reply), today=today).isoformat()
+        return parse_thai_date(_text(reply), today=today, upcoming=upcoming).isoformat()
 
     return Kind(
         "date",
@@ -113,7 +119,7 @@ def grade(*, buttons: Sequence[Grade] = ()) -> Kind:
             if reply.option not in {g.value for g in buttons}:
                 raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
             return reply.option
-        return parse_grade(_text(reply)).value
+        return read_grade(_text(reply)).value
 
     return Kind(
         "grade",
@@ -127,17 +133,35 @@ def grade(*, buttons: Sequence[Grade] = ()) -> Kind:
     )
 
 
-def _loose(label: str) -> str:
-    return re.sub(r"[\s.]", "", label).lower()
+def read_grade(text: str) -> Grade:
+    """A grade typed with a polite ending or its number as a word ("ป.หนึ่งค่ะ")."""
+    said = number_words_as_digits(strip_endings(text))
+    return parse_grade(said)
 
 
-def choice(options: Mapping[str, str], *, load: Callable[[Any], Any] = _same) -> Kind:
-    """One of a few options, tapped as a button or typed as its label."""
-    by_label = {_loose(label): value for value, label in options.items()}
+def choice(
+    options: Mapping[str, str],
+    *,
+    load: Callable[[Any], Any] = _same,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    exact: bool = False,
+) -> Kind:
+    """One of a few options, tapped as a button or typed as people write it: its label or one of
+    its ``synonyms`` (value -> words), with polite endings and small typos (backend/thai/
+    understand.py). A reply that fits no option surely is asked back. ``exact``: only the button or
+    its label (with polite endings), for an explicit consent."""
+    phrases = {value: (label, *(synonyms or {}).get(value, ())) for value, label in options.items()}
+    unknown = set(synonyms or {}) - set(options)
+    if unknown:
+        raise ValueError(f"synonyms for options that do not exist: {sorted(unknown)}")
 
     def parse(reply: Reply, today: dt.date) -> str:
-        value = reply.option if reply.option is not None else by_label.get(_loose(_text(reply)))
+        value = reply.option if reply.option is not None else match_choice(_text(reply), phrases, exact=exact)
         if value is None or value not in options:
+            likely = likely_choices(_text(reply), phrases) if reply.option is None and not exact else []
+            if len(likely) > 1:
+                named = " หรือ ".join(f"“{options[choice]}”" for choice in likely)
+                raise ThaiInputError(f"หมายถึง {named} คะ กดเลือกจากปุ่มด้านล่างได้เลยค่ะ", code="choice.which")
             raise ThaiInputError("กรุณาเลือกจากปุ่มด้านล่างค่ะ", code="choice.unknown")
         return value
 
@@ -153,8 +177,15 @@ def choice(options: Mapping[str, str], *, load: Callable[[Any], Any] = _same) ->
     )
 
 
+# How people say yes and no in a chat (a bare polite particle is a yes).
+YES_WORDS = ("ค่ะ", "คะ", "ครับ", "จ้า", "ได้", "ใช่แล้ว", "รับทราบ", "ยอมรับ", "ตกลง", "โอเค", "ok", "okay",
+             "ยืนยัน", "ช่าย", "ชั่ย", "ถูกต้อง", "เข้าใจแล้ว", "แน่นอน")
+NO_WORDS = ("ไม่", "ไม่ได้", "ไม่ยอมรับ", "ไม่ตกลง", "ไม่ใช่ค่ะ", "ไม่ถูกต้อง", "ไม่ยืนยัน", "no")
+
+
 def yes_no() -> Kind:
-    kind = choice({"yes": "ใช่", "no": "ไม่ใช่"}, load=lambda value: value == "yes")
+    kind = choice({"yes": "ใช่", "no": "ไม่ใช่"}, load=lambda value: value == "yes",
+                  synonyms={"yes": YES_WORDS, "no": NO_WORDS})
     return Kind(**{**kind.__dict__, "name": "yes_no"})
 
 
@@ -236,6 +267,9 @@ def titled_name() -> Kind:
 
 
 NO_NATIONAL_ID = "none"
+# A parent saying the child has no number yet.
+_NO_ID_WORDS = ("ไม่มี", "ยังไม่มี", "ไม่มีเลข", "ยังไม่มีเลข", "ไม่มีบัตร", "ยังไม่มีบัตร", "ไม่มีเลขบัตร",
+                "ยังไม่มีเลขบัตรประชาชน", "ไม่มีเลขบัตรประชาชน")
 
 
 def student_id(none_label: str) -> Kind:
@@ -246,7 +280,7 @@ def student_id(none_label: str) -> Kind:
 
     def parse(reply: Reply, today: dt.date) -> str:
         if reply.option == NO_NATIONAL_ID or (
-            reply.option is None and _loose(_text(reply)) == _loose(none_label)
+            reply.option is None and match_choice(_text(reply), {NO_NATIONAL_ID: (none_label, *_NO_ID_WORDS)})
         ):
             return NO_NATIONAL_ID
         if reply.option is not None:

@@ -20,6 +20,10 @@ UNKNOWN_BUTTON = "ขออภัยค่ะ ปุ่มนี้ใช้ไ�
 WELCOME_BACK = "ยินดีต้อนรับกลับค่ะ มาทำคำขอ{title}ต่อจากที่ค้างไว้กันนะคะ"
 FIRST_STEP = "นี่คือคำถามแรกแล้วค่ะ"
 GREETING = "สวัสดีค่ะ ต้องการใช้บริการใดคะ เลือกจากปุ่มด้านล่าง หรือพิมพ์บอกได้เลย เช่น “ย้ายออก”"
+# A service the school's type does not offer (docs/rules.md, "Services by type of school").
+NOT_OFFERED_BY_TYPE = ("ขออภัยค่ะ {school_type}ไม่มีบริการ “{title}” ค่ะ "
+                       "บริการที่ทำผ่าน LINE ได้มีตามปุ่มด้านล่างนี้ค่ะ "
+                       "หากต้องการสอบถามเพิ่มเติม พิมพ์ “ติดต่อโรงเรียน” ได้เลยค่ะ")
 NOT_AVAILABLE = "ขออภัยค่ะ บริการนี้ยังไม่เปิดให้ทำผ่าน LINE ติดต่อโรงเรียนได้โดยตรงค่ะ"
 DRAFT_KEPT = "คำขอ{title}ที่ทำค้างไว้ยังเก็บไว้ให้ค่ะ กด “ทำต่อ” เมื่อพร้อม"
 OTHER_DRAFT_OPEN = "ตอนนี้มีคำขอ{title}ที่ยังทำไม่เสร็จค่ะ ทำต่อให้เสร็จ หรือยกเลิกคำขอนั้นก่อน แล้วจึงเริ่มบริการใหม่ได้ค่ะ"
@@ -41,6 +45,9 @@ FILES_WITHOUT_REQUEST = (
     "ได้รับไฟล์แล้วค่ะ แต่ตอนนี้ยังไม่ได้อยู่ในคำขอใด กรุณาเลือกบริการก่อน "
     "แล้วส่งเอกสารตามขั้นตอนที่ระบบขอนะคะ"
 )
+GIVEN_FIRST = "จากข้อความของคุณ รับทราบแล้วค่ะ: {given} (แก้ได้ที่หน้าสรุปก่อนส่ง)"
+REUSE = "ใช้ข้อมูลเดิมจากคำขอก่อนได้ค่ะ ({details}) กด “ใช้ข้อมูลเดิม” หรือพิมพ์คำตอบใหม่ค่ะ"
+REUSE_LABEL = "ใช้ข้อมูลเดิม"
 REMINDER = "คำขอ{title}ยังทำไม่เสร็จนะคะ ทำต่อจากที่ค้างไว้ได้เลยค่ะ"
 
 
@@ -48,9 +55,16 @@ def progress(position: int, total: int) -> str:
     return f"ขั้นตอนที่ {position} จาก {total}"
 
 
-def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int) -> Say:
+def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int,
+                reuse: str | None = None) -> Say:
+    """The step's question and buttons; ``reuse``: contact details from the parent's last request,
+    offered with a "ใช้ข้อมูลเดิม" button."""
     text = f"{progress(position, total)}\n{step.question}"
-    choices = [
+    choices: list[Choice] = []
+    if reuse:
+        text += "\n" + REUSE.format(details=reuse)
+        choices.append(Choice(REUSE_LABEL, postback=postback.encode(nonce, "reuse", step.id)))
+    choices += [
         Choice(label, postback=postback.encode(nonce, "ans", step.id, value))
         for value, label in step.kind.options.items()
     ]

@@ -6,8 +6,9 @@ import dataclasses
 
 from backend.catalog import CATALOG
 from backend.school_config import DocumentRule, SchoolConfig, SchoolConfigError
+from flows import prompts
 from flows.flow import Flow, FlowDefinitionError
-from flows.services import service_spec
+from flows.services import service_spec, title_of
 
 _cache: dict[tuple[int, str], dict[str, Flow]] = {}
 
@@ -48,3 +49,10 @@ def flows_for(config: SchoolConfig) -> dict[str, Flow]:
                 flows[service_id] = apply_document_rules(spec.flow_for(config), rules)
         _cache[key] = flows
     return flows
+
+
+def withheld_for(config: SchoolConfig) -> dict[str, str]:
+    """What the engine tells a parent asking for a service the school's type does not offer."""
+    return {service_id: prompts.NOT_OFFERED_BY_TYPE.format(school_type=config.school_type.label_th,
+                                                          title=title_of(service_id))
+            for service_id in CATALOG.service_ids() if not config.type_offers(service_id)}

@@ -39,6 +39,9 @@ class Destination(StrEnum):
     MENU = "menu"
     CONFIRM = "confirm"
     SERVICE = "service"
+    # A service the parent asked for in words that this school does not offer (its type has no
+    # such service, or the school switched it off): the engine says so politely.
+    NOT_OFFERED = "not_offered"
     NOTHING = "nothing"
 
 # The order, first match wins. Every destination but SERVICE is a whole message (give or take
@@ -117,11 +120,15 @@ def route(text: str, *, services: Collection[str] | None = None, at_summary: boo
     """Where ``text`` goes.
 
     ``services``: the services the school offers, when the caller knows them (the which-transfer
-    question needs transfer in or out; without either, "ย้ายโรงเรียน" is a service request).
+    question needs transfer in or out; without either, "ย้ายโรงเรียน" is a service request; a
+    service asked for that is not among them is NOT_OFFERED).
     ``at_summary``: a draft waits for its final confirmation.
     """
     transfer_offered = services is None or any(service in services for service in TRANSFER_SERVICES)
-    return _route(text, transfer_offered, at_summary, CATALOG.version)
+    routed = _route(text, transfer_offered, at_summary, CATALOG.version)
+    if routed.to is _SERVICE and services is not None and routed.service not in services:
+        return Route(Destination.NOT_OFFERED, service=routed.service)
+    return routed
 
 
 # The edge, the front desk and the engine each ask about the same message in turn: it is

@@ -36,6 +36,20 @@ _BY_NONCE = sa.select(Application).where(
 )
 
 
+# The parent's requests already filed (not drafts, not cancelled), newest first: where the
+# contact details they gave once are offered back from (flows/understanding.py).
+_FILED = (
+    sa.select(Application.answers)
+    .where(
+        Application.school_id == sa.bindparam("school_id"),
+        Application.parent_ref == sa.bindparam("parent_ref"),
+        Application.status.not_in((ApplicationStatus.DRAFT, ApplicationStatus.CANCELLED)),
+    )
+    .order_by(Application.id.desc())
+    .limit(5)
+)
+
+
 def new_nonce() -> str:
     return secrets.token_urlsafe(NONCE_BYTES)
 
@@ -45,6 +59,13 @@ class SessionStore:
         self, session: AsyncSession, *, school_id: int, parent_ref: str
     ) -> Application | None:
         return await session.scalar(_OPEN_DRAFT, {"school_id": school_id, "parent_ref": parent_ref})
+
+    async def filed_answers(
+        self, session: AsyncSession, *, school_id: int, parent_ref: str
+    ) -> list[dict]:
+        """The answers of the parent's latest filed requests at this school, newest first."""
+        rows = await session.scalars(_FILED, {"school_id": school_id, "parent_ref": parent_ref})
+        return [answers for answers in rows if isinstance(answers, dict)]
 
     async def by_nonce(
         self, session: AsyncSession, *, school_id: int, parent_ref: str, nonce: str

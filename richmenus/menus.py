@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from richmenus.layout import (
     COMPACT,
     FULL,
@@ -16,7 +18,20 @@ PARENTS = "parents"
 STAFF = "staff"
 
 
-def parents_menu() -> MenuDefinition:
+# How the "other requests" tile names the services behind it, in this order (the first three
+# the school offers are named).
+OTHER_REQUESTS = (("withdrawal", "ลาออก"), ("replacement_documents", "ใบแทน"), ("credit_transfer", "เทียบโอน"),
+                  ("grade1_entry", "ผ่อนผัน"), ("venue_booking", "สถานที่"))
+
+
+def other_requests(offered: Collection[str] | None) -> str:
+    named = [word for service, word in OTHER_REQUESTS if offered is None or service in offered]
+    return " ".join(named[:3]) + " ฯลฯ"
+
+
+def parents_menu(offered: Collection[str] | None = None) -> MenuDefinition:
+    """``offered``: the services the school's parents see (its type's: SchoolConfig.enabled_services);
+    None: every service. The tiles name only services the school offers."""
     # Each tap sends the words a parent would type, so the free-text matcher handles taps and
     # typing alike; "เมนู" lists every service, including those without a tile of their own.
     return MenuDefinition(
@@ -29,7 +44,7 @@ def parents_menu() -> MenuDefinition:
         cells=(
             Cell("สมัครเรียน", "รับนักเรียนใหม่ทุกระดับชั้น", MessageAction("สมัครเรียน"), row=0, column=0),
             Cell("ย้ายเข้า–ออก", "ขอย้ายเข้าหรือย้ายออก", MessageAction("ขอย้าย"), row=0, column=1),
-            Cell("คำขออื่น ๆ", "ลาออก ใบแทน เทียบโอน ฯลฯ", MessageAction("เมนู"), row=0, column=2),
+            Cell("คำขออื่น ๆ", other_requests(offered), MessageAction("เมนู"), row=0, column=2),
             Cell("ติดตามสถานะ", "ดูความคืบหน้าคำขอ", MessageAction("ติดตามสถานะ"), row=1, column=0),
             Cell("ติดต่อโรงเรียน", "โทรศัพท์ เวลาทำการ แผนที่", MessageAction("ติดต่อโรงเรียน"), row=1, column=1),
             Cell("เกี่ยวกับบริการ", "ขั้นตอนและค่าธรรมเนียม", MessageAction("เกี่ยวกับบริการ"), row=1, column=2),
@@ -61,5 +76,5 @@ def staff_menu(public_base_url: str) -> MenuDefinition:
     )
 
 
-def all_menus(public_base_url: str) -> list[MenuDefinition]:
-    return [parents_menu(), staff_menu(public_base_url)]
+def all_menus(public_base_url: str, offered: Collection[str] | None = None) -> list[MenuDefinition]:
+    return [parents_menu(offered), staff_menu(public_base_url)]

@@ -6,6 +6,8 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
   configuration) names their role, once the documents are accepted (the chain signs from
   there); a director also every approved request, to issue its e-document.
 - finance: no request at all; fees have their own pages (web/finance).
+- district (a district office's staff): none of a school's requests; the district's own
+  requests (a child without a school place) of the district's schools on the district pages.
 
 Full national ID numbers are shown to the roles that record or sign on them (registrar,
 director, admin); the others see the last three digits. Every view is in the audit log.
@@ -41,9 +43,17 @@ def chain_services(role: str, config: SchoolConfig) -> list[str]:
     return [service for service in CATALOG.service_ids() if role in (config.service(service).approvers or [])]
 
 
+def district_services() -> list[str]:
+    """The district office's services (their approval chain names the district's staff): their
+    requests are filed through a school's chat but are the district's, not the school's."""
+    return [service.id for service in CATALOG.services() if Role.DISTRICT.value in service.approvers]
+
+
 def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]:
-    """The requests this member may see, as a WHERE clause (drafts are never staff's business)."""
-    school = sa.and_(Application.school_id == member.school_id, Application.status != S.DRAFT)
+    """The requests this member may see, as a WHERE clause (drafts are never staff's business,
+    nor a district's requests filed through the school's chat: web/staff/routes/district.py)."""
+    school = sa.and_(Application.school_id == member.school_id, Application.status != S.DRAFT,
+                     Application.service.not_in(district_services()))
     if member.role in WHOLE_SCHOOL:
         return school
     if not sees_requests(member):

@@ -40,7 +40,7 @@ async def submit_application(
                  detail={"from": ApplicationStatus.DRAFT, "to": ApplicationStatus.SUBMITTED})
     workflow.notify_parent(session, application, notices.STATUS_CHANGED, now)
     await workflow.notify_staff(session, application, notices.NEW_SUBMISSION,
-                                workflow.roles_acting_in(ApplicationStatus.SUBMITTED), now)
+                                workflow.roles_acting_in(ApplicationStatus.SUBMITTED, application.service), now)
     # -- fees: a fee due at submission is requested with it (after the status notice, so the
     # parent reads "submitted" before "please pay").
     from backend.fees.service import AT_SUBMISSION, open_fee_if_due

@@ -33,6 +33,9 @@ class Action(StrEnum):
     # Issuing the signed e-document of the outcome; done by backend/documents/issuing.py, which
     # renders and signs the PDF, then performs this action to record the audit entry and notice.
     ISSUE_DOCUMENT = "issue_document"
+    # A district office's request (a child without a school place) is decided by the district
+    # staff assigning a school of the district: backend/referrals.py files it there as an admission.
+    ASSIGN_SCHOOL = "assign_school"
 
 
 class ParentAction(StrEnum):
@@ -85,6 +88,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.APPROVED, A.ISSUE_DOCUMENT, None, R.REGISTRAR, R.DIRECTOR),
     _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
     _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
+    _t(S.SUBMITTED, A.ASSIGN_SCHOOL, S.APPROVED, R.DISTRICT),
 )
 
 # The parent's side: a draft is the parent's conversation, so only the parent files or abandons
@@ -163,9 +167,26 @@ def _role_may(transition: Transition, staff: StaffMember | None, turn: str | Non
     return TURN in transition.who and turn is not None and staff.role == turn
 
 
+def district_service(service: str) -> bool:
+    """Whether a service is a district office's (its approval chain names the district's staff)."""
+    try:
+        return Role.DISTRICT.value in CATALOG.service(service).approvers
+    except KeyError:  # a service no file declares any more
+        return False
+
+
 def _guard_failure(transition: Transition, application: Application, staff: StaffMember | None,
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
+    by_district = staff is not None and staff.role == Role.DISTRICT
+    if district_service(application.service) != by_district or (
+            transition.action == A.ASSIGN_SCHOOL and not by_district):
+        # A district's request is the district's staff's to decide, and theirs only.
+        return "คำขอนี้เป็นงานของสำนักงานเขตพื้นที่การศึกษาค่ะ" if not by_district else \
+            "คำขอนี้เป็นงานของโรงเรียนค่ะ"
+    if transition.action == A.REJECT and (application.answers or {}).get("referred_from"):
+        # The district assigned the child here: the school admits with what was already given.
+        return "นักเรียนคนนี้สำนักงานเขตพื้นที่การศึกษาจัดให้เข้าเรียนที่โรงเรียนนี้แล้ว โรงเรียนต้องรับเข้าเรียนค่ะ"
     if transition.action == A.REQUEST_DOCUMENTS and application.documents_requested_at is not None:
         return "ขอเอกสารเพิ่มเติมได้เพียงครั้งเดียวต่อคำขอค่ะ (พ.ร.บ.การอำนวยความสะดวกฯ มาตรา 8)"
     if transition.action == A.SIGN_OFF:
@@ -181,7 +202,13 @@ def _guard_failure(transition: Transition, application: Application, staff: Staf
 
 
 def _may_touch(application: Application, staff: StaffMember | None) -> bool:
-    return staff is None or (staff.active and staff.school_id == application.school_id)
+    """The school's own active staff; for a district's request, the district's staff too (whose
+    district the caller checks: backend/referrals.py)."""
+    if staff is None:
+        return True
+    if staff.role == Role.DISTRICT and district_service(application.service):
+        return staff.active
+    return staff.active and staff.school_id == application.school_id
 
 
 def may_manage_documents(application: Application, staff: StaffMember | None) -> bool:
@@ -329,7 +356,9 @@ async def notify_staff(session: AsyncSession, application: Application, kind: st
     if only_ids is not None:
         members = [m for m in await staff_of_school(session, application.school_id) if m.id in only_ids]
     else:
-        members = await staff_for_role(session, application.school_id, {*roles, Role.ADMIN.value})
+        # A school's admin hears of the school's work; a district's request is not the school's.
+        admin = set() if district_service(application.service) else {Role.ADMIN.value}
+        members = await staff_for_role(session, application.school_id, {*roles, *admin})
     recorded = []
     for member in members:
         if member.id == exclude_staff_id or (only_subscribed and not member.notify_new_submissions):
@@ -343,9 +372,13 @@ async def notify_staff(session: AsyncSession, application: Application, kind: st
     return recorded
 
 
-def roles_acting_in(status: ApplicationStatus) -> list[str]:
-    """The real roles the table names for a status (who should hear of work waiting there)."""
-    roles = {role for t in TRANSITIONS if t.status == status for role in t.who if role in set(Role)}
+def roles_acting_in(status: ApplicationStatus, service: str | None = None) -> list[str]:
+    """The real roles the table names for a status (who should hear of work waiting there): for a
+    district's request the district's staff only, for a school's request the school's staff."""
+    if service is not None and district_service(service):
+        return [Role.DISTRICT.value]
+    roles = {role for t in TRANSITIONS if t.status == status for role in t.who
+             if role in set(Role) and role != Role.DISTRICT}
     return sorted(roles)
 
 
@@ -449,7 +482,7 @@ def _record_action(
         detail["documents"] = [item["document"] for item in requested]
     elif action == A.SIGN_OFF:
         return _sign_off(application, detail, staff=staff, now=now, config=config)
-    elif action == A.REJECT:
+    elif action in (A.REJECT, A.ASSIGN_SCHOOL):
         application.decision_reason = _clean_reason(reason)
     elif action == A.SET_APPOINTMENT:
         application.appointment = _clean_appointment(appointment, now)
@@ -490,7 +523,8 @@ async def _notify(session: AsyncSession, application: Application, action: str, 
                        documents=application.requested_documents)
     elif action == A.DOCUMENTS_RECEIVED:
         await notify_staff(session, application, notices.DOCUMENTS_RECEIVED,
-                           roles_acting_in(S.SUBMITTED), now, exclude_staff_id=exclude_staff_id)
+                           roles_acting_in(S.SUBMITTED, application.service), now,
+                           exclude_staff_id=exclude_staff_id)
     elif action == A.SIGN_OFF:
         if application.status == S.APPROVED:
             notify_parent(session, application, notices.STATUS_CHANGED, now)
@@ -498,10 +532,12 @@ async def _notify(session: AsyncSession, application: Application, action: str, 
             await notify_staff(session, application, notices.SIGN_OFF_NEEDED,
                                [current_turn(application, config) or Role.REGISTRAR], now,
                                exclude_staff_id=exclude_staff_id)
-    elif action == A.REJECT:
-        # A refusal is a legal notice: it also goes by the second channel.
-        notify_parent(session, application, notices.STATUS_CHANGED, now, legal=True,
-                       reason=application.decision_reason)
+    elif action in (A.REJECT, A.ASSIGN_SCHOOL):
+        # A refusal is a legal notice: it also goes by the second channel. An assignment (a
+        # district's decision) says which school the child goes to.
+        extra: dict[str, Any] = ({"legal": True, "reason": application.decision_reason} if action == A.REJECT
+                                 else {"next_th": application.decision_reason})
+        notify_parent(session, application, notices.STATUS_CHANGED, now, **extra)
     elif action == A.SET_APPOINTMENT and application.appointment is not None:
         at = dt.datetime.fromisoformat(application.appointment["at"])
         notify_parent(session, application, notices.APPOINTMENT_SET, now,

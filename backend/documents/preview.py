@@ -10,23 +10,23 @@ from __future__ import annotations
 import base64
 import io
 import threading
-from types import ModuleType
 
 from PIL import Image
 
 from backend.images import MAX_PIXELS, ImageRefused
 
-
-def _pdfium() -> ModuleType:
-    """pypdfium2, imported on first use (its bindings take a moment to load; most processes render none)."""
-    import pypdfium2
-
-    return pypdfium2
-
 # PDFium is not thread-safe: callers in threads take turns (the chat's previews run in the sandbox
 # process, one at a time anyway).
 _PDFIUM_LOCK = threading.Lock()
 A4_WIDTH_POINTS = 595
+
+
+def _pdfium():
+    # Imported where a page is rendered (each sandbox process preloads it: backend/sandbox.py),
+    # so that the web process, which only names these jobs, does not carry PDFium.
+    import pypdfium2
+
+    return pypdfium2
 
 
 def render_page_image(pdf: bytes, *, page_index: int = 0, width: int = 1040) -> Image.Image:

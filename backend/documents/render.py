@@ -25,12 +25,12 @@ from markupsafe import Markup
 from backend.catalog import PACKAGED_TEMPLATES
 from backend.documents.fonts import document_fonts
 from backend.documents.types import spec_for
+from backend.documents.untrusted_pdf import ATTACHMENT_NAME
 from backend.payments.amount_words import baht_text
 from backend.payments.money import baht_with_satang
 from backend.thai.dates import format_thai_date
 from backend.thai.digits import to_thai_digits
 
-ATTACHMENT_NAME = "document.json"
 DATA_SCHEMA = "schoolbot/e-document/v1"
 BANGKOK = ZoneInfo("Asia/Bangkok")
 FONT_FAMILY = "Sarabun"
@@ -237,20 +237,3 @@ _OUTPUT_INTENT = "schoolbot-srgb"
 @functools.lru_cache(maxsize=1)
 def _srgb_icc() -> bytes:
     return (importlib.resources.files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
-
-
-def embedded_record(pdf: bytes) -> dict[str, Any] | None:
-    """The document.json carried inside a PDF, or None if there is none."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    names_tree = reader.root.get("/Names")
-    if names_tree is None or "/EmbeddedFiles" not in names_tree:
-        return None
-    entries = names_tree["/EmbeddedFiles"].get("/Names", [])
-    for index in range(0, len(entries) - 1, 2):
-        if str(entries[index]) == ATTACHMENT_NAME:
-            spec = entries[index + 1].get_object()
-            stream = spec["/EF"]["/F"].get_object()
-            return json.loads(stream.data.decode("utf-8"))
-    return None

@@ -28,7 +28,6 @@ from backend.documents.render import (
 )
 from backend.documents.signing import (
     SchoolSigner,
-    SignatureCheck,
     load_school_signer,
     sign_pdf,
 )
@@ -113,7 +112,7 @@ class VerifyOutcome(StrEnum):
 @dataclass(frozen=True)
 class VerifyResult:
     outcome: VerifyOutcome
-    signature: SignatureCheck
+    signature: untrusted_pdf.SignatureCheck
     sha256: str
     document: IssuedDocument | None = None
 

@@ -147,58 +147,6 @@ def sign_pdf(
     return output.getvalue()
 
 
-@dataclass(frozen=True)
-class SignatureCheck:
-    """What pyHanko found; `ok` means signed, unchanged since signing, and by a trusted certificate."""
-
-    signed: bool
-    intact: bool = False
-    valid: bool = False
-    trusted: bool = False
-    covers_whole_file: bool = False
-    timestamped: bool = False
-    signer_name: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return (
-            self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
-        )
-
-
-def check_signature(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate]) -> SignatureCheck:
-    """Validate the last signature of a PDF. Synchronous, like pyHanko's validator."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
-
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_signatures
-    except Exception:  # noqa: BLE001 - a damaged file structure: not a document we signed
-        return SignatureCheck(signed=False)
-    if not signatures:
-        return SignatureCheck(signed=False)
-    embedded = signatures[-1]
-    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
-    try:
-        status = validate_pdf_signature(
-            embedded, signer_validation_context=context, ts_validation_context=context
-        )
-    except Exception:  # noqa: BLE001 - a signature pyHanko cannot parse is none we vouch for
-        return SignatureCheck(signed=True)
-    return SignatureCheck(
-        signed=True,
-        intact=bool(status.intact),
-        valid=bool(status.valid),
-        trusted=bool(status.trusted),
-        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        timestamped=status.timestamp_validity is not None,
-        signer_name=status.signing_cert.subject.native.get("common_name"),
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Development certificates
 

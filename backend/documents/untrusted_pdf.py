@@ -1,6 +1,9 @@
 """Reading a PDF anyone uploads to the verify page: its embedded record and its signature, with the
 inflating of compressed streams bounded. These are sandbox jobs (backend/sandbox.py): arguments
 and results are plain data.
+
+Each sandbox process imports this module as it starts, so it imports only what reading needs: not the
+renderer (WeasyPrint, Jinja) nor the signer's own modules.
 """
 
 from __future__ import annotations
@@ -8,11 +11,17 @@ from __future__ import annotations
 import io
 import json
 import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from backend.documents.render import ATTACHMENT_NAME
-from backend.documents.signing import SignatureCheck, check_signature
+from asn1crypto import x509 as asn1_x509
 
+# pyHanko is imported by the functions that read (each sandbox process preloads it: backend/sandbox.py), so
+# that the web and worker processes, which import this module only to name its jobs, start without it.
+
+# The name of the record (our document.json) that every e-document carries as an attachment.
+ATTACHMENT_NAME = "document.json"
 # Our record (document.json) is a few kilobytes; a claim larger than this is not one of ours.
 MAX_RECORD_BYTES = 256 * 1024
 
@@ -61,6 +70,56 @@ def embedded_record(pdf: bytes, *, limit: int = MAX_RECORD_BYTES) -> dict[str, A
 
 def signature_of(pdf: bytes, trust_roots_der: list[bytes]) -> SignatureCheck:
     """check_signature, with the trust roots passed as DER (they cross a process boundary)."""
-    from asn1crypto import x509
+    return check_signature(pdf, [asn1_x509.Certificate.load(der) for der in trust_roots_der])
 
-    return check_signature(pdf, [x509.Certificate.load(der) for der in trust_roots_der])
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What pyHanko found; `ok` means signed, unchanged since signing, and by a trusted certificate."""
+
+    signed: bool
+    intact: bool = False
+    valid: bool = False
+    trusted: bool = False
+    covers_whole_file: bool = False
+    timestamped: bool = False
+    signer_name: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+        )
+
+
+def check_signature(pdf: bytes, trust_roots: Sequence[asn1_x509.Certificate]) -> SignatureCheck:
+    """Validate the last signature of a PDF. Synchronous, like pyHanko's validator."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:  # noqa: BLE001 - a damaged file structure: not a document we signed
+        return SignatureCheck(signed=False)
+    if not signatures:
+        return SignatureCheck(signed=False)
+    embedded = signatures[-1]
+    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False)
+    try:
+        status = validate_pdf_signature(
+            embedded, signer_validation_context=context, ts_validation_context=context
+        )
+    except Exception:  # noqa: BLE001 - a signature pyHanko cannot parse is none we vouch for
+        return SignatureCheck(signed=True)
+    return SignatureCheck(
+        signed=True,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        timestamped=status.timestamp_validity is not None,
+        signer_name=status.signing_cert.subject.native.get("common_name"),
+    )

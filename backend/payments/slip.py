@@ -98,7 +98,7 @@ def read_slip_image(image_bytes: bytes) -> SlipReference | None:
         # Transparent pixels would read as black and swallow the code's dark modules.
         background = Image.new("RGBA", image.size, "white")
         image = Image.alpha_composite(background, image.convert("RGBA"))
-    import zxingcpp  # on first use: slips are read in the sandbox process, not the one that starts the server
+    import zxingcpp  # here, not at the top: the web process names this job but never runs it
 
     for barcode in zxingcpp.read_barcodes(
         image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)

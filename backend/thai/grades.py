@@ -96,3 +96,23 @@ def parse_grade(text: str) -> Grade:
             code="grade.out_of_range",
         )
     return Grade(f"{level}{year}")
+
+
+# A grade inside a longer message ("สมัคร ป.1 ให้ลูกชาย"): a one-letter level (ป, ม, อ) only where
+# no Thai letter or mark comes right before it, so the ม of "ประชุม 1" is not ม.1.
+_GRADE_IN_TEXT = re.compile(
+    r"(?:ชั้น\s*)?(?:"
+    + "|".join(re.escape(word) for word in sorted(_LEVEL_WORDS, key=len, reverse=True) if len(word) > 1)
+    + r"|(?<![\u0e01-\u0e4ea-z])[ปมอpmk])\s*\.?\s*(\d{1,2})(?!\d)"
+)
+
+
+def find_grade(text: str) -> tuple[Grade, int, int] | None:
+    """The first grade written inside a message, with where its words are; None when none is."""
+    arabic = to_arabic_digits(text)
+    for found in _GRADE_IN_TEXT.finditer(arabic):
+        try:
+            return parse_grade(found.group(0)), found.start(), found.end()
+        except ThaiInputError:
+            continue
+    return None

@@ -41,7 +41,7 @@ _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 _PARTICLES = (
     "ค(?:[่้๊๋]?ะ+|[่้๊๋]า+)",  # คะ ค่ะ ค้ะ ค๊ะ ค่า ค้า
     "คร?(?:ั|[่้๊]า+)[บฟช]+(?:ผม)?",  # ครับ คับ ครัฟ ครัช คร้าบ ค้าบ ครับผม
-    "น(?:[่้๊]?ะ+|[้๊]า+)",  # นะ น่ะ น้ะ น๊ะ น้า
+    "(?<!ห)น(?:[่้๊]?ะ+|[้๊]า+)",  # นะ น่ะ น้ะ น๊ะ น้า (not หน้า, "next": "ศุกร์หน้า")
     "จ[่้๊](?:ะ+|า+)",  # จ้ะ จ๊ะ จ่ะ จ้า จ๊า
     "ฮ(?:[่้]?ะ+|[่้]า+|ั?บ+|้าบ+)",  # ฮะ ฮ่ะ ฮ้า ฮับ ฮ้าบ
     "งับ+",
@@ -104,6 +104,23 @@ def bare_forms(text: str) -> tuple[str, ...]:
         forms.append(shorter)
         form = shorter
     return tuple(forms)
+
+
+def strip_endings(text: str, *, keep_lone: bool = True) -> str:
+    """The text as typed (spaces kept) without polite particles, ๆ or emoji at its end:
+    "19 ธ.ค. ค่ะ" → "19 ธ.ค.", "15 มีนาคม 2563ค่ะ" → "15 มีนาคม 2563". A text that is only a
+    particle stays itself, or is emptied when not ``keep_lone``."""
+    text = _strip_edges(text.strip(), also=_MAI_YAMOK)
+    while True:
+        found = _PARTICLE_AT_END.search(text, max(0, len(text) - _PARTICLE_REACH))
+        if found is not None and found.start() == 0 and not keep_lone:
+            return ""
+        if found is None or found.start() == 0:
+            return text
+        shorter = _strip_edges(text[: found.start()].rstrip(), also=_MAI_YAMOK)
+        if not shorter:
+            return text
+        text = shorter
 
 
 def fold(text: str) -> str:

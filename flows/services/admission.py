@@ -18,12 +18,13 @@ from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers, DocumentInputMissing, submitted_on
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.rules.admission import SELECTION_TH, policies, policy_for
 from backend.school_config import SchoolConfig
 from backend.thai.age import EntryApproval, approval_admits, check_age_for_grade, p1_cohort
 from backend.thai.dates import be_year
 from backend.thai.errors import ThaiInputError
-from backend.thai.grades import Grade
+from backend.thai.grades import Grade, find_grade
 from backend.working_days import BANGKOK
 from flows import kinds
 from flows.common import (
@@ -54,6 +55,11 @@ P1_WAYS = {
     "finished_k3": "จบชั้น อ.3 แล้ว",
     "entry_approved": "ได้รับผ่อนผันแล้ว",
     "neither": "ไม่ใช่ทั้งสองกรณี",
+}
+P1_WAY_WORDS = {
+    "finished_k3": ("จบอนุบาล", "จบอ3", "จบอนุบาล3", "จบอนุบาลสาม"),
+    "entry_approved": ("ผ่อนผันแล้ว", "ได้ผ่อนผัน"),
+    "neither": ("ไม่ใช่ทั้งสอง", "ไม่ใช่ทั้งคู่", "ไม่ทั้งสอง"),
 }
 
 
@@ -186,6 +192,12 @@ async def _record_approval_on_record(session: AsyncSession, application: Applica
     await submit_application(session, application, now=now)
 
 
+def _grade_said(text: str, today: dt.date) -> dict[str, Any]:
+    """"สมัคร ป.1 ให้ลูกชาย" gives the grade (checked against the age rule when its step comes)."""
+    found = find_grade(text)
+    return {"grade_applied": found[0].value} if found is not None else {}
+
+
 def build(config: SchoolConfig) -> Flow:
     """Admission for one school: its entry grades, and the age rule of its academic year."""
     offered = entry_grades(config)
@@ -218,7 +230,7 @@ def build(config: SchoolConfig) -> Flow:
                 "ชั้น ป.1 รับเด็กตามปีเกิด (อายุย่างเข้าปีที่ 7) เด็กที่จบชั้น อ.3 แล้ว "
                 "และเด็กที่โรงเรียนอนุญาตให้ผ่อนผันเข้าเรียนก่อนหรือหลังเกณฑ์ 1 ปีค่ะ "
                 "นักเรียนไม่ได้เกิดในปีตามเกณฑ์ จะเข้าเรียน ป.1 ในกรณีใดคะ",
-                kinds.choice(P1_WAYS),
+                kinds.choice(P1_WAYS, synonyms=P1_WAY_WORDS),
                 label="เข้า ป.1 เพราะ",
                 when=_p1_way_needed(config),
                 check=_p1_way_accepted(config, offered),
@@ -262,7 +274,12 @@ def build(config: SchoolConfig) -> Flow:
                 "in_service_area",
                 "บ้านของนักเรียนอยู่ในเขตพื้นที่บริการของโรงเรียนไหมคะ (ถ้าไม่แน่ใจ โรงเรียนจะตรวจสอบจากที่อยู่ให้ค่ะ)",
                 kinds.choice(
-                    {"in_area": "อยู่ในเขต", "out_of_area": "ไม่อยู่ในเขต", "not_sure": "ไม่แน่ใจ"}
+                    {"in_area": "อยู่ในเขต", "out_of_area": "ไม่อยู่ในเขต", "not_sure": "ไม่แน่ใจ"},
+                    synonyms={
+                        "in_area": ("อยู่", "ในเขต", "ใช่", "อยู่ในพื้นที่", "อยู่ในเขตบริการ"),
+                        "out_of_area": ("ไม่อยู่", "นอกเขต", "ไม่ใช่", "อยู่นอกเขต", "ไม่ได้อยู่"),
+                        "not_sure": ("ไม่ทราบ", "ไม่รู้", "ไม่แน่ใจว่าอยู่", "ไม่ทราบว่าอยู่"),
+                    },
                 ),
                 label="เขตพื้นที่บริการ",
             ),
@@ -288,6 +305,7 @@ def build(config: SchoolConfig) -> Flow:
         ],
         next_steps=how_places_are_given(config),
         submit=_record_approval_on_record,
+        first_message=_grade_said,
         facts=Facts(
             load=approved_entry_for,
             uses=("student_name", "student_national_id", "student_birth_date"),
@@ -323,6 +341,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=10,
     time_limit_days=7,
     approvers=("registrar",),

@@ -9,6 +9,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
 from backend.documents.from_applications import Answers, DocumentInputMissing
+from backend.organisations import SchoolType
 from backend.school_config import SchoolConfig
 from flows import kinds
 from flows.common import (
@@ -157,6 +158,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id="credit_transfer",
     flow=FLOW,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=(SchoolType.ORDINARY,),
     menu_position=60,
     time_limit_days=30,
     approvers=("registrar",),

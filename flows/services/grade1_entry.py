@@ -14,6 +14,7 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.applications.service import submit_application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers, submitted_on
+from backend.organisations import SchoolType
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.age import p1_cohort
@@ -148,7 +149,8 @@ def build(config: SchoolConfig) -> Flow:
                 f"ท่าน{CONSENT_STATEMENT} ใช่ไหมคะ\n"
                 "ถ้าไม่ยินยอม ยื่นคำขอต่อได้ตามปกติ โดยไม่ต้องส่งใบรับรองแพทย์ทาง LINE "
                 "(นำมาแสดงที่โรงเรียนได้) และถอนความยินยอมได้ทุกเมื่อโดยแจ้งโรงเรียนค่ะ" + privacy,
-                kinds.choice({"yes": "ยินยอม", "no": "ไม่ยินยอม"}, load=lambda v: v == "yes"),
+                # Explicit consent: the button or its word typed, never a near guess (PDPA s.19).
+                kinds.choice({"yes": "ยินยอม", "no": "ไม่ยินยอม"}, load=lambda v: v == "yes", exact=True),
                 label="ความยินยอม",
                 when=answer_is("reason", "medical"),
             ),
@@ -250,6 +252,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=(SchoolType.ORDINARY, SchoolType.SPECIAL_CENTRE),
     menu_position=40,
     time_limit_days=15,
     approvers=("registrar",),

@@ -9,6 +9,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
 from backend.documents.from_applications import STUDENT_NUMBER, Answers, DocumentInputMissing
+from backend.organisations import SchoolType
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig
 from backend.thai.dates import be_year
@@ -173,6 +174,8 @@ def fee_description(answers: Mapping[str, Any]) -> str:
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=(SchoolType.ORDINARY, SchoolType.WELFARE, SchoolType.DISABILITY),
     menu_position=70,
     time_limit_days=7,
     approvers=("registrar",),

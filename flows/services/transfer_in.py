@@ -8,6 +8,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.school_config import SchoolConfig
 from backend.thai.errors import ThaiInputError
 from backend.thai.grades import Grade
@@ -148,6 +149,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=20,
     time_limit_days=7,
     approvers=("registrar",),

@@ -8,6 +8,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import STUDENT_NUMBER, Answers
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.school_config import SchoolConfig
 from flows import kinds
 from flows.common import (
@@ -65,8 +66,9 @@ def build(config: SchoolConfig) -> Flow:
             ),
             Step(
                 "move_date",
-                "ต้องการให้ย้ายมีผลตั้งแต่วันที่เท่าไรคะ กดเลือกวันที่ หรือพิมพ์ เช่น 1 ธันวาคม 2569",
-                kinds.date(),
+                "ต้องการให้ย้ายมีผลตั้งแต่วันที่เท่าไรคะ กดเลือกวันที่ หรือพิมพ์ได้เลยค่ะ เช่น “วันจันทร์หน้า” "
+                "หรือวันและเดือนโดยไม่ต้องใส่ปี",
+                kinds.date(upcoming=True),
                 label="วันที่ย้าย",
                 check=NOT_IN_PAST,
             ),
@@ -115,6 +117,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=30,
     time_limit_days=1,
     approvers=("registrar",),
@@ -128,7 +132,7 @@ SPEC = ServiceSpec(
         uses_record=True,
     ),
     fee=FeeRule(code="TOUT"),
-    routing_words=(r"ย้ายออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
+    routing_words=(r"ย้าย(ลูก|หลาน|บุตร)?ออก", r"ขอใบย้าย", r"ย้าย\S*ไป", r"ย้ายโรงเรียน", r"หนังสือส่งตัว"),
     routing_priority=70,
     source="docs/rules.md#transfer-out: OBEC's citizen's manual for transfer out (แบบ พฐ.19/1 or บค.20)",
     free_by=FREE_BASIC_EDUCATION,

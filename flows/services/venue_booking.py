@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -14,14 +15,19 @@ from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
+from backend.thai.digits import number_words_as_digits
 from backend.thai.errors import ThaiInputError
+from backend.thai.normalise import bare_forms
+from backend.thai.understand import find_choice, find_date
 from flows import kinds
 from flows.common import payment_timing
-from flows.flow import MAX_OPTIONS, Check, Context, Flow, ReturnToStep, Step
+from flows.flow import MAX_OPTIONS, Check, Context, Flow, Reading, ReturnToStep, Step
 from flows.say import MAX_LABEL
 from flows.spec import ServiceSpec
+from flows.understanding import rest_of
 
 SERVICE_ID = "venue_booking"
 TITLE = "ใช้อาคารสถานที่"
@@ -117,6 +123,47 @@ def _period_allowed(last: dt.date, ctx: Context) -> None:
     venues.check_period(ctx.answers["first_day"], last)
 
 
+_ONE_DAY = re.compile(r"^(?:ใช้)?(?:แค่)?วันเดียว(?:กัน|เท่านั้น)?(?:กับวันแรก)?$")
+_DAYS = re.compile(r"^(?:ใช้)?(?:ทั้งหมด)?(\d{1,2})วัน$")
+
+
+def _days_from_first(text: str, ctx: Context) -> str | None:
+    """The last day said as a length of use: "วันเดียวค่ะ" (the first day), "ใช้ 3 วัน"."""
+    first: dt.date = ctx.answers["first_day"]
+    said = number_words_as_digits(bare_forms(text)[-1])
+    if _ONE_DAY.match(said):
+        return first.isoformat()
+    days = _DAYS.match(said)
+    if days and int(days.group(1)) >= 1:
+        return (first + dt.timedelta(days=int(days.group(1)) - 1)).isoformat()
+    return None
+
+
+def _first_message(by_option: dict[str, Venue]):
+    """What "อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค. จัดงานทำบุญหมู่บ้าน" gives: the venue, the first day
+    and, in what is left, the purpose."""
+    names = {value: (venue.name,) for value, venue in by_option.items()}
+
+    def read(text: str, today: dt.date) -> dict[str, Any]:
+        given: dict[str, Any] = {}
+        spans = []
+        venue = find_choice(text, names) if names else None
+        if venue is not None:
+            given["venue"] = venue.value
+            spans.append((venue.start, venue.end))
+        first = find_date(text, today=today, upcoming=True)
+        if first is not None:
+            given["first_day"] = first.value.isoformat()
+            spans.append((first.start, first.end))
+        if venue is not None or first is not None:
+            purpose = rest_of(text, spans)
+            if purpose is not None:
+                given["purpose"] = purpose
+        return given
+
+    return read
+
+
 def _rules_accepted(accepted: bool, ctx: Context) -> None:
     if not accepted:
         raise ThaiInputError(
@@ -161,18 +208,19 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
         Step(
             "first_day",
             f"ต้องการใช้สถานที่ตั้งแต่วันที่เท่าไรคะ (ต้องขอล่วงหน้าอย่างน้อย {venues.MIN_DAYS_AHEAD} วัน) "
-            "กดเลือกวันที่ หรือพิมพ์ เช่น 20 ธันวาคม 2569",
-            kinds.date(),
+            "กดเลือกวันที่ หรือพิมพ์ได้เลยค่ะ เช่น “วันเสาร์หน้า” หรือวันและเดือนโดยไม่ต้องใส่ปี",
+            kinds.date(upcoming=True),
             label="วันแรก",
             check=Check(_first_day_far_enough),
         ),
         Step(
             "last_day",
             f"ใช้ถึงวันที่เท่าไรคะ (ครั้งละไม่เกิน {venues.MAX_DAYS_PER_BOOKING} วัน) "
-            "ถ้าใช้วันเดียว เลือกวันเดียวกับวันแรกได้เลยค่ะ",
-            kinds.date(),
+            "ถ้าใช้วันเดียว พิมพ์ “วันเดียว” ได้เลยค่ะ",
+            kinds.date(upcoming=True),
             label="วันสุดท้าย",
             check=Check(_period_allowed, uses=("first_day",)),
+            reading=Reading(_days_from_first, uses=("first_day",)),
         ),
         Step(
             "attendees",
@@ -257,6 +305,7 @@ def build(config: SchoolConfig) -> Flow:
             f"{_fees_text(config)}"
         ),
         submit=submit,
+        first_message=_first_message(by_option),
     )
 
 
@@ -313,6 +362,8 @@ SPEC = ServiceSpec(
     build=build,
     offered=offered,
     latest_due=decision_due_by,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=80,
     time_limit_days=5,
     # The MOE regulation on premises has the director permit each use (docs/rules.md, "Venue use").

@@ -9,6 +9,7 @@ from typing import Any
 from backend.applications.models import Application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
 from backend.documents.from_applications import STUDENT_NUMBER, Answers, DocumentInputMissing
+from backend.organisations import ALL_SCHOOL_TYPES
 from backend.rules.compulsory import compulsory_schooling
 from backend.school_config import SchoolConfig
 from flows import kinds
@@ -152,7 +153,7 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "leave_date",
                 "ต้องการให้ลาออกมีผลตั้งแต่วันที่เท่าไรคะ",
-                kinds.date(),
+                kinds.date(upcoming=True),
                 label="วันที่ลาออก",
                 check=NOT_IN_PAST,
             ),
@@ -203,6 +204,8 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
 SPEC = ServiceSpec(
     id=SERVICE_ID,
     build=build,
+    # Which schools offer it: docs/rules.md, "Services by type of school".
+    school_types=ALL_SCHOOL_TYPES,
     menu_position=50,
     time_limit_days=1,
     approvers=("registrar",),

@@ -19,7 +19,6 @@ from samples import SAMPLES
 from backend.catalog import CATALOG
 from backend.documents.models import DocumentStatus, IssuedDocument
 from backend.documents.preview import preview_png, render_page_image
-from backend.documents.render import embedded_record
 from backend.documents.service import (
     DocumentStateError,
     VerifyOutcome,
@@ -27,8 +26,8 @@ from backend.documents.service import (
     document_events,
     mask_name,
 )
-from backend.documents.signing import check_signature
 from backend.documents.types import DocumentDataError
+from backend.documents.untrusted_pdf import check_signature, embedded_record
 
 
 def checked(pdf: bytes, roots):

@@ -19,13 +19,13 @@ from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
 from backend.documents.signing import (
     SigningNotConfigured,
     _dev_ca,
-    check_signature,
     issue_dev_certificate,
     load_school_signer,
     make_dev_ca,
     sign_pdf,
     write_pkcs12,
 )
+from backend.documents.untrusted_pdf import check_signature
 from bot.config import load_settings
 
 # Signatures are made at the real time, so certificates must be valid now (not at the fake NOW).

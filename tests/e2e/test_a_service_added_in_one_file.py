@@ -19,8 +19,8 @@ import flows.services
 from backend.applications.models import Application, ApplicationStatus
 from backend.catalog import CATALOG
 from backend.documents.models import IssuedDocument
-from backend.documents.render import embedded_record
-from backend.documents.signing import check_signature, make_dev_ca
+from backend.documents.signing import make_dev_ca
+from backend.documents.untrusted_pdf import check_signature, embedded_record
 from backend.fees.schedule import quote
 from backend.school_config import parse_school_config
 from backend.schools import School

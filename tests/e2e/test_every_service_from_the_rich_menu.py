@@ -29,6 +29,7 @@ ROUTES = {
     "credit_transfer": ("เมนู", ["เทียบโอนผลการเรียน"]),
     "replacement_documents": ("เมนู", ["ขอใบแทน ปพ.1/ปพ.2"]),
     "venue_booking": ("เมนู", ["ขอใช้อาคารสถานที่"]),
+    "no_school_place": ("เมนู", ["ยังไม่มีที่เรียน"]),
 }
 
 # Answers that depend on the service's rules (dates within limits, a grade that fits an age).

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from backend.applications.models import Application
 from backend.documents.models import IssuedDocument
-from backend.documents.render import embedded_record
-from backend.documents.signing import check_signature, make_dev_ca
+from backend.documents.signing import make_dev_ca
+from backend.documents.untrusted_pdf import check_signature, embedded_record
 from backend.records.models import StudentRecord
 from backend.schools import School
 from backend.staff import StaffMember

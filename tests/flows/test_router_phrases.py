@@ -169,18 +169,19 @@ AT_SUMMARY: list[tuple[str, str]] = [
     ("แก้ชื่อค่ะ", "nothing"),
 ]
 
-# The school offers neither transfer in nor out: there is nothing to ask "in or out?" about.
+# The school offers neither transfer in nor out: there is nothing to ask "in or out?" about, and
+# "ย้ายโรงเรียน" asks for a service the school does not offer (the engine says so politely).
 NO_TRANSFERS = ("admission", "withdrawal", "replacement_documents")
 WITHOUT_TRANSFERS: list[tuple[str, str]] = [
     ("ขอย้ายค่ะ", "nothing"),
-    ("ย้ายโรงเรียน", "service:transfer_out"),
+    ("ย้ายโรงเรียน", "not_offered:transfer_out"),
     ("ติดตามสถานะค่ะ", "status"),
 ]
 
 
 def _described(routed: Route) -> str:
-    if routed.to is Destination.SERVICE:
-        return f"service:{routed.service}"
+    if routed.to in (Destination.SERVICE, Destination.NOT_OFFERED):
+        return f"{routed.to.value}:{routed.service}"
     if routed.to is Destination.INVITE_CODE:
         return f"invite_code:{routed.code}"
     return routed.to.value

@@ -55,6 +55,18 @@ def test_a_second_school_gets_its_own_channel_and_webhook_url(cli_env, capsys):
         main(["school", "add-channel", "--school", "bannong", "--slug", "bannong", "--secret", "s", "--token", "t"])
 
 
+def test_a_district_office_gets_its_schools_and_district_staff_only_where_a_school_has_one(cli_env, capsys):
+    main(["school", "add", "--slug", "bannong", "--name", "โรงเรียนบ้านหนองบัว"])
+    with pytest.raises(SystemExit):
+        main(["staff", "invite", "--school", "bannong", "--role", "district"])
+    assert "belongs to no district office" in capsys.readouterr().err
+    main(["district", "add", "--slug", "kk1", "--name", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1"])
+    main(["district", "add-school", "--district", "kk1", "--school", "bannong"])
+    assert "bannong belongs to kk1" in capsys.readouterr().out
+    main(["staff", "invite", "--school", "bannong", "--role", "district"])
+    assert "invite code for a district of bannong" in capsys.readouterr().out
+
+
 def test_invalid_configuration_stops_with_the_variable_named(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("LINE_CHANNEL_SECRET", "only-half")

@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 
 from backend.documents.models import IssuedDocument
-from backend.documents.render import embedded_record
+from backend.documents.untrusted_pdf import embedded_record
 from backend.records.importer import TEMPLATE_COLUMNS
 from backend.records.models import StudentRecord
 from tests.chat import photo

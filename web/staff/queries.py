@@ -152,6 +152,10 @@ class ServiceFigures:
         return round(statistics.median(self.decided_days), 1) if self.decided_days else None
 
     @property
+    def average_days(self) -> float | None:
+        return round(statistics.fmean(self.decided_days), 1) if self.decided_days else None
+
+    @property
     def average_rating(self) -> float | None:
         return round(statistics.fmean(self.ratings), 1) if self.ratings else None
 
