@@ -30,13 +30,18 @@ def _serve(args: argparse.Namespace) -> None:
     if settings.simulated:
         print(f"No LINE account configured: the simulator is at {settings.backend.public_base_url}/sim/")
     app = create_app(settings, run_worker=run_worker, deploy_rich_menus=settings.simulated)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    # log_config=None: uvicorn's own lines go through the handler _configure_logging set.
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 def _worker(args: argparse.Namespace) -> None:
     from bot.runtime import build_runtime
 
     settings = _settings()
+    if settings.metrics_port is not None:
+        from bot.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.metrics_host, settings.metrics_port)
 
     async def main() -> None:
         runtime = build_runtime(settings)
@@ -411,7 +416,7 @@ def main(argv: list[str] | None = None) -> None:
             sub.add_argument("--out", required=True, help="directory for the PNG files")
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     from backend.catalog import CatalogError
     from flows.services import load_catalog
 
@@ -428,6 +433,19 @@ def main(argv: list[str] | None = None) -> None:
     except _command_errors() as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def _configure_logging() -> None:
+    """JSON lines (LOG_FORMAT, LOG_LEVEL); an invalid value is reported when the settings load."""
+    from backend.observability import configure_logging
+    from bot.config import Variables
+
+    try:
+        variables = Variables.read()
+        configure_logging(json_lines=variables.LOG_FORMAT == "json", level=variables.LOG_LEVEL)
+    except ConfigError:
+        configure_logging()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, with its URL
 
 
 def _command_errors() -> tuple[type[Exception], ...]:

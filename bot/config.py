@@ -109,6 +109,17 @@ class Variables(BaseSettings):
     SIGNING_TSA_URL: str | None = Field(None, description="an RFC 3161 timestamp authority for signatures")
     SIGNING_TRUST_ROOTS: Path | None = Field(
         None, description="PEM roots the verify page trusts besides the chain's own")
+    # -- logs and metrics (docs/observability.md)
+    LOG_FORMAT: str = Field("json", pattern="^(json|text)$",
+                            description="`json`: one JSON object a line (request and event ids); `text`: for reading")
+    LOG_LEVEL: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$", description="the least severe level logged")
+    METRICS_TOKEN: SecretStr | None = Field(
+        None, description="serve `GET /metrics` (Prometheus) to scrapers sending `Authorization: Bearer <token>`; "
+                          "unset: no metrics page")
+    METRICS_PORT: int | None = Field(
+        None, ge=1, le=65535, description="`schoolbot worker` serves its metrics on this port (no token: keep it "
+                                          "on a private network); unset: none")
+    METRICS_HOST: str = Field("127.0.0.1", description="the address the worker's metrics port binds to")
     # -- other services
     SMS_GATEWAY_URL: str | None = Field(
         None, description="second channel for rejections and late-decision notices: POST JSON "
@@ -203,6 +214,9 @@ class Settings:
     bank_callback_secret: bytes | None
     # Secrets being rotated out: sessions, links and forms they signed are still accepted.
     staff_session_previous_secrets: tuple[bytes, ...] = ()
+    metrics_token: bytes | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -310,6 +324,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> 
         bank_callback_secret=_secret(v.BANK_CALLBACK_SECRET).encode() or None,
         staff_session_previous_secrets=tuple(
             part.strip().encode() for part in _secret(v.STAFF_SESSION_PREVIOUS_SECRETS).split(",") if part.strip()),
+        metrics_token=_secret(v.METRICS_TOKEN).encode() or None,
+        metrics_port=v.METRICS_PORT,
+        metrics_host=v.METRICS_HOST,
     )
 
 
