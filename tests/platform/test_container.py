@@ -101,6 +101,7 @@ def fake_schoolbot(tmp_path) -> Path:
 @pytest.mark.parametrize(("args", "runs"), [
     ([], "schoolbot serve --host 0.0.0.0 --port 8000 --no-worker"),
     (["web"], "schoolbot serve --host 0.0.0.0 --port 8000 --no-worker"),
+    (["web", "--worker"], "schoolbot serve --host 0.0.0.0 --port 8000 --no-worker --worker"),
     (["worker", "--concurrency", "8"], "schoolbot worker --concurrency 8"),
     (["migrate"], "schoolbot db upgrade"),
     (["backup", "--out", "/backups/x.tar.gz"], "schoolbot backup --out /backups/x.tar.gz"),
