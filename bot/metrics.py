@@ -9,6 +9,7 @@ its counters on METRICS_HOST:METRICS_PORT (no token: bind it to a private networ
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
@@ -56,6 +57,8 @@ async def metrics_page(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def serve_worker_metrics(host: str, port: int) -> None:
-    """The worker's counters on host:port (a thread of prometheus-client)."""
-    start_http_server(port, addr=host)
+def serve_worker_metrics(host: str, port: int) -> Any:
+    """The worker's counters on host:port, served by a thread of prometheus-client; the server
+    (its shutdown() stops it)."""
+    server, _thread = start_http_server(port, addr=host)
+    return server

@@ -108,12 +108,10 @@ class Sender:
         try:
             await self._clients.post_messages(channel, path, body, retry_key=retry_key)
         except ApiException as error:
-            metrics.LINE_API_ERRORS.labels(str(error.status)).inc()
             if path == REPLY_PATH and error.status == 400 and "reply token" in (error.body or "").lower():
                 raise _TokenUnusable from error
             raise
         except (aiohttp.ClientError, TimeoutError) as error:
-            metrics.LINE_API_ERRORS.labels("network").inc()
             raise _Retry(type(error).__name__) from error
 
     async def _push(self, channel: Channel, message: Queued) -> None:

@@ -120,3 +120,21 @@ async def test_metrics_are_served_only_to_the_token_and_count_events_outbox_and_
     assert metric(after, "schoolbot_outbox_oldest_seconds") >= 30
     assert grew("schoolbot_event_lag_seconds_count") == 2
     assert "schoolbot_document_signing_seconds" in after
+
+
+def test_a_worker_process_serves_its_counters_on_its_own_port():
+    from backend import metrics
+    from bot.metrics import serve_worker_metrics
+    from tests.harness import free_socket
+
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    server = serve_worker_metrics("127.0.0.1", port)
+    try:
+        metrics.EVENTS_PROCESSED.labels("given_up").inc()
+        page = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert metric(page, 'schoolbot_events_processed_total{outcome="given_up"}') >= 1
