@@ -42,6 +42,7 @@ DATA_PREFIX = "data/"
 SIGNING_PREFIX = "signing/"
 SIGNING_FILES_PREFIX = "signing-files/"
 _CHUNK = 1 << 20
+SNAPSHOT_PREFIX = ".backup-"  # a backup's hard links inside DATA_DIR while it runs
 
 
 class BackupError(Exception):
@@ -83,30 +84,60 @@ def backup(deployment: Deployment, archive: Path, *, now: dt.datetime) -> Report
     archive = Path(archive)
     if archive.exists():
         raise BackupError(f"{archive} exists already; choose a new name")
+    data_dir = Path(deployment.data_dir)
     with tempfile.TemporaryDirectory(prefix="schoolbot-backup-") as scratch:
+        # The database first, then the files as they are after it: a file stored later is not in
+        # this database copy (harmless), and a file the copy names but that is gone by the time it
+        # is linked was deleted afterwards (a purge, an erasure) and is not wanted back.
         members: list[tuple[str, Path]] = []
         kind, server_version = _dump_database(deployment.database_url, Path(scratch), members)
-        database_file = sqlite_path(deployment.database_url)
-        members += _tree(deployment.data_dir, DATA_PREFIX, skip=_sqlite_files(database_file))
-        if deployment.signing_dir is not None and not _inside(deployment.signing_dir, deployment.data_dir):
-            members += _tree(deployment.signing_dir, SIGNING_PREFIX, skip=set())
+        head = _migration_head(f"sqlite:///{members[0][1]}" if kind == "sqlite" else deployment.database_url)
+        listed = _tree(data_dir, DATA_PREFIX, skip=_sqlite_files(sqlite_path(deployment.database_url)))
+        if deployment.signing_dir is not None and not _inside(deployment.signing_dir, data_dir):
+            listed += _tree(deployment.signing_dir, SIGNING_PREFIX, skip=set())
         for role, path in sorted(deployment.signing_files.items()):
             if not path.is_file():
                 raise BackupError(f"signing file {role} ({path}) is not there")
-            members.append((f"{SIGNING_FILES_PREFIX}{role}", path))
-        manifest = {
-            "format": FORMAT,
-            "created_at": now.isoformat(),
-            "versions": {"schoolbot": _product_version(), "python": platform.python_version(),
-                         "database": server_version},
-            "migration_head": _migration_head(deployment.database_url),
-            "database": {"kind": kind},
-            "file_store": "s3 bucket (not in this archive)" if deployment.files_in_s3 else "DATA_DIR/files",
-            "members": [{"name": name, "size": path.stat().st_size, "sha256": _sha256(path)}
-                        for name, path in members],
-        }
-        _write_archive(archive, manifest, members)
+            listed.append((f"{SIGNING_FILES_PREFIX}{role}", path))
+        # Hard links (inside DATA_DIR: the same file system) hold each file as it was listed while
+        # the archive is written; where a link cannot be made, a copy in the scratch folder.
+        links = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX, dir=data_dir if data_dir.is_dir() else scratch))
+        try:
+            members += _snapshot(listed, links)
+            manifest = {
+                "format": FORMAT,
+                "created_at": now.isoformat(),
+                "versions": {"schoolbot": _product_version(), "python": platform.python_version(),
+                             "database": server_version},
+                "migration_head": head,
+                "database": {"kind": kind},
+                "file_store": "s3 bucket (not in this archive)" if deployment.files_in_s3 else "DATA_DIR/files",
+                "members": [{"name": name, "size": path.stat().st_size, "sha256": _sha256(path)}
+                            for name, path in members],
+            }
+            _write_archive(archive, manifest, members)
+        finally:
+            shutil.rmtree(links, ignore_errors=True)
     return Report(archive=archive, manifest=manifest)
+
+
+def _snapshot(listed: list[tuple[str, Path]], links: Path) -> list[tuple[str, Path]]:
+    kept = []
+    for name, path in listed:
+        target = links / name
+        target.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        try:
+            try:
+                os.link(path, target)
+            except FileNotFoundError:
+                raise
+            except OSError:  # another file system, or links not allowed: a copy
+                shutil.copyfile(path, target)
+                target.chmod(FILE_MODE)
+        except FileNotFoundError:
+            continue  # deleted since it was listed
+        kept.append((name, target))
+    return kept
 
 
 def _dump_database(database_url: str, scratch: Path, members: list[tuple[str, Path]]) -> tuple[str, str]:
@@ -144,9 +175,12 @@ def _tree(root: Path, prefix: str, *, skip: set[Path]) -> list[tuple[str, Path]]
     for path in sorted(root.rglob("*")):
         if path.is_symlink() or not path.is_file() or path.resolve() in skip:
             continue
+        relative = path.relative_to(root)
+        if relative.parts[0].startswith(SNAPSHOT_PREFIX):
+            continue  # another backup's links
         if path.name.startswith((".tmp-", ".dev-file-keys-")) or path.suffix == ".tmp":
             continue  # a write in progress: the finished file is what counts
-        found.append((prefix + path.relative_to(root).as_posix(), path))
+        found.append((prefix + relative.as_posix(), path))
     return found
 
 

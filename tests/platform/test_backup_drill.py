@@ -269,3 +269,21 @@ def test_backup_and_restore_through_the_command(tmp_path, monkeypatch, capsys):
         main(["restore", str(archive)])
     assert refused.value.code == 1
     assert "not empty" in capsys.readouterr().err
+
+
+def test_a_file_deleted_while_the_backup_runs_is_left_out_and_the_archive_still_restores(tmp_path, clock, monkeypatch):
+    live = small_deployment(tmp_path / "live")
+    listed = backups._tree
+
+    def listing_then_a_purge(root, prefix, *, skip):
+        found = listed(root, prefix, skip=skip)
+        if prefix == backups.DATA_PREFIX:
+            (live.data_dir / "files" / "1" / "abc").unlink()  # a retention purge, just after the listing
+        return found
+
+    monkeypatch.setattr(backups, "_tree", listing_then_a_purge)
+    archive = tmp_path / "b.tar.gz"
+    report = backups.backup(live, archive, now=clock.now())
+    assert "data/files/1/abc" not in {m["name"] for m in report.manifest["members"]}
+    assert not any(p.name.startswith(".backup-") for p in live.data_dir.iterdir())  # its links are gone
+    backups.restore(empty_target(tmp_path / "new"), archive)
