@@ -196,7 +196,7 @@ def _write_archive(archive: Path, manifest: dict, members: list[tuple[str, Path]
     archive.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=archive.parent, prefix=f".{archive.name}.")  # mode 0600
     try:
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=3) as tar:
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode = len(data), FILE_MODE
@@ -233,23 +233,35 @@ def restore(deployment: Deployment, archive: Path) -> dict:
     try:
         manifest = _unpack(archive, staging)
         _check_compatible(manifest, deployment)
+        signing_files = _signing_destinations(staging, deployment)
+        # Every check passed: from here on, only writing.
         _restore_database(deployment.database_url, manifest, staging)
         _move_tree(staging / DATA_PREFIX, deployment.data_dir)
-        if (staging / SIGNING_PREFIX).exists():
-            if deployment.signing_dir is None:
-                raise BackupError("the archive holds per-school signing material: set SIGNING_DIR")
+        if deployment.signing_dir is not None and (staging / SIGNING_PREFIX).exists():
             _move_tree(staging / SIGNING_PREFIX, deployment.signing_dir)
-        for role_file in sorted((staging / SIGNING_FILES_PREFIX).glob("*")):
-            target = deployment.signing_files.get(role_file.name)
-            if target is None:
-                raise BackupError(f"the archive holds a deployment-wide signing file ({role_file.name}) "
-                                  "but no setting says where it goes")
+        for source, target in signing_files:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(role_file, target)
+            shutil.move(source, target)
             target.chmod(FILE_MODE)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
+
+
+def _signing_destinations(staging: Path, deployment: Deployment) -> list[tuple[Path, Path]]:
+    """Where the archive's signing material goes in this deployment; refuses what has no place."""
+    if (staging / SIGNING_PREFIX).exists() and deployment.signing_dir is None:
+        raise BackupError("the archive holds per-school signing material: set SIGNING_DIR")
+    moves = []
+    for source in sorted((staging / SIGNING_FILES_PREFIX).glob("*")):
+        target = deployment.signing_files.get(source.name)
+        if target is None:
+            raise BackupError(f"the archive holds a deployment-wide signing file ({source.name}) "
+                              "but no setting says where it goes")
+        if target.exists():
+            raise BackupError(f"{target} exists: restore only into an empty deployment")
+        moves.append((source, target))
+    return moves
 
 
 def _parent_for_staging(data_dir: Path) -> Path:

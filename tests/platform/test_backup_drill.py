@@ -287,3 +287,14 @@ def test_a_file_deleted_while_the_backup_runs_is_left_out_and_the_archive_still_
     assert "data/files/1/abc" not in {m["name"] for m in report.manifest["members"]}
     assert not any(p.name.startswith(".backup-") for p in live.data_dir.iterdir())  # its links are gone
     backups.restore(empty_target(tmp_path / "new"), archive)
+
+
+def test_signing_material_with_nowhere_to_go_is_refused_before_anything_is_written(tmp_path, clock):
+    archive = tmp_path / "b.tar.gz"
+    backups.backup(small_deployment(tmp_path / "live"), archive, now=clock.now())
+    target = backups.Deployment(database_url=f"sqlite:///{tmp_path / 'new' / 'data' / 'db.sqlite3'}",
+                                data_dir=tmp_path / "new" / "data", signing_dir=None)
+    with pytest.raises(backups.BackupError, match="set SIGNING_DIR"):
+        backups.restore(target, archive)
+    assert not (tmp_path / "new" / "data" / "db.sqlite3").exists()
+    assert not (tmp_path / "new" / "data").exists() or not any((tmp_path / "new" / "data").iterdir())
