@@ -388,9 +388,12 @@ def _libpq_target(database_url: str) -> tuple[str, dict[str, str] | None]:
     """The URL without its password and, when it has one, an environment giving it (PGPASSWORD)
     so that the password never shows in the process list; the tools are run by absolute path, and
     libpq options other than the password go in the URL's query (e.g. `?sslmode=require`)."""
-    url = sa.engine.make_url(database_url).set(drivername="postgresql")
+    url = sa.engine.make_url(database_url)
     env = {"PGPASSWORD": str(url.password)} if url.password else None
-    return url.set(password=None).render_as_string(hide_password=False), env
+    # URL.set(password=None) would keep the password: a new URL without it.
+    bare = sa.engine.URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                                database=url.database, query=url.query)
+    return bare.render_as_string(hide_password=False), env
 
 
 def _sqlite_query(path: Path, sql: str) -> object | None:

@@ -298,3 +298,11 @@ def test_signing_material_with_nowhere_to_go_is_refused_before_anything_is_writt
         backups.restore(target, archive)
     assert not (tmp_path / "new" / "data" / "db.sqlite3").exists()
     assert not (tmp_path / "new" / "data").exists() or not any((tmp_path / "new" / "data").iterdir())
+
+
+def test_the_database_password_is_handed_to_pg_dump_outside_its_command_line():
+    dbname, env = backups._libpq_target("postgresql+asyncpg://school:s3cret-pw@db.internal:5432/schoolbot?sslmode=require")
+    assert "s3cret-pw" not in dbname and dbname.startswith("postgresql://school@db.internal:5432/schoolbot")
+    assert "sslmode=require" in dbname
+    assert env == {"PGPASSWORD": "s3cret-pw"}
+    assert backups._libpq_target("postgresql://postgres@127.0.0.1/x")[1] is None
