@@ -1,7 +1,8 @@
 """One archive holding everything a deployment needs to come back: the database, the file store
 (still encrypted: the archive never holds a plain file) and the signing material.
 
-The archive is a gzip'd tar whose first member, ``manifest.json``, names the format, the versions
+The archive is a tar (not compressed: the files are encrypted, so compressing them only costs
+time; a gzip'd archive reads too) whose first member, ``manifest.json``, names the format, the versions
 (product, Python, database), the database's migration head, and every other member with its size
 and SHA-256. `restore` checks every member against the manifest before it writes anything, and
 writes only into an empty target (an empty DATA_DIR, an empty database, an empty signing folder):
@@ -196,7 +197,7 @@ def _write_archive(archive: Path, manifest: dict, members: list[tuple[str, Path]
     archive.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=archive.parent, prefix=f".{archive.name}.")  # mode 0600
     try:
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=3) as tar:
+        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode = len(data), FILE_MODE
@@ -273,7 +274,7 @@ def _parent_for_staging(data_dir: Path) -> Path:
 
 def _unpack(archive: Path, into: Path) -> dict:
     try:
-        with tarfile.open(archive, mode="r:gz") as tar:
+        with tarfile.open(archive, mode="r:*") as tar:
             first = tar.next()
             if first is None or first.name != MANIFEST:
                 raise BackupError("not a schoolbot backup: the manifest is not its first member")

@@ -301,7 +301,7 @@ def _backup(args: argparse.Namespace) -> None:
 
     settings = _settings()
     now = SystemClock().now()
-    out = Path(args.out) if args.out else Path(f"schoolbot-backup-{now:%Y%m%dT%H%M%SZ}.tar.gz")
+    out = Path(args.out) if args.out else Path(f"schoolbot-backup-{now:%Y%m%dT%H%M%SZ}.tar")
     report = backup(_deployment(settings.backend, settings.signing), out, now=now)
     print(report.summary())
     if report.manifest["file_store"] != "DATA_DIR/files":
@@ -386,7 +386,7 @@ def main(argv: list[str] | None = None) -> None:
 
     backup = commands.add_parser(
         "backup", help="the database, the encrypted files and the signing material in one checked archive")
-    backup.add_argument("--out", help="the archive to write (default: schoolbot-backup-<time>.tar.gz here)")
+    backup.add_argument("--out", help="the archive to write (default: schoolbot-backup-<time>.tar here)")
     backup.set_defaults(func=_backup)
     restore = commands.add_parser("restore", help="restore an archive into an empty DATA_DIR and database")
     restore.add_argument("archive")
