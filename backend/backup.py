@@ -481,7 +481,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise BackupError(f"{name} is not installed (PostgreSQL's client tools, the server's major version)")
+        raise BackupError(f"{name} is not installed (PostgreSQL's client tools, at least the server's major version)")
     return found
 
 
