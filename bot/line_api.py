@@ -6,6 +6,7 @@ import os
 import urllib.request
 from typing import Any
 
+import aiohttp
 from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
@@ -14,6 +15,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
+from backend import metrics
 from bot.channels import Channel
 
 
@@ -33,6 +35,8 @@ class LineClients:
             if not _environment_configures_http():
                 _stop_per_call_environment_lookups(api)
                 _stop_per_call_environment_lookups(data)
+            _count_errors(api)
+            _count_errors(data)
             pair = self._clients[channel.slug] = (api, data)
         return pair
 
@@ -67,6 +71,25 @@ class LineClients:
             await api.close()
             await data.close()
         self._clients.clear()
+
+
+def _count_errors(client: AsyncApiClient) -> None:
+    """Every failed call to LINE (typed or not, either host) counted by its HTTP status, or as
+    `network` when no answer came (schoolbot_line_api_errors_total, docs/observability.md)."""
+    rest = client.rest_client
+    request = rest.request
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await request(*args, **kwargs)
+        except ApiException as error:
+            metrics.LINE_API_ERRORS.labels(str(error.status)).inc()
+            raise
+        except (aiohttp.ClientError, TimeoutError):
+            metrics.LINE_API_ERRORS.labels("network").inc()
+            raise
+
+    rest.request = counted
 
 
 def _environment_configures_http() -> bool:
