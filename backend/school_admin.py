@@ -91,6 +91,28 @@ async def seal_stored_secrets(session: AsyncSession, keyring: KeyRing) -> int:
     return sealed
 
 
+async def reseal_stored_secrets(session: AsyncSession, keyring: KeyRing) -> int:
+    """Seal every stored credential again under the key ring's current key (after a new
+    FILE_ENCRYPTION_KEYS key was put first); how many values changed."""
+    changed = 0
+    for channel in await session.scalars(sa.select(MessagingChannel)):
+        secret_purpose, token_purpose = _purposes(channel.slug)
+        for attribute, purpose in (("channel_secret", secret_purpose), ("access_token", token_purpose)):
+            value = sealed_text.reseal(keyring, getattr(channel, attribute), school_id=channel.school_id,
+                                       purpose=purpose)
+            if value is not None:
+                setattr(channel, attribute, value)
+                changed += 1
+    for school in await session.scalars(sa.select(School).where(School.bank_callback_secret.is_not(None))):
+        value = sealed_text.reseal(keyring, school.bank_callback_secret or "", school_id=school.id,
+                                   purpose=BANK_CALLBACK_SECRET)
+        if value is not None:
+            school.bank_callback_secret = value
+            changed += 1
+    await session.flush()
+    return changed
+
+
 async def set_bank_callback_secret(session: AsyncSession, *, keyring: KeyRing, school_slug: str,
                                    secret: str) -> School:
     """The secret the school's bank signs callbacks to /payments/bank-callback/<school> with."""

@@ -36,6 +36,19 @@ def seal(keyring: KeyRing, *, school_id: int, purpose: str, text: str) -> str:
     return f"{PREFIX}{sealed.key_id}:{encode(sealed.wrapped_key)}:{encode(sealed.ciphertext)}"
 
 
+def key_id_of(value: str) -> str | None:
+    """The master key id a sealed value was sealed under; None for an unsealed value."""
+    return value.removeprefix(PREFIX).split(":", 1)[0] if is_sealed(value) else None
+
+
+def reseal(keyring: KeyRing, value: str, *, school_id: int, purpose: str) -> str | None:
+    """The value sealed again under the key ring's current key, or None when it already is."""
+    if key_id_of(value) == keyring.current_key_id:
+        return None
+    return seal(keyring, school_id=school_id, purpose=purpose,
+                text=open_text(keyring, value, school_id=school_id, purpose=purpose))
+
+
 def open_text(keyring: KeyRing, value: str, *, school_id: int, purpose: str) -> str:
     """The plain text of a sealed value; an unsealed (older) value as it is."""
     if not is_sealed(value):

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
+import secrets
 from collections.abc import AsyncIterator, Callable
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend import observability
 from backend.clock import Clock, SystemClock
 from bot import webhook
 from bot.config import Settings
@@ -23,6 +27,36 @@ log = logging.getLogger(__name__)
 # max_body_size, i.e. Starlette's RequestBodyLimitMiddleware). This is the limit of routes that
 # set none: a form of a few fields. Routes that take more say so (the webhook, uploads).
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+
+
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
+
+
+class RequestIds:
+    """Every request gets an id (the proxy's X-Request-ID when well formed, else a new one), set for
+    its log lines and sent back in X-Request-ID so that a report can be matched with the logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((value for name, value in scope["headers"] if name == b"x-request-id"), b"")
+        request_id = given.decode() if _REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+        token = observability.request_id.set(request_id)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            observability.request_id.reset(token)
 
 
 async def deploy_menus_to_simulator(runtime: Runtime, *, attempts: int = 40, pause: float = 0.25) -> None:
@@ -133,6 +167,11 @@ def create_app(
                   openapi_url="/openapi.json" if settings.simulated else None,
                   max_body_size=DEFAULT_MAX_BODY_BYTES)
     app.include_router(webhook.router)
+    app.add_middleware(RequestIds)
+    app.state.metrics_token = settings.metrics_token
+    from bot.metrics import router as metrics_router
+
+    app.include_router(metrics_router)
     from bot.media import create_media_router
 
     app.include_router(create_media_router())

@@ -1,4 +1,4 @@
-"""The `schoolbot` command: serve, worker, db upgrade, demo, richmenu."""
+"""The `schoolbot` command: serve, worker, db upgrade, backup, restore, demo, richmenu."""
 
 from __future__ import annotations
 
@@ -30,13 +30,18 @@ def _serve(args: argparse.Namespace) -> None:
     if settings.simulated:
         print(f"No LINE account configured: the simulator is at {settings.backend.public_base_url}/sim/")
     app = create_app(settings, run_worker=run_worker, deploy_rich_menus=settings.simulated)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    # log_config=None: uvicorn's own lines go through the handler _configure_logging set.
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 
 def _worker(args: argparse.Namespace) -> None:
     from bot.runtime import build_runtime
 
     settings = _settings()
+    if settings.metrics_port is not None:
+        from bot.metrics import serve_worker_metrics
+
+        serve_worker_metrics(settings.metrics_host, settings.metrics_port)
 
     async def main() -> None:
         runtime = build_runtime(settings)
@@ -192,6 +197,31 @@ def _keyring(settings):
     return deployment_keyring(settings.backend.file_encryption_keys, settings.backend.data_dir)
 
 
+def _rotate_file_keys(args: argparse.Namespace) -> None:
+    from backend.db import make_engine, make_sessionmaker
+    from backend.files.service import rewrap_all
+    from backend.school_admin import reseal_stored_secrets
+
+    settings = _settings()
+    keyring = _keyring(settings)
+
+    async def run() -> tuple[int, int]:
+        engine = make_engine(settings.backend.database_url)
+        try:
+            sessions = make_sessionmaker(engine)
+            files = await rewrap_all(sessions, keyring)
+            async with sessions() as session:
+                sealed = await reseal_stored_secrets(session, keyring)
+                await session.commit()
+            return files, sealed
+        finally:
+            await engine.dispose()
+
+    files, sealed = asyncio.run(run())
+    print(f"{files} file(s) and {sealed} stored credential(s) now under key {keyring.current_key_id}; "
+          "the older keys can leave FILE_ENCRYPTION_KEYS once no backup you keep needs them")
+
+
 def _with_school(slug: str, work) -> None:
     """Run work(session, school, now) in a transaction, for commands about one school."""
     from backend.clock import SystemClock
@@ -309,6 +339,46 @@ def _signing_dev_ca(args: argparse.Namespace) -> None:
     _with_school(args.school, work)
 
 
+def _deployment(backend, signing):
+    from backend.backup import Deployment
+
+    files = {role: path for role, path in (
+        ("pkcs12", signing.pkcs12_file), ("key", signing.key_file), ("cert", signing.cert_file),
+        ("chain", signing.chain_file), ("trust_roots", signing.trust_roots_file)) if path is not None}
+    return Deployment(database_url=backend.database_url, data_dir=backend.data_dir,
+                      signing_dir=signing.keys_dir, signing_files=files, files_in_s3=backend.s3 is not None)
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from backend.backup import backup
+    from backend.clock import SystemClock
+
+    settings = _settings()
+    now = SystemClock().now()
+    out = Path(args.out) if args.out else Path(f"schoolbot-backup-{now:%Y%m%dT%H%M%SZ}.tar")
+    report = backup(_deployment(settings.backend, settings.signing), out, now=now)
+    print(report.summary())
+    if report.manifest["file_store"] != "DATA_DIR/files":
+        print("note: the files are in the S3 bucket, which this archive does not hold; back the bucket up")
+    print("keep FILE_ENCRYPTION_KEYS and STAFF_SESSION_SECRET in your secret store, not with this archive")
+
+
+def _restore(args: argparse.Namespace) -> None:
+    from backend.backup import restore, verify
+
+    if args.check:
+        manifest = verify(Path(args.archive))
+        print(f"{args.archive}: intact, {len(manifest['members'])} members, made {manifest['created_at']} "
+              f"by schoolbot {manifest['versions']['schoolbot']} at migration {manifest['migration_head']}")
+        return
+    from bot.config import storage_settings
+
+    manifest = restore(_deployment(*storage_settings()), Path(args.archive))
+    print(f"restored {len(manifest['members'])} members from {args.archive} "
+          f"(made {manifest['created_at']}, migration {manifest['migration_head']}); "
+          "now run: schoolbot db upgrade")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="schoolbot", description="LINE bot for Thai school e-Services")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -382,6 +452,19 @@ def main(argv: list[str] | None = None) -> None:
     dev_ca.add_argument("--overwrite", action="store_true")
     dev_ca.set_defaults(func=_signing_dev_ca)
 
+    backup = commands.add_parser(
+        "backup", help="the database, the encrypted files and the signing material in one checked archive")
+    backup.add_argument("--out", help="the archive to write (default: schoolbot-backup-<time>.tar here)")
+    backup.set_defaults(func=_backup)
+    restore = commands.add_parser("restore", help="restore an archive into an empty DATA_DIR and database")
+    restore.add_argument("archive")
+    restore.add_argument("--check", action="store_true", help="only check the archive's checksums")
+    restore.set_defaults(func=_restore)
+
+    rotate = commands.add_parser(
+        "rotate-file-keys", help="put every stored file and credential under the first FILE_ENCRYPTION_KEYS key")
+    rotate.set_defaults(func=_rotate_file_keys)
+
     demo = commands.add_parser("demo", help="create a demo school with sample configuration")
     demo.set_defaults(func=_demo)
 
@@ -401,7 +484,7 @@ def main(argv: list[str] | None = None) -> None:
             sub.add_argument("--out", required=True, help="directory for the PNG files")
 
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     from backend.catalog import CatalogError
     from flows.services import load_catalog
 
@@ -420,13 +503,27 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
 
 
+def _configure_logging() -> None:
+    """JSON lines (LOG_FORMAT, LOG_LEVEL); an invalid value is reported when the settings load."""
+    from backend.observability import configure_logging
+    from bot.config import Variables
+
+    try:
+        variables = Variables.read()
+        configure_logging(json_lines=variables.LOG_FORMAT == "json", level=variables.LOG_LEVEL)
+    except ConfigError:
+        configure_logging()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request, with its URL
+
+
 def _command_errors() -> tuple[type[Exception], ...]:
     # Failures an operator can fix (unknown channel, LINE refusing a request), shown without a traceback.
     from linebot.v3.messaging.exceptions import ApiException
 
+    from backend.backup import BackupError
     from bot.channels import UnknownChannel
 
-    return (UnknownChannel, ApiException)
+    return (UnknownChannel, ApiException, BackupError)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,9 @@ class Variables(BaseSettings):
     STAFF_SESSION_SECRET: SecretStr | None = Field(
         None, description="signs staff sessions and public media links, the same on every web host; "
                           "**required in production** (development: a key made in `DATA_DIR`)")
+    STAFF_SESSION_PREVIOUS_SECRETS: SecretStr | None = Field(
+        None, description="while rotating `STAFF_SESSION_SECRET`: the secrets it replaces, comma-separated; "
+                          "what they signed is still accepted until removed (docs/production.md, key rotation)")
     STAFF_LIFF_ID: str | None = Field(
         None, description="the staff LIFF app (endpoint `PUBLIC_BASE_URL/staff/login`)")
     SIGNING_DIR: Path | None = Field(
@@ -106,6 +109,17 @@ class Variables(BaseSettings):
     SIGNING_TSA_URL: str | None = Field(None, description="an RFC 3161 timestamp authority for signatures")
     SIGNING_TRUST_ROOTS: Path | None = Field(
         None, description="PEM roots the verify page trusts besides the chain's own")
+    # -- logs and metrics (docs/observability.md)
+    LOG_FORMAT: str = Field("json", pattern="^(json|text)$",
+                            description="`json`: one JSON object a line (request and event ids); `text`: for reading")
+    LOG_LEVEL: str = Field("INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$", description="the least severe level logged")
+    METRICS_TOKEN: SecretStr | None = Field(
+        None, description="serve `GET /metrics` (Prometheus) to scrapers sending `Authorization: Bearer <token>`; "
+                          "unset: no metrics page")
+    METRICS_PORT: int | None = Field(
+        None, ge=1, le=65535, description="`schoolbot worker` serves its metrics on this port (no token: keep it "
+                                          "on a private network); unset: none")
+    METRICS_HOST: str = Field("127.0.0.1", description="the address the worker's metrics port binds to")
     # -- other services
     SMS_GATEWAY_URL: str | None = Field(
         None, description="second channel for rejections and late-decision notices: POST JSON "
@@ -198,6 +212,11 @@ class Settings:
     staff_liff_id: str | None
     signing: SigningSettings
     bank_callback_secret: bytes | None
+    # Secrets being rotated out: sessions, links and forms they signed are still accepted.
+    staff_session_previous_secrets: tuple[bytes, ...] = ()
+    metrics_token: bytes | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -303,7 +322,22 @@ def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> 
         staff_liff_id=v.STAFF_LIFF_ID,
         signing=_signing_settings(v, data_dir, simulated=simulated),
         bank_callback_secret=_secret(v.BANK_CALLBACK_SECRET).encode() or None,
+        staff_session_previous_secrets=tuple(
+            part.strip().encode() for part in _secret(v.STAFF_SESSION_PREVIOUS_SECRETS).split(",") if part.strip()),
+        metrics_token=_secret(v.METRICS_TOKEN).encode() or None,
+        metrics_port=v.METRICS_PORT,
+        metrics_host=v.METRICS_HOST,
     )
+
+
+def storage_settings(env: Mapping[str, str] | None = None) -> tuple[BackendSettings, SigningSettings]:
+    """Where the data and the signing material are, as load_settings says, without making any
+    development file (a restore needs an empty DATA_DIR) nor checking the production keys."""
+    v = Variables.read(env)
+    data_dir = v.DATA_DIR.expanduser().resolve()
+    simulated = v.LINE_CHANNEL_SECRET is None
+    return (_backend_settings(v, data_dir, v.PUBLIC_BASE_URL or "http://127.0.0.1:8000"),
+            _signing_settings(v, data_dir, simulated=simulated))
 
 
 def _backend_settings(v: Variables, data_dir: Path, public_base_url: str) -> BackendSettings:
@@ -362,4 +396,4 @@ def environment_variables() -> list[tuple[str, str, str]]:
             for name, field in Variables.model_fields.items()]
 
 
-__all__ = ["ConfigError", "Settings", "Variables", "environment_variables", "load_settings"]
+__all__ = ["ConfigError", "Settings", "Variables", "environment_variables", "load_settings", "storage_settings"]

@@ -8,6 +8,7 @@ import os
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+from backend import metrics
 from bot.channels import Channel
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class LineClients:
             if not _environment_configures_http():
                 _stop_per_call_environment_lookups(api)
                 _stop_per_call_environment_lookups(data)
+            _count_errors(api)
+            _count_errors(data)
             pair = self._clients[channel.slug] = (api, data)
         return pair
 
@@ -83,6 +86,28 @@ class LineClients:
             await api.close()
             await data.close()
         self._clients.clear()
+
+
+def _count_errors(client: AsyncApiClient) -> None:
+    """Every failed call to LINE (typed or not, either host) counted by its HTTP status, or as
+    `network` when no answer came (schoolbot_line_api_errors_total, docs/observability.md)."""
+    import aiohttp  # lazy, like the SDK itself (see LINE_SDK above)
+    from linebot.v3.messaging.exceptions import ApiException
+
+    rest = client.rest_client
+    request = rest.request
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await request(*args, **kwargs)
+        except ApiException as error:
+            metrics.LINE_API_ERRORS.labels(str(error.status)).inc()
+            raise
+        except (aiohttp.ClientError, TimeoutError):
+            metrics.LINE_API_ERRORS.labels("network").inc()
+            raise
+
+    rest.request = counted
 
 
 def _environment_configures_http() -> bool:

@@ -30,8 +30,9 @@ Resolver = Callable[[AsyncSession, str], Awaitable[Media | None]]
 class MediaLinks:
     """Makes and reads the links; resolvers say what each kind of link serves."""
 
-    def __init__(self, *, secret: bytes, clock: Clock, public_base_url: str) -> None:
-        self._serializer = timed_serializer(secret, salt="public-media", clock=clock)
+    def __init__(self, *, secret: bytes, clock: Clock, public_base_url: str,
+                 previous_secrets: tuple[bytes, ...] = ()) -> None:
+        self._serializer = timed_serializer(secret, salt="public-media", clock=clock, previous=previous_secrets)
         self._base = public_base_url
         self._resolvers: dict[str, tuple[Resolver, dt.timedelta]] = {}
 

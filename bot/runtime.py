@@ -121,7 +121,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     clients = LineClients(api_base_url=settings.line_api_base_url, data_base_url=settings.line_api_data_base_url)
     enrolment = Enrolment(state=state, clients=clients, public_base_url=backend.public_base_url)
     documents = DocumentIssuer.from_settings(backend, settings.signing, files)
-    media = MediaLinks(secret=settings.staff_session_secret, clock=clock, public_base_url=backend.public_base_url)
+    media = MediaLinks(secret=settings.staff_session_secret, clock=clock, public_base_url=backend.public_base_url,
+                       previous_secrets=settings.staff_session_previous_secrets)
     # -- fees: QR images and receipts through media; the bank callback's shared secret.
     fee_desk = FeeDesk(sessions=sessions, clock=clock, media=media, files=files, documents=documents,
                        public_base_url=backend.public_base_url, callback_secret=settings.bank_callback_secret,

@@ -15,7 +15,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import contacts, outbox
+from backend import contacts, metrics, outbox
 from backend.clock import Clock
 from backend.db import autocommit
 from backend.outbox import Queued
@@ -76,6 +76,7 @@ class Sender:
                                                           "messages": message.payload})
                     await outbox.record_sent(session, message.id, attempts=attempts, via="reply",
                                              now=self._clock.now())
+                    metrics.OUTBOX_FINAL.labels(outbox.SENT).inc()
                     return True
                 except _TokenUnusable:
                     message = dataclasses.replace(message, reply_token=None)  # expired or used: push
@@ -85,6 +86,7 @@ class Sender:
                 return True
             await self._push(channel, message)
             await outbox.record_sent(session, message.id, attempts=attempts, via="push", now=self._clock.now())
+            metrics.OUTBOX_FINAL.labels(outbox.SENT).inc()
             return True
         except _Retry as retry:
             return await self._later(session, message, attempts, str(retry))
@@ -94,6 +96,7 @@ class Sender:
                 return await self._later(session, message, attempts, reason)
             log.warning("LINE refused outbox message %s: HTTP %s", message.id, error.status)
             await outbox.record_final(session, message.id, status=outbox.FAILED, attempts=attempts, error=reason)
+            metrics.OUTBOX_FINAL.labels(outbox.FAILED).inc()
             return True
 
     def _reply_usable(self, message: Queued) -> bool:
@@ -128,7 +131,9 @@ class Sender:
     async def _later(self, session: AsyncSession, message: Queued, attempts: int, reason: str) -> bool:
         if attempts >= MAX_ATTEMPTS:
             await outbox.record_final(session, message.id, status=outbox.FAILED, attempts=attempts, error=reason)
+            metrics.OUTBOX_FINAL.labels(outbox.FAILED).inc()
             return True
+        metrics.OUTBOX_RETRIES.inc()
         await outbox.record_retry(session, message.id, attempts=attempts, error=reason,
                                   next_attempt_at=self._clock.now() + outbox.backoff(attempts),
                                   reply_token=message.reply_token)

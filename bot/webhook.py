@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from backend import inbox
+from backend import inbox, metrics
 from backend.db import in_transaction
 from bot import signature
 from bot.channels import DEFAULT, UnknownChannel
@@ -42,6 +42,11 @@ def _to_inbox(event: dict[str, Any], checked: WebhookEvent) -> inbox.NewEvent:
         event_id = "h:" + hashlib.sha256(orjson.dumps(event, option=orjson.OPT_SORT_KEYS)).hexdigest()[:60]
     return inbox.NewEvent(event_id=event_id, user_ref=user_ref, event_type=checked.type,
                           occurred_at=checked.timestamp, payload=event)
+
+
+def _count(events: list[inbox.NewEvent]) -> None:
+    for event in events:
+        metrics.EVENTS_RECEIVED.labels(event.event_type).inc()
 
 
 @router.post("/line/webhook", max_body_size=MAX_BODY_BYTES)
@@ -89,6 +94,7 @@ async def _handle(request: Request, channel_slug: str) -> Response:
         fresh = await in_transaction(runtime.sessions, lambda session: inbox.record(
             session, school_id=channel.school_id, channel=channel.slug, events=events, now=now),
             single_statement=True)
+        _count(events)
         if fresh:
             # Say whose events they are, so a worker starts those users at once without scanning.
             await runtime.state.notify(WAKE_TOPIC, lane_message(channel.slug, fresh))

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from backend import inbox, outbox
+from backend import inbox, metrics, observability, outbox
 from backend.clock import Clock
 from backend.db import WriteTransaction, autocommit
 from backend.state import SharedState
@@ -196,6 +196,7 @@ class Worker:
         against the race). Returns the replies it stored, in order."""
         now = self._clock.now()
         event_id = event.id
+        observability.event_id.set(event_id)  # every log line of this event carries its id
         loading = self._loading_indicator(channel, event)
         # Everything the event changes, its done mark and its replies: all or nothing. Reads run on
         # their own; a transaction begins at the first write (most messages write nothing else).
@@ -214,6 +215,8 @@ class Worker:
                 await unit.rollback()
                 return []
             await unit.commit()
+            metrics.EVENTS_PROCESSED.labels("done").inc()
+            metrics.EVENT_LAG.observe(max(0.0, self._clock.now().timestamp() - event.occurred_at / 1000))
             return written
         except Exception as error:  # retried with backoff, then given up
             await unit.rollback()
@@ -223,12 +226,14 @@ class Worker:
             await session.commit()
             if status == inbox.FAILED:
                 log.error("event %s given up after %s attempts", event_id, MAX_EVENT_ATTEMPTS)
+            metrics.EVENTS_PROCESSED.labels("given_up" if status == inbox.FAILED else "failed").inc()
             return []
         finally:
             if loading:
                 loading.cancel()
             # The next event and the delivery read afresh what this unit wrote or saw.
             session.expunge_all()
+            observability.event_id.set(None)
 
     def _reply_rows(self, channel: Channel, event: inbox.ReadyEvent, replies: list[m.Message],
                     now: dt.datetime) -> list[dict]:

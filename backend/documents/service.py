@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import metrics
 from backend.config import BackendSettings, SigningSettings
 from backend.documents import untrusted_pdf
 from backend.documents.models import DocumentEvent, DocumentStatus, IssuedDocument
@@ -200,7 +202,9 @@ class DocumentIssuer:
         signer = self.signer_for(school.slug)
         # WeasyPrint and pyHanko are synchronous and CPU-bound (pyHanko even runs its own event
         # loop): a worker thread keeps the web process answering meanwhile.
+        started = time.perf_counter()
         pdf = await asyncio.to_thread(self._render_and_sign, request, signer, school.name)
+        metrics.SIGNING_SECONDS.labels(spec.id).observe(time.perf_counter() - started)
         stored = await self.vault.store(
             session,
             school_id=school.id,

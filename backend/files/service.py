@@ -7,6 +7,7 @@ import hmac
 import logging
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -308,3 +309,30 @@ def _too_many_pixels_message_th() -> str:
     megapixels = images.MAX_PIXELS // 1_000_000
     return (f"รูปนี้มีความละเอียดสูงเกินไปค่ะ (เกิน {megapixels} ล้านพิกเซล) รบกวนถ่ายรูปใหม่"
             "ด้วยความละเอียดปกติของกล้องโทรศัพท์ แล้วส่งอีกครั้งค่ะ")
+
+
+async def rewrap_all(sessions: Any, keyring: KeyRing, *, batch_size: int = 200) -> int:
+    """Wrap every stored file's data key under the key ring's current master key, a batch per
+    transaction, while the bot keeps running; how many files changed. Each row is updated only if
+    it is still as read (a file erased meanwhile stays erased). Safe to interrupt and repeat."""
+    changed, skipped = 0, set[str]()
+    while True:
+        async with sessions() as session:
+            rows = list(await session.execute(
+                sa.select(StoredFile.id, StoredFile.school_id, StoredFile.wrapped_key, StoredFile.key_id)
+                .where(StoredFile.key_id != keyring.current_key_id, StoredFile.wrapped_key.is_not(None),
+                       StoredFile.id.not_in(skipped) if skipped else sa.true())
+                .limit(batch_size)))
+            if not rows:
+                return changed
+            for file_id, school_id, wrapped_key, key_id in rows:
+                new_key, new_id = keyring.rewrap(school_id, wrapped_key, key_id, aad=_aad(school_id, file_id))
+                result = await session.execute(
+                    sa.update(StoredFile)
+                    .where(StoredFile.id == file_id, StoredFile.wrapped_key == wrapped_key)
+                    .values(wrapped_key=new_key, key_id=new_id))
+                if result.rowcount:
+                    changed += 1
+                else:
+                    skipped.add(file_id)
+            await session.commit()

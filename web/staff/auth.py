@@ -51,6 +51,8 @@ class StaffPagesConfig:
     dev_login: bool
     secure_cookies: bool
     default_school: str = "demo"
+    # Secrets being rotated out (STAFF_SESSION_PREVIOUS_SECRETS): what they signed is still accepted.
+    previous_session_secrets: tuple[bytes, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Any) -> StaffPagesConfig:
@@ -60,6 +62,7 @@ class StaffPagesConfig:
             channel_id = SIMULATOR_CLIENT_ID
         return cls(
             session_secret=settings.staff_session_secret,
+            previous_session_secrets=settings.staff_session_previous_secrets,
             line_api_base_url=settings.line_api_base_url,
             line_login_channel_id=channel_id,
             liff_id=settings.staff_liff_id,
@@ -116,10 +119,10 @@ class StaffSession:
 class Tokens:
     """Signed, time-limited values: the session cookie and the document links."""
 
-    def __init__(self, secret: bytes, clock: Clock) -> None:
+    def __init__(self, secret: bytes, clock: Clock, previous: tuple[bytes, ...] = ()) -> None:
         self._secret = secret
-        self._sessions = timed_serializer(secret, salt="staff-session", clock=clock)
-        self._documents = timed_serializer(secret, salt="staff-document", clock=clock)
+        self._sessions = timed_serializer(secret, salt="staff-session", clock=clock, previous=previous)
+        self._documents = timed_serializer(secret, salt="staff-document", clock=clock, previous=previous)
 
     @property
     def secret(self) -> bytes:
@@ -183,15 +186,16 @@ class StaffGate:
     """Who is asking, for every staff page: the session cookie, re-read against the staff table
     each time (a deactivated member or a changed role takes effect at once), and the CSRF check."""
 
-    def __init__(self, session_secret: bytes, *, prefix: str) -> None:
+    def __init__(self, session_secret: bytes, *, prefix: str, previous_secrets: tuple[bytes, ...] = ()) -> None:
         self._secret = session_secret
+        self._previous = previous_secrets
         self._prefix = prefix
         self._tokens: dict[int, Tokens] = {}
 
     def tokens(self, clock: Clock) -> Tokens:
         found = self._tokens.get(id(clock))
         if found is None:
-            found = self._tokens[id(clock)] = Tokens(self._secret, clock)
+            found = self._tokens[id(clock)] = Tokens(self._secret, clock, self._previous)
         return found
 
     def login_url(self, request: Any) -> str:
@@ -213,5 +217,8 @@ class StaffGate:
         return staff_session.csrf_token(self._secret)
 
     def check_csrf(self, staff_session: StaffSession, form: Any) -> None:
-        if form.get("csrf") != self.csrf_token(staff_session):
+        given = str(form.get("csrf") or "")
+        # A page rendered before the secret changed (on this host or another) still submits.
+        if not any(hmac.compare_digest(given, staff_session.csrf_token(secret))
+                   for secret in (self._secret, *self._previous)):
             raise HTTPException(403, "แบบฟอร์มหมดอายุ กรุณาเปิดหน้านี้ใหม่อีกครั้งค่ะ")

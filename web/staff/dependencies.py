@@ -38,7 +38,8 @@ class StaffSite:
     def __init__(self, config: StaffPagesConfig, *, dev_id_tokens: DevIdTokens | None = None) -> None:
         self.config = config
         self.dev_id_tokens = dev_id_tokens
-        self.gate = StaffGate(config.session_secret, prefix=STAFF_PREFIX)
+        self.gate = StaffGate(config.session_secret, prefix=STAFF_PREFIX,
+                              previous_secrets=config.previous_session_secrets)
 
 
 def staff_site(request: Request) -> StaffSite:
