@@ -72,6 +72,10 @@ HISTORY_TH = {
     "document_prepared": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
     "document_withdrawn": "ถอนเอกสารที่เสนอลงนาม",
     "draft_document_viewed": "เปิดดูร่างเอกสาร",
+    "cancel": "ผู้ปกครองยกเลิกคำขอ",
+    "service_switched_off": "โรงเรียนปิดบริการนี้ระหว่างกรอก",
+    "assign": "มอบหมายผู้รับผิดชอบ",
+    "note_added": "บันทึกภายใน (ไม่แสดงต่อผู้ปกครอง)",
 }
 # An entry no table above names (a newer kind of record): never shown as a code.
 OTHER_HISTORY_TH = "บันทึกอื่นของระบบ"
