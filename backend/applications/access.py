@@ -5,6 +5,7 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
 - director and teacher: the requests of the services whose approval chain (the school's
   configuration) names their role, once the documents are accepted (the chain signs from
   there); a director also every approved request, to issue its e-document.
+- anyone but finance: also the requests a colleague assigned to them.
 - finance: no request at all; fees have their own pages (web/finance).
 
 Full national ID numbers are shown to the roles that record or sign on them (registrar,
@@ -52,6 +53,8 @@ def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]
                     Application.status.in_(REVIEWED))
     if member.role in ISSUERS:
         reach = sa.or_(reach, Application.status == S.APPROVED)
+    # A request a colleague assigned to this member (backend/applications/assignment.py).
+    reach = sa.or_(reach, Application.assigned_to_id == member.id)
     return sa.and_(school, reach)
 
 

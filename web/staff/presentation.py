@@ -52,6 +52,8 @@ ACTION_TH = {
     "prepare_document": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
     "sign_document": "ลงนามและออกเอกสาร",
     "withdraw_document": "ถอนเอกสารที่เสนอลงนาม",
+    "assign": "มอบหมายผู้รับผิดชอบ",
+    "add_note": "บันทึกภายใน",
 }
 
 # Audit actions that are not staff actions, as the history shows them.
@@ -74,7 +76,6 @@ HISTORY_TH = {
     "draft_document_viewed": "เปิดดูร่างเอกสาร",
     "cancel": "ผู้ปกครองยกเลิกคำขอ",
     "service_switched_off": "โรงเรียนปิดบริการนี้ระหว่างกรอก",
-    "assign": "มอบหมายผู้รับผิดชอบ",
     "note_added": "บันทึกภายใน (ไม่แสดงต่อผู้ปกครอง)",
 }
 # An entry no table above names (a newer kind of record): never shown as a code.
