@@ -100,6 +100,9 @@ class Application(Base):
     assigned_to_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_members.id", ondelete="SET NULL"), default=None, index=True)
     assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Whom the school calls about the request (backend/applications/contact.py), set at submission.
+    contact_name: Mapped[str | None] = mapped_column(sa.String(150), default=None)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32), default=None)
     # Optimistic lock: two webhook deliveries for the same parent that slip past the edge's
     # per-user lock cannot both write the row; the second flush fails instead of interleaving.
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
