@@ -34,8 +34,10 @@ router = APIRouter()
 
 @router.get("/", name="staff_inbox")
 async def inbox_page(request: Request, staff: CurrentStaff, school: SchoolOfStaff, db: DbSession, now: Now,
+                     runtime: Runtime,
                      service: str | None = None, status: str | None = None, q: str | None = None,
-                     assigned: str | None = None, overdue: str | None = None) -> Response:
+                     assigned: str | None = None, overdue: str | None = None,
+                     done: str | None = None, error: str | None = None) -> Response:
     member = staff.member
     if not access.sees_requests(member):
         # Finance staff work on fees, not on requests (backend/applications/access.py).
@@ -55,7 +57,10 @@ async def inbox_page(request: Request, staff: CurrentStaff, school: SchoolOfStaf
                 next_step=lambda a: assignment.next_step(a, school.config),
                 statuses=presentation.STATUS_ORDER, now=now,
                 is_overdue=presentation.is_overdue, title=school.title,
-                min_search=queries.MIN_SEARCH)
+                min_search=queries.MIN_SEARCH, bulk_actions=("accept_complete", "set_appointment"),
+                # Only messages this server kept for this member, by code (web/staff/flash.py).
+                done=await flash.recall(runtime.state, staff_id=member.id, code=done),
+                error=await flash.recall(runtime.state, staff_id=member.id, code=error))
 
 
 @router.get("/applications/{application_id}", name="staff_application")
@@ -188,10 +193,10 @@ async def act(request: Request, application_id: int, action: str, staff: Current
         done = "prepare_document" if await issuing.pending_requests(db, application.id) else action
         return RedirectResponse(f"{back}?done={quote(done)}#issued-documents", status_code=303)
     try:
-        options = _action_options(action, form, school.flows.get(application.service))
+        options = action_options(action, form, school.flows.get(application.service))
         await workflow.perform(db, application, action, staff=member, now=now, config=school.config,
                                **options)
-    except _FormProblem as problem:
+    except FormProblem as problem:
         return await flash.refused(runtime.state, staff_id=member.id, url=back, text=problem.message_th)
     except workflow.WorkflowError as error:
         # The server decides, whatever the page offered: a stale page or a crafted post ends here.
@@ -200,13 +205,13 @@ async def act(request: Request, application_id: int, action: str, staff: Current
     return RedirectResponse(f"{back}?done={quote(action)}", status_code=303)
 
 
-class _FormProblem(Exception):
+class FormProblem(Exception):
     def __init__(self, message_th: str) -> None:
         super().__init__(message_th)
         self.message_th = message_th
 
 
-def _action_options(action: str, form: FormData, flow: Flow | None) -> dict[str, Any]:
+def action_options(action: str, form: FormData, flow: Flow | None) -> dict[str, Any]:
     """The form's fields as perform()'s arguments, checked for what a person can get wrong."""
     options: dict[str, Any] = {}
     if action in {"reject", "set_late_reason"}:
@@ -219,17 +224,17 @@ def _action_options(action: str, form: FormData, flow: Flow | None) -> dict[str,
         if other:
             documents.append({"document": "other", "name": other})
         if not documents:
-            raise _FormProblem("กรุณาเลือกเอกสารที่ต้องการขอเพิ่มอย่างน้อย 1 รายการค่ะ")
+            raise FormProblem("กรุณาเลือกเอกสารที่ต้องการขอเพิ่มอย่างน้อย 1 รายการค่ะ")
         options["documents"] = documents
     if action == "set_appointment":
         try:
             day = dt.date.fromisoformat(str(form.get("date") or ""))
             time = dt.time.fromisoformat(str(form.get("time") or "09:00"))
         except ValueError:
-            raise _FormProblem("กรุณาเลือกวันและเวลานัดหมายค่ะ") from None
+            raise FormProblem("กรุณาเลือกวันและเวลานัดหมายค่ะ") from None
         place = " ".join(str(form.get("place") or "").split())[:200]
         if not place:
-            raise _FormProblem("กรุณาระบุสถานที่นัดหมายค่ะ")
+            raise FormProblem("กรุณาระบุสถานที่นัดหมายค่ะ")
         at = dt.datetime.combine(day, time, tzinfo=presentation.BANGKOK)
         options["appointment"] = {"at": at.isoformat(), "place": place,
                                   "note": " ".join(str(form.get("note") or "").split())[:300]}
