@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from backend import audit
 from backend.applications import access
 from web.runtime import DbSession, Now
-from web.staff import export, presentation, queries, request_export
+from web.staff import charts, export, presentation, queries, request_export
 from web.staff.dependencies import CurrentStaff, SchoolOfStaff
 from web.staff.pages import page
 
@@ -23,7 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def dashboard_page(request: Request, staff: CurrentStaff, school: SchoolOfStaff, db: DbSession,
                          now: Now) -> Response:
     figures = await queries.dashboard(db, school_id=staff.member.school_id, now=now)
-    return page(request, "dashboard.html", staff, school=school.school, figures=figures, title=school.title)
+    drawn = await charts.charts(db, school_id=staff.member.school_id, now=now, title=school.title)
+    return page(request, "dashboard.html", staff, school=school.school, figures=figures, title=school.title,
+                charts=drawn, chart_json={"charts": [c.as_json() for c in drawn]})
+
+
+@router.get("/dashboard/charts/{name}.csv")
+async def chart_csv(name: str, staff: CurrentStaff, school: SchoolOfStaff, db: DbSession, now: Now) -> Response:
+    """The numbers behind one chart (counts and sums only: no personal data)."""
+    drawn = {c.name: c for c in await charts.charts(db, school_id=staff.member.school_id, now=now, title=school.title)}
+    if name not in drawn:
+        raise HTTPException(404)
+    return Response(drawn[name].to_csv(), media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f'attachment; filename="chart-{name}.csv"', "cache-control": "no-store"})
 
 
 def export_format(fmt: str) -> str:
