@@ -38,7 +38,7 @@
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${item.formattedValue} ${chart.unit}` } },
         },
         scales: {
-          x: { stacked, ticks: { autoSkip: true, maxRotation: 0 } },
+          x: { stacked, beginAtZero: true, ticks: { autoSkip: true, maxRotation: 0, precision: 0 } },
           y: { stacked, beginAtZero: true, ticks: { precision: 0 } },
         },
       },
