@@ -42,7 +42,7 @@ async def test_a_teacher_assigned_a_request_finds_it_first_and_acts_on_it(bot, p
                                     follow_redirects=True)
         assert "บันทึก “มอบหมายผู้รับผิดชอบ” แล้ว" in done.text
         assert "ครูประจำชั้น มีสุข" in next_card(done.text)
-        assert "มอบหมายผู้รับผิดชอบ" in done.text.split("<h2>ประวัติ</h2>", 1)[1]
+        assert "มอบหมายผู้รับผิดชอบ ให้ ครูประจำชั้น มีสุข" in done.text.split("<h2>ประวัติ</h2>", 1)[1]
 
         inbox = (await teacher.get("/staff/")).text
         assert "ของฉัน <b>1</b>" in inbox

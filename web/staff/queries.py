@@ -134,14 +134,25 @@ async def history(session: AsyncSession, application: Application) -> list[dict[
                                                           subject=audit.application_subject(application.id))
                if entry.action != VIEWED]  # who looked is in the log, not in the request's history
     staff_ids = {int(e.actor.split(":", 1)[1]) for e in entries if e.actor.startswith("staff:")}
+    # An assignment names its colleague (backend/applications/assignment.py records the id).
+    staff_ids |= {int(e.detail["to"]) for e in entries
+                  if e.action == "assign" and isinstance(e.detail, dict) and isinstance(e.detail.get("to"), int)}
     names: dict[int, StaffMember] = {}
     if staff_ids:
         names = {m.id: m for m in await session.scalars(
             sa.select(StaffMember).where(StaffMember.id.in_(staff_ids)))}
     return [{"at": entry.at, "action": entry.action, "detail": entry.detail,
+             "to": _assignee(entry, names),
              "who": actor_name(entry.actor, names.get(int(entry.actor.split(":", 1)[1]))
                                if entry.actor.startswith("staff:") else None)}
             for entry in entries]
+
+
+def _assignee(entry: Any, names: dict[int, StaffMember]) -> str | None:
+    if entry.action != "assign" or not isinstance(entry.detail, dict):
+        return None
+    member = names.get(entry.detail.get("to")) if isinstance(entry.detail.get("to"), int) else None
+    return member.display_name if member else "ไม่ระบุผู้รับผิดชอบ"
 
 
 async def submitted_applications(session: AsyncSession, *, school_id: int) -> list[Application]:
