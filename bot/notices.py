@@ -52,9 +52,22 @@ def rating_buttons(application_id: int) -> dict[str, Any]:
         {"type": "box", "layout": "horizontal", "spacing": "xs", "contents": stars}]}
 
 
+# Bad news reads as bad news: a refusal or a revoked document never wears the good-news green.
+BAD_NEWS_HEADLINES = {"rejected": "แจ้งผลการพิจารณาคำขอ"}
+
+
+def _headline(notice: notices.Notice, data: dict[str, Any]) -> tuple[str, str]:
+    """The card's headline and its band's colour."""
+    if notice.kind == notices.STATUS_CHANGED and data.get("status") in BAD_NEWS_HEADLINES:
+        return BAD_NEWS_HEADLINES[str(data["status"])], RED
+    if notice.kind == notices.DOCUMENT_REVOKED:
+        return HEADLINES[notice.kind], RED
+    return HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน"), GREEN
+
+
 def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
     data = notice.data or {}
-    headline = HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน")
+    headline, colour = _headline(notice, data)
     title = title_of(str(data.get("service", "")))
     body = _detail_rows(data, title)
     next_th = data.get("next_th") or ""
@@ -68,7 +81,7 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
         footer.insert(0, rating_buttons(notice.application_id))
     bubble = {
         "type": "bubble",
-        "header": header(headline),
+        "header": header(headline, colour),
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer},
     }

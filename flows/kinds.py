@@ -74,7 +74,9 @@ def text(*, max_length: int = 300, example: str = "") -> Kind:
 
 
 def person_name() -> Kind:
-    # Until backend.thai.names lands: a name is kept as typed, but must have first and last.
+    """A name kept as typed (title optional), checked as backend.thai.names checks one: letters
+    only, first and last name."""
+
     def parse(reply: Reply, today: dt.date) -> str:
         value = " ".join(_text(reply).split())
         if len(value.split(" ")) < 2 or len(value) > 150:
@@ -82,6 +84,7 @@ def person_name() -> Kind:
                 "กรุณาพิมพ์ทั้งชื่อและนามสกุล เว้นวรรคระหว่างกันค่ะ เช่น เด็กหญิงสมใจ ใจดี",
                 code="name.incomplete",
             )
+        parse_person_name(value)  # digits, symbols, a missing last name: its polite Thai message
         return value
 
     return Kind("name", "ชื่อและนามสกุล", parse, sample="เด็กหญิงสมใจ ใจดี")
