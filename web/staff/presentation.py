@@ -55,6 +55,7 @@ ACTION_TH = {
     "withdraw_document": "ถอนเอกสารที่เสนอลงนาม",
     "assign": "มอบหมายผู้รับผิดชอบ",
     "add_note": "บันทึกภายใน",
+    "assign_school": "สพท. กำหนดโรงเรียนให้เข้าเรียน",
 }
 
 # Audit actions that are not staff actions, as the history shows them.
