@@ -21,6 +21,7 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.applications.workflow import ParentAction, parent_moves
 from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
+from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
 from flows.flow import NO_FACTS, Flow, FlowDefinitionError, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
@@ -100,6 +101,11 @@ class Engine:
         # Service menus without a resume button, by their text: the same few (the greeting above
         # all) are shown again and again, and values said are immutable.
         self._menus: dict[str, Text] = {}
+        # A service's own name typed (or sent by a rich-menu tile) while a request is open means
+        # "take me there", never an answer: its title, its menu label, "ขอ" + its title.
+        self._names = {fold(compact): flow.id for flow in self._flows.values()
+                       for name in (flow.title, flow.menu_label, "ขอ" + flow.title)
+                       for compact in bare_forms(name)[:1]}
 
     # -- public API ------------------------------------------------------------------------
 
@@ -213,6 +219,10 @@ class Engine:
 
     def flow(self, service: str) -> Flow | None:
         return self._flows.get(service)
+
+    def named_service(self, text: str) -> str | None:
+        """The service a whole message names ("สมัครเรียน", "ใช้อาคารสถานที่ค่ะ"), else None."""
+        return next((self._names[key] for key in map(fold, bare_forms(text)) if key in self._names), None)
 
     @property
     def services(self) -> Collection[str]:
@@ -413,6 +423,11 @@ class _Turn:
             routed = route(input.text, at_summary=self.draft.current_step == SUMMARY)
             if routed.to in CONTROL:
                 return self.on_control(routed.to)
+            named = self.engine.named_service(input.text)
+            if named is not None:
+                # A rich-menu tile or the service's name: resume (or name the other open request).
+                return await self.engine.start(self.session, school_id=self.draft.school_id,
+                                               user_ref=self.draft.parent_ref, flow_id=named, lookup=self.lookup)
             if idle:
                 # Days later a message is more likely "สวัสดี" than the answer: show where
                 # they are instead of taking it as one.

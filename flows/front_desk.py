@@ -192,11 +192,13 @@ class FrontDesk:
             return [Text("ยังไม่มีคำขอค่ะ เลือกบริการจากเมนูด้านล่าง หรือพิมพ์บอกได้เลย เช่น “ย้ายออก”",
                          [Choice("ดูบริการทั้งหมด", text="เมนู")])]
         lines = ["คำขอของคุณค่ะ"]
+        resume: Choice | None = None
         for row in rows:
             title = engine.title_of(row.service)
             child = row.child_name
             if row.status == ApplicationStatus.DRAFT:
-                lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  พิมพ์ “{title}” เพื่อทำต่อค่ะ")
+                lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  กด “ทำต่อ” หรือพิมพ์ “{title}” เพื่อทำต่อค่ะ")
+                resume = Choice("ทำต่อ", postback=postback.encode(row.session_nonce, "resume"))
                 continue
             state, next_step = STATUS_TH.get(row.status, (row.status, ""))
             submitted = format_thai_date(row.submitted_at.astimezone(BANGKOK).date()) if row.submitted_at else "-"
@@ -204,7 +206,7 @@ class FrontDesk:
                          + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})"
                          + (f"\n  ขั้นต่อไป: {next_step}" if next_step else ""))
         documents, choices = await self._documents(session, school=school, user_ref=user_ref)
-        return [Text("\n".join(lines + documents), choices)]
+        return [Text("\n".join(lines + documents), [resume, *choices] if resume else choices)]
 
     async def _documents(self, session: AsyncSession, *, school: School, user_ref: str
                          ) -> tuple[list[str], list[Choice]]:

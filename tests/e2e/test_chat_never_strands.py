@@ -1,0 +1,96 @@
+"""Paths that used to strand a parent in the simulated chat (issue 16, "Bugs"): each test
+plays what a parent did and checks the chat answers with a way on."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from backend.applications.models import Application
+from backend.thai.ids import synthetic_national_id
+from tests.chat import Parent, _actions
+from tests.harness import running_bot
+
+
+@pytest.fixture
+async def bot(env, clock, redis_namespace):
+    async with running_bot(env, clock, namespace=redis_namespace, rich_menus=True) as running:
+        await running.rich_menu_deploy
+        yield running
+
+
+async def _draft(bot, parent: Parent) -> Application:
+    async with bot.runtime.sessions() as session:
+        return await session.scalar(sa.select(Application).where(Application.parent_ref == parent.user_id)
+                                    .order_by(Application.id.desc()).limit(1))
+
+
+def _labels(messages) -> list[str]:
+    return [action.get("label") for message in messages for action in _actions(message)]
+
+
+async def _admission_to_documents(parent: Parent, *, seed: int = 31) -> None:
+    """Follow, start admission from the rich menu and answer up to the first document."""
+    await parent.follow()
+    await parent.tap_rich_menu("สมัครเรียน")
+    await parent.tap("รับทราบ เริ่มกรอก")
+    await parent.say("เด็กหญิงสมใจ ใจดี")
+    await parent.say(synthetic_national_id(seed))
+    await parent.tap("เลือกวันที่", date="2020-03-15")
+    await parent.say("ป.1")
+    while (await _draft(parent.bot, parent)).current_step not in {"photo"}:
+        step = (await _draft(parent.bot, parent)).current_step
+        if step == "parent_name":
+            await parent.say("นางสมศรี ใจดี")
+        elif step == "applicant_relationship":
+            await parent.tap("มารดา")
+        elif step == "parent_phone":
+            await parent.say("0812345678")
+        elif step == "home_address":
+            await parent.say("12 หมู่ 3 ต.ในเมือง อ.เมืองขอนแก่น จ.ขอนแก่น 40000")
+        elif step == "in_service_area":
+            await parent.tap("อยู่ในเขต")
+        else:  # pragma: no cover - the admission questions changed
+            raise AssertionError(f"unexpected step {step}: {parent.last_text()}")
+
+
+# -- bug 1: resuming is not an answer --------------------------------------------------------
+
+async def test_the_rich_menu_tile_of_the_open_request_resumes_it(bot):
+    parent = Parent(bot)
+    await _admission_to_documents(parent)
+    await parent.send_photos(1)  # the photo; now the birth certificate is asked
+    await parent.say("เมนู")
+    await parent.tap_rich_menu("สมัครเรียน")
+    assert "ทำค้างไว้" in parent.last_text() and "สูติบัตร" in parent.last_text(), parent.last_text()
+    assert "ขั้นตอนนี้ขอเป็น" not in parent.last_text()
+    assert (await _draft(bot, parent)).current_step == "birth_certificate"
+
+
+async def _venue_to_attendees(parent: Parent) -> None:
+    await parent.follow()
+    await parent.say("จองหอประชุมค่ะ")
+    await parent.tap("รับทราบ เริ่มกรอก")
+    await parent.tap("หอประชุม")
+    await parent.say("นายสมชาย ใจดี")
+    await parent.tap("ข้าม")
+    await parent.say("ประชุมประจำปีของหมู่บ้าน")
+    await parent.tap("ใช่")
+    await parent.tap("เลือกวันที่", date="2026-12-10")
+    await parent.tap("เลือกวันที่", date="2026-12-11")
+    assert "กี่คน" in parent.last_text(), parent.last_text()
+
+
+async def test_a_draft_in_the_status_list_has_a_button_and_its_name_resumes_it(bot):
+    parent = Parent(bot)
+    await _venue_to_attendees(parent)
+    await parent.say("ติดตามสถานะ")
+    assert "ยังทำไม่เสร็จ" in parent.last_text()
+    await parent.tap("ทำต่อ")
+    assert "กี่คน" in parent.last_text(), parent.last_text()
+    await parent.say("ใช้อาคารสถานที่")
+    assert "ทำค้างไว้" in parent.last_text() and "กี่คน" in parent.last_text(), parent.last_text()
+    assert "กรุณาพิมพ์เป็นตัวเลข" not in parent.last_text()
+
+
+# -- bugs 5, 6 and 7: venue booking ------------------------------------------------------------
