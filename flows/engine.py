@@ -33,6 +33,8 @@ from flows.sessions import SessionStore, new_nonce
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 SUMMARY = "_summary"
+# A second tap on the same button this soon is one tap of a hurried thumb, not a question.
+DOUBLE_TAP = dt.timedelta(seconds=10)
 
 
 class DraftLookup:
@@ -241,13 +243,19 @@ class Engine:
     def today(self) -> dt.date:
         return self._clock.now().astimezone(BANGKOK).date()
 
-    async def is_repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
-                                pb: postback.Postback) -> bool:
-        """A second tap on "ยืนยันส่งคำขอ" of a request already submitted: say nothing more."""
+    async def repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
+                             pb: postback.Postback) -> list[Say] | None:
+        """"ยืนยันส่งคำขอ" tapped again on a request already filed: nothing for a double tap, else
+        a note that it is filed, with its number; None for any other button."""
         if pb.nonce == postback.NO_CONVERSATION or pb.action != "confirm":
-            return False
+            return None
         old = await self._sessions.by_nonce(session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce)
-        return old is not None and old.status == ApplicationStatus.SUBMITTED
+        if old is None or old.status in (ApplicationStatus.DRAFT, ApplicationStatus.CANCELLED):
+            return None
+        if old.submitted_at is not None and self.now() - old.submitted_at < DOUBLE_TAP:
+            return []
+        return [Text(prompts.ALREADY_FILED.format(title=self.title_of(old.service), number=old.public_number),
+                     [prompts.STATUS_CHOICE])]
 
     def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
         """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
@@ -308,9 +316,12 @@ class Engine:
                 )
             if pb is None or pb.nonce == postback.NO_CONVERSATION:
                 return [self.menu(prompts.GREETING)]
-            if await self.is_repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb):
-                return []
-            return [Text(prompts.STALE_BUTTON), self.menu(prompts.GREETING)]
+            repeated = await self.repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb)
+            if repeated is not None:
+                return repeated
+            # One short answer where the button was tapped, not a greeting in the middle of the chat.
+            menu = self.menu(prompts.STALE_BUTTON + prompts.STALE_WAYS_ON)
+            return [Text(menu.text, [*menu.choices, prompts.STATUS_CHOICE][:MAX_QUICK_REPLIES])]
         if isinstance(input, FilesInput):
             return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
         if isinstance(input, TextInput):
@@ -479,10 +490,11 @@ class _Turn:
 
     async def stale_tap(self, pb: postback.Postback) -> list[Say]:
         """A button of another conversation: a repeated confirm of one submitted says nothing."""
-        if await self.engine.is_repeat_confirm(
+        repeated = await self.engine.repeat_confirm(
             self.session, school_id=self.draft.school_id, user_ref=self.draft.parent_ref, pb=pb
-        ):
-            return []
+        )
+        if repeated is not None:
+            return repeated
         return self.ask_current(note=prompts.STALE_BUTTON)
 
     async def on_button(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:

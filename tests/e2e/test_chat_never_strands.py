@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from backend.applications.models import Application
 from backend.thai.ids import synthetic_national_id
-from tests.chat import Parent, _actions
+from tests.chat import Parent, _actions, file_transfer_out
 from tests.harness import running_bot
 
 
@@ -91,6 +91,30 @@ async def test_a_draft_in_the_status_list_has_a_button_and_its_name_resumes_it(b
     await parent.say("ใช้อาคารสถานที่")
     assert "ทำค้างไว้" in parent.last_text() and "กี่คน" in parent.last_text(), parent.last_text()
     assert "กรุณาพิมพ์เป็นตัวเลข" not in parent.last_text()
+
+
+# -- bug 2: stale buttons --------------------------------------------------------------------
+
+async def test_confirm_tapped_again_on_a_filed_request_says_it_is_filed(bot):
+    parent = Parent(bot)
+    await file_transfer_out(parent)
+    await bot.process()  # the "filed" notice card arrives
+    parent.new_messages()
+    number = (await _draft(bot, parent)).public_number
+    bot.runtime.clock.advance(minutes=2)  # not a double tap: the parent comes back to the card
+    await parent.tap("ยืนยันส่งคำขอ")
+    assert number in parent.last_text() and "ไม่ต้องกดยืนยันซ้ำ" in parent.last_text(), parent.last_text()
+
+
+async def test_an_old_button_gets_one_short_answer_without_the_greeting(bot):
+    parent = Parent(bot)
+    await file_transfer_out(parent)
+    await bot.process()  # the "filed" notice card arrives
+    parent.new_messages()
+    replies = await parent.tap("ไม่มีเอกสารนี้")
+    assert len(replies) == 1, parent.last_text()
+    assert "ปุ่มนี้" in parent.last_text() and "สวัสดี" not in parent.last_text()
+    assert "ติดตามสถานะ" in _labels(replies)
 
 
 # -- bugs 5, 6 and 7: venue booking ------------------------------------------------------------
