@@ -24,7 +24,7 @@ from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
 from flows.flow import NO_FACTS, Flow, FlowDefinitionError, ReturnToStep, Step
-from flows.inputs import FilesInput, Input, PostbackInput, TextInput
+from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
 from flows.say import MAX_QUICK_REPLIES, Say, Text
@@ -324,6 +324,8 @@ class Engine:
             return [Text(menu.text, [*menu.choices, prompts.STATUS_CHOICE][:MAX_QUICK_REPLIES])]
         if isinstance(input, FilesInput):
             return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
+        if isinstance(input, RefusedFile):
+            return [Text(input.message_th)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
             if routed.to is Destination.SERVICE and routed.service is not None:
@@ -448,6 +450,8 @@ class _Turn:
             return await self.answer(Reply(text=input.text))
         if isinstance(input, FilesInput):
             return await self.answer(Reply(files=tuple(input.file_ids)))
+        if isinstance(input, RefusedFile):
+            return self.ask_current(note=input.message_th)
         step = self.current_step()
         expects = step.kind.expects_th if step else "การกดยืนยันหรือแก้ไข"
         notes = [prompts.WELCOME_BACK.format(title=self.flow.title)] if idle else []

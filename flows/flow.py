@@ -51,6 +51,17 @@ class ReturnToStep(ThaiInputError):
         self.step_id = step_id
 
 
+class RefusedWithOffers(ThaiInputError):
+    """A check's refusal that offers ways on as buttons: ``answers``, each sent as if typed (the
+    nearest free days), and ``change`` (step id, button label): ask that earlier step again."""
+
+    def __init__(self, message_th: str, *, code: str, answers: Sequence[str] = (),
+                 change: tuple[str, str] | None = None) -> None:
+        super().__init__(message_th, code=code)
+        self.answers = tuple(answers)
+        self.change = change
+
+
 class UndeclaredAnswerError(KeyError):
     """A condition or check read an answer it did not list in ``uses``."""
 

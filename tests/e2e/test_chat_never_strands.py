@@ -117,4 +117,16 @@ async def test_an_old_button_gets_one_short_answer_without_the_greeting(bot):
     assert "ติดตามสถานะ" in _labels(replies)
 
 
+# -- bug 4: a refused file keeps the question and its buttons ------------------------------
+
+async def test_a_refused_file_asks_the_question_again_with_its_buttons(bot):
+    parent = Parent(bot)
+    await _admission_to_documents(parent)
+    replies = await parent._after(await bot.simulator.send_files(
+        parent.user_id, [(b"just some text, not a document", "text/plain", "note.txt")]))
+    labels = _labels(replies)
+    assert "ไม่มีเอกสารนี้" in labels and "ย้อนกลับ" in labels, parent.last_text()
+    assert "รูปถ่ายหน้าตรง" in parent.last_text()
+
+
 # -- bugs 5, 6 and 7: venue booking ------------------------------------------------------------
