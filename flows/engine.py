@@ -11,6 +11,7 @@ second flush fail with StaleDataError rather than interleave.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +24,11 @@ from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
-from flows.flow import NO_FACTS, Flow, FlowDefinitionError, ReturnToStep, Step
+from flows.flow import NO_FACTS, Flow, FlowDefinitionError, RefusedWithOffers, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
-from flows.say import MAX_QUICK_REPLIES, Say, Text
+from flows.say import MAX_QUICK_REPLIES, Choice, Say, Text
 from flows.sessions import SessionStore, new_nonce
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
@@ -374,11 +375,12 @@ class _Turn:
         text = prompts.DRAFT_KEPT.format(title=self.flow.title)
         return self.engine.menu(text, resume_nonce=self.nonce)
 
-    def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
+    def ask(self, step: Step, *, note: str | None = None, extra: tuple[Choice, ...] = ()) -> list[Say]:
+        """Ask ``step``; ``extra``: buttons for what the note offers, beside the step's own."""
         applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
         prompt = prompts.step_prompt(
-            self.flow, step, nonce=self.nonce, position=position, total=len(applicable)
+            self.flow, step, nonce=self.nonce, position=position, total=len(applicable), extra=extra
         )
         return [Text(note), prompt] if note else [prompt]
 
@@ -389,6 +391,7 @@ class _Turn:
             [(s, answers.get(s.id)) for s in self.flow.applicable(answers, self.today, self.facts)],
             nonce=self.nonce,
             missing=frozenset(m["document"] for m in self.draft.missing_documents),
+            totals=self.flow.totals(answers) if self.flow.totals else (),
         )
 
     def current_step(self) -> Step | None:
@@ -405,15 +408,16 @@ class _Turn:
             return self.advance()
         return self.ask(step, note=note)
 
-    def advance(self) -> list[Say]:
-        """Go to the first step still needing an answer, or to the summary."""
+    def advance(self, *, extra: tuple[Choice, ...] = ()) -> list[Say]:
+        """Go to the first step still needing an answer, or to the summary (where ``extra``
+        buttons are not shown: its card has an edit button on every answer)."""
         nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
         if nxt is None:
             self.draft.current_step = SUMMARY
             return [self.summary()]
         step, note = nxt
         self.draft.current_step = step.id
-        return self.ask(step, note=note)
+        return self.ask(step, note=note, extra=extra)
 
     def ask_again_showing(self, step: Step) -> list[Say]:
         """Ask a step the parent went back to, reminding them of the answer it holds."""
@@ -523,6 +527,7 @@ class _Turn:
             "cancel_yes": self.cancel,
             "restart_yes": self.restart,
             "resume": self.ask_current,
+            "regroup": lambda: self.regroup(pb.args),
         }
         move = moves.get(pb.action)
         return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
@@ -567,12 +572,60 @@ class _Turn:
             await self._keep(step, value)
             return self.advance()
         except ThaiInputError as error:
-            return self.ask(step, note=error.message_th)
+            return self.ask(step, note=error.message_th, extra=self._offers(error))
+        if step.kind.one_page and len(reply.files) > 1:
+            spread = self._spread_files(step, list(reply.files))
+            if spread is not None:
+                return spread
         await self._keep(step, value)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
             return [Text(received), *self.advance()]
         return self.advance()
+
+    def _offers(self, error: ThaiInputError) -> tuple[Choice, ...]:
+        """The buttons a refusal offers (RefusedWithOffers): answers to send, an earlier step to change."""
+        if not isinstance(error, RefusedWithOffers):
+            return ()
+        offers = [Choice(answer, text=answer) for answer in error.answers]
+        if error.change is not None:
+            step_id, label = error.change
+            offers.append(Choice(label, postback=postback.encode(self.nonce, "edit", step_id)))
+        return tuple(offers)
+
+    def _spread_files(self, step: Step, files: list[str]) -> list[Say] | None:
+        """Several photos sent together at a one-page document's step while more documents are
+        still to come: one photo to each document in the order asked, any extra ones to the last; a
+        button puts them back together as pages of this one. None when nothing follows."""
+        applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
+        after = applicable[applicable.index(step) + 1:]
+        following = list(itertools.takewhile(
+            lambda s: s.is_document and s.id not in self.draft.answers, after))
+        if not following:
+            return None
+        targets = [step, *following][: len(files)]
+        given: dict[str, list[str]] = {target.id: [] for target in targets}
+        for number, file_id in enumerate(files):
+            given[targets[min(number, len(targets) - 1)].id].append(file_id)
+        for target in targets:
+            self._record(target, given[target.id])
+        note = prompts.files_spread(len(files), [(target.label, len(given[target.id])) for target in targets],
+                                    first_label=step.label)
+        together = prompts.together_choice(step, [target.id for target in targets], nonce=self.nonce)
+        return [Text(note), *self.advance(extra=(together,))]
+
+    def regroup(self, step_ids: tuple[str, ...]) -> list[Say]:
+        """The photos spread over several documents were all pages of the first one."""
+        first = self.flow.step(step_ids[0]) if step_ids else None
+        others = [i for i in step_ids[1:] if i in self.draft.answers]
+        if first is None or not isinstance(self.draft.answers.get(first.id), list):
+            return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        if not others:
+            return []  # tapped twice
+        files = [f for i in (first.id, *others) for f in self.draft.answers.get(i) or []]
+        self.draft.answers = {k: v for k, v in self.draft.answers.items() if k not in others}
+        self._record(first, files)
+        return [Text(prompts.DOCUMENT_RECEIVED.format(label=first.label)), *self.advance()]
 
     async def _keep(self, step: Step, value: Any) -> None:
         """Record an answer; the flow's facts are read again when they depend on it."""

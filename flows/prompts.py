@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flows import postback
-from flows.say import AskFiles, Choice, Say, Summary, Text
+from flows.say import MAX_LABEL, AskFiles, Choice, Say, Summary, Text
 
 if TYPE_CHECKING:
     from flows.flow import Flow, Step
@@ -51,7 +51,8 @@ def progress(position: int, total: int) -> str:
     return f"ขั้นตอนที่ {position} จาก {total}"
 
 
-def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int) -> Say:
+def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int,
+                extra: Iterable[Choice] = ()) -> Say:
     text = f"{progress(position, total)}\n{step.question}"
     choices = [
         Choice(label, postback=postback.encode(nonce, "ans", step.id, value))
@@ -61,6 +62,7 @@ def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int
         choices.append(
             Choice("เลือกวันที่", postback=postback.encode(nonce, "date", step.id), date_picker=True)
         )
+    choices.extend(extra)
     if step.is_document and step.required:
         choices.append(Choice("ไม่มีเอกสารนี้", postback=postback.encode(nonce, "nodoc", step.id)))
     elif not step.required:
@@ -71,6 +73,26 @@ def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int
     if step.is_document:
         return AskFiles(text, document_label=step.label, choices=choices)
     return Text(text, choices)
+
+
+def files_spread(count: int, filed: list[tuple[str, int]], *, first_label: str) -> str:
+    """What became of several photos sent together: which photos went to which document."""
+    parts, start = [], 1
+    for label, taken in filed:
+        end = start + taken - 1
+        parts.append(f"{label} (รูปที่ {start})" if taken == 1 else f"{label} (รูปที่ {start}–{end})")
+        start = end + 1
+    return (f"ได้รับ {count} รูปค่ะ บันทึกตามลำดับเป็น " + ", ".join(parts)
+            + f"\nถ้าทุกรูปเป็น{first_label} กดปุ่ม “{together_label(first_label)}” ได้ค่ะ")
+
+
+def together_label(label: str) -> str:
+    wanted = f"เป็น{label}ทั้งหมด"
+    return wanted if len(wanted) <= MAX_LABEL else "รวมเป็นเอกสารเดียว"
+
+
+def together_choice(step: Step, step_ids: list[str], *, nonce: str) -> Choice:
+    return Choice(together_label(step.label), postback=postback.encode(nonce, "regroup", *step_ids))
 
 
 def shown_answer(step: Step, value: Any, *, missing: bool) -> str:
@@ -87,6 +109,7 @@ def summary_prompt(
     *,
     nonce: str,
     missing: frozenset[str] = frozenset(),
+    totals: Iterable[tuple[str, str]] = (),
 ) -> Summary:
     answered = list(answered)
     from flows.flow import EDIT_PREFIX

@@ -269,13 +269,13 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "photo",
                 "ขอรูปถ่ายหน้าตรงของนักเรียน ขนาด 1 นิ้วค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="รูปถ่าย 1 นิ้ว",
             ),
             Step(
                 "birth_certificate",
                 "ขอรูปถ่ายสูติบัตรของนักเรียนค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="สูติบัตร",
             ),
             STUDENT_HOUSE_REGISTRATION,

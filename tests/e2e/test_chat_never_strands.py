@@ -117,6 +117,26 @@ async def test_an_old_button_gets_one_short_answer_without_the_greeting(bot):
     assert "ติดตามสถานะ" in _labels(replies)
 
 
+# -- bug 3: photos sent together --------------------------------------------------------------
+
+async def test_two_photos_sent_together_are_filed_as_two_documents(bot):
+    parent = Parent(bot)
+    await _admission_to_documents(parent)
+    await parent.send_photos(1)  # the child's photo
+    await parent.send_photos(2)  # birth certificate and house registration together
+    draft = await _draft(bot, parent)
+    assert len(draft.answers["birth_certificate"]) == 1
+    assert len(draft.answers["student_house_registration"]) == 1
+    assert draft.current_step == "parents_id_cards", parent.last_text()
+    assert "ทะเบียนบ้าน" in parent.last_text()
+    # Two pages of one document: one tap puts them back together.
+    await parent.tap("เป็นสูติบัตรทั้งหมด")
+    draft = await _draft(bot, parent)
+    assert len(draft.answers["birth_certificate"]) == 2
+    assert "student_house_registration" not in draft.answers
+    assert draft.current_step == "student_house_registration", parent.last_text()
+
+
 # -- bug 4: a refused file keeps the question and its buttons ------------------------------
 
 async def test_a_refused_file_asks_the_question_again_with_its_buttons(bot):
