@@ -16,15 +16,21 @@ from backend.catalog import Charge, DocumentType, FeeRule, ServiceDocument
 from backend.documents.from_applications import Answers
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
+from backend.thai.dates import MONTHS_SHORT, be_year, format_thai_date
 from backend.thai.errors import ThaiInputError
 from flows import kinds
 from flows.common import payment_timing
-from flows.flow import MAX_OPTIONS, Check, Context, Flow, ReturnToStep, Step
+from flows.flow import MAX_OPTIONS, Check, Context, Facts, Flow, RefusedWithOffers, ReturnToStep, Step
 from flows.say import MAX_LABEL
 from flows.spec import ServiceSpec
 
 SERVICE_ID = "venue_booking"
 TITLE = "ใช้อาคารสถานที่"
+# The chosen venue's booked days (ISO dates), read when the venue is chosen (Flow.facts), so a
+# taken day is refused at the date question, not after every other answer.
+TAKEN = "taken_days"
+TAKEN_HORIZON_DAYS = 400
+FREE_DAYS_OFFERED = 3
 
 
 def option_value(venue: Venue) -> str:
@@ -109,12 +115,74 @@ def _within_capacity(by_option: dict[str, Venue]) -> Check:
     return Check(test, uses=("venue",))
 
 
-def _first_day_far_enough(first: dt.date, ctx: Context) -> None:
-    venues.check_first_day(first, today=ctx.today)
+def _taken_days(by_option: dict[str, Venue]):
+    async def load(session: AsyncSession, application: Application) -> Mapping[str, Any]:
+        venue = by_option.get((application.answers or {}).get("venue"))
+        if venue is None:
+            return {TAKEN: frozenset()}
+        start = application.created_at.date() - dt.timedelta(days=1)
+        days = await venues.taken_days(
+            session, school_id=application.school_id, venue_id=venue.id, first=start,
+            last=start + dt.timedelta(days=TAKEN_HORIZON_DAYS), except_holder=application.public_number)
+        return {TAKEN: frozenset(day.isoformat() for day in days)}
+
+    return load
 
 
-def _period_allowed(last: dt.date, ctx: Context) -> None:
-    venues.check_period(ctx.answers["first_day"], last)
+def day_label(day: dt.date) -> str:
+    """A day as a button shows it and the date question reads it back: "12 ธ.ค. 2569"."""
+    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {be_year(day)}"
+
+
+def nearest_free_days(day: dt.date, taken: frozenset[str], *, earliest: dt.date) -> list[dt.date]:
+    """The free days nearest ``day`` (not before ``earliest``), in calendar order."""
+    found: list[dt.date] = []
+    for distance in range(1, TAKEN_HORIZON_DAYS):
+        for candidate in (day - dt.timedelta(days=distance), day + dt.timedelta(days=distance)):
+            if candidate >= earliest and candidate.isoformat() not in taken:
+                found.append(candidate)
+        if len(found) >= FREE_DAYS_OFFERED:
+            break
+    return sorted(found[:FREE_DAYS_OFFERED])
+
+
+def _venue_name(by_option: dict[str, Venue], answer: Any) -> str:
+    venue = by_option.get(answer)
+    return venue.name if venue is not None else "สถานที่นี้"
+
+
+def _first_day_allowed(by_option: dict[str, Venue]) -> Check:
+    def test(first: dt.date, ctx: Context) -> None:
+        venues.check_first_day(first, today=ctx.today)
+        taken = ctx.facts.get(TAKEN) or frozenset()
+        if first.isoformat() not in taken:
+            return
+        free = nearest_free_days(first, taken, earliest=ctx.today + dt.timedelta(days=venues.MIN_DAYS_AHEAD))
+        shown = ", ".join(format_thai_date(day) for day in free)
+        raise RefusedWithOffers(
+            f"ขออภัยค่ะ {_venue_name(by_option, ctx.answers['venue'])}มีผู้จองแล้วในวันที่ {format_thai_date(first)}"
+            + (f"\nวันที่ใกล้ที่สุดที่ยังว่าง: {shown} กดเลือกได้เลย หรือเลือกวันอื่นค่ะ" if free else ""),
+            code="venue.taken", answers=[day_label(day) for day in free])
+
+    return Check(test, uses=("venue",))
+
+
+def _period_allowed(by_option: dict[str, Venue]) -> Check:
+    def test(last: dt.date, ctx: Context) -> None:
+        first = ctx.answers["first_day"]
+        venues.check_period(first, last)
+        taken = ctx.facts.get(TAKEN) or frozenset()
+        clash = [day for day in venues.booking_days(first, last) if day.isoformat() in taken]
+        if not clash:
+            return
+        before = clash[0] - dt.timedelta(days=1)
+        shown = ", ".join(format_thai_date(day) for day in clash)
+        raise RefusedWithOffers(
+            f"ขออภัยค่ะ {_venue_name(by_option, ctx.answers['venue'])}มีผู้จองแล้วในวันที่ {shown} "
+            "กรุณาเลือกวันสุดท้ายก่อนวันนั้น หรือกด “ย้อนกลับ” เพื่อเปลี่ยนวันแรกค่ะ",
+            code="venue.taken", answers=[day_label(before)] if before >= first else [])
+
+    return Check(test, uses=("first_day", "venue"))
 
 
 def _rules_accepted(accepted: bool, ctx: Context) -> None:
@@ -164,7 +232,7 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
             "กดเลือกวันที่ หรือพิมพ์ เช่น 20 ธันวาคม 2569",
             kinds.date(),
             label="วันแรก",
-            check=Check(_first_day_far_enough),
+            check=_first_day_allowed(by_option),
         ),
         Step(
             "last_day",
@@ -172,7 +240,7 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
             "ถ้าใช้วันเดียว เลือกวันเดียวกับวันแรกได้เลยค่ะ",
             kinds.date(),
             label="วันสุดท้าย",
-            check=Check(_period_allowed, uses=("first_day",)),
+            check=_period_allowed(by_option),
         ),
         Step(
             "attendees",
@@ -236,6 +304,8 @@ def build(config: SchoolConfig) -> Flow:
         )
         reserved = "วันที่ขอไว้จะถูกกันไว้ให้ระหว่างพิจารณาค่ะ "
         submit = _submit_reserving(by_option)
+        facts = Facts(load=_taken_days(by_option), uses=("venue",),
+                      sample={TAKEN: frozenset({"2026-06-10", "2026-06-11"})})
     else:
         intro = (
             "โรงเรียนยังไม่ได้ระบุสถานที่ที่เปิดให้จองผ่าน LINE ค่ะ "
@@ -243,6 +313,7 @@ def build(config: SchoolConfig) -> Flow:
         )
         reserved = ""
         submit = submit_application
+        facts = None
     return Flow(
         id=SERVICE_ID,
         title=TITLE,
@@ -257,6 +328,7 @@ def build(config: SchoolConfig) -> Flow:
             f"{_fees_text(config)}"
         ),
         submit=submit,
+        facts=facts,
     )
 
 

@@ -150,3 +150,47 @@ async def test_a_refused_file_asks_the_question_again_with_its_buttons(bot):
 
 
 # -- bugs 5, 6 and 7: venue booking ------------------------------------------------------------
+
+async def _book_hall(parent: Parent, *, first: str, last: str) -> None:
+    await parent.follow()
+    await parent.say("จองหอประชุมค่ะ")
+    await parent.tap("รับทราบ เริ่มกรอก")
+    await parent.tap("หอประชุม")
+    await parent.say("นายสมชาย ใจดี")
+    await parent.tap("ข้าม")
+    await parent.say("ประชุมประจำปีของหมู่บ้าน")
+    await parent.tap("ใช่")
+    await parent.tap("เลือกวันที่", date=first)
+    await parent.tap("เลือกวันที่", date=last)
+
+
+async def test_a_taken_day_is_refused_at_the_date_with_the_nearest_free_days(bot):
+    first = Parent(bot, "ผู้จองคนแรก")
+    await _book_hall(first, first="2026-12-10", last="2026-12-11")
+    await first.say("120")
+    await first.say("0812345678")
+    await first.tap("ยืนยันส่งคำขอ")
+    assert "เลขที่คำขอ" in first.last_text()
+
+    second = Parent(bot, "ผู้จองคนที่สอง")
+    await second.follow()
+    await second.say("จองหอประชุมค่ะ")
+    await second.tap("รับทราบ เริ่มกรอก")
+    await second.tap("หอประชุม")
+    await second.say("นายสมหมาย ใจงาม")
+    await second.tap("ข้าม")
+    await second.say("งานทำบุญหมู่บ้าน")
+    await second.tap("ใช่")
+    replies = await second.tap("เลือกวันที่", date="2026-12-11")
+    text = second.last_text()
+    assert "มีผู้จองแล้ว" in text and "11 ธันวาคม 2569" in text, text
+    labels = _labels(replies)
+    assert "12 ธ.ค. 2569" in labels and "9 ธ.ค. 2569" in labels, labels
+    await second.tap("12 ธ.ค. 2569")
+    assert (await _draft(bot, second)).answers["first_day"] == "2026-12-12"
+    # A period running into a taken day is refused at the last day.
+    await second.tap("ย้อนกลับ")
+    await second.tap("เลือกวันที่", date="2026-12-08")
+    await second.tap("เลือกวันที่", date="2026-12-10")
+    assert "มีผู้จองแล้ว" in second.last_text() and "10 ธันวาคม 2569" in second.last_text(), second.last_text()
+    assert "9 ธ.ค. 2569" in _labels(second._last_batch)
