@@ -106,10 +106,11 @@ def _within_capacity(by_option: dict[str, Venue]) -> Check:
     def test(people: int, ctx: Context) -> None:
         venue = by_option.get(ctx.answers["venue"])
         if venue is not None and venue.capacity and people > venue.capacity:
-            raise ThaiInputError(
+            raise RefusedWithOffers(
                 f"{venue.name}รับได้ไม่เกิน {venue.capacity:,} คนค่ะ "
-                "กรุณาลดจำนวนผู้เข้าร่วม หรือกดแก้สถานที่ที่หน้าสรุปนะคะ",
+                "กรุณาพิมพ์จำนวนที่ไม่เกินนี้ หรือกด “เปลี่ยนสถานที่” เพื่อเลือกสถานที่อื่นนะคะ",
                 code="venue.capacity",
+                change=("venue", "เปลี่ยนสถานที่"),
             )
 
     return Check(test, uses=("venue",))
@@ -294,9 +295,54 @@ def _fees_text(config: SchoolConfig) -> str:
     return f"ค่าใช้สถานที่คิดตามจำนวนวันที่ใช้ ({rates}) {timing} ค่ะ"
 
 
+def _booked_period(answers: Mapping[str, Any]) -> tuple[dt.date, dt.date] | None:
+    try:
+        return dt.date.fromisoformat(str(answers["first_day"])), dt.date.fromisoformat(str(answers["last_day"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def fee_total_text(config: SchoolConfig, answers: Mapping[str, Any]) -> str | None:
+    """The booked venue's fee for the days booked: "3,000 บาท (2 วัน วันละ 1,500 บาท)"; None
+    when the answers do not name a venue and its days yet."""
+    venue = booked_venue(answers.get("venue"), config)
+    period = _booked_period(answers)
+    if venue is None or period is None:
+        return None
+    if not venue.fee_per_day:
+        return "ไม่มีค่าใช้สถานที่"
+    days = len(venues.booking_days(*period))
+    return f"{baht(booking_fee(venue, *period))} บาท ({days} วัน วันละ {baht(venue.fee_per_day)} บาท)"
+
+
+def _totals(config: SchoolConfig):
+    def totals(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+        total = fee_total_text(config, answers)
+        return [("ค่าใช้สถานที่", total)] if total else []
+
+    return totals
+
+
+def _next_steps(config: SchoolConfig, reserved: str):
+    days = config.service(SERVICE_ID).time_limit_days
+    timing = payment_timing(config.service(SERVICE_ID).fee_due)
+
+    def next_steps(answers: Mapping[str, Any]) -> str:
+        total = fee_total_text(config, answers)
+        if total is None:
+            fees = _fees_text(config)
+        elif total == "ไม่มีค่าใช้สถานที่":
+            fees = "ไม่มีค่าใช้สถานที่ค่ะ"
+        else:
+            fees = f"ค่าใช้สถานที่ {total} {timing} ค่ะ"
+        return (f"{reserved}ผู้อำนวยการจะพิจารณาภายในประมาณ {days} วันทำการ แล้วแจ้งผลทาง LINE นี้ค่ะ "
+                f"เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่ค่ะ\n{fees}")
+
+    return next_steps
+
+
 def build(config: SchoolConfig) -> Flow:
     by_option = _venues_by_option(config)
-    days = config.service(SERVICE_ID).time_limit_days
     if by_option:
         intro = (
             f"ขอใช้สถานที่ได้ครั้งละไม่เกิน {venues.MAX_DAYS_PER_BOOKING} วัน "
@@ -322,11 +368,7 @@ def build(config: SchoolConfig) -> Flow:
         version=1,
         intro=intro,
         steps=_steps(by_option),
-        next_steps=(
-            f"{reserved}ผู้อำนวยการจะพิจารณาภายในประมาณ {days} วันทำการ แล้วแจ้งผลทาง LINE นี้ค่ะ "
-            "เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่ค่ะ\n"
-            f"{_fees_text(config)}"
-        ),
+        next_steps=_next_steps(config, reserved),
         submit=submit,
         facts=facts,
     )

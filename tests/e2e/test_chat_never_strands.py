@@ -194,3 +194,16 @@ async def test_a_taken_day_is_refused_at_the_date_with_the_nearest_free_days(bot
     await second.tap("เลือกวันที่", date="2026-12-10")
     assert "มีผู้จองแล้ว" in second.last_text() and "10 ธันวาคม 2569" in second.last_text(), second.last_text()
     assert "9 ธ.ค. 2569" in _labels(second._last_batch)
+
+
+async def test_too_many_people_for_the_venue_offers_another_venue(bot):
+    parent = Parent(bot)
+    await _book_hall(parent, first="2026-12-10", last="2026-12-11")
+    replies = await parent.say("500")
+    assert "300" in parent.last_text() and "หน้าสรุป" not in parent.last_text(), parent.last_text()
+    assert "เปลี่ยนสถานที่" in _labels(replies)
+    await parent.tap("เปลี่ยนสถานที่")
+    await parent.tap("สนามฟุตบอล")
+    assert "กี่คน" in parent.last_text(), parent.last_text()
+    await parent.say("500")
+    assert "เบอร์โทรศัพท์" in parent.last_text(), parent.last_text()
