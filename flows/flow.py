@@ -172,6 +172,7 @@ class Flow:
         intro: str = "",
         submit: SubmitFn = submit_application,
         facts: Facts | None = None,
+        totals: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -183,6 +184,8 @@ class Flow:
         self.intro = intro
         self.submit = submit
         self.facts = facts
+        # Rows the summary shows after the answers, worked out from them (a fee's total).
+        self.totals = totals
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -190,7 +193,8 @@ class Flow:
         """The same service with other steps (a school's own documents); checked again."""
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
-                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts)
+                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
+                    totals=self.totals)
 
     # -- reading answers -------------------------------------------------------------------
 

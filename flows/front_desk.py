@@ -200,7 +200,7 @@ class FrontDesk:
                 lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  กด “ทำต่อ” หรือพิมพ์ “{title}” เพื่อทำต่อค่ะ")
                 resume = Choice("ทำต่อ", postback=postback.encode(row.session_nonce, "resume"))
                 continue
-            state, next_step = STATUS_TH.get(row.status, (row.status, ""))
+            state, next_step = workflow.status_words(row)
             submitted = format_thai_date(row.submitted_at.astimezone(BANGKOK).date()) if row.submitted_at else "-"
             lines.append(f"\n• {title} เลขที่ {row.public_number}" + (f"\n  นักเรียน: {child}" if child else "")
                          + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})"

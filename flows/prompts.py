@@ -116,7 +116,7 @@ def summary_prompt(
 
     return Summary(
         title=f"ตรวจสอบคำขอ{flow.title}",
-        rows=[(s.label, shown_answer(s, v, missing=s.id in missing)) for s, v in answered],
+        rows=[(s.label, shown_answer(s, v, missing=s.id in missing)) for s, v in answered] + list(totals),
         edit_choices=[
             Choice(f"{EDIT_PREFIX}{s.label}", postback=postback.encode(nonce, "edit", s.id))
             for s, _ in answered

@@ -371,6 +371,7 @@ def build(config: SchoolConfig) -> Flow:
         next_steps=_next_steps(config, reserved),
         submit=submit,
         facts=facts,
+        totals=_totals(config),
     )
 
 

@@ -207,3 +207,16 @@ async def test_too_many_people_for_the_venue_offers_another_venue(bot):
     assert "กี่คน" in parent.last_text(), parent.last_text()
     await parent.say("500")
     assert "เบอร์โทรศัพท์" in parent.last_text(), parent.last_text()
+
+
+async def test_the_venue_fee_total_is_shown_and_the_status_asks_for_no_documents(bot):
+    parent = Parent(bot)
+    await _book_hall(parent, first="2026-12-10", last="2026-12-11")
+    await parent.say("120")
+    await parent.say("0812345678")
+    assert "3,000" in parent.last_text(), parent.last_text()  # the summary: 2 days at 1,500
+    await parent.tap("ยืนยันส่งคำขอ")
+    text = parent.last_text()
+    assert "3,000" in text and "สนามฟุตบอล" not in text, text
+    await parent.say("ติดตามสถานะ")
+    assert "เอกสาร" not in parent.last_text().split("VB-")[1], parent.last_text()

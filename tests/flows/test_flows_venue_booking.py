@@ -86,7 +86,8 @@ async def test_happy_path_reserves_the_days_and_states_the_fee(chat: Chat, clock
                     "เลขที่คำขอ: VB-",
                     "วันที่ขอไว้จะถูกกันไว้ให้ระหว่างพิจารณา",
                     "หนังสืออนุญาต",
-                    "หอประชุม วันละ 1,500 บาท",
+                    "ค่าใช้สถานที่ 4,500 บาท (3 วัน วันละ 1,500 บาท)",
+                    Absent("สนามฟุตบอล"),
                     "ชำระหลังอนุมัติผ่าน PromptPay",
                 ],
             ),
@@ -284,7 +285,8 @@ def test_long_venue_names_are_shortened_on_buttons_and_listed_in_full():
 def test_a_free_venue_says_so():
     flow = venue_booking.build(parse_school_config({"venues": [{"id": "yard", "name": "ลานกีฬา"}]}))
     assert "• ลานกีฬา: ไม่มีค่าใช้สถานที่" in flow.step("venue").question
-    assert "ไม่มีค่าใช้สถานที่ค่ะ" in flow.next_steps
+    assert "ไม่มีค่าใช้สถานที่ค่ะ" in flow.next_steps_for({"venue": "v_yard", "first_day": "2026-12-10",
+                                                        "last_day": "2026-12-10"})
 
 
 @pytest.mark.parametrize(
