@@ -118,7 +118,7 @@ def _within_capacity(by_option: dict[str, Venue]) -> Check:
 
 def _taken_days(by_option: dict[str, Venue]):
     async def load(session: AsyncSession, application: Application) -> Mapping[str, Any]:
-        venue = by_option.get((application.answers or {}).get("venue"))
+        venue = by_option.get(str((application.answers or {}).get("venue")))
         if venue is None:
             return {TAKEN: frozenset()}
         start = application.created_at.date() - dt.timedelta(days=1)
