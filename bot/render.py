@@ -61,6 +61,6 @@ def summary(say: Summary) -> m.Message:
         ]},
     }
     alt = say.title + "\n" + "\n".join(f"{label}: {value}" for label, value in say.rows)
-    # The edit buttons also go in the quick reply, where older LINE versions show them.
-    return m.flex(alt, bubble, quick_replies=[action(c) for c in [*say.edit_choices][:11]]
-                  + [action(say.confirm), action(say.cancel)])
+    # Edits live on the card's rows only: a quick reply per answer ran past LINE's 13 and was
+    # cut. The quick reply keeps what the card's foot has, within the thumb's reach.
+    return m.flex(alt, bubble, quick_replies=[action(say.confirm), action(say.cancel)])

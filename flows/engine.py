@@ -10,6 +10,7 @@ second flush fail with StaleDataError rather than interleave.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable, Collection, Mapping
@@ -28,7 +29,7 @@ from flows.flow import NO_FACTS, Flow, FlowDefinitionError, RefusedWithOffers, R
 from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
-from flows.say import MAX_QUICK_REPLIES, Choice, Say, Text
+from flows.say import MAX_QUICK_REPLIES, AskFiles, Choice, Say, Text
 from flows.sessions import SessionStore, new_nonce
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
@@ -71,6 +72,15 @@ class DraftLookup:
         """The engine opened or cancelled the draft itself: what a later ask must answer."""
         self._row = row
         self._read = True
+
+
+def with_lead(lead: str, says: list[Say]) -> list[Say]:
+    """``lead`` (what was received, why a question comes again) said in the same bubble as the
+    question that follows, not a bubble of its own; before a summary card, its own bubble."""
+    if says and isinstance(says[0], Text | AskFiles):
+        first = says[0]
+        return [dataclasses.replace(first, text=f"{lead}\n\n{first.text}"), *says[1:]]
+    return [Text(lead), *says]
 
 
 @dataclass(frozen=True)
@@ -154,7 +164,7 @@ class Engine:
                 says = [Text(prompts.NOT_AVAILABLE), turn.menu()]
             elif draft.service == flow_id:
                 await turn.load_facts()
-                says = [Text(prompts.RESUMING.format(title=flow.title)), *turn.ask_current()]
+                says = with_lead(prompts.RESUMING.format(title=flow.title), turn.ask_current())
             else:
                 says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
             await turn.finish()
@@ -179,7 +189,7 @@ class Engine:
         opening = prompts.STARTING.format(title=flow.title)
         if flow.intro:
             opening += "\n" + flow.intro
-        return [Text(opening), *_Turn(self, session, draft, flow).ask_current()]
+        return with_lead(opening, _Turn(self, session, draft, flow).ask_current())
 
     async def due_reminders(
         self, session: AsyncSession, *, idle_for: dt.timedelta, school_id: int | None = None
@@ -379,10 +389,12 @@ class _Turn:
         """Ask ``step``; ``extra``: buttons for what the note offers, beside the step's own."""
         applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
+        following = self._following_documents(step, applicable) if step.kind.one_page else []
         prompt = prompts.step_prompt(
-            self.flow, step, nonce=self.nonce, position=position, total=len(applicable), extra=extra
+            self.flow, step, nonce=self.nonce, position=position, total=len(applicable), extra=extra,
+            together=[step.label, *(s.label for s in following)] if following else (),
         )
-        return [Text(note), prompt] if note else [prompt]
+        return with_lead(note, [prompt]) if note else [prompt]
 
     def summary(self) -> Say:
         answers = self.draft.answers
@@ -580,7 +592,7 @@ class _Turn:
         await self._keep(step, value)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
-            return [Text(received), *self.advance()]
+            return with_lead(received, self.advance())
         return self.advance()
 
     def _offers(self, error: ThaiInputError) -> tuple[Choice, ...]:
@@ -593,14 +605,16 @@ class _Turn:
             offers.append(Choice(label, postback=postback.encode(self.nonce, "edit", step_id)))
         return tuple(offers)
 
+    def _following_documents(self, step: Step, applicable: list[Step]) -> list[Step]:
+        """The documents asked right after ``step`` and not given yet."""
+        after = applicable[applicable.index(step) + 1:]
+        return list(itertools.takewhile(lambda s: s.is_document and s.id not in self.draft.answers, after))
+
     def _spread_files(self, step: Step, files: list[str]) -> list[Say] | None:
         """Several photos sent together at a one-page document's step while more documents are
         still to come: one photo to each document in the order asked, any extra ones to the last; a
         button puts them back together as pages of this one. None when nothing follows."""
-        applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
-        after = applicable[applicable.index(step) + 1:]
-        following = list(itertools.takewhile(
-            lambda s: s.is_document and s.id not in self.draft.answers, after))
+        following = self._following_documents(step, self.flow.applicable(self.draft.answers, self.today, self.facts))
         if not following:
             return None
         targets = [step, *following][: len(files)]
@@ -612,7 +626,7 @@ class _Turn:
         note = prompts.files_spread(len(files), [(target.label, len(given[target.id])) for target in targets],
                                     first_label=step.label)
         together = prompts.together_choice(step, [target.id for target in targets], nonce=self.nonce)
-        return [Text(note), *self.advance(extra=(together,))]
+        return with_lead(note, self.advance(extra=(together,)))
 
     def regroup(self, step_ids: tuple[str, ...]) -> list[Say]:
         """The photos spread over several documents were all pages of the first one."""
@@ -625,7 +639,7 @@ class _Turn:
         files = [f for i in (first.id, *others) for f in self.draft.answers.get(i) or []]
         self.draft.answers = {k: v for k, v in self.draft.answers.items() if k not in others}
         self._record(first, files)
-        return [Text(prompts.DOCUMENT_RECEIVED.format(label=first.label)), *self.advance()]
+        return with_lead(prompts.DOCUMENT_RECEIVED.format(label=first.label), self.advance())
 
     async def _keep(self, step: Step, value: Any) -> None:
         """Record an answer; the flow's facts are read again when they depend on it."""
@@ -666,7 +680,7 @@ class _Turn:
         if step is None or not step.is_document or not step.required:
             return self.ask_current(note=prompts.UNKNOWN_BUTTON)
         self._record(step, None, missing=True)
-        return [Text(prompts.DOCUMENT_MISSING.format(label=step.label)), *self.advance()]
+        return with_lead(prompts.DOCUMENT_MISSING.format(label=step.label), self.advance())
 
     def skip(self) -> list[Say]:
         step = self.current_step()
@@ -699,7 +713,7 @@ class _Turn:
         # A new nonce makes every button shown before the restart stale.
         self.draft.session_nonce = new_nonce()
         self.draft.flow_version = self.flow.version
-        return [Text(prompts.RESTARTED), *self.advance()]
+        return with_lead(prompts.RESTARTED, self.advance())
 
     async def submit(self) -> list[Say]:
         if self.flow.first_incomplete(self.draft.answers, self.today, self.facts) is not None:

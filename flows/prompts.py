@@ -36,6 +36,7 @@ AT_SUMMARY = "กรุณาตรวจสอบข้อมูล แล้�
 DOES_NOT_FIT = "ขั้นตอนนี้ขอเป็น{expects}ค่ะ"
 NOT_UNDERSTOOD = "ขออภัยค่ะ ตอนนี้รับเป็น{expects}ค่ะ"
 FILES_NOT_NEEDED = "ได้รับไฟล์แล้ว แต่ขั้นตอนนี้ยังไม่ต้องส่งไฟล์ค่ะ ขอเป็น{expects}ค่ะ"
+SEND_TOGETHER = "มีเอกสารครบแล้ว ส่งทั้ง {count} อย่างพร้อมกันได้เลย อย่างละรูป เรียงตามนี้: {labels}"
 DOCUMENT_RECEIVED = "ได้รับ{label}แล้วค่ะ"
 DOCUMENT_MISSING = "บันทึกไว้แล้วว่ายังไม่มี{label} ไม่เป็นไรค่ะ ทำขั้นต่อไปได้เลย"
 SUBMITTED = "ส่งคำขอ{title}เรียบร้อยแล้วค่ะ\nเลขที่คำขอ: {number}\n{next_steps}"
@@ -52,8 +53,12 @@ def progress(position: int, total: int) -> str:
 
 
 def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int,
-                extra: Iterable[Choice] = ()) -> Say:
+                extra: Iterable[Choice] = (), together: Iterable[str] = ()) -> Say:
+    """``together``: the documents the parent may send at once from here, in the order asked."""
     text = f"{progress(position, total)}\n{step.question}"
+    labels = list(together)
+    if labels:
+        text += "\n" + SEND_TOGETHER.format(count=len(labels), labels=", ".join(labels))
     choices = [
         Choice(label, postback=postback.encode(nonce, "ans", step.id, value))
         for value, label in step.kind.options.items()
