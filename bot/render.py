@@ -12,7 +12,8 @@ from flows.say import AskFiles, Choice, Say, Summary, Text
 
 def action(choice: Choice) -> dict[str, Any]:
     if choice.date_picker:
-        return m.date_picker_action(choice.label, choice.postback or "")
+        return m.date_picker_action(choice.label, choice.postback or "", minimum=choice.date_min,
+                                    maximum=choice.date_max)
     if choice.postback is not None:
         # displayText puts the tapped label in the chat, as if the parent had typed it.
         return m.postback_action(choice.label, choice.postback, display_text=choice.label)

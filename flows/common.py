@@ -159,6 +159,7 @@ STUDENT_BIRTH_DATE = Step(
     kinds.date(),
     label="วันเกิดนักเรียน",
     check=BIRTH_DATE_FITTING_THE_TITLE,
+    picker_range=lambda today: (None, today),  # no one is born tomorrow
 )
 
 

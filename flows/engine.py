@@ -393,6 +393,7 @@ class _Turn:
         prompt = prompts.step_prompt(
             self.flow, step, nonce=self.nonce, position=position, total=len(applicable), extra=extra,
             together=[step.label, *(s.label for s in following)] if following else (),
+            picker=self._picker_range(step),
         )
         return with_lead(note, [prompt]) if note else [prompt]
 
@@ -604,6 +605,12 @@ class _Turn:
             step_id, label = error.change
             offers.append(Choice(label, postback=postback.encode(self.nonce, "edit", step_id)))
         return tuple(offers)
+
+    def _picker_range(self, step: Step) -> tuple[str | None, str | None]:
+        if step.picker_range is None:
+            return None, None
+        first, last = step.picker_range(self.today)
+        return (first.isoformat() if first else None), (last.isoformat() if last else None)
 
     def _following_documents(self, step: Step, applicable: list[Step]) -> list[Step]:
         """The documents asked right after ``step`` and not given yet."""

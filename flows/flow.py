@@ -150,6 +150,8 @@ class Step:
     # Optional steps offer "ข้าม". A required document offers "ไม่มีเอกสารนี้" instead, which
     # records it as missing: a missing document never blocks a request.
     required: bool = True
+    # The days the date picker offers, from today: (first, last), either None for no limit.
+    picker_range: Callable[[dt.date], tuple[dt.date | None, dt.date | None]] | None = None
 
     @property
     def is_document(self) -> bool:

@@ -53,7 +53,8 @@ def progress(position: int, total: int) -> str:
 
 
 def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int,
-                extra: Iterable[Choice] = (), together: Iterable[str] = ()) -> Say:
+                extra: Iterable[Choice] = (), together: Iterable[str] = (),
+                picker: tuple[str | None, str | None] = (None, None)) -> Say:
     """``together``: the documents the parent may send at once from here, in the order asked."""
     text = f"{progress(position, total)}\n{step.question}"
     labels = list(together)
@@ -65,7 +66,8 @@ def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int
     ]
     if step.kind.date_picker:
         choices.append(
-            Choice("เลือกวันที่", postback=postback.encode(nonce, "date", step.id), date_picker=True)
+            Choice("เลือกวันที่", postback=postback.encode(nonce, "date", step.id), date_picker=True,
+                   date_min=picker[0], date_max=picker[1])
         )
     choices.extend(extra)
     if step.is_document and step.required:

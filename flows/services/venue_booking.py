@@ -147,6 +147,12 @@ def nearest_free_days(day: dt.date, taken: frozenset[str], *, earliest: dt.date)
     return sorted(found[:FREE_DAYS_OFFERED])
 
 
+def _bookable_days(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days the picker offers: from the first one far enough ahead, for a year."""
+    first = today + dt.timedelta(days=venues.MIN_DAYS_AHEAD)
+    return first, first + dt.timedelta(days=365)
+
+
 def _venue_name(by_option: dict[str, Venue], answer: Any) -> str:
     venue = by_option.get(answer)
     return venue.name if venue is not None else "สถานที่นี้"
@@ -235,6 +241,7 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
             "กดเลือกวันที่ หรือพิมพ์ เช่น 20 ธันวาคม 2569",
             kinds.date(),
             label="วันแรก",
+            picker_range=_bookable_days,
             check=_first_day_allowed(by_option),
         ),
         Step(
@@ -243,6 +250,7 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
             "ถ้าใช้วันเดียว เลือกวันเดียวกับวันแรกได้เลยค่ะ",
             kinds.date(),
             label="วันสุดท้าย",
+            picker_range=_bookable_days,
             check=_period_allowed(by_option),
         ),
         Step(
