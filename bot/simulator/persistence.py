@@ -1,10 +1,11 @@
 """The simulator's users and chats kept under DATA_DIR, so a demo survives a restart.
 
 The stand-in (standin.py) holds them in memory; with a store it writes them after every change
-(one small JSON file, written whole and renamed into place, so a crash never leaves half of it)
-and the media users sent as files beside it. Only what the chat page shows is kept: users, their
-timelines and the bot's messages, and the contents of what users sent. Reply tokens, retry keys
-and rich menus are LINE's short-lived state: the bot deploys its rich menus again at start.
+(one small JSON file, written whole and renamed into place, so a crash never leaves half of it).
+Kept: users, their timelines and the bot's messages. Not kept: the photos and files users sent
+(a child's documents are on disk only encrypted, by the bot's file vault: after a restart the
+page shows them as no longer available, as LINE does once content expires), and reply tokens,
+retry keys and rich menus, LINE's short-lived state (the bot deploys its menus again at start).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,14 +20,12 @@ if TYPE_CHECKING:
     from bot.simulator.standin import LineStandIn
 
 VERSION = 1
-_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class SimulatorStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.file = folder / "chats.json"
-        self.media = folder / "media"
 
     def save(self, standin: LineStandIn) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -46,16 +44,9 @@ class SimulatorStore:
         partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, self.file)
 
-    def save_content(self, message_id: str, data: bytes, content_type: str) -> None:
-        if not _SAFE_ID.match(message_id):
-            return
-        self.media.mkdir(parents=True, exist_ok=True)
-        (self.media / message_id).write_bytes(data)
-        (self.media / f"{message_id}.type").write_text(content_type, encoding="utf-8")
-
     def load(self, standin: LineStandIn) -> None:
         """What an earlier run kept; nothing when there is no file or it cannot be read."""
-        from bot.simulator.standin import LineUser, StoredContent
+        from bot.simulator.standin import LineUser
 
         try:
             state = json.loads(self.file.read_text(encoding="utf-8"))
@@ -74,13 +65,6 @@ class SimulatorStore:
                     entry["sentAt"] = dt.datetime.fromisoformat(entry["time"])
                     standin._bot_messages[user_id].append(entry)
         standin._sequence = max(standin._sequence, int(state.get("sequence", 0)))
-        if self.media.is_dir():
-            for path in self.media.iterdir():
-                if path.suffix == ".type" or not _SAFE_ID.match(path.name):
-                    continue
-                kind = path.with_name(f"{path.name}.type")
-                content_type = kind.read_text(encoding="utf-8") if kind.exists() else "application/octet-stream"
-                standin.contents[path.name] = StoredContent(data=path.read_bytes(), content_type=content_type)
 
 
 def _jsonable(entry: dict[str, Any]) -> dict[str, Any]:

@@ -180,8 +180,6 @@ class LineStandIn:
     def store_content(self, message_id: str, data: bytes, content_type: str) -> None:
         """What a user sent (a photo, a file), for the bot to download and the page to show."""
         self.contents[message_id] = StoredContent(data=data, content_type=content_type)
-        if self._store is not None:
-            self._store.save_content(message_id, data, content_type)
 
     # ----- users -------------------------------------------------------------------------
 
