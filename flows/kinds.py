@@ -48,6 +48,9 @@ class Kind:
     options: Mapping[str, str] = field(default_factory=dict)  # stored value -> button label
     date_picker: bool = False
     files: bool = False
+    # A document of one page (a birth certificate, an ID card): several photos sent together
+    # at its step are several documents, filed in the order asked (flows/engine.py).
+    one_page: bool = False
     # A typical stored value, and every possible one when there are few: flows evaluate
     # conditions over them at definition time to find mistakes and unreachable steps.
     sample: Any = None
@@ -192,7 +195,7 @@ def yes_no() -> Kind:
     return Kind(**{**kind.__dict__, "name": "yes_no"})
 
 
-def document() -> Kind:
+def document(*, one_page: bool = False) -> Kind:
     def parse(reply: Reply, today: dt.date) -> list[str]:
         return list(reply.files)
 
@@ -202,6 +205,7 @@ def document() -> Kind:
         parse,
         show=lambda file_ids: f"ส่งแล้ว {len(file_ids)} ไฟล์",
         files=True,
+        one_page=one_page,
         sample=["file-1"],
     )
 

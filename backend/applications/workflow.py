@@ -114,6 +114,22 @@ STATUS_TH: dict[str, tuple[str, str]] = {
     S.CANCELLED: ("ยกเลิกแล้ว", ""),
 }
 
+# The same for a request that asked for no document (a venue booking): no word of documents.
+STATUS_WITHOUT_DOCUMENTS_TH: dict[str, tuple[str, str]] = {
+    S.SUBMITTED: ("ยื่นคำขอแล้ว", "รอโรงเรียนพิจารณาคำขอ จะแจ้งผลทาง LINE นี้ค่ะ"),
+    S.UNDER_REVIEW: ("อยู่ระหว่างพิจารณา", "โรงเรียนจะแจ้งผลการพิจารณาทาง LINE นี้ภายในวันครบกำหนดค่ะ"),
+}
+
+
+def status_words(application: Application) -> tuple[str, str]:
+    """The status as a parent reads it, and what comes next (STATUS_TH), without a word about
+    documents when the request asked for none (no file given, none marked missing)."""
+    if application.status in STATUS_WITHOUT_DOCUMENTS_TH and not application.missing_documents and not any(
+            isinstance(value, list) for value in (application.answers or {}).values()):
+        return STATUS_WITHOUT_DOCUMENTS_TH[application.status]
+    return STATUS_TH.get(application.status, (application.status, ""))
+
+
 MAX_REASON_LENGTH = 1000
 MAX_DOCUMENTS_PER_REQUEST = 10
 
@@ -331,7 +347,7 @@ def thai_datetime_of(moment: dt.datetime) -> str:
 
 def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]:
     """What the edge needs to render a card for the parent about this application."""
-    status_th, next_th = STATUS_TH.get(application.status, (application.status, ""))
+    status_th, next_th = status_words(application)
     data: dict[str, Any] = {
         "service": application.service,
         "public_number": application.public_number,
