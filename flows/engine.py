@@ -153,6 +153,10 @@ class Engine:
         if flow is None:
             return [Text(prompts.NOT_AVAILABLE), self.menu(prompts.GREETING)]
         now = self._clock.now()
+        if flow.opening is not None:
+            refusal = await flow.opening(session, school_id, now)
+            if refusal is not None:
+                return [self.menu(refusal)]
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
         draft = await self._sessions.create_draft(

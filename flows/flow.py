@@ -37,6 +37,9 @@ SubmitFn = Callable[..., Awaitable[None]]
 # What the parent is told after filing: the same words for everyone, or words made from the answers
 # (stored values, as the draft holds them), e.g. how admission gives places in the grade chosen.
 NextSteps = str | Callable[[Mapping[str, Any]], str]
+# Whether a parent may start the service now: None, or the polite Thai words saying why not (an
+# admission round not open yet, or closed). Called with (session, school_id, now).
+OpeningCheck = Callable[["AsyncSession", int, dt.datetime], Awaitable["str | None"]]
 
 
 class FlowDefinitionError(ValueError):
@@ -161,6 +164,7 @@ class Flow:
         intro: str = "",
         submit: SubmitFn = submit_application,
         facts: Facts | None = None,
+        opening: OpeningCheck | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -172,6 +176,7 @@ class Flow:
         self.intro = intro
         self.submit = submit
         self.facts = facts
+        self.opening = opening
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -179,7 +184,8 @@ class Flow:
         """The same service with other steps (a school's own documents); checked again."""
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
-                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts)
+                    next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
+                    opening=self.opening)
 
     # -- reading answers -------------------------------------------------------------------
 
