@@ -227,6 +227,43 @@ async def entry_for(session: AsyncSession, round_: AdmissionRound, application: 
     return entry
 
 
+async def enter_filed(session: AsyncSession, round_: AdmissionRound, *, now: dt.datetime) -> int:
+    """Enter the round's applications filed without an entry (filed before the round was set up,
+    or by staff on paper): the school's admission requests for the grade, filed up to the close
+    and not cancelled. How many were entered."""
+    if round_.applications_close is None:
+        return 0
+    until = dt.datetime.combine(round_.applications_close + dt.timedelta(days=1), dt.time(), tzinfo=BANGKOK)
+    entered = sa.select(AdmissionEntry.application_id)
+    candidates = await session.scalars(sa.select(Application).where(
+        Application.school_id == round_.school_id, Application.service == ADMISSION,
+        Application.status.not_in((ApplicationStatus.DRAFT, ApplicationStatus.CANCELLED)),
+        Application.submitted_at < until, Application.id.not_in(entered)))
+    count = 0
+    for application in candidates:
+        if str(application.answers.get("grade_applied")) == round_.grade and \
+                await _same_year(session, round_, application):
+            await entry_for(session, round_, application, now=now)
+            count += 1
+    return count
+
+
+async def _same_year(session: AsyncSession, round_: AdmissionRound, application: Application) -> bool:
+    """An application belongs to the round's year unless another round of its grade is closer in
+    time to its filing (a school keeps one round per grade a year)."""
+    others = await session.scalars(sa.select(AdmissionRound).where(
+        AdmissionRound.school_id == round_.school_id, AdmissionRound.grade == round_.grade,
+        AdmissionRound.id != round_.id))
+    assert application.submitted_at is not None
+    filed = local_day(application.submitted_at)
+
+    def distance(r: AdmissionRound) -> int:
+        close = r.applications_close or dt.date.max
+        return (close - filed).days if close >= filed else 10**6
+
+    return all(distance(round_) <= distance(other) for other in others)
+
+
 async def mark_eligibility(session: AsyncSession, round_: AdmissionRound, applications: Sequence[Application], *,
                            eligible: bool, reason: str, actor: str, now: dt.datetime,
                            in_area: bool | None = None, priority_group: str | None = None) -> list[AdmissionEntry]:
@@ -339,6 +376,7 @@ async def _check_can_draw(session: AsyncSession, round_: AdmissionRound, publish
         raise RoundError("กรุณาใส่ค่าสาธารณะที่ประกาศไว้ค่ะ", "draw.public_value")
     if published and value != published[-1].inputs["public_value"]:
         raise RoundError("การจับสลากแก้ไขต้องใช้ค่าสาธารณะเดิมค่ะ", "draw.public_value_changed")
+    await enter_filed(session, round_, now=now)
     if await entries_of(session, round_.id, EntryStatus.PENDING):
         raise RoundError("ยังมีใบสมัครที่ยังไม่ได้ตรวจสิทธิ์ค่ะ กรุณาตรวจให้ครบก่อน", "draw.pending")
     if published and await entries_of(session, round_.id, EntryStatus.CONFIRMED, EntryStatus.HANDED_OVER,

@@ -62,6 +62,10 @@ class Round:
         self.applications.append(application)
         return application
 
+    def at(self, when: dt.datetime) -> None:
+        """Move the fake clock to ``when`` (forward or back)."""
+        self.clock.advance(seconds=(when - self.clock.now()).total_seconds())
+
     async def audit(self, **where) -> list[AuditEntry]:
         return list(await self.session.scalars(sa.select(AuditEntry).filter_by(**where).order_by(AuditEntry.id)))
 
