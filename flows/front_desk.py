@@ -17,7 +17,7 @@ from backend.documents.types import spec_for
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
-from flows import postback, supplement
+from flows import admission_seat, postback, supplement
 from flows.engine import BANGKOK, DraftLookup, Engine
 from flows.inputs import Input, PostbackInput, TextInput
 from flows.router import Destination, Route, route
@@ -121,6 +121,9 @@ class FrontDesk:
                 return answer
         if isinstance(input, PostbackInput):
             pb = postback.decode(input.data)
+            if pb is not None and pb.action in admission_seat.ACTIONS:
+                return await admission_seat.answer(session, pb, school_id=school.id, user_ref=user_ref,
+                                                   now=self._clock.now())
             if pb is not None and pb.action == RATE:
                 return await self._rate(session, school=school, user_ref=user_ref, pb=pb)
             if pb is not None and pb.action == PRIVACY_OK and pb.arg(0):

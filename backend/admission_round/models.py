@@ -55,6 +55,11 @@ class AdmissionRound(Base):
     # What public value the draw will use, named before it is known (e.g. a lottery's first prize).
     public_value_source: Mapped[str | None] = mapped_column(sa.String(300), default=None)
     committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The draw whose results were sent to the parents (None: not yet), and when.
+    results_draw: Mapped[int | None] = mapped_column(sa.Integer, default=None)
+    results_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Days a reserve offered a freed seat has to confirm it (at least until the report day ends).
+    offer_days: Mapped[int] = mapped_column(sa.Integer, default=2)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -94,6 +99,8 @@ class AdmissionEntry(Base):
     score: Mapped[float | None] = mapped_column(sa.Float, default=None)
     reserve_position: Mapped[int | None] = mapped_column(sa.Integer, default=None)
     confirm_by: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
+    # The draw that decided this entry's outcome (a card from an earlier draw is out of date).
+    draw_number: Mapped[int | None] = mapped_column(sa.Integer, default=None)
     student_number: Mapped[str | None] = mapped_column(sa.String(20), default=None)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

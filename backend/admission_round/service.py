@@ -102,6 +102,8 @@ async def create_round(session: AsyncSession, *, school_id: int, academic_year: 
 def _check_shares(round_: AdmissionRound) -> None:
     if not 0 <= round_.in_area_seats <= round_.seats:
         raise RoundError("ที่นั่งสำหรับเด็กในเขตพื้นที่บริการต้องไม่เกินจำนวนที่นั่งทั้งหมดค่ะ", "round.in_area_seats")
+    if round_.offer_days is not None and not 1 <= round_.offer_days <= 14:
+        raise RoundError("จำนวนวันให้ผู้สำรองยืนยันสิทธิ์ต้องอยู่ระหว่าง 1 ถึง 14 วันค่ะ", "round.offer_days")
     if round_.reserve_limit is not None and round_.reserve_limit < 0:
         raise RoundError("จำนวนสำรองต้องไม่ติดลบค่ะ", "round.reserve_limit")
     if round_.applications_open and round_.applications_close and \
@@ -115,14 +117,14 @@ def _check_shares(round_: AdmissionRound) -> None:
 async def update_round(session: AsyncSession, round_: AdmissionRound, changes: Mapping[str, Any], *,
                        actor: str, now: dt.datetime) -> None:
     """The school edits its announcement; seats and rules are refused once applications closed."""
-    allowed = LOCKED_AT_CLOSE | set(DATE_FIELDS) | {"documents"}
+    allowed = LOCKED_AT_CLOSE | set(DATE_FIELDS) | {"documents", "offer_days"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"not a round field: {sorted(unknown)}")
     changed = {key for key, value in changes.items() if getattr(round_, key) != value}
     if phase(round_, now) is Phase.CLOSED and changed & LOCKED_AT_CLOSE:
         raise RoundError("ปิดรับสมัครแล้ว จึงแก้ไขจำนวนที่นั่ง สัดส่วน หรือวิธีคัดเลือกไม่ได้ค่ะ", "round.locked")
-    if await draws_of(session, round_.id) and changed - {"documents", "handover_day", "report_day"}:
+    if await draws_of(session, round_.id) and changed - {"documents", "handover_day", "report_day", "offer_days"}:
         raise RoundError("ประกาศผลการคัดเลือกแล้ว แก้ไขได้เฉพาะวันรายงานตัว วันมอบตัว และเอกสารค่ะ", "round.drawn")
     before = {key: getattr(round_, key) for key in changed}
     for key in changed:
@@ -409,6 +411,7 @@ async def draw(session: AsyncSession, round_: AdmissionRound, *, public_value: s
         move(entry, {"accepted": EntryEvent.ACCEPT, "reserve": EntryEvent.RESERVE,
                      "not_accepted": EntryEvent.NOT_ACCEPT}[row["outcome"]])
         entry.reserve_position = row.get("position")
+        entry.draw_number = len(published) + 1
         entry.decided_at = entry.updated_at = now
     record = AdmissionDraw(round_id=round_.id, number=len(published) + 1, inputs=inputs, result=result,
                            replaces=published[-1].number if published else None, reason=reason, actor=actor,
