@@ -102,6 +102,10 @@ class AdmissionEntry(Base):
     # The draw that decided this entry's outcome (a card from an earlier draw is out of date).
     draw_number: Mapped[int | None] = mapped_column(sa.Integer, default=None)
     student_number: Mapped[str | None] = mapped_column(sa.String(20), default=None)
+    # The มอบตัว appointment booked (admission_slots.id), and when staff marked the child handed over.
+    slot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("admission_slots.id", ondelete="SET NULL"),
+                                                default=None)
+    handed_over_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -125,3 +129,26 @@ class AdmissionDraw(Base):
     reason: Mapped[str | None] = mapped_column(sa.String(300), default=None)
     actor: Mapped[str] = mapped_column(sa.String(64))
     drawn_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AdmissionSlot(Base):
+    """A มอบตัว appointment time with room for ``capacity`` families; ``booked`` is only raised
+    by a conditional UPDATE (booked < capacity), so two parents cannot take the last place."""
+
+    __tablename__ = "admission_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("admission_rounds.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(sa.Integer)
+    booked: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class StudentNumberSeries(Base):
+    """A school's running series of student numbers (เลขประจำตัวนักเรียน): the next one to issue."""
+
+    __tablename__ = "student_number_series"
+
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+    next_number: Mapped[int] = mapped_column(sa.Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

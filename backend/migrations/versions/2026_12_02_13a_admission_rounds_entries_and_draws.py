@@ -1,8 +1,8 @@
-"""admission rounds, entries and draws (issue 13)
+"""admission rounds, entries and draws, มอบตัว slots and student number series (issue 13)
 
 Revision ID: 13a
 Revises: 15a
-Create Date: 2026-12-02 17:09:58.334165
+Create Date: 2026-12-02 17:30:44.527339
 """
 
 import sqlalchemy as sa
@@ -51,6 +51,13 @@ def upgrade() -> None:
     with op.batch_alter_table('admission_rounds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_admission_rounds_school_id'), ['school_id'], unique=False)
 
+    op.create_table('student_number_series',
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('next_number', sa.Integer(), nullable=False),
+    sa.Column('updated_at', backend.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_student_number_series_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('school_id', name=op.f('pk_student_number_series'))
+    )
     op.create_table('admission_draws',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -65,6 +72,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_admission_draws')),
     sa.UniqueConstraint('round_id', 'number', name=op.f('uq_admission_draws_round_id_number'))
     )
+    op.create_table('admission_slots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', backend.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('booked', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['admission_rounds.id'], name=op.f('fk_admission_slots_round_id_admission_rounds'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_admission_slots'))
+    )
+    with op.batch_alter_table('admission_slots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_admission_slots_round_id'), ['round_id'], unique=False)
+
     op.create_table('admission_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -79,10 +98,13 @@ def upgrade() -> None:
     sa.Column('confirm_by', backend.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('draw_number', sa.Integer(), nullable=True),
     sa.Column('student_number', sa.String(length=20), nullable=True),
+    sa.Column('slot_id', sa.Integer(), nullable=True),
+    sa.Column('handed_over_at', backend.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_at', backend.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', backend.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_admission_entries_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['round_id'], ['admission_rounds.id'], name=op.f('fk_admission_entries_round_id_admission_rounds'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['admission_slots.id'], name=op.f('fk_admission_entries_slot_id_admission_slots'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_admission_entries')),
     sa.UniqueConstraint('application_id', name=op.f('uq_admission_entries_application_id'))
     )
@@ -98,7 +120,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_admission_entries_confirm_by'))
 
     op.drop_table('admission_entries')
+    with op.batch_alter_table('admission_slots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_admission_slots_round_id'))
+
+    op.drop_table('admission_slots')
     op.drop_table('admission_draws')
+    op.drop_table('student_number_series')
     with op.batch_alter_table('admission_rounds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_admission_rounds_school_id'))
 
