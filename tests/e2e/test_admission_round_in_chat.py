@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from backend.admission_round import lottery, results, service
+from backend.admission_round import handover, lottery, results, service
 from backend.admission_round.models import AdmissionEntry, EntryStatus
 from backend.applications.models import Application
 from backend.schools import School
@@ -79,6 +79,11 @@ async def test_two_seats_five_applicants_whole_round_in_chat(bot, clock):
         draw = await service.draw(session, round_, public_value="246810", actor=STAFF, now=clock.now())
         assert lottery.run(draw.inputs) == draw.result  # re-run from the public inputs: the same order
         assert await results.announce(session, round_, actor=STAFF, now=clock.now()) == 5
+        await service.update_round(session, round_, {"documents": {"handover": ["สูติบัตรตัวจริง"]}}, actor=STAFF,
+                                   now=clock.now())
+        for hour in (8, 10):  # 5 December, one family per time
+            await handover.add_slot(session, round_, starts_at=dt.datetime(2026, 12, 5, hour - 7, tzinfo=dt.UTC),
+                                    capacity=1, actor=STAFF, now=clock.now())
         await session.commit()
         by_ref = {a.public_number: a.parent_ref for a in applications}
         order = [by_ref[row["ref"]] for row in draw.result["order"]]
@@ -94,6 +99,10 @@ async def test_two_seats_five_applicants_whole_round_in_chat(bot, clock):
 
     await first.tap("ยืนยันสิทธิ์")
     assert "เรียบร้อยแล้วค่ะ" in first.last_text(), first.last_text()
+    await first.tap("5 ธ.ค. 69 08:00")
+    booked = first.last_text()
+    assert "นัดมอบตัว 5 ธันวาคม 2569 เวลา 08:00 น. เรียบร้อยแล้วค่ะ" in booked, booked
+    assert "ชื่อ-นามสกุลนักเรียน: เด็กหญิงทดสอบ" in booked and "ศาสนา" in booked and "สูติบัตรตัวจริง" in booked
     await second.tap("สละสิทธิ์")
     assert "ต้องการสละสิทธิ์" in second.last_text()
     await second.tap("ยืนยันสละสิทธิ์")
@@ -102,6 +111,9 @@ async def test_two_seats_five_applicants_whole_round_in_chat(bot, clock):
     assert "มีที่นั่งว่าง" in _pushed(reserve1)
     await reserve1.tap("ยืนยันสิทธิ์")
     assert "ยืนยันสิทธิ์เข้าเรียนชั้น อ.2 ปีการศึกษา 2570 เรียบร้อยแล้วค่ะ" in reserve1.last_text()
+    assert "5 ธ.ค. 69 08:00" not in str(reserve1.all_messages()[-1])  # the full time is not offered
+    await reserve1.tap("5 ธ.ค. 69 10:00")
+    assert "นัดมอบตัว 5 ธันวาคม 2569 เวลา 10:00 น." in reserve1.last_text()
     await second.tap("ยืนยันสิทธิ์")  # the old card, after declining
     assert "สละสิทธิ์เข้าเรียน" in second.last_text()
 
@@ -110,3 +122,14 @@ async def test_two_seats_five_applicants_whole_round_in_chat(bot, clock):
     assert sorted(statuses.values()) == sorted([EntryStatus.CONFIRMED, EntryStatus.CONFIRMED, EntryStatus.DECLINED,
                                                 EntryStatus.RESERVE, EntryStatus.RESERVE])
     assert reserve2 is not None
+
+    # มอบตัว day: staff mark both children handed over; numbers run on from the school's series.
+    async with bot.runtime.sessions() as session:
+        round_ = await session.get(type(round_), round_id)
+        await handover.set_series(session, round_.school_id, next_number=3101, actor=STAFF, now=clock.now())
+        confirmed = await service.entries_of(session, round_id, EntryStatus.CONFIRMED)
+        numbers = [await handover.hand_over(session, e, actor=STAFF, now=clock.now()) for e in confirmed]
+        rows = await handover.export_rows(session, round_, actor=STAFF, now=clock.now())
+        await session.commit()
+    assert sorted(numbers) == ["3101", "3102"] and [r[0] for r in rows] == ["3101", "3102"]
+    assert handover.as_csv(rows).decode("utf-8-sig").splitlines()[0].startswith("เลขประจำตัวนักเรียน,")
