@@ -72,7 +72,7 @@ async def test_the_form_is_filled_from_the_application_and_lists_what_is_missing
 
 
 async def test_student_numbers_run_on_from_the_series_and_the_export_lists_them(world):
-    round_, applications, entries = await _confirmed(world)
+    round_, _, entries = await _confirmed(world)
     with pytest.raises(RoundError) as unset:
         await handover.hand_over(world.session, entries[0], actor=STAFF, now=world.clock.now())
     assert unset.value.code == "series.unset"
