@@ -17,6 +17,8 @@ from backend.admission_round.models import AdmissionEntry, AdmissionRound, Entry
 from backend.admission_round.service import RoundError, draws_of, entries_of, round_subject, withdraw
 from backend.admission_round.transitions import EntryEvent, can, move
 from backend.applications.models import Application
+from backend.notices import Notice
+from backend.outbox import SENT, OutboundMessage
 from backend.thai.dates import format_thai_date
 from backend.thai.grades import Grade
 from backend.working_days import BANGKOK
@@ -102,6 +104,31 @@ async def announce(session: AsyncSession, round_: AdmissionRound, *, actor: str,
     audit.record(session, school_id=round_.school_id, actor=actor, action="results.announce",
                  subject=round_subject(round_.id), at=now, detail={"draw": found.draw, "notices": count})
     return count
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far the results have gone: notices recorded, handed to the outbox, accepted by LINE."""
+
+    recorded: int
+    queued: int
+    sent: int
+
+
+async def progress(session: AsyncSession, round_: AdmissionRound) -> Progress:
+    """For staff while the results go out (the worker queues notices, the sender pushes them)."""
+    if round_.results_sent_at is None:
+        return Progress(0, 0, 0)
+    applications = sa.select(AdmissionEntry.application_id).where(AdmissionEntry.round_id == round_.id)
+    mine = sa.select(Notice).where(Notice.kind == notices.ADMISSION_RESULT, Notice.application_id.in_(applications),
+                                   Notice.created_at >= round_.results_sent_at)
+    rows = list(await session.scalars(mine))
+    recipients = {n.recipient_ref for n in rows if n.delivered_at is not None}
+    sent = await session.scalar(sa.select(sa.func.count(sa.distinct(OutboundMessage.recipient))).where(
+        OutboundMessage.school_id == round_.school_id, OutboundMessage.status == SENT,
+        OutboundMessage.created_at >= round_.results_sent_at,
+        OutboundMessage.recipient.in_(recipients or {""}))) or 0
+    return Progress(recorded=len(rows), queued=sum(n.delivered_at is not None for n in rows), sent=sent)
 
 
 @dataclass(frozen=True)
@@ -269,9 +296,10 @@ async def sweep(session: AsyncSession, *, now: dt.datetime) -> int:
     return sum([await lapse_overdue(session, round_, now=now) for round_ in rounds])
 
 
-async def withdraw_and_offer(session: AsyncSession, application_id: int, *, now: dt.datetime) -> None:
+async def withdraw_and_offer(session: AsyncSession, application_id: int, *, now: dt.datetime,
+                             actor: str = audit.PARENT) -> None:
     """A parent withdrew: the entry leaves the round and a seat it held goes to the next reserve."""
-    entry = await withdraw(session, application_id, now=now)
+    entry = await withdraw(session, application_id, now=now, actor=actor)
     if entry is not None:
         round_ = await session.get(AdmissionRound, entry.round_id)
         assert round_ is not None

@@ -89,6 +89,9 @@ async def test_two_seats_five_applicants_whole_round_in_chat(bot, clock):
         order = [by_ref[row["ref"]] for row in draw.result["order"]]
     await bot.process()
     await bot.process()
+    async with bot.runtime.sessions() as session:
+        progress = await results.progress(session, await session.get(type(round_), round_id))
+    assert (progress.recorded, progress.queued, progress.sent) == (5, 5, 5)  # what staff see
 
     parent_of = {p.user_id: p for p in parents}
     first, second, reserve1, reserve2, reserve3 = (parent_of[ref] for ref in order)

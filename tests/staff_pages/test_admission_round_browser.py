@@ -116,6 +116,10 @@ async def test_registrar_runs_the_round_in_the_staff_pages(bot):
             assert "ส่งผลให้ผู้ปกครองทาง LINE: 5 ข้อความ" in await page.locator("#announce").inner_text()
             await page.get_by_role("button", name="ส่งผลให้ผู้ปกครอง").click()
             await page.get_by_text("ส่งผลครั้งที่ 1 แล้ว").wait_for()
+            assert "บันทึกแล้ว 5" in await page.locator("#sending").inner_text()
+            await page.locator("#applicants tr", has_text="สำรอง 3").locator("[data-withdraw]").click()
+            await page.get_by_text("บันทึกแล้วค่ะ").wait_for()
+            assert "ถอน" in await page.locator("#applicants .status").all_inner_texts()
             await page.screenshot(path=SCREENSHOTS / "admission-round.png", full_page=True)
 
             await _parents_confirm(bot)

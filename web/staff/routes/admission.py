@@ -117,13 +117,14 @@ async def round_page(round_id: int, request: Request, staff: CurrentStaff, schoo
         Application.id.in_([e.application_id for e in entries])))}
     draws = await service.draws_of(db, round_.id)
     plan = await results.plan(db, round_) if draws else None
+    sending = await results.progress(db, round_)
     return page(request, "admission_round.html", staff, school=school.school, round=round_,
                 grade_label=Grade(round_.grade).label_th, figures=await figures(db, round_, now),
                 entries=entries, applications=applications, draws=draws, plan=plan, STATUS_TH=STATUS_TH,
                 slots=await handover.slots_of(db, round_.id), slot_label=handover.slot_label,
                 groups={g["code"]: g["label"] for g in round_.priority_groups}, done=done,
                 error=await flash.recall(runtime.state, staff_id=staff.member.id, code=error),
-                can_manage=staff.member.role in MANAGERS, selections=list(Selection))
+                can_manage=staff.member.role in MANAGERS, selections=list(Selection), sending=sending)
 
 
 def _date(value: object) -> dt.date | None:
@@ -269,6 +270,19 @@ async def hand_over(round_id: int, entry_id: int, staff: CurrentStaff, form: Che
             raise RoundError("ไม่พบนักเรียนนี้ในประกาศนี้ค่ะ", "entry.unknown")
         await handover.hand_over(db, entry, actor=staff.member.actor, now=now)
     return await _act(round_id, staff, db, runtime, action, "handed_over")
+
+
+@router.post("/admission/{round_id}/withdraw/{entry_id}")
+async def withdraw(round_id: int, entry_id: int, staff: CurrentStaff, form: CheckedForm, db: DbSession,
+                   runtime: Runtime, now: Now) -> Response:
+    """The parent asked the school to withdraw the application: it leaves the round, and a seat it
+    held goes to the next reserve."""
+    async def action(round_: AdmissionRound) -> None:
+        entry = await db.get(AdmissionEntry, entry_id)
+        if entry is None or entry.round_id != round_.id:
+            raise RoundError("ไม่พบนักเรียนนี้ในประกาศนี้ค่ะ", "entry.unknown")
+        await results.withdraw_and_offer(db, entry.application_id, now=now, actor=staff.member.actor)
+    return await _act(round_id, staff, db, runtime, action, "withdrawn")
 
 
 def export_format(fmt: str) -> str:
