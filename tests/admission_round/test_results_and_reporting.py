@@ -125,3 +125,27 @@ async def test_no_offers_before_the_results_are_out(world):
     round_, ordered = await _drawn(world)
     await service.withdraw(world.session, ordered[0].id, now=world.clock.now())
     assert await results.offer_free_seats(world.session, round_, now=world.clock.now()) == []
+
+
+async def test_a_child_confirmed_in_one_grade_cannot_hold_a_second_place(world):
+    from backend.thai.grades import Grade
+    from backend.thai.ids import synthetic_national_id
+
+    child = synthetic_national_id(808)
+    places = []
+    for grade in (Grade.K2, Grade.K3):
+        world.at(bangkok(dt.date(2027, 2, 1)))
+        round_ = await world.new_round(seats=1, grade=grade, report_day=REPORT_DAY)
+        await service.commit(world.session, round_, public_value_source="สลาก", actor=STAFF, now=world.clock.now())
+        application = await world.apply(grade)
+        application.answers = {**application.answers, "student_national_id": child}
+        await service.mark_eligibility(world.session, round_, [application], eligible=True, reason="",
+                                       actor=STAFF, now=world.clock.now())
+        world.at(bangkok(CLOSE_DAY + dt.timedelta(days=1)))
+        await service.draw(world.session, round_, public_value="7", actor=STAFF, now=world.clock.now())
+        await results.announce(world.session, round_, actor=STAFF, now=world.clock.now())
+        places.append(application)
+    assert (await _tap(world, results.confirm, places[0])).code == "seat.confirmed"
+    second = await _tap(world, results.confirm, places[1])
+    assert second.code == "seat.two_places" and "ยืนยันสิทธิ์ชั้น อ.2 ไว้แล้ว" in second.text_th
+    assert (await _entry(world, places[1])).status == EntryStatus.ACCEPTED
