@@ -15,6 +15,7 @@ from backend.catalog import CATALOG
 from backend.clock import Clock
 from backend.documents.types import spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
+from bot import admission
 from bot import messages as m
 from bot.cards import GREEN, GREY, RED, header, row
 from bot.channels import ChannelRegistry
@@ -139,7 +140,7 @@ async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channel
         pending = await notices.pending_notices(session)
         for notice in pending:
             channel = await channels.for_school(notice.school_id)
-            payload = [card(notice, staff_url=staff_url)]
+            payload = [admission.card(notice) if notice.kind in admission.KINDS else card(notice, staff_url=staff_url)]
             # -- e-documents: the card with the page-1 preview and the download link.
             if notice.kind == notices.DOCUMENT_ISSUED and media is not None:
                 document_messages = await issued_notice_messages(session, notice, media)

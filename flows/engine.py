@@ -167,20 +167,14 @@ class Engine:
         draft = await self._open_draft(session, school_id, user_ref, lookup=lookup)
         flow = self._flows.get(flow_id)
         if draft is not None:
-            turn = _Turn(self, session, draft, self._flows[draft.service])
-            says: list[Say]
-            if flow is None:
-                says = [Text(self.unavailable(flow_id)), turn.menu()]
-            elif draft.service == flow_id:
-                await turn.load_facts()
-                says = with_lead(prompts.RESUMING.format(title=flow.title), turn.ask_current())
-            else:
-                says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
-            await turn.finish()
-            return says
+            return await self._resume(session, draft, flow, flow_id)
         if flow is None:
             return [Text(self.unavailable(flow_id)), self.menu(prompts.GREETING)]
         now = self._clock.now()
+        if flow.opening is not None:
+            refusal = await flow.opening(session, school_id, now)
+            if refusal is not None:
+                return [self.menu(refusal)]
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
         draft = await self._sessions.create_draft(
@@ -210,6 +204,21 @@ class Engine:
             await turn.take_given_facts()
             return with_lead(opening, turn.advance())
         return with_lead(opening, _Turn(self, session, draft, flow).ask_current())
+
+    async def _resume(self, session: AsyncSession, draft: Application, flow: Flow | None,
+                      flow_id: str) -> list[Say]:
+        """A service asked for while a draft is open: that draft again, or why not another."""
+        turn = _Turn(self, session, draft, self._flows[draft.service])
+        says: list[Say]
+        if flow is None:
+            says = [Text(self.unavailable(flow_id)), turn.menu()]
+        elif draft.service == flow_id:
+            await turn.load_facts()
+            says = with_lead(prompts.RESUMING.format(title=flow.title), turn.ask_current())
+        else:
+            says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
+        await turn.finish()
+        return says
 
     async def due_reminders(
         self, session: AsyncSession, *, idle_for: dt.timedelta, school_id: int | None = None

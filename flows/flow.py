@@ -40,6 +40,9 @@ NextSteps = str | Callable[[Mapping[str, Any]], str]
 # What the message that asked for a service already answers ("อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค.
 # จัดงานทำบุญ"): the text and today, to stored values by step id (flows/understanding.py).
 FirstMessage = Callable[[str, dt.date], Mapping[str, Any]]
+# Whether a parent may start the service now: None, or the polite Thai words saying why not (an
+# admission round not open yet, or closed). Called with (session, school_id, now).
+OpeningCheck = Callable[["AsyncSession", int, dt.datetime], Awaitable["str | None"]]
 
 
 class FlowDefinitionError(ValueError):
@@ -190,6 +193,7 @@ class Flow:
         facts: Facts | None = None,
         first_message: FirstMessage | None = None,
         totals: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
+        opening: OpeningCheck | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -205,6 +209,8 @@ class Flow:
         self.first_message = first_message
         # Rows the summary shows after the answers, worked out from them (a fee's total).
         self.totals = totals
+        # Whether the service may be started now (an admission round's dates).
+        self.opening = opening
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -213,7 +219,7 @@ class Flow:
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
                     next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
-                    first_message=self.first_message, totals=self.totals)
+                    first_message=self.first_message, totals=self.totals, opening=self.opening)
 
     # -- reading answers -------------------------------------------------------------------
 

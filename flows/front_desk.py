@@ -17,7 +17,7 @@ from backend.documents.types import spec_for
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
-from flows import postback, supplement
+from flows import admission_seat, postback, supplement
 from flows.engine import BANGKOK, DraftLookup, Engine
 from flows.inputs import Input, PostbackInput, TextInput
 from flows.router import Destination, Route, route
@@ -132,19 +132,34 @@ class FrontDesk:
             if answer is not None:
                 return answer
         if isinstance(input, PostbackInput):
-            pb = postback.decode(input.data)
-            if pb is not None and pb.action == RATE:
-                return await self._rate(session, school=school, user_ref=user_ref, pb=pb)
-            if pb is not None and pb.action == PRIVACY_MORE and pb.arg(0):
-                return [privacy_notice(config, school.name, pb.arg(0) or "", full=True)]
-            if pb is not None and pb.action == PRIVACY_OK and pb.arg(0):
-                consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
-                               granted=True, now=self._clock.now())
-                return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
+            answer = await self._front_desk_button(session, input, school=school, user_ref=user_ref,
+                                                   engine=engine, config=config)
+            if answer is not None:
+                return answer
         service = self._service_asked(input, routed)
         if service is not None and await self._needs_notice(session, engine, school.id, user_ref, draft):
             return [privacy_notice(config, school.name, service)]
         return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input, lookup=draft)
+
+    async def _front_desk_button(self, session: AsyncSession, input: PostbackInput, *, school: School,
+                                 user_ref: str, engine: Engine, config: SchoolConfig) -> list[Say] | None:
+        """The answer to a button the front desk itself handles (a seat offer, a rating, the
+        privacy notice), else None."""
+        pb = postback.decode(input.data)
+        if pb is None:
+            return None
+        if pb.action in admission_seat.ACTIONS:
+            return await admission_seat.answer(session, pb, school_id=school.id, user_ref=user_ref,
+                                               now=self._clock.now())
+        if pb.action == RATE:
+            return await self._rate(session, school=school, user_ref=user_ref, pb=pb)
+        if pb.action == PRIVACY_MORE and pb.arg(0):
+            return [privacy_notice(config, school.name, pb.arg(0) or "", full=True)]
+        if pb.action == PRIVACY_OK and pb.arg(0):
+            consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
+                           granted=True, now=self._clock.now())
+            return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
+        return None
 
     async def _front_desk_words(self, session: AsyncSession, routed: Route, *, school: School, user_ref: str,
                                 engine: Engine, config: SchoolConfig) -> list[Say] | None:
