@@ -1,5 +1,6 @@
 """The dashboard's charts and the numbers behind each: requests per week by service, how each
-decision fell against its legal due date (overdue marked), and fees received per month.
+decision fell against its legal due date (overdue marked), fees received per month, and the
+admission round's funnel (once the school runs a round).
 
 The page draws them with Chart.js (vendored in static/, no CDN: the pages' policy allows scripts
 from this server only); each chart's numbers are also a table on the page and a CSV file.
@@ -19,9 +20,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.admission_round.models import AdmissionEntry, AdmissionRound, EntryStatus
 from backend.applications.models import Application
 from backend.fees.models import FeeReceipt
 from backend.thai.dates import MONTHS_SHORT, be_year
+from backend.thai.grades import Grade
 from web.staff.presentation import BANGKOK, OPEN_STATUSES
 
 WEEKS = 12
@@ -35,6 +38,17 @@ DECISION_BUCKETS: tuple[tuple[str, float, float, bool], ...] = (
     ("เกินกำหนดมากกว่า 5 วัน", 5, 1e9, True),
 )
 STILL_OPEN_LATE = "ยังไม่ตัดสิน เกินกำหนดแล้ว"
+# How far the applicants of an admission round got: an entry counts in every stage it passed
+# (one who declined or missed the รายงานตัว deadline was accepted first).
+_ACCEPTED = {EntryStatus.ACCEPTED, EntryStatus.CONFIRMED, EntryStatus.DECLINED, EntryStatus.LAPSED,
+             EntryStatus.HANDED_OVER}
+FUNNEL: tuple[tuple[str, frozenset[str]], ...] = (
+    ("สมัคร", frozenset(EntryStatus)),
+    ("มีสิทธิ์", frozenset(_ACCEPTED | {EntryStatus.ELIGIBLE, EntryStatus.RESERVE, EntryStatus.NOT_ACCEPTED})),
+    ("ได้รับคัดเลือก", frozenset(_ACCEPTED)),
+    ("รายงานตัว", frozenset({EntryStatus.CONFIRMED, EntryStatus.HANDED_OVER})),
+    ("มอบตัว", frozenset({EntryStatus.HANDED_OVER})),
+)
 
 
 @dataclass
@@ -81,8 +95,10 @@ async def charts(session: AsyncSession, *, school_id: int, now: dt.datetime,
                  title: Callable[[str], str]) -> list[Chart]:
     applications = list(await session.scalars(sa.select(Application).where(
         Application.school_id == school_id, Application.status != "draft")))
-    return [weekly(applications, now, title), decisions(applications, now),
-            await fees(session, school_id=school_id, now=now)]
+    drawn = [weekly(applications, now, title), decisions(applications, now),
+             await fees(session, school_id=school_id, now=now)]
+    funnel = await admission_funnel(session, school_id=school_id)
+    return [*drawn, funnel] if funnel is not None else drawn
 
 
 def weekly(applications: list[Application], now: dt.datetime, title: Callable[[str], str]) -> Chart:
@@ -137,3 +153,30 @@ async def fees(session: AsyncSession, *, school_id: int, now: dt.datetime) -> Ch
     labels = [f"{MONTHS_SHORT[m - 1]} {be_year(dt.date(y, m, 1))}" for y, m in months]
     return Chart("fees", "ค่าธรรมเนียมที่ได้รับต่อเดือน", labels,
                  [("บาท", [float(totals.get(key, Decimal(0))) for key in months])], "บาท")
+
+
+async def admission_funnel(session: AsyncSession, *, school_id: int) -> Chart | None:
+    """The latest academic year's admission rounds, a series per grade; None without a round."""
+    year = await session.scalar(sa.select(sa.func.max(AdmissionRound.academic_year))
+                                .where(AdmissionRound.school_id == school_id))
+    if year is None:
+        return None
+    rows = (await session.execute(
+        sa.select(AdmissionRound.grade, AdmissionEntry.status, sa.func.count())
+        .join(AdmissionEntry, AdmissionEntry.round_id == AdmissionRound.id, isouter=True)
+        .where(AdmissionRound.school_id == school_id, AdmissionRound.academic_year == year)
+        .group_by(AdmissionRound.grade, AdmissionEntry.status))).all()
+    by_grade: dict[str, dict[str, int]] = defaultdict(dict)
+    for grade, status, count in rows:
+        by_grade[grade][status] = count if status is not None else 0
+    series = [(_grade_label(grade), [float(sum(n for s, n in statuses.items() if s in stage))
+                                     for _label, stage in FUNNEL])
+              for grade, statuses in sorted(by_grade.items())]
+    return Chart("admission", f"การรับนักเรียน ปีการศึกษา {year}", [label for label, _ in FUNNEL], series, "คน")
+
+
+def _grade_label(grade: str) -> str:
+    try:
+        return Grade(grade).label_th
+    except ValueError:
+        return grade
