@@ -13,12 +13,14 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-# Start the bot on http://127.0.0.1:8000 with the local LINE simulator at /sim (no LINE account,
-# no database or Redis server: SQLite and an in-process store under ./data).
+# Start the bot on http://127.0.0.1:$(PORT) with the local LINE simulator at /sim (no LINE account,
+# no database or Redis server: SQLite and an in-process store under ./data). `PORT=8100 make run`
+# serves on another port.
+PORT ?= 8000
 run: $(BIN)/.installed
 	$(BIN)/schoolbot db upgrade
 	$(BIN)/schoolbot demo
-	$(BIN)/schoolbot serve
+	$(BIN)/schoolbot serve --port $(PORT)
 
 # ruff (style, bugs, complexity: [tool.ruff]), mypy on backend/ and flows/ ([tool.mypy]) and the
 # import contract (which package may import which: [tool.importlinter]), all in pyproject.toml.

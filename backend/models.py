@@ -14,6 +14,7 @@ from backend import (  # noqa: F401 - imported for their tables
     staff,
     venues,
 )
+from backend.admission_round import models as admission_round  # noqa: F401 - imported for its tables
 from backend.applications import models as applications  # noqa: F401 - imported for its tables
 from backend.db import Base
 from backend.documents import models as documents  # noqa: F401 - imported for its tables

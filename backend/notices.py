@@ -29,6 +29,11 @@ DOCUMENT_ISSUED = "document_issued"
 DOCUMENT_REVOKED = "document_revoked"
 # To the director and those the director empowered: a document waits for their signature.
 SIGNATURE_NEEDED = "signature_needed"
+# Admission rounds (backend/admission_round/results.py): a parent's own result (data: outcome,
+# position, confirm_by...), a freed seat offered to a reserve, a seat lost at the deadline.
+ADMISSION_RESULT = "admission_result"
+ADMISSION_OFFER = "admission_offer"
+ADMISSION_LAPSED = "admission_lapsed"
 
 
 class Notice(Base):

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import audit, inbox, notices, outbox, venues
-from backend.applications.models import Application, ApplicationStatus
+from backend.applications.models import Application, ApplicationNote, ApplicationStatus
 from backend.db import Base, UTCDateTime, rowcount
 from backend.documents.models import IssuedDocument
 from backend.fees.models import FeePayment, FeeReceipt, FeeRequest
@@ -138,6 +138,10 @@ async def erase_request(session: AsyncSession, vault: FileVault, application: Ap
     application.decision_reason = None
     application.appointment = None
     application.late_reason = None
+    application.contact_name = None
+    application.contact_phone = None
+    # Staff's internal notes are about the request's people too.
+    await session.execute(sa.delete(ApplicationNote).where(ApplicationNote.application_id == application.id))
     application.parent_ref = ERASED
     application.personal_data_erased_at = now
     await session.flush()

@@ -92,6 +92,8 @@ async def send_legal_copy(session: AsyncSession, channel: SecondChannel, notice:
         return False
     application = await session.get(Application, notice.application_id)
     contact = contact_from_answers(application.answers if application else None)
+    if contact is None and application is not None and application.contact_phone:
+        contact = ContactInfo(phone=application.contact_phone)
     subject = audit.application_subject(notice.application_id)
     if contact is None:
         audit.record(session, school_id=notice.school_id, actor=audit.SYSTEM,

@@ -129,8 +129,9 @@ def sign(body: bytes) -> str:
 class Users:
     """Simulated parents: each sends a follow first, then texts, one at a time (waits for the reply)."""
 
-    def __init__(self, count: int, rng: random.Random) -> None:
+    def __init__(self, count: int, rng: random.Random, texts: list[str] | None = None) -> None:
         self._rng = rng
+        self._texts = texts or TEXTS
         self.ids = [new_user_id() for _ in range(count)]
         self._followed: set[str] = set()
         self.idle: asyncio.Queue[str] = asyncio.Queue()
@@ -156,7 +157,7 @@ class Users:
         else:
             event = {"type": "message", **event,
                      "message": {"type": "text", "id": self._message_ids(), "quoteToken": new_quote_token(),
-                                 "text": self._rng.choice(TEXTS)}}
+                                 "text": self._rng.choice(self._texts)}}
             kind = "text"
         return kind, token, {"destination": DESTINATION, "events": [event]}
 
@@ -253,7 +254,7 @@ async def measure(name: str, servers: list[Server], *, webhook_url: str, standin
         await asyncio.sleep(2.0)
         idle_cpu = sum(s.cpu_seconds() - idle_before[s.name] for s in servers) / 2.0
 
-        users = Users(args.users, rng)
+        users = Users(args.users, rng, args.texts.split(",") if args.texts else None)
         load = Load(webhook_url=webhook_url, standin=standin, users=users, reply_timeout=args.reply_timeout)
         cpu_before = {s.name: s.cpu_seconds() for s in servers}
         trips_before = {s.name: s.db_proxy.round_trips for s in servers if getattr(s, "db_proxy", None)}
@@ -620,6 +621,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reply-timeout", type=float, default=30.0, help="seconds before a reply counts as lost")
     parser.add_argument("--grace", type=float, default=1.0, help="seconds to wait for late duplicates")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--texts", default="", help="comma-separated texts users send (default: a mix); "
+                        "e.g. สมัครเรียน for application day")
     parser.add_argument("--count-db", action="store_true",
                         help="count PostgreSQL round trips per process through a local proxy (adds bench CPU)")
     parser.add_argument("--profile", type=Path, metavar="DIR",

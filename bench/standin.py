@@ -19,6 +19,9 @@ class Deliveries:
     replies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     pushes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     loading_calls: int = 0
+    retry_keys: set[str] = field(default_factory=set)
+    repeated_retry_keys: int = 0
+    push_times: list[float] = field(default_factory=list)
     rejected: int = 0
     # Time spent inside the handlers, to show the stand-in's own share of the latency.
     handler_seconds: list[float] = field(default_factory=list)
@@ -101,6 +104,16 @@ class LineStandIn:
         if not self._authorized(request):
             return web.Response(status=401, body=b'{"message":"Authentication failed"}')
         body = orjson.loads(await request.read())
+        retry_key = request.headers.get("X-Line-Retry-Key")
+        if retry_key:
+            # As LINE does: a retry key seen before is answered 409 and delivers nothing again.
+            if retry_key in self.deliveries.retry_keys:
+                self.deliveries.repeated_retry_keys += 1
+                return web.Response(status=409, body=b'{"message":"The retry key is already accepted"}',
+                                    headers={"x-line-accepted-request-id": "bench"},
+                                    content_type="application/json")
+            self.deliveries.retry_keys.add(retry_key)
+        self.deliveries.push_times.append(time.perf_counter())
         self.deliveries.pushes[body.get("to", "")] += 1
         return web.Response(body=self._sent(len(body.get("messages", []))), content_type="application/json")
 

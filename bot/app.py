@@ -196,10 +196,13 @@ def create_app(
 
     if settings.simulated:
         from bot.simulator.chat import create_simulator_app
+        from bot.simulator.persistence import SimulatorStore
         from bot.simulator.standin import LineStandIn
 
+        # Simulated users and their chats are kept under DATA_DIR: a restart keeps the demo.
         standin = LineStandIn(channel_secret=settings.channel_secret,
-                              access_token=settings.channel_access_token, clock=clock)
+                              access_token=settings.channel_access_token, clock=clock,
+                              store=SimulatorStore(settings.backend.data_dir / "simulator"))
         app.state.standin = standin
         app.state.simulator_app = create_simulator_app(
             standin, webhook_url=f"{settings.backend.public_base_url}/line/webhook")

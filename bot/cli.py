@@ -14,7 +14,7 @@ from backend.config import ConfigError
 from backend.data_dir import prepare_data_dir
 
 
-def _settings(port: int = 8000):
+def _settings(port: int | None = None):
     from bot.config import load_settings
 
     return load_settings(port=port)
@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> None:
         print(f"No LINE account configured: the simulator is at {settings.backend.public_base_url}/sim/")
     app = create_app(settings, run_worker=run_worker, deploy_rich_menus=settings.simulated)
     # log_config=None: uvicorn's own lines go through the handler _configure_logging set.
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(app, host=args.host, port=settings.port, log_config=None, access_log=False)
 
 
 def _worker(args: argparse.Namespace) -> None:
@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
 
     serve = commands.add_parser("serve", help="run the web app (webhook, staff pages, simulator)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=None, help="default: PORT, else 8000")
     serve.add_argument("--worker", action=argparse.BooleanOptionalAction, default=None,
                        help="also process events in this process (default: yes unless REDIS_URL is set)")
     serve.set_defaults(func=_serve)

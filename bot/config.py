@@ -67,6 +67,9 @@ class Variables(BaseSettings):
     REDIS_URL: str | None = Field(
         None, description="shared locks and caches for several processes; default an in-process store")
     REDIS_NAMESPACE: str = Field("schoolbot", min_length=1, description="prefix of Redis keys")
+    PORT: int = Field(8000, ge=1, le=65535,
+                      description="the port `schoolbot serve` listens on unless `--port` is given "
+                                  "(`PORT=8100 make run`)")
     PUBLIC_BASE_URL: str | None = Field(
         None, description="the HTTPS address LINE and phones fetch images and files from; "
                           "default `http://127.0.0.1:<port>`")
@@ -217,6 +220,8 @@ class Settings:
     metrics_token: bytes | None = None
     metrics_port: int | None = None
     metrics_host: str = "127.0.0.1"
+    # The port `schoolbot serve` listens on: --port, else PORT.
+    port: int = 8000
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -284,8 +289,10 @@ def _check_production_keys(v: Variables, data_dir: Path) -> None:
                               "the keys that sign it")
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, *, port: int | None = None) -> Settings:
+    """``port``: where the app is served (--port), else PORT."""
     v = Variables.read(env)
+    port = v.PORT if port is None else port
     data_dir = v.DATA_DIR.expanduser().resolve()
     public_base_url = v.PUBLIC_BASE_URL or f"http://127.0.0.1:{port}"
     secret, token = _secret(v.LINE_CHANNEL_SECRET), _secret(v.LINE_CHANNEL_ACCESS_TOKEN)
@@ -327,6 +334,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, port: int = 8000) -> 
         metrics_token=_secret(v.METRICS_TOKEN).encode() or None,
         metrics_port=v.METRICS_PORT,
         metrics_host=v.METRICS_HOST,
+        port=port,
     )
 
 

@@ -13,7 +13,7 @@ from bot.handlers import EventContext
 from bot.render import render
 from flows.engine import Engine
 from flows.front_desk import FrontDesk
-from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, TextInput
+from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, RefusedFile, TextInput
 from flows.registry import flows_for, withheld_for
 from flows.router import Destination, route
 from flows.sessions import SessionStore
@@ -83,3 +83,6 @@ class FlowConversation:
 
     async def on_other(self, ctx: EventContext, kind: str) -> list[m.Message]:
         return await self._say(ctx, OtherInput(kind))
+
+    async def on_refused(self, ctx: EventContext, message_th: str) -> list[m.Message]:
+        return await self._say(ctx, RefusedFile(message_th))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import data_rights
 from backend.applications.models import Application, ApplicationStatus
-from backend.applications.workflow import STATUS_TH
+from backend.applications.workflow import status_words
 from backend.clock import Clock
 from backend.files.service import FileVault
 from backend.schools import School
@@ -65,7 +65,7 @@ def _keeping(application: Application) -> str:
 
 
 def _line(application: Application) -> str:
-    state = STATUS_TH.get(application.status, (application.status, ""))[0]
+    state = status_words(application)[0]
     return f"• {_title(application.service)} เลขที่ {application.public_number} ({state})\n  {_keeping(application)}"
 
 

@@ -23,6 +23,10 @@ from bot.line_api import LineClients
 log = logging.getLogger(__name__)
 
 MEDIA_TYPES = {"image", "file", "video", "audio"}
+ONLY_DOCUMENTS = ("ขออภัยค่ะ ระบบรับเอกสารได้เฉพาะรูปภาพ (JPEG, PNG, HEIC) หรือไฟล์ PDF ค่ะ "
+                  "กรุณาถ่ายรูปเอกสารแล้วส่งเข้ามาใหม่นะคะ")
+FROM_DEVICE = "ขออภัยค่ะ กรุณาส่งรูปหรือไฟล์จากเครื่องโดยตรงนะคะ ระบบเปิดลิงก์ภายนอกไม่ได้ค่ะ"
+EXPIRED = "ขออภัยค่ะ ไฟล์นี้หมดอายุหรือถูกยกเลิกการส่งแล้ว กรุณาส่งใหม่อีกครั้งนะคะ"
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Conversation(Protocol):
     async def on_postback(self, ctx: EventContext, data: str, params: dict[str, str]) -> list[m.Message]: ...
     async def on_files(self, ctx: EventContext, file_ids: list[str]) -> list[m.Message]: ...
     async def on_other(self, ctx: EventContext, kind: str) -> list[m.Message]: ...
+    # Optional, on_refused(ctx, message_th): a file the edge refused; the question is asked again.
 
 
 class FileStore(Protocol):
@@ -111,13 +116,12 @@ class EventHandler:
     async def _on_media(self, ctx: EventContext, message: dict[str, Any]) -> list[m.Message]:
 
         if message.get("type") in {"video", "audio"}:
-            return m.text("ขออภัยค่ะ ระบบรับเอกสารได้เฉพาะรูปภาพ (JPEG, PNG, HEIC) หรือไฟล์ PDF ค่ะ "
-                          "กรุณาถ่ายรูปเอกสารแล้วส่งเข้ามาใหม่นะคะ")
+            return await self._refused(ctx, ONLY_DOCUMENTS)
         provider = message.get("contentProvider") or {}
         if provider.get("type", "line") != "line":
-            return m.text("ขออภัยค่ะ กรุณาส่งรูปหรือไฟล์จากเครื่องโดยตรงนะคะ ระบบเปิดลิงก์ภายนอกไม่ได้ค่ะ")
+            return await self._refused(ctx, FROM_DEVICE)
         if int(message.get("fileSize") or 0) > self._max_upload_bytes:
-            return m.text(too_big_text(self._max_upload_bytes))
+            return await self._refused(ctx, too_big_text(self._max_upload_bytes))
         image_set = message.get("imageSet") or {}
         from linebot.v3.messaging.exceptions import ApiException  # lazy: see bot/line_api.py
 
@@ -125,17 +129,17 @@ class EventHandler:
             data = await self._download(ctx.channel, str(message["id"]))
         except ApiException as error:
             if error.status in (404, 410):
-                return m.text("ขออภัยค่ะ ไฟล์นี้หมดอายุหรือถูกยกเลิกการส่งแล้ว กรุณาส่งใหม่อีกครั้งนะคะ")
+                return await self._refused(ctx, EXPIRED)
             raise
         if len(data) > self._max_upload_bytes:
-            return m.text(too_big_text(self._max_upload_bytes))
+            return await self._refused(ctx, too_big_text(self._max_upload_bytes))
         try:
             stored = await self._files.store(
                 ctx.session, school_id=ctx.channel.school_id, owner_ref=ctx.user_ref,
                 source_ref=str(message["id"]), data=data, group_ref=image_set.get("id"),
                 group_index=image_set.get("index"), group_size=image_set.get("total"))
         except FileRejected as error:
-            return m.text(error.message_th)
+            return await self._refused(ctx, error.message_th)
         if image_set.get("id") and image_set.get("total"):
             # Photos sent together arrive as separate events; answer once, for the whole set.
             group = await self._files.group_file_ids(ctx.session, school_id=ctx.channel.school_id,
@@ -144,6 +148,14 @@ class EventHandler:
                 return []
             return await self._conversation.on_files(ctx, group)
         return await self._conversation.on_files(ctx, [stored.id])
+
+    async def _refused(self, ctx: EventContext, message_th: str) -> list[m.Message]:
+        """A refused file: the conversation asks its open question again with the refusal, so its
+        buttons stay ("ไม่มีเอกสารนี้", "ย้อนกลับ"); a conversation without that hook just says it."""
+        on_refused = getattr(self._conversation, "on_refused", None)
+        if on_refused is None:
+            return m.text(message_th)
+        return await on_refused(ctx, message_th)
 
     async def _download(self, channel: Channel, message_id: str) -> bytes:
         response = await self._clients.blob(channel).get_message_content_with_http_info(message_id)

@@ -15,6 +15,7 @@ from backend.catalog import CATALOG
 from backend.clock import Clock
 from backend.documents.types import spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
+from bot import admission
 from bot import messages as m
 from bot.cards import GREEN, GREY, RED, header, row
 from bot.channels import ChannelRegistry
@@ -52,9 +53,22 @@ def rating_buttons(application_id: int) -> dict[str, Any]:
         {"type": "box", "layout": "horizontal", "spacing": "xs", "contents": stars}]}
 
 
+# Bad news reads as bad news: a refusal or a revoked document never wears the good-news green.
+BAD_NEWS_HEADLINES = {"rejected": "แจ้งผลการพิจารณาคำขอ"}
+
+
+def _headline(notice: notices.Notice, data: dict[str, Any]) -> tuple[str, str]:
+    """The card's headline and its band's colour."""
+    if notice.kind == notices.STATUS_CHANGED and data.get("status") in BAD_NEWS_HEADLINES:
+        return BAD_NEWS_HEADLINES[str(data["status"])], RED
+    if notice.kind == notices.DOCUMENT_REVOKED:
+        return HEADLINES[notice.kind], RED
+    return HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน"), GREEN
+
+
 def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
     data = notice.data or {}
-    headline = HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน")
+    headline, colour = _headline(notice, data)
     title = title_of(str(data.get("service", "")))
     body = _detail_rows(data, title)
     next_th = data.get("next_th") or ""
@@ -68,7 +82,7 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
         footer.insert(0, rating_buttons(notice.application_id))
     bubble = {
         "type": "bubble",
-        "header": header(headline),
+        "header": header(headline, colour),
         "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": footer},
     }
@@ -126,7 +140,7 @@ async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channel
         pending = await notices.pending_notices(session)
         for notice in pending:
             channel = await channels.for_school(notice.school_id)
-            payload = [card(notice, staff_url=staff_url)]
+            payload = [admission.card(notice) if notice.kind in admission.KINDS else card(notice, staff_url=staff_url)]
             # -- e-documents: the card with the page-1 preview and the download link.
             if notice.kind == notices.DOCUMENT_ISSUED and media is not None:
                 document_messages = await issued_notice_messages(session, notice, media)

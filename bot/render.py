@@ -12,7 +12,8 @@ from flows.say import AskFiles, Choice, Say, Summary, Text
 
 def action(choice: Choice) -> dict[str, Any]:
     if choice.date_picker:
-        return m.date_picker_action(choice.label, choice.postback or "")
+        return m.date_picker_action(choice.label, choice.postback or "", minimum=choice.date_min,
+                                    maximum=choice.date_max)
     if choice.postback is not None:
         # displayText puts the tapped label in the chat, as if the parent had typed it.
         return m.postback_action(choice.label, choice.postback, display_text=choice.label)
@@ -61,6 +62,6 @@ def summary(say: Summary) -> m.Message:
         ]},
     }
     alt = say.title + "\n" + "\n".join(f"{label}: {value}" for label, value in say.rows)
-    # The edit buttons also go in the quick reply, where older LINE versions show them.
-    return m.flex(alt, bubble, quick_replies=[action(c) for c in [*say.edit_choices][:11]]
-                  + [action(say.confirm), action(say.cancel)])
+    # Edits live on the card's rows only: a quick reply per answer ran past LINE's 13 and was
+    # cut. The quick reply keeps what the card's foot has, within the thumb's reach.
+    return m.flex(alt, bubble, quick_replies=[action(say.confirm), action(say.cancel)])

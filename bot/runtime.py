@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend import retention
+from backend.admission_round import results as admission_results
 from backend.clock import Clock, SystemClock
 from backend.db import make_engine, make_sessionmaker
 from backend.deadlines import late_decisions
@@ -36,6 +37,8 @@ from flows.services import load_catalog
 
 REMINDER_SWEEP = dt.timedelta(minutes=5)
 LATE_SWEEP = dt.timedelta(hours=1)
+# Admission seats past their รายงานตัว deadline: looked for every few minutes.
+ADMISSION_SWEEP = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -94,9 +97,16 @@ class Runtime:
                 await late_decisions(session, now=self.clock.now())
                 await session.commit()
 
+        async def admission_deadlines() -> None:
+            # Seats not confirmed by their deadline go to the next reserve (with their own deadline).
+            async with self.sessions() as session:
+                await admission_results.sweep(session, now=self.clock.now())
+                await session.commit()
+
         fee_jobs = self.fees.periodic_jobs() if self.fees else []
         options.setdefault("periodic", [(retention.RUN_EVERY, retention_schedule), (REMINDER_SWEEP, reminders),
-                                        (LATE_SWEEP, late), *fee_jobs, (dt.timedelta(0), deliver)])
+                                        (LATE_SWEEP, late), (ADMISSION_SWEEP, admission_deadlines), *fee_jobs,
+                                        (dt.timedelta(0), deliver)])
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
 

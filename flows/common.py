@@ -102,13 +102,13 @@ def relationship_or_self(self_label: str) -> Step:
 PARENT_ID_CARD = Step(
     "parent_id_card",
     "ขอรูปถ่ายบัตรประชาชนของผู้ยื่นคำขอค่ะ ถ่ายให้เห็นตัวอักษรชัดเจน",
-    kinds.document(),
+    kinds.document(one_page=True),
     label="บัตรผู้ปกครอง",
 )
 STUDENT_HOUSE_REGISTRATION = Step(
     "student_house_registration",
     "ขอรูปถ่ายทะเบียนบ้านหน้าที่มีชื่อนักเรียนค่ะ",
-    kinds.document(),
+    kinds.document(one_page=True),
     label="ทะเบียนบ้าน",
 )
 
@@ -170,6 +170,7 @@ STUDENT_BIRTH_DATE = Step(
     kinds.date(),
     label="วันเกิดนักเรียน",
     check=BIRTH_DATE_FITTING_THE_TITLE,
+    picker_range=lambda today: (None, today),  # no one is born tomorrow
 )
 
 

@@ -10,7 +10,9 @@ second flush fail with StaleDataError rather than interleave.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,18 +23,21 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.applications.workflow import ParentAction, parent_moves
 from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
+from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
-from flows.flow import NO_FACTS, Flow, FlowDefinitionError, ReturnToStep, Step
-from flows.inputs import FilesInput, Input, PostbackInput, TextInput
+from flows.flow import NO_FACTS, Flow, FlowDefinitionError, RefusedWithOffers, ReturnToStep, Step
+from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
-from flows.say import MAX_QUICK_REPLIES, Say, Text
+from flows.say import MAX_QUICK_REPLIES, AskFiles, Choice, Say, Text
 from flows.sessions import SessionStore, new_nonce
 from flows.understanding import GIVEN, OFFER, contact_offer, first_message_answers, shown_given
 
 # Thailand keeps no daylight saving, so a fixed offset needs no tz database.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 SUMMARY = "_summary"
+# A second tap on the same button this soon is one tap of a hurried thumb, not a question.
+DOUBLE_TAP = dt.timedelta(seconds=10)
 
 
 class DraftLookup:
@@ -70,6 +75,15 @@ class DraftLookup:
         self._read = True
 
 
+def with_lead(lead: str, says: list[Say]) -> list[Say]:
+    """``lead`` (what was received, why a question comes again) said in the same bubble as the
+    question that follows, not a bubble of its own; before a summary card, its own bubble."""
+    if says and isinstance(says[0], Text | AskFiles):
+        first = says[0]
+        return [dataclasses.replace(first, text=f"{lead}\n\n{first.text}"), *says[1:]]
+    return [Text(lead), *says]
+
+
 @dataclass(frozen=True)
 class Reminder:
     """A nudge the edge pushes to a parent whose draft has been idle."""
@@ -105,6 +119,11 @@ class Engine:
         # Service menus without a resume button, by their text: the same few (the greeting above
         # all) are shown again and again, and values said are immutable.
         self._menus: dict[str, Text] = {}
+        # A service's own name typed (or sent by a rich-menu tile) while a request is open means
+        # "take me there", never an answer: its title, its menu label, "ขอ" + its title.
+        self._names = {fold(compact): flow.id for flow in self._flows.values()
+                       for name in (flow.title, flow.menu_label, "ขอ" + flow.title)
+                       for compact in bare_forms(name)[:1]}
 
     # -- public API ------------------------------------------------------------------------
 
@@ -148,20 +167,14 @@ class Engine:
         draft = await self._open_draft(session, school_id, user_ref, lookup=lookup)
         flow = self._flows.get(flow_id)
         if draft is not None:
-            turn = _Turn(self, session, draft, self._flows[draft.service])
-            says: list[Say]
-            if flow is None:
-                says = [Text(self.unavailable(flow_id)), turn.menu()]
-            elif draft.service == flow_id:
-                await turn.load_facts()
-                says = [Text(prompts.RESUMING.format(title=flow.title)), *turn.ask_current()]
-            else:
-                says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
-            await turn.finish()
-            return says
+            return await self._resume(session, draft, flow, flow_id)
         if flow is None:
             return [Text(self.unavailable(flow_id)), self.menu(prompts.GREETING)]
         now = self._clock.now()
+        if flow.opening is not None:
+            refusal = await flow.opening(session, school_id, now)
+            if refusal is not None:
+                return [self.menu(refusal)]
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
         draft = await self._sessions.create_draft(
@@ -187,8 +200,25 @@ class Engine:
             draft.answers = kept_aside
         if given:
             opening += "\n" + prompts.GIVEN_FIRST.format(given=shown_given(flow, given))
-            return [Text(opening), *_Turn(self, session, draft, flow).advance()]
-        return [Text(opening), *_Turn(self, session, draft, flow).ask_current()]
+            turn = _Turn(self, session, draft, flow)
+            await turn.take_given_facts()
+            return with_lead(opening, turn.advance())
+        return with_lead(opening, _Turn(self, session, draft, flow).ask_current())
+
+    async def _resume(self, session: AsyncSession, draft: Application, flow: Flow | None,
+                      flow_id: str) -> list[Say]:
+        """A service asked for while a draft is open: that draft again, or why not another."""
+        turn = _Turn(self, session, draft, self._flows[draft.service])
+        says: list[Say]
+        if flow is None:
+            says = [Text(self.unavailable(flow_id)), turn.menu()]
+        elif draft.service == flow_id:
+            await turn.load_facts()
+            says = with_lead(prompts.RESUMING.format(title=flow.title), turn.ask_current())
+        else:
+            says = [prompts.other_draft_open(turn.flow, draft.session_nonce)]
+        await turn.finish()
+        return says
 
     async def due_reminders(
         self, session: AsyncSession, *, idle_for: dt.timedelta, school_id: int | None = None
@@ -232,6 +262,10 @@ class Engine:
     def flow(self, service: str) -> Flow | None:
         return self._flows.get(service)
 
+    def named_service(self, text: str) -> str | None:
+        """The service a whole message names ("สมัครเรียน", "ใช้อาคารสถานที่ค่ะ"), else None."""
+        return next((self._names[key] for key in map(fold, bare_forms(text)) if key in self._names), None)
+
     @property
     def services(self) -> Collection[str]:
         """The ids of the services this school offers."""
@@ -253,13 +287,19 @@ class Engine:
     def today(self) -> dt.date:
         return self._clock.now().astimezone(BANGKOK).date()
 
-    async def is_repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
-                                pb: postback.Postback) -> bool:
-        """A second tap on "ยืนยันส่งคำขอ" of a request already submitted: say nothing more."""
+    async def repeat_confirm(self, session: AsyncSession, *, school_id: int, user_ref: str,
+                             pb: postback.Postback) -> list[Say] | None:
+        """"ยืนยันส่งคำขอ" tapped again on a request already filed: nothing for a double tap, else
+        a note that it is filed, with its number; None for any other button."""
         if pb.nonce == postback.NO_CONVERSATION or pb.action != "confirm":
-            return False
+            return None
         old = await self._sessions.by_nonce(session, school_id=school_id, parent_ref=user_ref, nonce=pb.nonce)
-        return old is not None and old.status == ApplicationStatus.SUBMITTED
+        if old is None or old.status in (ApplicationStatus.DRAFT, ApplicationStatus.CANCELLED):
+            return None
+        if old.submitted_at is not None and self.now() - old.submitted_at < DOUBLE_TAP:
+            return []
+        return [Text(prompts.ALREADY_FILED.format(title=self.title_of(old.service), number=old.public_number),
+                     [prompts.STATUS_CHOICE])]
 
     def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
         """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
@@ -320,11 +360,16 @@ class Engine:
                 )
             if pb is None or pb.nonce == postback.NO_CONVERSATION:
                 return [self.menu(prompts.GREETING)]
-            if await self.is_repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb):
-                return []
-            return [Text(prompts.STALE_BUTTON), self.menu(prompts.GREETING)]
+            repeated = await self.repeat_confirm(session, school_id=school_id, user_ref=user_ref, pb=pb)
+            if repeated is not None:
+                return repeated
+            # One short answer where the button was tapped, not a greeting in the middle of the chat.
+            menu = self.menu(prompts.STALE_BUTTON + prompts.STALE_WAYS_ON)
+            return [Text(menu.text, [*menu.choices, prompts.STATUS_CHOICE][:MAX_QUICK_REPLIES])]
         if isinstance(input, FilesInput):
             return [self.menu(prompts.FILES_WITHOUT_REQUEST)]
+        if isinstance(input, RefusedFile):
+            return [Text(input.message_th)]
         if isinstance(input, TextInput):
             routed = route(input.text, services=self.services)
             if routed.to is Destination.NOT_OFFERED and routed.service is not None:
@@ -375,15 +420,19 @@ class _Turn:
         text = prompts.DRAFT_KEPT.format(title=self.flow.title)
         return self.engine.menu(text, resume_nonce=self.nonce)
 
-    def ask(self, step: Step, *, note: str | None = None) -> list[Say]:
+    def ask(self, step: Step, *, note: str | None = None, extra: tuple[Choice, ...] = ()) -> list[Say]:
+        """Ask ``step``; ``extra``: buttons for what the note offers, beside the step's own."""
         applicable = self.flow.applicable(self.draft.answers, self.today, self.facts)
         position = [s.id for s in applicable].index(step.id) + 1
         offer = self.draft.answers.get(OFFER) or {}
+        following = self._following_documents(step, applicable) if step.kind.one_page else []
         prompt = prompts.step_prompt(
-            self.flow, step, nonce=self.nonce, position=position, total=len(applicable),
+            self.flow, step, nonce=self.nonce, position=position, total=len(applicable), extra=extra,
             reuse=shown_given(self.flow, offer) if step.id in offer else None,
+            together=[step.label, *(s.label for s in following)] if following else (),
+            picker=self._picker_range(step),
         )
-        return [Text(note), prompt] if note else [prompt]
+        return with_lead(note, [prompt]) if note else [prompt]
 
     def summary(self) -> Say:
         answers = self.draft.answers
@@ -392,6 +441,7 @@ class _Turn:
             [(s, answers.get(s.id)) for s in self.flow.applicable(answers, self.today, self.facts)],
             nonce=self.nonce,
             missing=frozenset(m["document"] for m in self.draft.missing_documents),
+            totals=self.flow.totals(answers) if self.flow.totals else (),
         )
 
     def current_step(self) -> Step | None:
@@ -408,8 +458,9 @@ class _Turn:
             return self.advance()
         return self.ask(step, note=note)
 
-    def advance(self) -> list[Say]:
-        """Go to the first step still needing an answer, or to the summary. A step the first
+    def advance(self, *, extra: tuple[Choice, ...] = ()) -> list[Say]:
+        """Go to the first step still needing an answer, or to the summary (where ``extra``
+        buttons are not shown: its card has an edit button on every answer). A step the first
         message already answered (flows/understanding.py) takes that answer through its checks
         instead of being asked; one that does not pass is asked with the reason."""
         while True:
@@ -428,11 +479,31 @@ class _Turn:
                     return self.ask(step, note=error.message_th)
                 self._record(step, given)
                 continue
-            return self.ask(step, note=note)
+            return self.ask(step, note=note, extra=extra)
+
+    async def take_given_facts(self) -> None:
+        """Take the first message's answers that the flow's facts depend on (a venue, whose booked
+        days the date checks need), while each is the next step to ask: advance() cannot read
+        facts, which takes the database. One that fails its check is left to advance(), which
+        asks the step."""
+        facts = self.flow.facts
+        while facts is not None:
+            given = self.draft.answers.get(GIVEN) or {}
+            nxt = self.flow.first_incomplete(self.draft.answers, self.today, self.facts)
+            if nxt is None or nxt[1] is not None or nxt[0].id not in facts.uses or nxt[0].id not in given:
+                return
+            step, value = nxt[0], given[nxt[0].id]
+            try:
+                self.flow.check_answer(step, value, self.draft.answers, self.today, self.facts)
+            except (ReturnToStep, ThaiInputError):
+                return
+            self._take_given(step)
+            await self._keep(step, value)
 
     def _take_given(self, step: Step) -> Any:
         """The answer the first message gave for ``step``, removed from those kept aside; None
-        when it gave none (or the step's answer feeds the flow's facts, read only when typed)."""
+        when it gave none (or the step's answer feeds the flow's facts: take_given_facts takes
+        those, as only an async turn can read the facts again)."""
         given = self.draft.answers.get(GIVEN)
         if not given or step.id not in given:
             return None
@@ -464,6 +535,11 @@ class _Turn:
             routed = route(input.text, at_summary=self.draft.current_step == SUMMARY)
             if routed.to in CONTROL:
                 return self.on_control(routed.to)
+            named = self.engine.named_service(input.text)
+            if named is not None:
+                # A rich-menu tile or the service's name: resume (or name the other open request).
+                return await self.engine.start(self.session, school_id=self.draft.school_id,
+                                               user_ref=self.draft.parent_ref, flow_id=named, lookup=self.lookup)
             if idle:
                 # Days later a message is more likely "สวัสดี" than the answer: show where
                 # they are instead of taking it as one.
@@ -473,6 +549,8 @@ class _Turn:
             return await self.answer(Reply(text=input.text))
         if isinstance(input, FilesInput):
             return await self.answer(Reply(files=tuple(input.file_ids)))
+        if isinstance(input, RefusedFile):
+            return self.ask_current(note=input.message_th)
         step = self.current_step()
         expects = step.kind.expects_th if step else "การกดยืนยันหรือแก้ไข"
         notes = [prompts.WELCOME_BACK.format(title=self.flow.title)] if idle else []
@@ -515,10 +593,11 @@ class _Turn:
 
     async def stale_tap(self, pb: postback.Postback) -> list[Say]:
         """A button of another conversation: a repeated confirm of one submitted says nothing."""
-        if await self.engine.is_repeat_confirm(
+        repeated = await self.engine.repeat_confirm(
             self.session, school_id=self.draft.school_id, user_ref=self.draft.parent_ref, pb=pb
-        ):
-            return []
+        )
+        if repeated is not None:
+            return repeated
         return self.ask_current(note=prompts.STALE_BUTTON)
 
     async def on_button(self, pb: postback.Postback, step_id: str, params: dict[str, str]) -> list[Say]:
@@ -544,6 +623,7 @@ class _Turn:
             "restart_yes": self.restart,
             "resume": self.ask_current,
             "reuse": self.reuse,
+            "regroup": lambda: self.regroup(pb.args),
         }
         move = moves.get(pb.action)
         return move() if move is not None else self.ask_current(note=prompts.UNKNOWN_BUTTON)
@@ -588,13 +668,69 @@ class _Turn:
             await self._keep(step, value)
             return self.advance()
         except ThaiInputError as error:
-            return self.ask(step, note=error.message_th)
+            return self.ask(step, note=error.message_th, extra=self._offers(error))
+        if step.kind.one_page and len(reply.files) > 1:
+            spread = self._spread_files(step, list(reply.files))
+            if spread is not None:
+                return spread
         await self._keep(step, value)
         self._drop_offer(step)
         if step.is_document:
             received = prompts.DOCUMENT_RECEIVED.format(label=step.label)
-            return [Text(received), *self.advance()]
+            return with_lead(received, self.advance())
         return self.advance()
+
+    def _offers(self, error: ThaiInputError) -> tuple[Choice, ...]:
+        """The buttons a refusal offers (RefusedWithOffers): answers to send, an earlier step to change."""
+        if not isinstance(error, RefusedWithOffers):
+            return ()
+        offers = [Choice(answer, text=answer) for answer in error.answers]
+        if error.change is not None:
+            step_id, label = error.change
+            offers.append(Choice(label, postback=postback.encode(self.nonce, "edit", step_id)))
+        return tuple(offers)
+
+    def _picker_range(self, step: Step) -> tuple[str | None, str | None]:
+        if step.picker_range is None:
+            return None, None
+        first, last = step.picker_range(self.today)
+        return (first.isoformat() if first else None), (last.isoformat() if last else None)
+
+    def _following_documents(self, step: Step, applicable: list[Step]) -> list[Step]:
+        """The documents asked right after ``step`` and not given yet."""
+        after = applicable[applicable.index(step) + 1:]
+        return list(itertools.takewhile(lambda s: s.is_document and s.id not in self.draft.answers, after))
+
+    def _spread_files(self, step: Step, files: list[str]) -> list[Say] | None:
+        """Several photos sent together at a one-page document's step while more documents are
+        still to come: one photo to each document in the order asked, any extra ones to the last; a
+        button puts them back together as pages of this one. None when nothing follows."""
+        following = self._following_documents(step, self.flow.applicable(self.draft.answers, self.today, self.facts))
+        if not following:
+            return None
+        targets = [step, *following][: len(files)]
+        given: dict[str, list[str]] = {target.id: [] for target in targets}
+        for number, file_id in enumerate(files):
+            given[targets[min(number, len(targets) - 1)].id].append(file_id)
+        for target in targets:
+            self._record(target, given[target.id])
+        note = prompts.files_spread(len(files), [(target.label, len(given[target.id])) for target in targets],
+                                    first_label=step.label)
+        together = prompts.together_choice(step, [target.id for target in targets], nonce=self.nonce)
+        return with_lead(note, self.advance(extra=(together,)))
+
+    def regroup(self, step_ids: tuple[str, ...]) -> list[Say]:
+        """The photos spread over several documents were all pages of the first one."""
+        first = self.flow.step(step_ids[0]) if step_ids else None
+        others = [i for i in step_ids[1:] if i in self.draft.answers]
+        if first is None or not isinstance(self.draft.answers.get(first.id), list):
+            return self.ask_current(note=prompts.UNKNOWN_BUTTON)
+        if not others:
+            return []  # tapped twice
+        files = [f for i in (first.id, *others) for f in self.draft.answers.get(i) or []]
+        self.draft.answers = {k: v for k, v in self.draft.answers.items() if k not in others}
+        self._record(first, files)
+        return with_lead(prompts.DOCUMENT_RECEIVED.format(label=first.label), self.advance())
 
     async def _keep(self, step: Step, value: Any) -> None:
         """Record an answer; the flow's facts are read again when they depend on it."""
@@ -651,7 +787,7 @@ class _Turn:
         if step is None or not step.is_document or not step.required:
             return self.ask_current(note=prompts.UNKNOWN_BUTTON)
         self._record(step, None, missing=True)
-        return [Text(prompts.DOCUMENT_MISSING.format(label=step.label)), *self.advance()]
+        return with_lead(prompts.DOCUMENT_MISSING.format(label=step.label), self.advance())
 
     def skip(self) -> list[Say]:
         step = self.current_step()
@@ -684,7 +820,7 @@ class _Turn:
         # A new nonce makes every button shown before the restart stale.
         self.draft.session_nonce = new_nonce()
         self.draft.flow_version = self.flow.version
-        return [Text(prompts.RESTARTED), *self.advance()]
+        return with_lead(prompts.RESTARTED, self.advance())
 
     async def submit(self) -> list[Say]:
         if self.flow.first_incomplete(self.draft.answers, self.today, self.facts) is not None:

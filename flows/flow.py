@@ -40,6 +40,9 @@ NextSteps = str | Callable[[Mapping[str, Any]], str]
 # What the message that asked for a service already answers ("อยากจองหอประชุมวันเสาร์ที่ 19 ธ.ค.
 # จัดงานทำบุญ"): the text and today, to stored values by step id (flows/understanding.py).
 FirstMessage = Callable[[str, dt.date], Mapping[str, Any]]
+# Whether a parent may start the service now: None, or the polite Thai words saying why not (an
+# admission round not open yet, or closed). Called with (session, school_id, now).
+OpeningCheck = Callable[["AsyncSession", int, dt.datetime], Awaitable["str | None"]]
 
 
 class FlowDefinitionError(ValueError):
@@ -52,6 +55,17 @@ class ReturnToStep(ThaiInputError):
     def __init__(self, step_id: str, message_th: str) -> None:
         super().__init__(message_th, code="submit.return_to_step")
         self.step_id = step_id
+
+
+class RefusedWithOffers(ThaiInputError):
+    """A check's refusal that offers ways on as buttons: ``answers``, each sent as if typed (the
+    nearest free days), and ``change`` (step id, button label): ask that earlier step again."""
+
+    def __init__(self, message_th: str, *, code: str, answers: Sequence[str] = (),
+                 change: tuple[str, str] | None = None) -> None:
+        super().__init__(message_th, code=code)
+        self.answers = tuple(answers)
+        self.change = change
 
 
 class UndeclaredAnswerError(KeyError):
@@ -153,6 +167,8 @@ class Step:
     # records it as missing: a missing document never blocks a request.
     required: bool = True
     reading: Reading | None = None
+    # The days the date picker offers, from today: (first, last), either None for no limit.
+    picker_range: Callable[[dt.date], tuple[dt.date | None, dt.date | None]] | None = None
 
     @property
     def is_document(self) -> bool:
@@ -176,6 +192,8 @@ class Flow:
         submit: SubmitFn = submit_application,
         facts: Facts | None = None,
         first_message: FirstMessage | None = None,
+        totals: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
+        opening: OpeningCheck | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -189,6 +207,10 @@ class Flow:
         self.facts = facts
         # What a parent's first message (the one that asked for the service) already answers.
         self.first_message = first_message
+        # Rows the summary shows after the answers, worked out from them (a fee's total).
+        self.totals = totals
+        # Whether the service may be started now (an admission round's dates).
+        self.opening = opening
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -197,7 +219,7 @@ class Flow:
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
                     next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
-                    first_message=self.first_message)
+                    first_message=self.first_message, totals=self.totals, opening=self.opening)
 
     # -- reading answers -------------------------------------------------------------------
 

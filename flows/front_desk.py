@@ -17,13 +17,14 @@ from backend.documents.types import spec_for
 from backend.school_config import SchoolConfig, cached_school_config
 from backend.schools import School
 from backend.thai.dates import format_thai_date
-from flows import postback, supplement
+from flows import admission_seat, postback, supplement
 from flows.engine import BANGKOK, DraftLookup, Engine
 from flows.inputs import Input, PostbackInput, TextInput
 from flows.router import Destination, Route, route
 from flows.say import MAX_LABEL, Choice, Say, Text
 
 PRIVACY_OK = "privacy_ok"
+PRIVACY_MORE = "privacy_more"
 RATE = "rate"
 # "Send me the file again" on a listed e-document; the edge answers it (bot/documents.py),
 # since only it can make download links.
@@ -44,10 +45,22 @@ _STATUS_ROWS = (
 )
 
 
-def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text:
+def privacy_notice(config: SchoolConfig, school_name: str, service: str, *, full: bool = False) -> Text:
+    """The notice before the first personal data (PDPA s.23): three short lines and "อ่านเพิ่ม";
+    ``full``: the whole notice, as "อ่านเพิ่ม" shows it."""
+    start = Choice("รับทราบ เริ่มกรอก", postback=postback.encode(postback.NO_CONVERSATION, PRIVACY_OK, service))
+    later = Choice("ไว้ก่อน", text="เมนู")
+    if not full:
+        more = Choice("อ่านเพิ่ม", postback=postback.encode(postback.NO_CONVERSATION, PRIVACY_MORE, service))
+        return Text(
+            "ก่อนเริ่ม ขอแจ้งเรื่องข้อมูลส่วนบุคคลค่ะ\n"
+            f"{school_name}ใช้ข้อมูลที่กรอกในแชตนี้เพื่อดำเนินการตามคำขอเท่านั้น เฉพาะเจ้าหน้าที่ที่รับผิดชอบเห็นข้อมูล\n"
+            "ขอดูหรือขอลบได้ทุกเมื่อ: พิมพ์ “ข้อมูลของฉัน” หรือ “ลบข้อมูลของฉัน”",
+            [start, more, later],
+        )
     link = f"\nอ่านประกาศฉบับเต็มได้ที่ {config.privacy_notice_url}" if config.privacy_notice_url else ""
     return Text(
-        f"ก่อนเริ่มกรอกข้อมูล ขอแจ้งเรื่องข้อมูลส่วนบุคคลค่ะ\n"
+        f"ประกาศเรื่องข้อมูลส่วนบุคคลค่ะ\n"
         f"{school_name}จะใช้ข้อมูลของนักเรียนและผู้ปกครองที่กรอกในแชตนี้ "
         "เพื่อพิจารณาและดำเนินการตามคำขอเท่านั้น ตามอำนาจหน้าที่ของสถานศึกษา "
         "(พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 มาตรา 24) "
@@ -56,8 +69,7 @@ def privacy_notice(config: SchoolConfig, school_name: str, service: str) -> Text
         "คุณผู้ปกครองขอดูข้อมูลได้โดยพิมพ์ “ข้อมูลของฉัน” และขอให้ลบได้โดยพิมพ์ “ลบข้อมูลของฉัน” "
         "หรือติดต่อโรงเรียน"
         f"{link}",
-        [Choice("รับทราบ เริ่มกรอก", postback=postback.encode(postback.NO_CONVERSATION, PRIVACY_OK, service)),
-         Choice("ไว้ก่อน", text="เมนู")],
+        [start, later],
     )
 
 
@@ -120,17 +132,34 @@ class FrontDesk:
             if answer is not None:
                 return answer
         if isinstance(input, PostbackInput):
-            pb = postback.decode(input.data)
-            if pb is not None and pb.action == RATE:
-                return await self._rate(session, school=school, user_ref=user_ref, pb=pb)
-            if pb is not None and pb.action == PRIVACY_OK and pb.arg(0):
-                consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
-                               granted=True, now=self._clock.now())
-                return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
+            answer = await self._front_desk_button(session, input, school=school, user_ref=user_ref,
+                                                   engine=engine, config=config)
+            if answer is not None:
+                return answer
         service = self._service_asked(input, routed)
         if service is not None and await self._needs_notice(session, engine, school.id, user_ref, draft):
             return [privacy_notice(config, school.name, service)]
         return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input, lookup=draft)
+
+    async def _front_desk_button(self, session: AsyncSession, input: PostbackInput, *, school: School,
+                                 user_ref: str, engine: Engine, config: SchoolConfig) -> list[Say] | None:
+        """The answer to a button the front desk itself handles (a seat offer, a rating, the
+        privacy notice), else None."""
+        pb = postback.decode(input.data)
+        if pb is None:
+            return None
+        if pb.action in admission_seat.ACTIONS:
+            return await admission_seat.answer(session, pb, school_id=school.id, user_ref=user_ref,
+                                               now=self._clock.now())
+        if pb.action == RATE:
+            return await self._rate(session, school=school, user_ref=user_ref, pb=pb)
+        if pb.action == PRIVACY_MORE and pb.arg(0):
+            return [privacy_notice(config, school.name, pb.arg(0) or "", full=True)]
+        if pb.action == PRIVACY_OK and pb.arg(0):
+            consent.record(session, school_id=school.id, user_ref=user_ref, purpose=consent.NOTICE,
+                           granted=True, now=self._clock.now())
+            return await engine.start(session, school_id=school.id, user_ref=user_ref, flow_id=pb.arg(0) or "")
+        return None
 
     async def _front_desk_words(self, session: AsyncSession, routed: Route, *, school: School, user_ref: str,
                                 engine: Engine, config: SchoolConfig) -> list[Say] | None:
@@ -192,19 +221,21 @@ class FrontDesk:
             return [Text("ยังไม่มีคำขอค่ะ เลือกบริการจากเมนูด้านล่าง หรือพิมพ์บอกได้เลย เช่น “ย้ายออก”",
                          [Choice("ดูบริการทั้งหมด", text="เมนู")])]
         lines = ["คำขอของคุณค่ะ"]
+        resume: Choice | None = None
         for row in rows:
             title = engine.title_of(row.service)
             child = row.child_name
             if row.status == ApplicationStatus.DRAFT:
-                lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  พิมพ์ “{title}” เพื่อทำต่อค่ะ")
+                lines.append(f"\n• {title} — ยังทำไม่เสร็จ\n  กด “ทำต่อ” หรือพิมพ์ “{title}” เพื่อทำต่อค่ะ")
+                resume = Choice("ทำต่อ", postback=postback.encode(row.session_nonce, "resume"))
                 continue
-            state, next_step = STATUS_TH.get(row.status, (row.status, ""))
+            state, next_step = workflow.status_words(row)
             submitted = format_thai_date(row.submitted_at.astimezone(BANGKOK).date()) if row.submitted_at else "-"
             lines.append(f"\n• {title} เลขที่ {row.public_number}" + (f"\n  นักเรียน: {child}" if child else "")
                          + f"\n  สถานะ: {state} (ยื่นเมื่อ {submitted})"
                          + (f"\n  ขั้นต่อไป: {next_step}" if next_step else ""))
         documents, choices = await self._documents(session, school=school, user_ref=user_ref)
-        return [Text("\n".join(lines + documents), choices)]
+        return [Text("\n".join(lines + documents), [resume, *choices] if resume else choices)]
 
     async def _documents(self, session: AsyncSession, *, school: School, user_ref: str
                          ) -> tuple[list[str], list[Choice]]:

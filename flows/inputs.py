@@ -29,4 +29,11 @@ class OtherInput:
     kind: str
 
 
-Input = TextInput | PostbackInput | FilesInput | OtherInput
+@dataclass(frozen=True)
+class RefusedFile:
+    # A photo or file the edge could not take (not a document type, too big, expired), with
+    # what to tell the parent: the question it was meant for is asked again with its buttons.
+    message_th: str
+
+
+Input = TextInput | PostbackInput | FilesInput | OtherInput | RefusedFile

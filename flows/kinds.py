@@ -48,6 +48,9 @@ class Kind:
     options: Mapping[str, str] = field(default_factory=dict)  # stored value -> button label
     date_picker: bool = False
     files: bool = False
+    # A document of one page (a birth certificate, an ID card): several photos sent together
+    # at its step are several documents, filed in the order asked (flows/engine.py).
+    one_page: bool = False
     # A typical stored value, and every possible one when there are few: flows evaluate
     # conditions over them at definition time to find mistakes and unreachable steps.
     sample: Any = None
@@ -74,7 +77,9 @@ def text(*, max_length: int = 300, example: str = "") -> Kind:
 
 
 def person_name() -> Kind:
-    # Until backend.thai.names lands: a name is kept as typed, but must have first and last.
+    """A name kept as typed (title optional), checked as backend.thai.names checks one: letters
+    only, first and last name."""
+
     def parse(reply: Reply, today: dt.date) -> str:
         value = " ".join(_text(reply).split())
         if len(value.split(" ")) < 2 or len(value) > 150:
@@ -82,6 +87,7 @@ def person_name() -> Kind:
                 "กรุณาพิมพ์ทั้งชื่อและนามสกุล เว้นวรรคระหว่างกันค่ะ เช่น เด็กหญิงสมใจ ใจดี",
                 code="name.incomplete",
             )
+        parse_person_name(value)  # digits, symbols, a missing last name: its polite Thai message
         return value
 
     return Kind("name", "ชื่อและนามสกุล", parse, sample="เด็กหญิงสมใจ ใจดี")
@@ -189,7 +195,7 @@ def yes_no() -> Kind:
     return Kind(**{**kind.__dict__, "name": "yes_no"})
 
 
-def document() -> Kind:
+def document(*, one_page: bool = False) -> Kind:
     def parse(reply: Reply, today: dt.date) -> list[str]:
         return list(reply.files)
 
@@ -199,6 +205,7 @@ def document() -> Kind:
         parse,
         show=lambda file_ids: f"ส่งแล้ว {len(file_ids)} ไฟล์",
         files=True,
+        one_page=one_page,
         sample=["file-1"],
     )
 

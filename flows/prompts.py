@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from flows import postback
-from flows.say import AskFiles, Choice, Say, Summary, Text
+from flows.say import MAX_LABEL, AskFiles, Choice, Say, Summary, Text
 
 if TYPE_CHECKING:
     from flows.flow import Flow, Step
@@ -16,6 +16,9 @@ WIDEST_NONCE = "x" * NONCE_LENGTH
 
 STALE_BUTTON = "ปุ่มนี้มาจากคำขอเดิมที่จบไปแล้วค่ะ จึงไม่ได้ดำเนินการใด ๆ"
 ALREADY_ANSWERED = "คำถามนั้นตอบไปแล้วค่ะ ถ้าต้องการแก้ไข กดแก้ได้ที่หน้าสรุปก่อนส่งค่ะ"
+STALE_WAYS_ON = "\nเลือกบริการจากปุ่มด้านล่าง หรือดูคำขอของคุณที่ “ติดตามสถานะ” ค่ะ"
+ALREADY_FILED = "ส่งคำขอ{title}นี้เรียบร้อยแล้วค่ะ ไม่ต้องกดยืนยันซ้ำ\nเลขที่คำขอ: {number}\nดูความคืบหน้าได้ที่ “ติดตามสถานะ” ค่ะ"
+STATUS_CHOICE = Choice("ติดตามสถานะ", text="ติดตามสถานะ")
 UNKNOWN_BUTTON = "ขออภัยค่ะ ปุ่มนี้ใช้ไม่ได้แล้ว"
 WELCOME_BACK = "ยินดีต้อนรับกลับค่ะ มาทำคำขอ{title}ต่อจากที่ค้างไว้กันนะคะ"
 FIRST_STEP = "นี่คือคำถามแรกแล้วค่ะ"
@@ -37,6 +40,7 @@ AT_SUMMARY = "กรุณาตรวจสอบข้อมูล แล้�
 DOES_NOT_FIT = "ขั้นตอนนี้ขอเป็น{expects}ค่ะ"
 NOT_UNDERSTOOD = "ขออภัยค่ะ ตอนนี้รับเป็น{expects}ค่ะ"
 FILES_NOT_NEEDED = "ได้รับไฟล์แล้ว แต่ขั้นตอนนี้ยังไม่ต้องส่งไฟล์ค่ะ ขอเป็น{expects}ค่ะ"
+SEND_TOGETHER = "มีเอกสารครบแล้ว ส่งทั้ง {count} อย่างพร้อมกันได้เลย อย่างละรูป เรียงตามนี้: {labels}"
 DOCUMENT_RECEIVED = "ได้รับ{label}แล้วค่ะ"
 DOCUMENT_MISSING = "บันทึกไว้แล้วว่ายังไม่มี{label} ไม่เป็นไรค่ะ ทำขั้นต่อไปได้เลย"
 SUBMITTED = "ส่งคำขอ{title}เรียบร้อยแล้วค่ะ\nเลขที่คำขอ: {number}\n{next_steps}"
@@ -56,22 +60,29 @@ def progress(position: int, total: int) -> str:
 
 
 def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int,
-                reuse: str | None = None) -> Say:
-    """The step's question and buttons; ``reuse``: contact details from the parent's last request,
-    offered with a "ใช้ข้อมูลเดิม" button."""
+                reuse: str | None = None, extra: Iterable[Choice] = (), together: Iterable[str] = (),
+                picker: tuple[str | None, str | None] = (None, None)) -> Say:
+    """The step's question and buttons. ``reuse``: contact details from the parent's last request,
+    offered with a "ใช้ข้อมูลเดิม" button; ``together``: the documents the parent may send at once
+    from here, in the order asked."""
     text = f"{progress(position, total)}\n{step.question}"
     choices: list[Choice] = []
     if reuse:
         text += "\n" + REUSE.format(details=reuse)
         choices.append(Choice(REUSE_LABEL, postback=postback.encode(nonce, "reuse", step.id)))
+    labels = list(together)
+    if labels:
+        text += "\n" + SEND_TOGETHER.format(count=len(labels), labels=", ".join(labels))
     choices += [
         Choice(label, postback=postback.encode(nonce, "ans", step.id, value))
         for value, label in step.kind.options.items()
     ]
     if step.kind.date_picker:
         choices.append(
-            Choice("เลือกวันที่", postback=postback.encode(nonce, "date", step.id), date_picker=True)
+            Choice("เลือกวันที่", postback=postback.encode(nonce, "date", step.id), date_picker=True,
+                   date_min=picker[0], date_max=picker[1])
         )
+    choices.extend(extra)
     if step.is_document and step.required:
         choices.append(Choice("ไม่มีเอกสารนี้", postback=postback.encode(nonce, "nodoc", step.id)))
     elif not step.required:
@@ -82,6 +93,26 @@ def step_prompt(flow: Flow, step: Step, *, nonce: str, position: int, total: int
     if step.is_document:
         return AskFiles(text, document_label=step.label, choices=choices)
     return Text(text, choices)
+
+
+def files_spread(count: int, filed: list[tuple[str, int]], *, first_label: str) -> str:
+    """What became of several photos sent together: which photos went to which document."""
+    parts, start = [], 1
+    for label, taken in filed:
+        end = start + taken - 1
+        parts.append(f"{label} (รูปที่ {start})" if taken == 1 else f"{label} (รูปที่ {start}–{end})")
+        start = end + 1
+    return (f"ได้รับ {count} รูปค่ะ บันทึกตามลำดับเป็น " + ", ".join(parts)
+            + f"\nถ้าทุกรูปเป็น{first_label} กดปุ่ม “{together_label(first_label)}” ได้ค่ะ")
+
+
+def together_label(label: str) -> str:
+    wanted = f"เป็น{label}ทั้งหมด"
+    return wanted if len(wanted) <= MAX_LABEL else "รวมเป็นเอกสารเดียว"
+
+
+def together_choice(step: Step, step_ids: list[str], *, nonce: str) -> Choice:
+    return Choice(together_label(step.label), postback=postback.encode(nonce, "regroup", *step_ids))
 
 
 def shown_answer(step: Step, value: Any, *, missing: bool) -> str:
@@ -98,13 +129,14 @@ def summary_prompt(
     *,
     nonce: str,
     missing: frozenset[str] = frozenset(),
+    totals: Iterable[tuple[str, str]] = (),
 ) -> Summary:
     answered = list(answered)
     from flows.flow import EDIT_PREFIX
 
     return Summary(
         title=f"ตรวจสอบคำขอ{flow.title}",
-        rows=[(s.label, shown_answer(s, v, missing=s.id in missing)) for s, v in answered],
+        rows=[(s.label, shown_answer(s, v, missing=s.id in missing)) for s, v in answered] + list(totals),
         edit_choices=[
             Choice(f"{EDIT_PREFIX}{s.label}", postback=postback.encode(nonce, "edit", s.id))
             for s, _ in answered

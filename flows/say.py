@@ -30,6 +30,9 @@ class Choice:
     postback: str | None = None
     text: str | None = None
     date_picker: bool = False
+    # A date picker's first and last days (ISO dates), when the question limits them.
+    date_min: str | None = None
+    date_max: str | None = None
 
     def __post_init__(self) -> None:
         if not self.label.strip() or len(self.label) > MAX_LABEL:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from web.admission.router import router as admission_router
 from web.bank_callback import router as bank_callback_router
 from web.finance.router import router as finance_router
 from web.security_headers import SecurityHeaders
@@ -21,6 +22,8 @@ def mount_web(app: FastAPI, staff: StaffPagesConfig, *, dev_id_tokens: DevIdToke
     """
     # The public verification page of issued e-documents (s.13 of the Act): no login.
     app.include_router(create_verify_router())
+    # The admission round's public page: the announcement, commitment, draws (masked names).
+    app.include_router(admission_router)
     app.include_router(bank_callback_router)
     app.state.staff_site = StaffSite(staff, dev_id_tokens=dev_id_tokens)
     # Any staff or finance page reached without a valid session goes to the login page and back.

@@ -31,7 +31,9 @@ VERIFY_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action
 # Images and PDFs by signed link: shown by the browser's own viewer, never run as our origin.
 MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 
-POLICIES: tuple[tuple[str, str], ...] = (("/staff", STAFF_CSP), ("/verify", VERIFY_CSP), ("/media", MEDIA_CSP))
+POLICIES: tuple[tuple[str, str], ...] = (("/staff", STAFF_CSP), ("/verify", VERIFY_CSP), ("/media", MEDIA_CSP),
+                                         # The admission round's public page: no script either.
+                                         ("/admission", VERIFY_CSP))
 HSTS = "max-age=31536000; includeSubDomains"
 
 

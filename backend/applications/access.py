@@ -5,6 +5,7 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
 - director and teacher: the requests of the services whose approval chain (the school's
   configuration) names their role, once the documents are accepted (the chain signs from
   there); a director also every approved request, to issue its e-document.
+- anyone but finance: also the requests a colleague assigned to them.
 - finance: no request at all; fees have their own pages (web/finance).
 - district (a district office's staff): none of a school's requests; the district's own
   requests (a child without a school place) of the district's schools on the district pages.
@@ -62,6 +63,8 @@ def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]
                     Application.status.in_(REVIEWED))
     if member.role in ISSUERS:
         reach = sa.or_(reach, Application.status == S.APPROVED)
+    # A request a colleague assigned to this member (backend/applications/assignment.py).
+    reach = sa.or_(reach, Application.assigned_to_id == member.id)
     return sa.and_(school, reach)
 
 

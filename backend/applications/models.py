@@ -95,6 +95,14 @@ class Application(Base):
     # When its retention ended (backend/retention.py): answers, files and names are gone; the row
     # stays for the school's figures (service, status, dates).
     personal_data_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Who in the school holds the request now (backend/applications/assignment.py): the inbox
+    # lists it under "mine" for them, and the actions the table gives the holder are theirs.
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_members.id", ondelete="SET NULL"), default=None, index=True)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Whom the school calls about the request (backend/applications/contact.py), set at submission.
+    contact_name: Mapped[str | None] = mapped_column(sa.String(150), default=None)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32), default=None)
     # Optimistic lock: two webhook deliveries for the same parent that slip past the edge's
     # per-user lock cannot both write the row; the second flush fails instead of interleaving.
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
@@ -112,3 +120,17 @@ class Application(Base):
         answers = self.answers or {}
         name = answers.get(CHILD_NAME_STEP) or answers.get("child_name") or ""
         return name if isinstance(name, str) else ""
+
+
+class ApplicationNote(Base):
+    """A note staff leave on a request for each other. Internal: never rendered for the parent
+    (no notice, no chat reply, no e-document reads this table)."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_members.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit, notices
-from backend.applications import workflow
+from backend.applications import contact, workflow
 from backend.applications.models import Application, ApplicationStatus
 
 # Crockford's base32 without I, L, O, U: read aloud over the phone without confusion.
@@ -33,6 +33,7 @@ async def submit_application(
     application.submitted_at = now
     application.updated_at = now
     await session.flush()  # the application's id, for the records below
+    await contact.fill_contact(session, application)
     # In the same transaction as the status, so the parent's notice and the staff's alerts
     # exist exactly once. The service clock starts later, when staff accept the documents.
     audit.record(session, school_id=application.school_id, actor=audit.PARENT, action="submit",

@@ -52,6 +52,9 @@ class ParentAction(StrEnum):
 TURN = "turn"  # the role whose sign-off is next in the service's approval chain
 SYSTEM = "system"  # done by the product itself (the parent's upload), never offered to staff
 PARENT = "parent"  # the parent whose request it is, in their own chat
+# The colleague the request is assigned to (backend/applications/assignment.py), whatever their
+# role: the school delegates the checking steps; deciding stays with the chain.
+ASSIGNED = "assigned"
 
 S, A, P, R = ApplicationStatus, Action, ParentAction, Role
 
@@ -73,8 +76,8 @@ def _t(status: ApplicationStatus, action: Action | ParentAction, to: Application
 # (below, in _guard_failure) refine two rows: documents are requested at most once (s.8 of the
 # Licensing Facilitation Act), and a sign-off must be the chain's next one.
 TRANSITIONS: tuple[Transition, ...] = (
-    _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR),
-    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR),
+    _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR, ASSIGNED),
+    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, ASSIGNED),
     _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR),
     _t(S.DOCUMENTS_REQUESTED, A.DOCUMENTS_RECEIVED, S.SUBMITTED, SYSTEM),
     # The parent may never send what was asked for: the request can then be refused.
@@ -82,9 +85,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Becomes approved when the chain's last role signs; before that the status stays.
     _t(S.UNDER_REVIEW, A.SIGN_OFF, S.APPROVED, TURN),
     _t(S.UNDER_REVIEW, A.REJECT, S.REJECTED, R.REGISTRAR, TURN),
-    _t(S.UNDER_REVIEW, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER),
+    _t(S.UNDER_REVIEW, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER, ASSIGNED),
     _t(S.UNDER_REVIEW, A.SET_LATE_REASON, None, R.REGISTRAR, TURN),
-    _t(S.APPROVED, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER),
+    _t(S.APPROVED, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER, ASSIGNED),
     _t(S.APPROVED, A.ISSUE_DOCUMENT, None, R.REGISTRAR, R.DIRECTOR),
     _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
     _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
@@ -110,6 +113,22 @@ STATUS_TH: dict[str, tuple[str, str]] = {
     S.CLOSED: ("เสร็จสิ้น", "ช่วยยืนยันผลและให้คะแนนบริการได้ที่หน้าสถานะคำขอค่ะ"),
     S.CANCELLED: ("ยกเลิกแล้ว", ""),
 }
+
+# The same for a request that asked for no document (a venue booking): no word of documents.
+STATUS_WITHOUT_DOCUMENTS_TH: dict[str, tuple[str, str]] = {
+    S.SUBMITTED: ("ยื่นคำขอแล้ว", "รอโรงเรียนพิจารณาคำขอ จะแจ้งผลทาง LINE นี้ค่ะ"),
+    S.UNDER_REVIEW: ("อยู่ระหว่างพิจารณา", "โรงเรียนจะแจ้งผลการพิจารณาทาง LINE นี้ภายในวันครบกำหนดค่ะ"),
+}
+
+
+def status_words(application: Application) -> tuple[str, str]:
+    """The status as a parent reads it, and what comes next (STATUS_TH), without a word about
+    documents when the request asked for none (no file given, none marked missing)."""
+    if application.status in STATUS_WITHOUT_DOCUMENTS_TH and not application.missing_documents and not any(
+            isinstance(value, list) for value in (application.answers or {}).values()):
+        return STATUS_WITHOUT_DOCUMENTS_TH[application.status]
+    return STATUS_TH.get(application.status, (application.status, ""))
+
 
 MAX_REASON_LENGTH = 1000
 MAX_DOCUMENTS_PER_REQUEST = 10
@@ -157,12 +176,15 @@ def current_turn(application: Application, config: SchoolConfig) -> str | None:
     return chain[signed] if signed < len(chain) else None
 
 
-def _role_may(transition: Transition, staff: StaffMember | None, turn: str | None) -> bool:
+def _role_may(transition: Transition, staff: StaffMember | None, turn: str | None,
+              application: Application) -> bool:
     if SYSTEM in transition.who or staff is None:
         return SYSTEM in transition.who and staff is None
     if staff.role == Role.ADMIN:
         return True
     if staff.role in transition.who:
+        return True
+    if ASSIGNED in transition.who and staff.id is not None and application.assigned_to_id == staff.id:
         return True
     return TURN in transition.who and turn is not None and staff.role == turn
 
@@ -201,7 +223,7 @@ def _guard_failure(transition: Transition, application: Application, staff: Staf
     return None
 
 
-def _may_touch(application: Application, staff: StaffMember | None) -> bool:
+def may_touch(application: Application, staff: StaffMember | None) -> bool:
     """The school's own active staff; for a district's request, the district's staff too (whose
     district the caller checks: backend/referrals.py)."""
     if staff is None:
@@ -214,7 +236,7 @@ def _may_touch(application: Application, staff: StaffMember | None) -> bool:
 def may_manage_documents(application: Application, staff: StaffMember | None) -> bool:
     """Who may revoke or reissue an application's e-documents: the roles the table lets issue
     them (and admin), whatever the application's status now."""
-    if staff is None or not _may_touch(application, staff):
+    if staff is None or not may_touch(application, staff):
         return False
     issuers = {role for t in TRANSITIONS if t.action == A.ISSUE_DOCUMENT for role in t.who}
     return staff.role == Role.ADMIN or staff.role in issuers
@@ -223,14 +245,15 @@ def may_manage_documents(application: Application, staff: StaffMember | None) ->
 def allowed_actions(application: Application, staff: StaffMember | None, config: SchoolConfig) -> list[str]:
     """The actions this staff member may take now, in table order: the ONLY source for buttons.
     ``staff=None`` asks for the product's own (system) actions."""
-    if not _may_touch(application, staff):
+    if not may_touch(application, staff):
         return []
     turn = current_turn(application, config)
     allowed: list[str] = []
     for transition in TRANSITIONS:
         if transition.status != application.status or transition.action in allowed:
             continue
-        if _role_may(transition, staff, turn) and _guard_failure(transition, application, staff, turn) is None:
+        if (_role_may(transition, staff, turn, application)
+                and _guard_failure(transition, application, staff, turn) is None):
             allowed.append(transition.action.value)
     return allowed
 
@@ -238,12 +261,12 @@ def allowed_actions(application: Application, staff: StaffMember | None, config:
 def _transition_for(application: Application, action: str, staff: StaffMember | None,
                     config: SchoolConfig) -> Transition:
     refused = "ทำรายการนี้ไม่ได้ในสถานะปัจจุบันของคำขอ หรือไม่อยู่ในหน้าที่ของท่านค่ะ"
-    if not _may_touch(application, staff):
+    if not may_touch(application, staff):
         raise ActionNotAllowed("staff member of another school or inactive", refused)
     turn = current_turn(application, config)
     for transition in TRANSITIONS:
         if transition.status == application.status and transition.action == action:
-            if not _role_may(transition, staff, turn):
+            if not _role_may(transition, staff, turn, application):
                 continue
             failure = _guard_failure(transition, application, staff, turn)
             if failure is not None:
@@ -324,7 +347,7 @@ def thai_datetime_of(moment: dt.datetime) -> str:
 
 def parent_notice_data(application: Application, **extra: Any) -> dict[str, Any]:
     """What the edge needs to render a card for the parent about this application."""
-    status_th, next_th = STATUS_TH.get(application.status, (application.status, ""))
+    status_th, next_th = status_words(application)
     data: dict[str, Any] = {
         "service": application.service,
         "public_number": application.public_number,

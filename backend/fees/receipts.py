@@ -95,6 +95,8 @@ def payer_name(application: Application) -> str:
     for key in ("parent_name", "requester_name"):
         if isinstance(answers.get(key), str) and answers[key].strip():
             return answers[key].strip()
+    if getattr(application, "contact_name", None):
+        return str(application.contact_name)
     student = application.child_name
     relationship = answers.get("applicant_relationship")
     if student:

@@ -97,6 +97,13 @@ def _is_name_char(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LM" or ch in " -'"
 
 
+def _starts_a_word_with_mark(text: str) -> bool:
+    # A hyphen or apostrophe joins the letters of a transcribed name ("O'Neil-Smith"); one that
+    # begins or ends a word is no part of a name (and "-", like "=", "+" and "@", starts a formula
+    # when the name is copied into a spreadsheet).
+    return any(word[:1] in "-'" or word[-1:] in "-'" for word in text.split(" "))
+
+
 def parse_person_name(text: str) -> PersonName:
     """Split "ด.ช. สมชาย ใจดี" or "นางสาวสมศรี มีสุข" into prefix (full form), first and last.
 
@@ -116,7 +123,7 @@ def parse_person_name(text: str) -> PersonName:
             f"กรุณาพิมพ์ชื่อและนามสกุลต่อจากคำนำหน้าชื่อด้วยค่ะ เช่น {EXAMPLE_NAME}",
             code="name.missing_first",
         )
-    if not all(_is_name_char(ch) for ch in rest):
+    if not all(_is_name_char(ch) for ch in rest) or _starts_a_word_with_mark(rest):
         raise ThaiInputError(
             f"ชื่อและนามสกุลใช้ได้เฉพาะตัวอักษรค่ะ กรุณาไม่ใส่เครื่องหมายหรือสัญลักษณ์ เช่น {EXAMPLE_NAME}",
             code="name.symbols",

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from bot.simulator import ids
-from bot.simulator.standin import LineStandIn, LineUser, StoredContent
+from bot.simulator.standin import LineStandIn, LineUser
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ class Simulator:
         for spec in files:
             data, content_type = spec[0], spec[1]
             message_id = self.standin.new_message_id()
-            self.standin.contents[message_id] = StoredContent(data=data, content_type=content_type)
+            self.standin.store_content(message_id, data, content_type)
             event = self._event("message", user_id)
             media_path = f"api/media/{message_id}"
             if content_type.startswith("image/"):

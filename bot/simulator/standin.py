@@ -14,6 +14,7 @@ from typing import Any
 
 from backend.clock import Clock
 from bot.simulator import ids
+from bot.simulator.persistence import SimulatorStore
 
 REPLY_TOKEN_LIFETIME = dt.timedelta(seconds=60)
 # A redelivered event's token lives 1 minute from redelivery, but never past this.
@@ -135,6 +136,7 @@ class LineStandIn:
         clock: Clock,
         bot_display_name: str = "ผู้ช่วยงานทะเบียนโรงเรียน",
         bot_basic_id: str = "@schoolbot",
+        store: SimulatorStore | None = None,
     ) -> None:
         self.channel_secret = channel_secret
         self.access_token = access_token
@@ -166,6 +168,18 @@ class LineStandIn:
         self._sequence = 0
         self.new_message_id = ids.MessageIdCounter()
         self._changed = asyncio.Condition()
+        # Users and chats kept across restarts (DATA_DIR), when the app gives a store.
+        self._store = store
+        if store is not None:
+            store.load(self)
+
+    def _persist(self) -> None:
+        if self._store is not None:
+            self._store.save(self)
+
+    def store_content(self, message_id: str, data: bytes, content_type: str) -> None:
+        """What a user sent (a photo, a file), for the bot to download and the page to show."""
+        self.contents[message_id] = StoredContent(data=data, content_type=content_type)
 
     # ----- users -------------------------------------------------------------------------
 
@@ -173,6 +187,7 @@ class LineStandIn:
         name = display_name or _FIRST_NAMES[len(self.users) % len(_FIRST_NAMES)]
         user = LineUser(user_id=user_id or ids.new_user_id(), display_name=name)
         self.users[user.user_id] = user
+        self._persist()
         return user
 
     def user(self, user_id: str) -> LineUser | None:
@@ -306,6 +321,7 @@ class LineStandIn:
     async def record_user_entry(self, user_id: str, entry: dict[str, Any]) -> dict[str, Any]:
         """Adds something the user did (a message, a postback, follow...) to their timeline."""
         self._timelines[user_id].append(self._stamp(entry))
+        self._persist()
         await self._notify()
         return entry
 
@@ -324,6 +340,7 @@ class LineStandIn:
             self._bot_messages[user_id].append(record)
             self._timelines[user_id].append(record)
             sent.append({"id": message_id, **({"quoteToken": quote_token} if quote_token else {})})
+        self._persist()
         await self._notify()
         return sent
 
@@ -335,6 +352,7 @@ class LineStandIn:
                 found = True
         if message_id in self.contents:
             self.contents[message_id].unsent = True
+        self._persist()
         await self._notify()
         return found
 

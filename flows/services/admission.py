@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.admission_round import service as rounds
 from backend.applications.models import Application
 from backend.applications.service import submit_application
 from backend.catalog import DocumentType, FeeRule, ServiceDocument
@@ -38,7 +39,7 @@ from flows.common import (
     STUDENT_HOUSE_REGISTRATION,
     academic_year_applied_for,
 )
-from flows.flow import Check, Context, Facts, Flow, Step, When, answer_is
+from flows.flow import Check, Context, Facts, Flow, ReturnToStep, Step, When, answer_is
 from flows.services.grade1_entry import ENTRY_APPROVAL, approved_entry_for
 from flows.spec import ServiceSpec
 
@@ -49,6 +50,9 @@ SERVICE_ID = "admission"
 TO_GRADE1_ENTRY = "วิธียื่น: พิมพ์ “ยกเลิก” เพื่อปิดคำขอสมัครเรียนนี้ แล้วพิมพ์ “ขอผ่อนผัน”"
 TO_TRANSFER_IN = "พิมพ์ “ยกเลิก” เพื่อปิดคำขอสมัครเรียนนี้ แล้วพิมพ์ “ย้ายเข้า” ค่ะ"
 CHECK_BIRTH_DATE = "\nถ้าวันเกิดไม่ถูกต้อง พิมพ์ “ย้อนกลับ” เพื่อแก้ไขค่ะ"
+# Facts: why each grade's round cannot be applied for now ({grade: message}); a grade absent is
+# open, or the school runs no round for it (backend/admission_round/).
+ROUND_REFUSALS = "round_refusals"
 
 # How a child born outside the ป.1 birth year enters ป.1 (asked when no approval is on record).
 P1_WAYS = {
@@ -100,6 +104,9 @@ def _age_rule(config: SchoolConfig, offered: tuple[Grade, ...]) -> Check:
     def test(grade: Grade, ctx: Context) -> None:
         if grade not in offered:
             raise _not_offered(grade, config, offered)
+        refusal = ctx.facts.get(ROUND_REFUSALS, {}).get(grade.value)
+        if refusal:
+            raise ThaiInputError(refusal, code="admission.round")
         year = academic_year_applied_for(config, ctx.today)
         birth = ctx.answers["student_birth_date"]
         result = check_age_for_grade(birth, grade, year)
@@ -180,6 +187,53 @@ def how_places_are_given(config: SchoolConfig):
     return next_steps
 
 
+def _year_of(config: SchoolConfig, now: dt.datetime) -> int:
+    return academic_year_applied_for(config, rounds.local_day(now))
+
+
+def opening(config: SchoolConfig):
+    """Before any question: no grade's round open (not yet, or closed) says when, or why not."""
+
+    async def check(session: AsyncSession, school_id: int, now: dt.datetime) -> str | None:
+        found = await rounds.windows(session, school_id=school_id, academic_year=_year_of(config, now))
+        return found.start_refusal(now, entry_grades(config))
+
+    return check
+
+
+def facts_with_rounds(config: SchoolConfig):
+    """The flow's facts: an approved ผ่อนผัน on record, and each grade's round not open now."""
+
+    async def load(session: AsyncSession, application: Application) -> Mapping[str, Any]:
+        facts = dict(await approved_entry_for(session, application))
+        now = application.last_activity_at
+        found = await rounds.windows(session, school_id=application.school_id,
+                                     academic_year=_year_of(config, now))
+        refusals = {grade: found.refusal(grade, now) for grade in found.by_grade}
+        facts[ROUND_REFUSALS] = {grade: message for grade, message in refusals.items() if message}
+        return facts
+
+    return load
+
+
+def submit_in_round(config: SchoolConfig):
+    """File the request while its grade's round is open, and enter it in the round."""
+
+    async def submit(session: AsyncSession, application: Application, *, now: dt.datetime) -> None:
+        year = _year_of(config, now)
+        grade = str(application.answers.get("grade_applied"))
+        found = await rounds.windows(session, school_id=application.school_id, academic_year=year)
+        refusal = found.refusal(grade, now)
+        if refusal:
+            raise ReturnToStep("grade_applied", refusal)
+        await _record_approval_on_record(session, application, now=now)
+        round_ = found.by_grade.get(grade)
+        if round_ is not None:
+            await rounds.entry_for(session, round_, application, now=now)
+
+    return submit
+
+
 async def _record_approval_on_record(session: AsyncSession, application: Application, *,
                                      now: dt.datetime) -> None:
     """File the request; a ป.1 child admitted by a ผ่อนผัน on record names it for the staff."""
@@ -227,9 +281,11 @@ def build(config: SchoolConfig) -> Flow:
             ),
             Step(
                 "p1_way",
-                "ชั้น ป.1 รับเด็กตามปีเกิด (อายุย่างเข้าปีที่ 7) เด็กที่จบชั้น อ.3 แล้ว "
-                "และเด็กที่โรงเรียนอนุญาตให้ผ่อนผันเข้าเรียนก่อนหรือหลังเกณฑ์ 1 ปีค่ะ "
-                "นักเรียนไม่ได้เกิดในปีตามเกณฑ์ จะเข้าเรียน ป.1 ในกรณีใดคะ",
+                "ชั้น ป.1 รับ\n"
+                "• เด็กที่เกิดในปีตามเกณฑ์ (อายุย่างเข้าปีที่ 7)\n"
+                "• เด็กที่จบชั้น อ.3 แล้ว\n"
+                "• เด็กที่โรงเรียนอนุญาตให้ผ่อนผันเข้าเรียนก่อนหรือหลังเกณฑ์ 1 ปี\n"
+                "นักเรียนไม่ได้เกิดในปีตามเกณฑ์ จะเข้า ป.1 ในกรณีใดคะ",
                 kinds.choice(P1_WAYS, synonyms=P1_WAY_WORDS),
                 label="เข้า ป.1 เพราะ",
                 when=_p1_way_needed(config),
@@ -286,13 +342,13 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "photo",
                 "ขอรูปถ่ายหน้าตรงของนักเรียน ขนาด 1 นิ้วค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="รูปถ่าย 1 นิ้ว",
             ),
             Step(
                 "birth_certificate",
                 "ขอรูปถ่ายสูติบัตรของนักเรียนค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="สูติบัตร",
             ),
             STUDENT_HOUSE_REGISTRATION,
@@ -304,13 +360,15 @@ def build(config: SchoolConfig) -> Flow:
             ),
         ],
         next_steps=how_places_are_given(config),
-        submit=_record_approval_on_record,
+        submit=submit_in_round(config),
         first_message=_grade_said,
         facts=Facts(
-            load=approved_entry_for,
+            load=facts_with_rounds(config),
             uses=("student_name", "student_national_id", "student_birth_date"),
-            sample={ENTRY_APPROVAL: {"request": "early", "academic_year": 2570, "number": "GE-SAMPLE1"}},
+            sample={ENTRY_APPROVAL: {"request": "early", "academic_year": 2570, "number": "GE-SAMPLE1"},
+                    ROUND_REFUSALS: {}},
         ),
+        opening=opening(config),
     )
 
 

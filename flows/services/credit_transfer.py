@@ -90,7 +90,7 @@ FLOW = Flow(
         Step(
             "student_id_card",
             "ขอรูปถ่ายบัตรประชาชนของนักเรียนค่ะ ถ่ายให้เห็นตัวอักษรชัดเจน",
-            kinds.document(),
+            kinds.document(one_page=True),
             label="บัตรประชาชน",
         ),
         Step(

@@ -157,7 +157,7 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "medical_certificate",
                 "ขอรูปถ่ายใบรับรองแพทย์ค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="ใบรับรองแพทย์",
                 when=answer_is("medical_consent", True),
             ),
@@ -165,7 +165,7 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "birth_certificate",
                 "ขอรูปถ่ายสูติบัตรของนักเรียนค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="สูติบัตร",
             ),
             PARENT_ID_CARD,

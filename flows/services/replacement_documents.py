@@ -89,7 +89,7 @@ STEPS = [
     Step(
         "photo",
         "ขอรูปถ่ายหน้าตรงของเจ้าของเอกสาร ขนาด 1.5 นิ้ว ไม่สวมหมวกและแว่นตาดำค่ะ",
-        kinds.document(),
+        kinds.document(one_page=True),
         label="รูปถ่าย 1.5 นิ้ว",
     ),
     replace(PARENT_ID_CARD, label="บัตรผู้ยื่นคำขอ"),

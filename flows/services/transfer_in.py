@@ -103,7 +103,7 @@ def build(config: SchoolConfig) -> Flow:
             Step(
                 "student_id_card",
                 "ขอรูปถ่ายบัตรประชาชนของนักเรียนค่ะ",
-                kinds.document(),
+                kinds.document(one_page=True),
                 label="บัตรนักเรียน",
             ),
             PARENT_ID_CARD,

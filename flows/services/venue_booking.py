@@ -18,19 +18,25 @@ from backend.documents.from_applications import Answers
 from backend.organisations import ALL_SCHOOL_TYPES
 from backend.payments.money import baht
 from backend.school_config import SchoolConfig, SchoolConfigError, Venue
+from backend.thai.dates import MONTHS_SHORT, be_year, format_thai_date
 from backend.thai.digits import number_words_as_digits
 from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms
 from backend.thai.understand import find_choice, find_date
 from flows import kinds
 from flows.common import payment_timing
-from flows.flow import MAX_OPTIONS, Check, Context, Flow, Reading, ReturnToStep, Step
+from flows.flow import MAX_OPTIONS, Check, Context, Facts, Flow, Reading, RefusedWithOffers, ReturnToStep, Step
 from flows.say import MAX_LABEL
 from flows.spec import ServiceSpec
 from flows.understanding import rest_of
 
 SERVICE_ID = "venue_booking"
 TITLE = "ใช้อาคารสถานที่"
+# The chosen venue's booked days (ISO dates), read when the venue is chosen (Flow.facts), so a
+# taken day is refused at the date question, not after every other answer.
+TAKEN = "taken_days"
+TAKEN_HORIZON_DAYS = 400
+FREE_DAYS_OFFERED = 3
 
 
 def option_value(venue: Venue) -> str:
@@ -106,21 +112,90 @@ def _within_capacity(by_option: dict[str, Venue]) -> Check:
     def test(people: int, ctx: Context) -> None:
         venue = by_option.get(ctx.answers["venue"])
         if venue is not None and venue.capacity and people > venue.capacity:
-            raise ThaiInputError(
+            raise RefusedWithOffers(
                 f"{venue.name}รับได้ไม่เกิน {venue.capacity:,} คนค่ะ "
-                "กรุณาลดจำนวนผู้เข้าร่วม หรือกดแก้สถานที่ที่หน้าสรุปนะคะ",
+                "กรุณาพิมพ์จำนวนที่ไม่เกินนี้ หรือกด “เปลี่ยนสถานที่” เพื่อเลือกสถานที่อื่นนะคะ",
                 code="venue.capacity",
+                change=("venue", "เปลี่ยนสถานที่"),
             )
 
     return Check(test, uses=("venue",))
 
 
-def _first_day_far_enough(first: dt.date, ctx: Context) -> None:
-    venues.check_first_day(first, today=ctx.today)
+def _taken_days(by_option: dict[str, Venue]):
+    async def load(session: AsyncSession, application: Application) -> Mapping[str, Any]:
+        venue = by_option.get(str((application.answers or {}).get("venue")))
+        if venue is None:
+            return {TAKEN: frozenset()}
+        start = application.created_at.date() - dt.timedelta(days=1)
+        days = await venues.taken_days(
+            session, school_id=application.school_id, venue_id=venue.id, first=start,
+            last=start + dt.timedelta(days=TAKEN_HORIZON_DAYS), except_holder=application.public_number)
+        return {TAKEN: frozenset(day.isoformat() for day in days)}
+
+    return load
 
 
-def _period_allowed(last: dt.date, ctx: Context) -> None:
-    venues.check_period(ctx.answers["first_day"], last)
+def day_label(day: dt.date) -> str:
+    """A day as a button shows it and the date question reads it back: "12 ธ.ค. 2569"."""
+    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {be_year(day)}"
+
+
+def nearest_free_days(day: dt.date, taken: frozenset[str], *, earliest: dt.date) -> list[dt.date]:
+    """The free days nearest ``day`` (not before ``earliest``), in calendar order."""
+    found: list[dt.date] = []
+    for distance in range(1, TAKEN_HORIZON_DAYS):
+        for candidate in (day - dt.timedelta(days=distance), day + dt.timedelta(days=distance)):
+            if candidate >= earliest and candidate.isoformat() not in taken:
+                found.append(candidate)
+        if len(found) >= FREE_DAYS_OFFERED:
+            break
+    return sorted(found[:FREE_DAYS_OFFERED])
+
+
+def _bookable_days(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days the picker offers: from the first one far enough ahead, for a year."""
+    first = today + dt.timedelta(days=venues.MIN_DAYS_AHEAD)
+    return first, first + dt.timedelta(days=365)
+
+
+def _venue_name(by_option: dict[str, Venue], answer: Any) -> str:
+    venue = by_option.get(answer)
+    return venue.name if venue is not None else "สถานที่นี้"
+
+
+def _first_day_allowed(by_option: dict[str, Venue]) -> Check:
+    def test(first: dt.date, ctx: Context) -> None:
+        venues.check_first_day(first, today=ctx.today)
+        taken = ctx.facts.get(TAKEN) or frozenset()
+        if first.isoformat() not in taken:
+            return
+        free = nearest_free_days(first, taken, earliest=ctx.today + dt.timedelta(days=venues.MIN_DAYS_AHEAD))
+        shown = ", ".join(format_thai_date(day) for day in free)
+        raise RefusedWithOffers(
+            f"ขออภัยค่ะ {_venue_name(by_option, ctx.answers['venue'])}มีผู้จองแล้วในวันที่ {format_thai_date(first)}"
+            + (f"\nวันที่ใกล้ที่สุดที่ยังว่าง: {shown} กดเลือกได้เลย หรือเลือกวันอื่นค่ะ" if free else ""),
+            code="venue.taken", answers=[day_label(day) for day in free])
+
+    return Check(test, uses=("venue",))
+
+
+def _period_allowed(by_option: dict[str, Venue]) -> Check:
+    def test(last: dt.date, ctx: Context) -> None:
+        first = ctx.answers["first_day"]
+        venues.check_period(first, last)
+        taken = ctx.facts.get(TAKEN) or frozenset()
+        clash = [day for day in venues.booking_days(first, last) if day.isoformat() in taken]
+        if not clash:
+            return
+        before = clash[0] - dt.timedelta(days=1)
+        shown = ", ".join(format_thai_date(day) for day in clash)
+        raise RefusedWithOffers(
+            f"ขออภัยค่ะ {_venue_name(by_option, ctx.answers['venue'])}มีผู้จองแล้วในวันที่ {shown} "
+            "กรุณาเลือกวันสุดท้ายก่อนวันนั้น หรือกด “ย้อนกลับ” เพื่อเปลี่ยนวันแรกค่ะ",
+            code="venue.taken", answers=[day_label(before)] if before >= first else [])
+
+    return Check(test, uses=("first_day", "venue"))
 
 
 _ONE_DAY = re.compile(r"^(?:ใช้)?(?:แค่)?วันเดียว(?:กัน|เท่านั้น)?(?:กับวันแรก)?$")
@@ -197,10 +272,12 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
         ),
         Step(
             "rules_accepted",
-            "ตามระเบียบกระทรวงศึกษาธิการว่าด้วยการให้ใช้อาคารสถานที่ของสถานศึกษา "
-            "ห้ามใช้สถานที่เพื่อกิจกรรมที่ผิดกฎหมายหรือศีลธรรม การพนัน งานเลี้ยงที่ส่งเสียงดัง "
-            "หรือดิสโก้เธค และห้ามใช้นอกเหนือจากวัตถุประสงค์ที่แจ้งไว้ค่ะ\n"
-            "รับทราบและยืนยันว่าจะใช้สถานที่ตามเงื่อนไขนี้ใช่ไหมคะ",
+            "เงื่อนไขการใช้สถานที่ (ระเบียบกระทรวงศึกษาธิการ) ห้ามใช้เพื่อ\n"
+            "• กิจกรรมที่ผิดกฎหมายหรือศีลธรรม\n"
+            "• การพนัน\n"
+            "• งานเลี้ยงที่ส่งเสียงดัง หรือดิสโก้เธค\n"
+            "• สิ่งอื่นนอกจากที่แจ้งไว้\n"
+            "ยืนยันว่าจะใช้ตามเงื่อนไขนี้ใช่ไหมคะ",
             kinds.yes_no(),
             label="ยอมรับเงื่อนไข",
             check=Check(_rules_accepted),
@@ -211,7 +288,8 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
             "กดเลือกวันที่ หรือพิมพ์ได้เลยค่ะ เช่น “วันเสาร์หน้า” หรือวันและเดือนโดยไม่ต้องใส่ปี",
             kinds.date(upcoming=True),
             label="วันแรก",
-            check=Check(_first_day_far_enough),
+            picker_range=_bookable_days,
+            check=_first_day_allowed(by_option),
         ),
         Step(
             "last_day",
@@ -219,7 +297,8 @@ def _steps(by_option: dict[str, Venue]) -> list[Step]:
             "ถ้าใช้วันเดียว พิมพ์ “วันเดียว” ได้เลยค่ะ",
             kinds.date(upcoming=True),
             label="วันสุดท้าย",
-            check=Check(_period_allowed, uses=("first_day",)),
+            picker_range=_bookable_days,
+            check=_period_allowed(by_option),
             reading=Reading(_days_from_first, uses=("first_day",)),
         ),
         Step(
@@ -274,9 +353,54 @@ def _fees_text(config: SchoolConfig) -> str:
     return f"ค่าใช้สถานที่คิดตามจำนวนวันที่ใช้ ({rates}) {timing} ค่ะ"
 
 
+def _booked_period(answers: Mapping[str, Any]) -> tuple[dt.date, dt.date] | None:
+    try:
+        return dt.date.fromisoformat(str(answers["first_day"])), dt.date.fromisoformat(str(answers["last_day"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def fee_total_text(config: SchoolConfig, answers: Mapping[str, Any]) -> str | None:
+    """The booked venue's fee for the days booked: "3,000 บาท (2 วัน วันละ 1,500 บาท)"; None
+    when the answers do not name a venue and its days yet."""
+    venue = booked_venue(answers.get("venue"), config)
+    period = _booked_period(answers)
+    if venue is None or period is None:
+        return None
+    if not venue.fee_per_day:
+        return "ไม่มีค่าใช้สถานที่"
+    days = len(venues.booking_days(*period))
+    return f"{baht(booking_fee(venue, *period))} บาท ({days} วัน วันละ {baht(venue.fee_per_day)} บาท)"
+
+
+def _totals(config: SchoolConfig):
+    def totals(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+        total = fee_total_text(config, answers)
+        return [("ค่าใช้สถานที่", total)] if total else []
+
+    return totals
+
+
+def _next_steps(config: SchoolConfig, reserved: str):
+    days = config.service(SERVICE_ID).time_limit_days
+    timing = payment_timing(config.service(SERVICE_ID).fee_due)
+
+    def next_steps(answers: Mapping[str, Any]) -> str:
+        total = fee_total_text(config, answers)
+        if total is None:
+            fees = _fees_text(config)
+        elif total == "ไม่มีค่าใช้สถานที่":
+            fees = "ไม่มีค่าใช้สถานที่ค่ะ"
+        else:
+            fees = f"ค่าใช้สถานที่ {total} {timing} ค่ะ"
+        return (f"{reserved}ผู้อำนวยการจะพิจารณาภายในประมาณ {days} วันทำการ แล้วแจ้งผลทาง LINE นี้ค่ะ "
+                f"เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่ค่ะ\n{fees}")
+
+    return next_steps
+
+
 def build(config: SchoolConfig) -> Flow:
     by_option = _venues_by_option(config)
-    days = config.service(SERVICE_ID).time_limit_days
     if by_option:
         intro = (
             f"ขอใช้สถานที่ได้ครั้งละไม่เกิน {venues.MAX_DAYS_PER_BOOKING} วัน "
@@ -284,6 +408,8 @@ def build(config: SchoolConfig) -> Flow:
         )
         reserved = "วันที่ขอไว้จะถูกกันไว้ให้ระหว่างพิจารณาค่ะ "
         submit = _submit_reserving(by_option)
+        facts = Facts(load=_taken_days(by_option), uses=("venue",),
+                      sample={TAKEN: frozenset({"2026-06-10", "2026-06-11"})})
     else:
         intro = (
             "โรงเรียนยังไม่ได้ระบุสถานที่ที่เปิดให้จองผ่าน LINE ค่ะ "
@@ -291,6 +417,7 @@ def build(config: SchoolConfig) -> Flow:
         )
         reserved = ""
         submit = submit_application
+        facts = None
     return Flow(
         id=SERVICE_ID,
         title=TITLE,
@@ -299,13 +426,11 @@ def build(config: SchoolConfig) -> Flow:
         version=1,
         intro=intro,
         steps=_steps(by_option),
-        next_steps=(
-            f"{reserved}ผู้อำนวยการจะพิจารณาภายในประมาณ {days} วันทำการ แล้วแจ้งผลทาง LINE นี้ค่ะ "
-            "เมื่ออนุมัติแล้วจะได้รับหนังสืออนุญาตให้ใช้สถานที่ค่ะ\n"
-            f"{_fees_text(config)}"
-        ),
+        next_steps=_next_steps(config, reserved),
         submit=submit,
         first_message=_first_message(by_option),
+        facts=facts,
+        totals=_totals(config),
     )
 
 

@@ -134,4 +134,16 @@ async def test_uploading_the_pdf_tells_whether_it_is_genuine(client, issuer, ses
 
     assert "ไฟล์นี้ถูกต้องค่ะ" in genuine and "สมใจ" not in genuine
     assert "ไม่ตรงกับเอกสารที่โรงเรียนออกให้" in altered
+    # The record is still in force, but the uploaded file is not it: no "ใช้ได้" under the red message.
+    assert "ใช้ได้" not in altered and "ใช้ไม่ได้ ไฟล์นี้ไม่ตรงกับต้นฉบับ" in altered
+    assert "ใช้ได้ (ยังมีผล)" in genuine
     assert "ไม่มีลายมือชื่อดิจิทัล" in photo
+
+
+async def test_the_page_is_styled_by_its_own_stylesheet(client):
+    html = (await client.get("/verify")).text
+    css = await client.get("/verify/static/verify.css")
+
+    assert '<link rel="stylesheet" href="/verify/static/verify.css">' in html
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert ".status" in css.text and "@media (max-width" in css.text

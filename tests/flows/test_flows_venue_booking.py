@@ -86,7 +86,8 @@ async def test_happy_path_reserves_the_days_and_states_the_fee(chat: Chat, clock
                     "เลขที่คำขอ: VB-",
                     "วันที่ขอไว้จะถูกกันไว้ให้ระหว่างพิจารณา",
                     "หนังสืออนุญาต",
-                    "หอประชุม วันละ 1,500 บาท",
+                    "ค่าใช้สถานที่ 4,500 บาท (3 วัน วันละ 1,500 บาท)",
+                    Absent("สนามฟุตบอล"),
                     "ชำระหลังอนุมัติผ่าน PromptPay",
                 ],
             ),
@@ -127,7 +128,8 @@ async def test_the_second_family_is_sent_back_to_the_first_day_and_keeps_the_res
             (
                 Tap("ยืนยันส่งคำขอ"),
                 [
-                    "ขออภัยค่ะ สถานที่นี้มีผู้จองแล้วในวันที่ 11 ธันวาคม 2569, 12 ธันวาคม 2569",
+                    # The days taken are read again at the confirmation: the first day is asked again.
+                    "ขออภัยค่ะ หอประชุมมีผู้จองแล้วในวันที่ 11 ธันวาคม 2569",
                     "ขั้นตอนที่ 6 จาก 9",
                     "ตั้งแต่วันที่เท่าไร",
                     Absent("ส่งคำขอใช้อาคารสถานที่เรียบร้อยแล้ว"),
@@ -137,7 +139,7 @@ async def test_the_second_family_is_sent_back_to_the_first_day_and_keeps_the_res
     )
     waiting = await second_family.application()
     assert waiting.status == ApplicationStatus.DRAFT
-    assert "first_day" not in waiting.answers
+    assert waiting.current_step == "first_day"
     assert waiting.answers["last_day"] == "2026-12-13"
     assert waiting.answers["attendees"] == 80
     assert await reserved_days(second_family, waiting.public_number) == []
@@ -283,7 +285,8 @@ def test_long_venue_names_are_shortened_on_buttons_and_listed_in_full():
 def test_a_free_venue_says_so():
     flow = venue_booking.build(parse_school_config({"venues": [{"id": "yard", "name": "ลานกีฬา"}]}))
     assert "• ลานกีฬา: ไม่มีค่าใช้สถานที่" in flow.step("venue").question
-    assert "ไม่มีค่าใช้สถานที่ค่ะ" in flow.next_steps
+    assert "ไม่มีค่าใช้สถานที่ค่ะ" in flow.next_steps_for({"venue": "v_yard", "first_day": "2026-12-10",
+                                                        "last_day": "2026-12-10"})
 
 
 @pytest.mark.parametrize(

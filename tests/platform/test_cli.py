@@ -134,3 +134,20 @@ def test_db_upgrade_makes_the_data_folder_private_and_seals_channel_credentials(
     raw = (data / "schoolbot.sqlite3").read_bytes() + b"".join(
         p.read_bytes() for p in data.glob("schoolbot.sqlite3-*"))
     assert b"plain-secret" not in raw and b"plain-token" not in raw
+
+
+def test_serve_takes_its_port_from_PORT_as_make_run_passes_it(cli_env, capsys, monkeypatch):
+    import uvicorn
+
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    monkeypatch.setenv("PORT", "8100")
+    main(["serve"])
+    assert served["port"] == 8100
+    assert "http://127.0.0.1:8100/sim/" in capsys.readouterr().out
+    main(["serve", "--port", "8200"])
+    assert served["port"] == 8200
+    monkeypatch.setenv("PORT", "eighty")
+    with pytest.raises(SystemExit):
+        main(["serve"])
+    assert "PORT" in capsys.readouterr().err

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Fixtures stage rows in tests/staging.py; migrations are the schema's history.
 SKIPPED_PARTS = {".venv", ".git", "tests", "migrations", "node_modules"}
 TRANSITION_MODULES = {"backend/applications/workflow.py", "backend/fees/transitions.py",
-                      "backend/documents/signature_requests.py"}
+                      "backend/documents/signature_requests.py", "backend/admission_round/transitions.py"}
 # Other entities with a status of their own (inbound events, e-documents, simulator deliveries,
 # benchmark records): their writes are not the ones guarded here.
 OTHER_STATUSES = {

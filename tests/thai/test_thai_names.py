@@ -67,6 +67,13 @@ def test_latin_script_names_are_accepted() -> None:
         ("สมชาย ใจดี๒", "name.digits"),
         ("สมชาย @ ใจดี", "name.symbols"),
         ("สมชาย ใจดี😀", "name.symbols"),
+        # What a spreadsheet would run as a formula, and marks that begin or end a word.
+        ("=1+1 ใจดี", "name.digits"),
+        ("=สมชาย ใจดี", "name.symbols"),
+        ("-สมชาย ใจดี", "name.symbols"),
+        ("+สมชาย ใจดี", "name.symbols"),
+        ("'สมชาย ใจดี", "name.symbols"),
+        ("สมชาย ใจดี-", "name.symbols"),
         ("สมชาย " + "ก" * 101, "name.too_long"),
     ],
 )

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
+from backend.applications import contact
 from web.staff import issued_documents, presentation
 from web.staff.dependencies import STAFF_PREFIX, SignedInStaff
 
@@ -28,6 +29,7 @@ templates.env.globals.update(
     STATUS_TH=presentation.STATUS_TH, ACTION_TH=presentation.ACTION_TH, HISTORY_TH=presentation.HISTORY_TH,
     history_label=presentation.history_label,
     appointment_text=presentation.appointment_text, child_name=presentation.child_name,
+    tel_href=contact.tel_href,
     **issued_documents.template_globals())
 
 

@@ -53,6 +53,9 @@ ACTION_TH = {
     "prepare_document": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
     "sign_document": "ลงนามและออกเอกสาร",
     "withdraw_document": "ถอนเอกสารที่เสนอลงนาม",
+    "assign": "มอบหมายผู้รับผิดชอบ",
+    "add_note": "บันทึกภายใน",
+    "assign_school": "สพท. กำหนดโรงเรียนให้เข้าเรียน",
 }
 
 # Audit actions that are not staff actions, as the history shows them.
@@ -73,6 +76,9 @@ HISTORY_TH = {
     "document_prepared": "เสนอเอกสารให้ผู้มีอำนาจลงนาม",
     "document_withdrawn": "ถอนเอกสารที่เสนอลงนาม",
     "draft_document_viewed": "เปิดดูร่างเอกสาร",
+    "cancel": "ผู้ปกครองยกเลิกคำขอ",
+    "service_switched_off": "โรงเรียนปิดบริการนี้ระหว่างกรอก",
+    "note_added": "บันทึกภายใน (ไม่แสดงต่อผู้ปกครอง)",
 }
 # An entry no table above names (a newer kind of record): never shown as a code.
 OTHER_HISTORY_TH = "บันทึกอื่นของระบบ"

@@ -39,6 +39,9 @@ class Inbox:
     by_status: Counter[str]
     overdue: int
     total: int
+    mine: int = 0
+    # The staff a request is assigned to, by id (for the rows' "ผู้รับผิดชอบ").
+    holders: dict[int, StaffMember] = field(default_factory=dict)
 
 
 async def inbox(
@@ -50,7 +53,11 @@ async def inbox(
     service: str | None = None,
     status: str | None = None,
     search: str | None = None,
+    assigned: str | None = None,
+    overdue_only: bool = False,
 ) -> Inbox:
+    """The requests the member may see, theirs first ("mine"), then overdue, then by due date.
+    ``assigned``: "me" (assigned to the member), "none" (to nobody), else any."""
     base = access.visible(member, config)
     # Counts are of all the member may see, so the tabs say where work is whatever filter is on.
     by_service = Counter(dict((await session.execute(
@@ -62,8 +69,17 @@ async def inbox(
     open_overdue = sa.and_(Application.status.in_(OPEN_STATUSES), Application.due_at.is_not(None),
                            Application.due_at < now)
     overdue = await session.scalar(sa.select(sa.func.count()).where(base, open_overdue)) or 0
+    is_mine = Application.assigned_to_id == member.id
+    mine = await session.scalar(sa.select(sa.func.count()).where(
+        base, is_mine, Application.status.in_(OPEN_STATUSES))) or 0
 
     query = sa.select(Application).where(base)
+    if assigned == "me":
+        query = query.where(is_mine)
+    elif assigned == "none":
+        query = query.where(Application.assigned_to_id.is_(None))
+    if overdue_only:
+        query = query.where(open_overdue)
     if service:
         query = query.where(Application.service == service)
     if status:
@@ -77,11 +93,15 @@ async def inbox(
         ))
     is_overdue = sa.case((open_overdue, 0), else_=1)
     is_open = sa.case((Application.status.in_(OPEN_STATUSES), 0), else_=1)
-    query = query.order_by(is_overdue, is_open, Application.due_at.is_(None), Application.due_at,
+    mine_first = sa.case((sa.and_(is_mine, Application.status.in_(OPEN_STATUSES)), 0), else_=1)
+    query = query.order_by(mine_first, is_overdue, is_open, Application.due_at.is_(None), Application.due_at,
                            Application.submitted_at.desc(), Application.id.desc())
     total = await session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = list(await session.scalars(query.limit(INBOX_PAGE_SIZE)))
-    return Inbox(rows, by_service, by_status, overdue, total)
+    holder_ids = {a.assigned_to_id for a in rows if a.assigned_to_id is not None}
+    holders = {m.id: m for m in await session.scalars(
+        sa.select(StaffMember).where(StaffMember.id.in_(holder_ids)))} if holder_ids else {}
+    return Inbox(rows, by_service, by_status, overdue, total, mine, holders)
 
 
 def _escape_like(term: str) -> str:
@@ -114,14 +134,25 @@ async def history(session: AsyncSession, application: Application) -> list[dict[
                                                           subject=audit.application_subject(application.id))
                if entry.action != VIEWED]  # who looked is in the log, not in the request's history
     staff_ids = {int(e.actor.split(":", 1)[1]) for e in entries if e.actor.startswith("staff:")}
+    # An assignment names its colleague (backend/applications/assignment.py records the id).
+    staff_ids |= {int(e.detail["to"]) for e in entries
+                  if e.action == "assign" and isinstance(e.detail, dict) and isinstance(e.detail.get("to"), int)}
     names: dict[int, StaffMember] = {}
     if staff_ids:
         names = {m.id: m for m in await session.scalars(
             sa.select(StaffMember).where(StaffMember.id.in_(staff_ids)))}
     return [{"at": entry.at, "action": entry.action, "detail": entry.detail,
+             "to": _assignee(entry, names),
              "who": actor_name(entry.actor, names.get(int(entry.actor.split(":", 1)[1]))
                                if entry.actor.startswith("staff:") else None)}
             for entry in entries]
+
+
+def _assignee(entry: Any, names: dict[int, StaffMember]) -> str | None:
+    if entry.action != "assign" or not isinstance(entry.detail, dict):
+        return None
+    member = names.get(entry.detail.get("to")) if isinstance(entry.detail.get("to"), int) else None
+    return member.display_name if member else "ไม่ระบุผู้รับผิดชอบ"
 
 
 async def submitted_applications(session: AsyncSession, *, school_id: int) -> list[Application]:

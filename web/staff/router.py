@@ -6,8 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.staff.dependencies import STAFF_PREFIX
-from web.staff.routes import applications, dashboard, district, documents, login, records, settings
+from web.staff.routes import (
+    admission,
+    applications,
+    bulk,
+    dashboard,
+    district,
+    documents,
+    login,
+    records,
+    settings,
+)
 
 router = APIRouter(prefix=STAFF_PREFIX, include_in_schema=False)
-for group in (login, applications, documents, dashboard, district, records, settings):
+for group in (login, applications, bulk, documents, dashboard, district, records, settings, admission):
     router.include_router(group.router)

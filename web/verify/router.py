@@ -60,6 +60,7 @@ UPLOAD_MESSAGE = {
     VerifyOutcome.UNKNOWN: ("ไม่พบเอกสารนี้ในระบบของโรงเรียนค่ะ", "bad"),
     VerifyOutcome.NOT_SIGNED: ("ไฟล์นี้ไม่มีลายมือชื่อดิจิทัลของโรงเรียน หรือไม่ใช่ไฟล์ PDF ค่ะ", "bad"),
 }
+ALTERED_STATUS_TEXT = "ใช้ไม่ได้ ไฟล์นี้ไม่ตรงกับต้นฉบับที่โรงเรียนออก"
 NOT_FOUND_MESSAGE = "ไม่พบเอกสารที่มีรหัสตรวจสอบนี้ค่ะ กรุณาตรวจสอบรหัสอีกครั้งค่ะ"
 TOO_LARGE_MESSAGE = "ไฟล์ใหญ่เกินไปค่ะ เอกสารของโรงเรียนมีขนาดไม่เกิน 20 MB"
 NO_FILE_MESSAGE = "กรุณาเลือกไฟล์ PDF ที่ต้องการตรวจสอบค่ะ"
@@ -110,6 +111,7 @@ async def _public_view(
         "masked_name": document.masked_name,
         "code": format_code(document.code),
         "status_text": STATUS_TEXT[DocumentStatus(document.status)],
+        "status_class": STATUS_MESSAGE[DocumentStatus(document.status)][1],
         "revoked_on": format_thai_date(document.revoked_at.astimezone(BANGKOK).date())
         if document.revoked_at
         else None,
@@ -188,4 +190,7 @@ async def _verify_upload(request: Request, services: VerifyServices, prefix: str
             return _page(prefix, status_code=422, message=UNREADABLE_MESSAGE, message_class="bad")
         view = await _public_view(session, result.document, prefix) if result.document else None
     message, message_class = UPLOAD_MESSAGE[result.outcome]
+    if view is not None and result.outcome == VerifyOutcome.ALTERED:
+        # The record may be in force, but this file is not it: never "ใช้ได้" under the red message.
+        view = {**view, "status_text": ALTERED_STATUS_TEXT, "status_class": "bad"}
     return _page(prefix, document=view, message=message, message_class=message_class)

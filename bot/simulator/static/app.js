@@ -89,8 +89,53 @@
     await poll();
   }
 
+  const THAI_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+    "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"];
+
+  // "2026-12-10" as Thai people read it: "10 ธันวาคม 2569" (Buddhist era: +543).
+  function thaiDate(iso) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!match) return "";
+    return `${Number(match[3])} ${THAI_MONTHS[Number(match[2]) - 1]} ${Number(match[1]) + 543}`;
+  }
+
+  function dateLimits(action) {
+    if (action.min && action.max) return `เลือกได้ตั้งแต่ ${thaiDate(action.min)} ถึง ${thaiDate(action.max)}`;
+    if (action.min) return `เลือกได้ตั้งแต่ ${thaiDate(action.min)}`;
+    if (action.max) return `เลือกได้ถึง ${thaiDate(action.max)}`;
+    return "";
+  }
+
+  // The date picker as a dialog: the native date input, the limits the bot set, and the chosen
+  // day in the Buddhist era (a Gregorian-only picker is where Thai users slip by 543 years).
+  function openDateDialog(action) {
+    const dialog = $("date-dialog");
+    const input = $("date-dialog-input");
+    const be = $("date-dialog-be");
+    input.value = action.initial || "";
+    input.min = action.min || "";
+    input.max = action.max || "";
+    $("date-dialog-title").textContent = action.label || "เลือกวันที่";
+    $("date-dialog-limits").textContent = dateLimits(action);
+    const show = () => { be.textContent = input.value ? `วันที่เลือก: ${thaiDate(input.value)}` : ""; };
+    show();
+    input.oninput = show;
+    dialog.onclose = () => {
+      if (dialog.returnValue !== "ok" || !input.value) return;
+      if ((action.min && input.value < action.min) || (action.max && input.value > action.max)) {
+        toast(dateLimits(action));
+        return;
+      }
+      sendPostback(action.data, null, { date: input.value });
+    };
+    dialog.returnValue = "";
+    dialog.showModal();
+    input.focus();
+  }
+
   function openPicker(action) {
     const mode = action.mode || "date";
+    if (mode === "date" && typeof HTMLDialogElement === "function") return openDateDialog(action);
     const input = $(`picker-${mode}`);
     input.value = action.initial || "";
     input.min = action.min || "";

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 STATIC = Path(__file__).parent.parent / "static"
-STATIC_FILES = {"staff.css": "text/css", "staff.js": "text/javascript"}
+STATIC_FILES = {"staff.css": "text/css", "staff.js": "text/javascript",
+                # Chart.js, vendored from npm (web/staff/static/VENDORED.md): the dashboard's charts.
+                "chart.umd.min.js": "text/javascript", "dashboard.js": "text/javascript"}
 LIFF_SDK = "https://static.line-scdn.net/liff/edge/2/sdk.js"
 
 

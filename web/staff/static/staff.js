@@ -58,3 +58,82 @@ document.querySelectorAll('form[action*="/actions/"]').forEach((form) => {
     if (button) { button.disabled = true; setTimeout(() => { button.disabled = false; }, 4000); }
   });
 });
+
+// Busy days: pick many requests for one action, keyboard use on the desktop, saved filters.
+(function inboxTools() {
+  const bulk = document.getElementById("bulk");
+  const rows = Array.from(document.querySelectorAll(".app-row"));
+  if (bulk) {
+    const picks = () => Array.from(document.querySelectorAll('input.pick[form="bulk"]'));
+    const count = bulk.querySelector(".bulk-count");
+    const all = bulk.querySelector(".select-all");
+    const update = () => {
+      const chosen = picks().filter((p) => p.checked).length;
+      count.textContent = String(chosen);
+      all.checked = chosen > 0 && chosen === picks().length;
+    };
+    picks().forEach((p) => p.addEventListener("change", update));
+    all.addEventListener("change", () => { picks().forEach((p) => { p.checked = all.checked; }); update(); });
+    update();
+  }
+
+  // j/k move, x picks, Enter opens, / searches: only when not typing in a field.
+  let current = -1;
+  const focusRow = (index) => {
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach((row, i) => row.classList.toggle("current", i === current));
+    rows[current].querySelector(".app-item").focus();
+  };
+  document.addEventListener("keydown", (event) => {
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (["input", "textarea", "select"].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "/") {
+      const search = document.querySelector('.search input[type="search"]');
+      if (search) { event.preventDefault(); search.focus(); }
+    } else if (event.key === "j" && rows.length) { focusRow(current + 1); }
+    else if (event.key === "k" && rows.length) { focusRow(current - 1); }
+    else if (event.key === "x" && current >= 0) {
+      const pick = rows[current].querySelector(".pick");
+      if (pick) { pick.checked = !pick.checked; pick.dispatchEvent(new Event("change")); }
+    }
+  });
+
+  // Saved filters: the inbox's query strings under a name, kept in this browser only.
+  const saved = document.getElementById("saved-filters");
+  if (!saved) return;
+  const key = saved.dataset.storage;
+  const read = () => { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } };
+  const write = (list) => { try { localStorage.setItem(key, JSON.stringify(list.slice(0, 12))); } catch (e) { /* private mode */ } };
+  const list = saved.querySelector(".saved-list");
+  const draw = () => {
+    list.textContent = "";
+    read().forEach((item, index) => {
+      const wrap = document.createElement("span");
+      wrap.className = "saved-filter";
+      const link = document.createElement("a");
+      link.className = "chip";
+      link.href = location.pathname + (item.query || "");
+      link.textContent = item.name;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link-button";
+      remove.textContent = "✕";
+      remove.setAttribute("aria-label", "ลบตัวกรอง " + item.name);
+      remove.addEventListener("click", () => { const all = read(); all.splice(index, 1); write(all); draw(); });
+      wrap.append(link, remove);
+      list.append(wrap);
+    });
+  };
+  saved.hidden = false;
+  saved.querySelector(".save-filter").addEventListener("click", () => {
+    const params = new URLSearchParams(location.search);
+    ["done", "error"].forEach((name) => params.delete(name));
+    const query = params.toString() ? "?" + params.toString() : "";
+    const name = (window.prompt("ตั้งชื่อตัวกรองนี้", document.querySelector(".chip.active")?.textContent.trim() || "ตัวกรอง") || "").trim();
+    if (!name) return;
+    write([...read().filter((item) => item.name !== name), { name: name.slice(0, 40), query }]);
+    draw();
+  });
+  draw();
+})();

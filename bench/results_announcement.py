@@ -1,0 +1,139 @@
+"""`python -m bench.results_announcement`: an admission round's results to N parents (default 5,000)
+through the real worker process against the LINE stand-in, with the worker killed half-way and
+started again. Reports the time until every parent's message was accepted, next to the minimum
+LINE's push rate limit allows (2,000 requests/s per channel), and whether anyone was messaged twice.
+
+The round, its applicants, the draw and the announcement (one notice per parent) are written
+straight into a fresh database with the domain's own functions; the worker then does what it does
+in production: notices to the outbox, the outbox to LINE (push with a retry key).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import signal
+import time
+from pathlib import Path
+
+import psutil
+
+from bench.stack import REPO, Server, fresh_storage, server_env
+from bench.standin import LineStandIn
+
+SECRET = "bench-channel-secret-0123456789ab"
+TOKEN = "bench-channel-access-token"
+PUSH_RATE_LIMIT = 2000  # requests per second per channel (LINE's published limit for push)
+
+
+async def seed(database_url: str, parents: int) -> None:
+    import sqlalchemy as sa
+
+    from backend.admission_round import results, service
+    from backend.applications.models import Application, ApplicationStatus
+    from backend.db import make_engine, make_sessionmaker
+    from backend.schools import School
+    from backend.thai.grades import Grade
+
+    engine = make_engine(database_url)
+    now = dt.datetime.now(dt.UTC)
+    today = now.date()
+    async with make_sessionmaker(engine)() as session:
+        school = await session.scalar(sa.select(School))
+        earlier = now - dt.timedelta(days=10)
+        round_ = await service.create_round(session, school_id=school.id, academic_year=2570, grade=Grade.K2,
+                                            seats=parents // 3, actor="bench", now=earlier)
+        await service.update_round(session, round_, {"applications_open": today - dt.timedelta(days=10),
+                                                     "applications_close": today - dt.timedelta(days=2)},
+                                   actor="bench", now=earlier)
+        await service.commit(session, round_, public_value_source="bench", actor="bench", now=earlier)
+        # Submitted applications as the chat leaves them, inserted in one statement (a benchmark's
+        # fixture: the product reaches "submitted" only through the parent's transition table).
+        await session.execute(sa.insert(Application.__table__), [
+            {"public_number": f"AD-B{n:07d}", "school_id": school.id, "parent_ref": f"U{n:032x}",
+             "service": "admission", "status": ApplicationStatus.SUBMITTED, "current_step": "_done",
+             "missing_documents": [], "flow_version": 1, "session_nonce": "benchnon",
+             "answers": {"student_name": "เด็กหญิงทดสอบ ใจดี", "grade_applied": "k2", "in_service_area": "in_area"},
+             "created_at": earlier, "updated_at": earlier, "last_activity_at": earlier, "submitted_at": earlier,
+             "revision": 1}
+            for n in range(parents)])
+        rows = list(await session.scalars(sa.select(Application).where(Application.service == "admission")))
+        await service.mark_eligibility(session, round_, rows, eligible=True, reason="", actor="bench", now=earlier)
+        await service.draw(session, round_, public_value="123456", actor="bench", now=now)
+        await results.announce(session, round_, actor="bench", now=now)
+        await session.commit()
+    await engine.dispose()
+
+
+def start_worker(env: dict[str, str], log_dir: Path, name: str, sqlite: bool) -> Server:
+    import sys
+
+    if sqlite:  # no Redis: the web process with its embedded worker
+        return Server(name, [sys.executable, "-m", "bot.cli", "serve", "--port", "0"], env, log_dir)
+    return Server(name, [sys.executable, "-m", "bot.cli", "worker"], env, log_dir)
+
+
+async def run(args: argparse.Namespace) -> dict:
+    standin = LineStandIn(access_token=TOKEN)
+    line_api = await standin.start()
+    log_dir = REPO / "bench" / "results" / f"announcement-{int(time.time())}"
+    try:
+        async with fresh_storage(sqlite=args.sqlite, postgres_url=args.database_url,
+                                 redis_url=args.redis_url) as storage:
+            t = time.perf_counter()
+            await seed(storage.database_url, args.parents)
+            seeded = time.perf_counter() - t
+            env = server_env(storage, secret=SECRET, token=TOKEN, line_api=line_api)
+            deliveries = standin.deliveries
+            started = time.perf_counter()
+            worker = start_worker(env, log_dir, "worker-1", args.sqlite)
+            cpu = 0.0
+            killed_at = None
+            deadline = started + args.timeout
+            while len(deliveries.pushes) < args.parents and time.perf_counter() < deadline:
+                if killed_at is None and len(deliveries.pushes) >= args.parents // 2:
+                    cpu += worker.cpu_seconds()
+                    worker.popen.send_signal(signal.SIGKILL)  # a crash half-way, nothing flushed
+                    worker.popen.wait()
+                    killed_at = len(deliveries.pushes)
+                    worker = start_worker(env, log_dir, "worker-2", args.sqlite)
+                await asyncio.sleep(0.02)
+            elapsed = time.perf_counter() - started
+            cpu += worker.cpu_seconds()
+            await asyncio.sleep(2)  # anything still in flight would show up as a second message
+            await worker.stop()
+    finally:
+        await standin.stop()
+    twice = sum(1 for count in deliveries.pushes.values() if count > 1)
+    first_push = min(deliveries.push_times, default=started)
+    minimum = args.parents / PUSH_RATE_LIMIT
+    return {
+        "parents": args.parents, "database": "sqlite" if args.sqlite else "postgresql",
+        "seed_seconds": round(seeded, 1),
+        "parents_reached": len(deliveries.pushes), "messaged_twice": twice,
+        "repeated_retry_keys_refused": deliveries.repeated_retry_keys,
+        "killed_after_pushes": killed_at,
+        "seconds_until_all_accepted": round(elapsed, 2),
+        "seconds_first_to_last_push": round(max(deliveries.push_times, default=first_push) - first_push, 2),
+        "rate_limit_minimum_seconds": minimum, "target_seconds": round(minimum * 1.1, 2),
+        "worker_cpu_seconds": round(cpu, 2), "cpu_ms_per_parent": round(1000 * cpu / max(args.parents, 1), 2),
+        "cpus": psutil.cpu_count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--parents", type=int, default=5000)
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
