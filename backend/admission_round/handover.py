@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit
@@ -231,6 +230,8 @@ def as_csv(rows: list[list[str]]) -> bytes:
 
 
 def as_xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook  # on first use: openpyxl takes a fraction of a second to import
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

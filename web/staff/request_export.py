@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.applications import access
@@ -109,6 +106,11 @@ async def rows(session: AsyncSession, *, member: StaffMember, config: SchoolConf
 
 
 def to_xlsx(table: list[list[object]]) -> bytes:
+    # Imported on first use: openpyxl takes a fraction of a second to import (docs/performance.md, "Start-up").
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "คำขอ"
