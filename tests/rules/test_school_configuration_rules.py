@@ -9,7 +9,7 @@ from backend.school_config import SchoolConfigError, parse_school_config
 from backend.thai.grades import Grade
 from flows.services import specs
 
-FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry")
+FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry", "no_school_place")
 
 
 @pytest.mark.parametrize("service", FREE)
