@@ -16,7 +16,11 @@ log = logging.getLogger(__name__)
 MAX_TRIES_PER_HOUR = 5
 STAFF_MENU_ALIAS = "staff"
 ROLE_TH = {Role.TEACHER: "ครู", Role.REGISTRAR: "งานทะเบียน", Role.FINANCE: "การเงิน",
-           Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา"}
+           Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา",
+           Role.DISTRICT_FINANCE: "การเงินของสำนักงานเขตพื้นที่การศึกษา"}
+# A civil servant enrolled only to claim (a retiree): no staff pages, so no staff menu; told how to claim.
+CLAIMANT_WELCOME = ("ลงทะเบียนเป็นข้าราชการในสังกัดสำนักงานเขตพื้นที่การศึกษาผ่าน{school}เรียบร้อยแล้วค่ะ\n"
+                    "พิมพ์ “เบิกค่ารักษาพยาบาล” “เบิกค่าเล่าเรียนบุตร” หรือ “ขอรับบำเหน็จบำนาญ” ในแชตนี้ได้เลยค่ะ")
 
 
 class Enrolment:
@@ -40,6 +44,8 @@ class Enrolment:
         except InviteInvalid as error:
             await self._state.set(tries_key, str(tries + 1).encode(), ttl=3600)
             return m.text(error.message_th)
+        if member.role == Role.CIVIL_SERVANT:
+            return m.text(CLAIMANT_WELCOME.format(school=ctx.school_name))
         await self._link_staff_menu(ctx)
         role = ROLE_TH.get(Role(member.role), member.role)
         return m.text(

@@ -210,15 +210,19 @@ class Engine:
             return with_lead(opening, turn.advance())
         return with_lead(opening, _Turn(self, session, draft, flow).ask_current())
 
+    async def member_refusal(self, session: AsyncSession, service: str, *, school_id: int,
+                             user_ref: str) -> str | None:
+        """Why this user may not start a service kept for some (flows/civil_servants.py); None if they may."""
+        check = self._members_only.get(service)
+        return await check(session, school_id, user_ref) if check is not None else None
+
     async def _refusal(self, session: AsyncSession, flow: Flow, school_id: int, user_ref: str,
                        now: dt.datetime) -> str | None:
         """Why this user may not start the service now (not a civil servant of the district, an
         admission round not open), in Thai; None when they may."""
-        member_check = self._members_only.get(flow.id)
-        if member_check is not None:
-            refusal = await member_check(session, school_id, user_ref)
-            if refusal is not None:
-                return refusal
+        refusal = await self.member_refusal(session, flow.id, school_id=school_id, user_ref=user_ref)
+        if refusal is not None:
+            return refusal
         return await flow.opening(session, school_id, now) if flow.opening is not None else None
 
     async def _resume(self, session: AsyncSession, draft: Application, flow: Flow | None,
