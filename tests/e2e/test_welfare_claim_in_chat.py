@@ -160,6 +160,12 @@ async def test_a_teachers_tuition_claim_is_approved_and_the_payment_reaches_thei
         assert (await client.get("/staff/welfare")).status_code == 403
         assert (await client.get(f"/staff/welfare/{claim.id}")).status_code == 403
 
+    # A finance officer of the same district enrolled through its other school sees it too.
+    colleague = await add_staff(bot, office_id, "district_finance", "การเงินเขต 2")
+    async with client_for(bot) as client:
+        await sign_in(bot, client, colleague)
+        assert claim.public_number in (await client.get("/staff/welfare")).text
+
     # Another district's finance officer cannot open it either.
     async with client_for(bot) as client:
         await sign_in(bot, client, foreign_finance)
