@@ -20,6 +20,7 @@ The citizen's manual of OBEC for this service was not found; the steps follow th
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from backend import welfare
@@ -40,7 +41,7 @@ def earliest_filing(retirement: dt.date) -> dt.date:
     month = retirement.month - MONTHS_AHEAD
     year = retirement.year + (month - 1) // 12
     month = (month - 1) % 12 + 1
-    return retirement.replace(year=year, month=month, day=min(retirement.day, 28))
+    return dt.date(year, month, min(retirement.day, calendar.monthrange(year, month)[1]))
 
 
 def _check_retirement(value: dt.date, ctx: Context) -> None:
