@@ -152,7 +152,8 @@ def test_the_questions_follow_the_kind_of_claim():
     assert not asked & {"hospital", "receipt_date", "patient"}
 
 
-@pytest.mark.parametrize(("retirement", "first"), [("2027-10-01", "2027-02-01"), ("2027-03-31", "2026-07-31"), ("2027-10-31", "2027-02-28")])
+@pytest.mark.parametrize(("retirement", "first"), [
+    ("2027-10-01", "2027-02-01"), ("2027-03-31", "2026-07-31"), ("2027-10-31", "2027-02-28")])
 def test_a_pension_is_filed_at_most_eight_months_ahead(retirement, first):
     assert pension.earliest_filing(dt.date.fromisoformat(retirement)) == dt.date.fromisoformat(first)
 
