@@ -136,6 +136,16 @@ async def _earlier_tuition(session: AsyncSession, application: Application) -> M
                                              academic_year=answers.get("academic_year"))}
 
 
+def _kind_said(text: str, today: dt.date) -> Mapping[str, Any]:
+    """"เบิกค่ารักษาพยาบาล" or "เบิกค่าเล่าเรียนบุตร" (the claimant menu's tiles) already say the kind."""
+    said = text.replace(" ", "")
+    if any(word in said for word in ("ค่าเล่าเรียน", "ค่าการศึกษา", "ค่าเทอม")):
+        return {"claim_type": "tuition"}
+    if "ค่ารักษา" in said:
+        return {"claim_type": "medical"}
+    return {}
+
+
 PATIENTS = {"self": "ตนเอง", "spouse": "คู่สมรส", "father": "บิดา", "mother": "มารดา", "child": "บุตร"}
 
 FLOW = Flow(
@@ -217,6 +227,7 @@ FLOW = Flow(
                        ("claim_type", "patient"), "not the claimant's own care")),
         Step("phone", "เบอร์โทรศัพท์ที่ติดต่อท่านได้ค่ะ", kinds.phone(), label="เบอร์โทร"),
     ],
+    first_message=_kind_said,
     facts=Facts(load=_earlier_tuition, uses=("child_name", "academic_year"), sample={EARLIER: 0}),
     next_steps=(
         "กลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาจะตรวจสอบใบเสร็จและสิทธิ แล้วแจ้งผลการอนุมัติ "

@@ -32,8 +32,10 @@ router = APIRouter()
 BACK = f"{STAFF_PREFIX}/welfare"
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.DOCUMENTS_REQUESTED, ApplicationStatus.UNDER_REVIEW,
         ApplicationStatus.APPROVED)
+# As web/staff/routes/documents.py serves a parent's files: a PDF must not run scripts as our origin.
 FILE_HEADERS = {"cache-control": "private, no-store", "content-disposition": "inline",
-                "x-content-type-options": "nosniff"}
+                "x-content-type-options": "nosniff",
+                "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"}
 
 
 async def finance_district(db: AsyncSession, staff: SignedInStaff) -> DistrictOffice:
@@ -118,7 +120,7 @@ async def welfare_file(application_id: int, file_id: str, staff: CurrentStaff, d
     except (StoredFileNotFound, FileIntegrityError):
         raise HTTPException(404) from None
     audit.record(db, school_id=application.school_id, actor=staff.member.actor, action="document_viewed",
-                 subject=audit.application_subject(application.id), at=now, detail={"file": file_id})
+                 subject=audit.file_subject(file_id), at=now, detail={"application_id": application.id})
     await db.commit()
     return Response(data, media_type=content_type, headers=FILE_HEADERS)
 
