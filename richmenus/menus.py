@@ -84,15 +84,15 @@ def claimants_menu() -> MenuDefinition:
     return MenuDefinition(
         name=CLAIMANTS,
         alias_id=CLAIMANTS,
-        chat_bar_text="สวัสดิการข้าราชการ",
+        chat_bar_text="เมนูสวัสดิการ",
         size=COMPACT,
         rows=1,
         columns=4,
         cells=(
-            Cell("ค่ารักษาพยาบาล", "เบิกค่ารักษาพยาบาล", MessageAction("เบิกค่ารักษาพยาบาล"), row=0, column=0),
-            Cell("ค่าเล่าเรียนบุตร", "เบิกค่าการศึกษาบุตร", MessageAction("เบิกค่าเล่าเรียนบุตร"), row=0, column=1),
-            Cell("บำเหน็จบำนาญ", "ผู้เกษียณอายุราชการ", MessageAction("ขอรับบำเหน็จบำนาญ"), row=0, column=2),
-            Cell("ติดตามสถานะ", "ดูความคืบหน้าการเบิก", MessageAction("ติดตามสถานะ"), row=0, column=3),
+            Cell("ค่ารักษา", "เบิกตามใบเสร็จ", MessageAction("เบิกค่ารักษาพยาบาล"), row=0, column=0),
+            Cell("ค่าเล่าเรียน", "บุตรคนที่ 1–3", MessageAction("เบิกค่าเล่าเรียนบุตร"), row=0, column=1),
+            Cell("บำเหน็จบำนาญ", "ผู้เกษียณอายุ", MessageAction("ขอรับบำเหน็จบำนาญ"), row=0, column=2),
+            Cell("ติดตามสถานะ", "ความคืบหน้า", MessageAction("ติดตามสถานะ"), row=0, column=3),
         ),
     )
 

@@ -18,7 +18,7 @@ from backend.school_config import SchoolConfig
 from backend.staff import Role, StaffMember, staff_for_role, staff_of_school
 from backend.statuses import TransitionRefused
 from backend.thai.dates import format_thai_date
-from backend.welfare import APPROVED, PAID, district_finance_staff, is_civil_servant_service
+from backend.welfare import APPROVED, PAID, PENSION, district_finance_staff, is_civil_servant_service
 from backend.working_days import BANGKOK, due_at_for, local_date
 
 
@@ -565,10 +565,16 @@ def _record_action(
 PAYMENT_ACTIONS = (A.APPROVE_PAYMENT, A.RECORD_PAYMENT)
 
 
+def amount_optional(application: Application, action: str) -> bool:
+    return application.service == PENSION and action == A.APPROVE_PAYMENT
+
+
 def _record_payment(application: Application, action: str, detail: dict[str, Any], *,
                     staff: StaffMember | None, now: dt.datetime, reason: str | None, amount: int | None) -> bool:
-    """A civil servant's claim approved for, or paid, ``amount`` baht (backend/welfare.py reads it)."""
-    if not isinstance(amount, int) or amount <= 0:
+    """A civil servant's claim approved for, or paid, ``amount`` baht (backend/welfare.py reads it).
+    A pension application is approved without one: the district checks and forwards it, and
+    กรมบัญชีกลาง computes the amount, recorded with the payment."""
+    if not amount_optional(application, action) and (not isinstance(amount, int) or amount <= 0):
         raise ActionInputInvalid("amount required", "กรุณาระบุจำนวนเงินเป็นตัวเลขค่ะ")
     kind = APPROVED if action == A.APPROVE_PAYMENT else PAID
     application.approvals = [*(application.approvals or []),
@@ -582,11 +588,13 @@ def _notify_payment(session: AsyncSession, application: Application, action: str
     """The claimant hears the amount approved, then the amount paid."""
     entry = (application.approvals or [{}])[-1]
     said = "อนุมัติเบิกจ่าย" if action == A.APPROVE_PAYMENT else "โอนเงินเข้าบัญชีของท่านแล้ว"
-    next_th = f"{said} {entry.get('amount', 0):,} บาทค่ะ"
+    next_th = f"{said} {entry.get('amount') or 0:,} บาทค่ะ"
+    if amount_optional(application, action):
+        next_th = "กลุ่มการเงินตรวจสอบเอกสารแล้ว และส่งเรื่องถึงกรมบัญชีกลางแล้วค่ะ"
     if entry.get("note"):
         next_th += f" ({entry['note']})"
     if action == A.APPROVE_PAYMENT:
-        next_th += " กลุ่มการเงินจะแจ้งอีกครั้งเมื่อโอนเงินแล้วค่ะ"
+        next_th += " กลุ่มการเงินจะแจ้งอีกครั้งเมื่อมีการโอนเงินค่ะ"
     notify_parent(session, application, notices.STATUS_CHANGED, now, next_th=next_th, amount=entry.get("amount"))
 
 

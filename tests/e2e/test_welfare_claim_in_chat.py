@@ -228,3 +228,76 @@ async def test_a_second_claim_for_the_same_child_and_year_is_held_to_what_is_lef
     second = await _file_claim(bot, teacher, {**TUITION, "amount": ("say", "2,300")}, first_amount="3,000",
                                told="ครั้งนี้เบิกได้อีกไม่เกิน 2,300 บาท")
     assert second.answers["amount"] == 2300
+
+
+PENSION = {
+    "requester_name": ("say", "นายสมชาย ใจดี"),
+    "position": ("say", "ครู โรงเรียนสาธิต"),
+    "retirement_date": ("say", "1 ต.ค. 2570"),
+    "benefit": ("tap", "บำนาญ (รายเดือน)"),
+    "living_gratuity": ("tap", "ใช่"),
+    "form_5300": ("photos", 1),
+    "form_srj1": ("photos", 1),
+    "form_srj3": ("photos", 1),
+    "heirs_form": ("tap", "ข้าม"),
+    "house_registration": ("photos", 1),
+    "bank_book": ("photos", 1),
+    "phone": ("say", "0898765432"),
+}
+
+
+async def test_a_retiree_enrolled_to_claim_files_a_pension_in_its_window_and_hears_each_step(bot, clock):
+    demo_id, _, _ = await _district(bot)
+    async with bot.runtime.sessions() as session:
+        code = await create_invite(session, school_id=demo_id, role="civil_servant", now=clock.now())
+        await session.commit()
+    retiree = Parent(bot, "ครูสมชาย")
+    await retiree.follow()
+    await retiree.say(code)
+    assert "ขอรับบำเหน็จบำนาญ" in retiree.last_text()  # told how to claim, not offered staff pages
+    finance = await _finance_officer(bot, demo_id)
+
+    await retiree.say("ขอรับบำเหน็จบำนาญ")
+    await retiree.tap("รับทราบ เริ่มกรอก")
+    refused = False
+    for _ in range(30):
+        draft = await _draft(bot, retiree.user_id)
+        assert draft is not None and draft.service == "pension", retiree.last_text()
+        if draft.status == ApplicationStatus.SUBMITTED:
+            break
+        if draft.current_step == "_summary":
+            await retiree.tap("ยืนยันส่งคำขอ")
+            continue
+        how, what = PENSION[draft.current_step]
+        if draft.current_step == "retirement_date" and not refused:
+            refused = True
+            await retiree.say(what)
+            # 25 Nov 2569 is more than 8 months before 1 Oct 2570: told the first day, nothing lost.
+            assert "ยื่นได้ตั้งแต่ 1 กุมภาพันธ์ 2570" in retiree.last_text(), retiree.last_text()
+            assert (await _draft(bot, retiree.user_id)).answers["requester_name"] == "นายสมชาย ใจดี"
+            clock.advance(days=70)  # 3 Feb 2570: the window is open
+            continue
+        if how == "say":
+            await retiree.say(what)
+        elif how == "tap":
+            await retiree.tap(what)
+        else:
+            await retiree.send_photos(what)
+    assert refused and draft.status == ApplicationStatus.SUBMITTED
+
+    async with client_for(bot) as client:
+        await sign_in(bot, client, finance)
+        detail = (await client.get(f"/staff/welfare/{draft.id}")).text
+        assert "บำเหน็จบำนาญ" in detail and "แบบ 5300" in detail
+        assert 'name="amount"' not in detail.split("record_payment")[0]  # กรมบัญชีกลาง computes it
+        forwarded = await client.post(f"/staff/welfare/{draft.id}/approve_payment", data={"csrf": _csrf(detail)})
+        assert forwarded.status_code == 303 and "error=" not in forwarded.headers["location"]
+        await bot.process()
+        assert "ส่งเรื่องถึงกรมบัญชีกลางแล้ว" in _told(retiree)
+        detail = (await client.get(f"/staff/welfare/{draft.id}")).text
+        paid = await client.post(f"/staff/welfare/{draft.id}/record_payment",
+                                 data={"csrf": _csrf(detail), "amount": "31,250", "reason": "บำนาญเดือนแรก"})
+        assert paid.status_code == 303 and "error=" not in paid.headers["location"]
+    await bot.process()
+    told = _told(retiree)
+    assert "จ่ายเงินแล้ว" in told and "31,250 บาท" in told

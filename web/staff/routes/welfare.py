@@ -102,6 +102,7 @@ async def welfare_claim(request: Request, application_id: int, staff: CurrentSta
                 approved=welfare.decision(application, welfare.APPROVED),
                 paid=welfare.decision(application, welfare.PAID),
                 actions=workflow.allowed_actions(application, staff.member, config) if config else [],
+                forwards=application.service == welfare.PENSION,
                 status_th=workflow.status_words(application)[0],
                 error=await flash.recall(runtime.state, staff_id=staff.member.id, code=error))
 
@@ -135,7 +136,7 @@ async def welfare_act(request: Request, application_id: int, action: str, staff:
     member_id = staff.member.id
     back = f"{BACK}/{application.id}"
     amount = None
-    if action != workflow.Action.REJECT:
+    if action != workflow.Action.REJECT and not workflow.amount_optional(application, action):
         amount = welfare.parse_baht(str(form.get("amount") or ""))
         approved = welfare.decision(application, welfare.APPROVED)
         limit = int(approved["amount"]) if approved else claimed(application)
