@@ -242,5 +242,5 @@ def earlier_amounts(rows: Sequence[Any], *, child: str, academic_year: Any) -> i
                 or str(answers.get("academic_year")) != str(academic_year):
             continue
         approved = decision(row, APPROVED)
-        total += int(approved["amount"]) if approved else int(answers.get("amount") or 0)
+        total += int(approved["amount"]) if approved and approved.get("amount") else int(answers.get("amount") or 0)
     return total

@@ -83,7 +83,7 @@ def _t(status: ApplicationStatus, action: Action | ParentAction, to: Application
 TRANSITIONS: tuple[Transition, ...] = (
     _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR, ASSIGNED),
     _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, ASSIGNED),
-    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR),
+    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT_FINANCE),
     _t(S.DOCUMENTS_REQUESTED, A.DOCUMENTS_RECEIVED, S.SUBMITTED, SYSTEM),
     # The parent may never send what was asked for: the request can then be refused.
     _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR),
@@ -100,7 +100,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     # A civil servant's claim (the guard keeps these rows to those services, and those services to
     # these rows): the district's finance staff approve an amount or refuse, then record the payment.
     _t(S.SUBMITTED, A.APPROVE_PAYMENT, S.APPROVED, R.DISTRICT_FINANCE),
-    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.DISTRICT_FINANCE),
     _t(S.APPROVED, A.RECORD_PAYMENT, S.CLOSED, R.DISTRICT_FINANCE),
 )
 
@@ -222,7 +221,8 @@ def _guard_failure(transition: Transition, application: Application, staff: Staf
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
     by_finance = staff is not None and staff.role == Role.DISTRICT_FINANCE
-    if is_civil_servant_service(application.service) != by_finance:
+    if is_civil_servant_service(application.service) != by_finance or (
+            transition.action in PAYMENT_ACTIONS and not by_finance):
         # A civil servant's claim is the district finance staff's to decide, and theirs only.
         return "คำขอนี้เป็นงานของกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาค่ะ" if not by_finance else \
             "คำขอนี้เป็นงานของโรงเรียนค่ะ"

@@ -139,7 +139,7 @@ async def welfare_act(request: Request, application_id: int, action: str, staff:
     if action != workflow.Action.REJECT and not workflow.amount_optional(application, action):
         amount = welfare.parse_baht(str(form.get("amount") or ""))
         approved = welfare.decision(application, welfare.APPROVED)
-        limit = int(approved["amount"]) if approved else claimed(application)
+        limit = int(approved["amount"]) if approved and approved.get("amount") else claimed(application)
         if amount is None:
             return await flash.refused(runtime.state, staff_id=member_id, url=back,
                                        text="กรุณาระบุจำนวนเงินเป็นตัวเลขค่ะ")
