@@ -166,6 +166,13 @@ async def test_a_teachers_tuition_claim_is_approved_and_the_payment_reaches_thei
         await sign_in(bot, client, colleague)
         assert claim.public_number in (await client.get("/staff/welfare")).text
 
+    # Nor does the school's admin, who sees every request of the school.
+    admin = await add_staff(bot, demo_id, "admin", "ผู้ดูแลระบบ")
+    async with client_for(bot) as client:
+        await sign_in(bot, client, admin)
+        assert claim.public_number not in (await client.get("/staff/")).text
+        assert (await client.get(f"/staff/applications/{claim.id}")).status_code == 404
+
     # Another district's finance officer cannot open it either.
     async with client_for(bot) as client:
         await sign_in(bot, client, foreign_finance)
