@@ -107,8 +107,9 @@ SPEC = ServiceSpec(
     approvers=("district_finance",),
     document=None,  # กรมบัญชีกลาง orders the payment; the district forwards and tells
     fee=FeeRule(code="PENSION"),
-    routing_words=(r"บำเหน็จ", r"บำนาญ", r"เกษียณ"),
-    routing_priority=8,
+    # Not "เกษียณ" alone: "จองหอประชุมจัดงานเลี้ยงเกษียณ" is a venue booking.
+    routing_words=(r"บำเหน็จ", r"บำนาญ"),
+    routing_priority=86,
     source=("docs/rules.md#pension-and-gratuity: แบบ 5300 (กค 0420.9/ว 53); Digital Pension, "
             "8 months before retirement; OBEC's citizen's manual not found"),
     free_by="A civil servant's pension is an entitlement paid by the state: docs/rules.md, \"Pension and gratuity\"",

@@ -250,7 +250,8 @@ SPEC = ServiceSpec(
     fee=FeeRule(code="WELFARE"),
     routing_words=(r"เบิกสวัสดิการ", r"เบิกค่ารักษา", r"เบิกค่าเล่าเรียน", r"เบิกค่าการศึกษา", r"ค่าเล่าเรียนบุตร",
                    r"ค่าการศึกษาบุตร", r"สวัสดิการข้าราชการ"),
-    routing_priority=7,
+    # Tried after the parents' services: its words never take a parent's request away from them.
+    routing_priority=85,
     source=("docs/rules.md#welfare-claims-of-civil-servants: พระราชกฤษฎีกาเงินสวัสดิการเกี่ยวกับการรักษาพยาบาล "
             "พ.ศ. 2553; พระราชกฤษฎีกาเงินสวัสดิการเกี่ยวกับการศึกษาของบุตร พ.ศ. 2523 (2562); "
             "กรมบัญชีกลาง กค 0422.3/ว 257"),

@@ -82,6 +82,7 @@ async def welfare_list(request: Request, staff: CurrentStaff, db: DbSession, run
         await db.commit()
     return page(request, "welfare.html", staff, district=district, claims=claims, title=title_of,
                 kind_th=kind_th, claimed=claimed, baht=welfare.baht,
+                status_th=lambda application: workflow.status_words(application)[0],
                 error=await flash.recall(runtime.state, staff_id=staff.member.id, code=error))
 
 
