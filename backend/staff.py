@@ -25,6 +25,12 @@ class Role(StrEnum):
     # A district office's staff (เจ้าหน้าที่สำนักงานเขตพื้นที่การศึกษา), enrolled through one of its
     # schools: they see the figures of every school of that school's district (web/staff/routes/district.py).
     DISTRICT = "district"
+    # A district's civil servant who only claims welfare or a pension (a retiree, say): enrolled
+    # like other staff through one of the district's schools; sees no request (backend/welfare.py).
+    CIVIL_SERVANT = "civil_servant"
+    # A district office's finance officer (กลุ่มบริหารงานการเงินและสินทรัพย์): the only role that sees
+    # and decides the district's civil servants' welfare claims and pension applications.
+    DISTRICT_FINANCE = "district_finance"
 
 
 class StaffMember(Base):

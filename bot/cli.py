@@ -268,7 +268,7 @@ def _staff_invite(args: argparse.Namespace) -> None:
     from backend.staff import create_invite
 
     async def work(session, school, now, settings) -> None:
-        if args.role == "district" and school.district_id is None:
+        if args.role in ("district", "district_finance", "civil_servant") and school.district_id is None:
             print(f"error: {school.slug} belongs to no district office: "
                   "set one first (schoolbot district add-school)", file=sys.stderr)
             sys.exit(1)
@@ -429,7 +429,8 @@ def main(argv: list[str] | None = None) -> None:
     invite = staff_commands.add_parser("invite", help="a one-time code a teacher types in the chat to enrol")
     invite.add_argument("--school", required=True)
     invite.add_argument("--role", required=True,
-                        choices=["teacher", "registrar", "finance", "director", "admin", "district"])
+                        choices=["teacher", "registrar", "finance", "director", "admin", "district",
+                                 "district_finance", "civil_servant"])
     invite.set_defaults(func=_staff_invite)
 
     district = commands.add_parser("district", help="district offices (สพป./สพม.) and their schools")

@@ -14,7 +14,7 @@ from bot.render import render
 from flows.engine import Engine
 from flows.front_desk import FrontDesk
 from flows.inputs import FilesInput, Input, OtherInput, PostbackInput, RefusedFile, TextInput
-from flows.registry import flows_for, withheld_for
+from flows.registry import flows_for, members_only_for, withheld_for
 from flows.router import Destination, route
 from flows.sessions import SessionStore
 
@@ -48,7 +48,7 @@ class FlowConversation:
         engine = self._engines.get(key)
         if engine is None:
             engine = self._engines[key] = Engine(flows=flows_for(config), sessions=self._sessions, clock=self._clock,
-                                                 withheld=withheld_for(config))
+                                                 withheld=withheld_for(config), members_only=members_only_for(config))
         if len(self._by_config) >= _MAX_KNOWN_CONFIGS:
             self._by_config.pop(next(iter(self._by_config)))
         self._by_config[id(config)] = (config, engine)

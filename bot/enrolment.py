@@ -15,8 +15,14 @@ log = logging.getLogger(__name__)
 
 MAX_TRIES_PER_HOUR = 5
 STAFF_MENU_ALIAS = "staff"
+CLAIMANTS_MENU_ALIAS = "claimants"  # richmenus/menus.py claimants_menu
 ROLE_TH = {Role.TEACHER: "ครู", Role.REGISTRAR: "งานทะเบียน", Role.FINANCE: "การเงิน",
-           Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา"}
+           Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา",
+           Role.DISTRICT_FINANCE: "การเงินของสำนักงานเขตพื้นที่การศึกษา"}
+# A civil servant enrolled only to claim (a retiree): no staff pages, so no staff menu; told how to claim.
+CLAIMANT_WELCOME = ("ลงทะเบียนเป็นข้าราชการในสังกัดสำนักงานเขตพื้นที่การศึกษาผ่าน{school}เรียบร้อยแล้วค่ะ\n"
+                    "ใช้เมนูด้านล่าง หรือพิมพ์ “เบิกค่ารักษาพยาบาล” “เบิกค่าเล่าเรียนบุตร” หรือ “ขอรับบำเหน็จบำนาญ” "
+                    "ในแชตนี้ได้เลยค่ะ")
 
 
 class Enrolment:
@@ -40,6 +46,9 @@ class Enrolment:
         except InviteInvalid as error:
             await self._state.set(tries_key, str(tries + 1).encode(), ttl=3600)
             return m.text(error.message_th)
+        if member.role == Role.CIVIL_SERVANT:
+            await self._link_staff_menu(ctx, alias=CLAIMANTS_MENU_ALIAS)
+            return m.text(CLAIMANT_WELCOME.format(school=ctx.school_name))
         await self._link_staff_menu(ctx)
         role = ROLE_TH.get(Role(member.role), member.role)
         return m.text(
@@ -55,13 +64,13 @@ class Enrolment:
         except Exception:  # noqa: BLE001 - the name is a convenience; enrolment does not depend on it
             return ""
 
-    async def _link_staff_menu(self, ctx: EventContext) -> None:
+    async def _link_staff_menu(self, ctx: EventContext, *, alias: str = STAFF_MENU_ALIAS) -> None:
         from linebot.v3.messaging import exceptions as line_errors  # lazy: see bot/line_api.py
 
         api = self._clients.messaging(ctx.channel)
         try:
-            alias = await api.get_rich_menu_alias(STAFF_MENU_ALIAS)
-            await api.link_rich_menu_id_to_user(ctx.user_ref, alias.rich_menu_id)
+            found = await api.get_rich_menu_alias(alias)
+            await api.link_rich_menu_id_to_user(ctx.user_ref, found.rich_menu_id)
         except line_errors.ApiException as error:
             # No staff menu deployed yet (schoolbot richmenu deploy): the pages still work.
             log.warning("staff menu not linked (HTTP %s)", error.status)

@@ -15,6 +15,7 @@ from backend.catalog import CATALOG
 from backend.clock import Clock
 from backend.documents.types import spec_for
 from backend.second_channel import SecondChannel, SecondChannelError, send_legal_copy
+from backend.welfare import is_civil_servant_service
 from bot import admission
 from bot import messages as m
 from bot.cards import GREEN, GREY, RED, header, row
@@ -94,6 +95,8 @@ def _button(notice: notices.Notice, staff_url: str) -> dict[str, Any]:
     if notice.audience == notices.STAFF:
         if district_service(str((notice.data or {}).get("service", ""))):
             return m.uri_action("เปิดคำขอ", f"{staff_url}/district")  # the district's own page
+        if is_civil_servant_service(str((notice.data or {}).get("service", ""))):
+            return m.uri_action("เปิดคำขอ", f"{staff_url}/welfare")  # the district finance's page
         return m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
     if notice.kind == notices.DOCUMENTS_REQUESTED:
         return m.message_action("ส่งเอกสาร", "ส่งเอกสารเพิ่ม")

@@ -25,6 +25,7 @@ from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
+from flows.civil_servants import MemberCheck
 from flows.flow import NO_FACTS, Flow, FlowDefinitionError, RefusedWithOffers, ReturnToStep, Step
 from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
@@ -103,15 +104,20 @@ class Engine:
         clock: Clock,
         welcome_back_after: dt.timedelta = dt.timedelta(hours=1),
         withheld: Mapping[str, str] | None = None,
+        members_only: Mapping[str, MemberCheck] | None = None,
     ) -> None:
         """``withheld``: what to say, by service id, when a parent asks for a service the school's
         type does not offer (flows/registry.py withheld_for); others not offered get NOT_AVAILABLE."""
         for key, flow in flows.items():
             if key != flow.id:
                 raise FlowDefinitionError(f"flow {flow.id!r} registered under {key!r}")
-        if len(flows) > MAX_QUICK_REPLIES - 1:
+        # Services only some users may start (a district's civil servants: flows/civil_servants.py):
+        # out of the menu, and checked when started.
+        self._members_only = dict(members_only or {})
+        if len(set(flows) - set(self._members_only)) > MAX_QUICK_REPLIES - 1:
             raise FlowDefinitionError("too many services for one menu")
         self._flows = dict(flows)
+        self._menu_flows = [flow for key, flow in self._flows.items() if key not in self._members_only]
         self._sessions = sessions
         self._clock = clock
         self._welcome_back_after = welcome_back_after
@@ -171,10 +177,9 @@ class Engine:
         if flow is None:
             return [Text(self.unavailable(flow_id)), self.menu(prompts.GREETING)]
         now = self._clock.now()
-        if flow.opening is not None:
-            refusal = await flow.opening(session, school_id, now)
-            if refusal is not None:
-                return [self.menu(refusal)]
+        refusal = await self._refusal(session, flow, school_id, user_ref, now)
+        if refusal is not None:
+            return [self.menu(refusal)]
         first = flow.first_incomplete({}, self.today())
         assert first is not None  # a flow has at least one step, checked at definition
         draft = await self._sessions.create_draft(
@@ -204,6 +209,21 @@ class Engine:
             await turn.take_given_facts()
             return with_lead(opening, turn.advance())
         return with_lead(opening, _Turn(self, session, draft, flow).ask_current())
+
+    async def member_refusal(self, session: AsyncSession, service: str, *, school_id: int,
+                             user_ref: str) -> str | None:
+        """Why this user may not start a service kept for some (flows/civil_servants.py); None if they may."""
+        check = self._members_only.get(service)
+        return await check(session, school_id, user_ref) if check is not None else None
+
+    async def _refusal(self, session: AsyncSession, flow: Flow, school_id: int, user_ref: str,
+                       now: dt.datetime) -> str | None:
+        """Why this user may not start the service now (not a civil servant of the district, an
+        admission round not open), in Thai; None when they may."""
+        refusal = await self.member_refusal(session, flow.id, school_id=school_id, user_ref=user_ref)
+        if refusal is not None:
+            return refusal
+        return await flow.opening(session, school_id, now) if flow.opening is not None else None
 
     async def _resume(self, session: AsyncSession, draft: Application, flow: Flow | None,
                       flow_id: str) -> list[Say]:
@@ -304,10 +324,10 @@ class Engine:
     def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
         """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
         if resume_nonce is not None:
-            return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
+            return prompts.service_menu(self._menu_flows, text, resume_nonce=resume_nonce)
         menu = self._menus.get(text)
         if menu is None:
-            menu = self._menus[text] = prompts.service_menu(self._flows.values(), text)
+            menu = self._menus[text] = prompts.service_menu(self._menu_flows, text)
         return menu
 
     async def _open_draft(

@@ -138,7 +138,9 @@ class FrontDesk:
                 return answer
         service = self._service_asked(input, routed)
         if service is not None and await self._needs_notice(session, engine, school.id, user_ref, draft):
-            return [privacy_notice(config, school.name, service)]
+            # A service only some may start (a civil servant's claim): whom it is for, before any notice.
+            refusal = await engine.member_refusal(session, service, school_id=school.id, user_ref=user_ref)
+            return [engine.menu(refusal)] if refusal else [privacy_notice(config, school.name, service)]
         return await engine.handle(session, school_id=school.id, user_ref=user_ref, input=input, lookup=draft)
 
     async def _front_desk_button(self, session: AsyncSession, input: PostbackInput, *, school: School,

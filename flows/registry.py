@@ -6,7 +6,9 @@ import dataclasses
 
 from backend.catalog import CATALOG
 from backend.school_config import DocumentRule, SchoolConfig, SchoolConfigError
+from backend.welfare import is_civil_servant_service
 from flows import prompts
+from flows.civil_servants import MemberCheck, members_only
 from flows.flow import Flow, FlowDefinitionError
 from flows.services import service_spec, title_of
 
@@ -56,3 +58,10 @@ def withheld_for(config: SchoolConfig) -> dict[str, str]:
     return {service_id: prompts.NOT_OFFERED_BY_TYPE.format(school_type=config.school_type.label_th,
                                                           title=title_of(service_id))
             for service_id in CATALOG.service_ids() if not config.type_offers(service_id)}
+
+
+def members_only_for(config: SchoolConfig) -> dict[str, MemberCheck]:
+    """The services in the school's engine that only the district's civil servants may start, kept
+    out of the parents' menu (flows/civil_servants.py)."""
+    return {service_id: members_only(flow.title) for service_id, flow in flows_for(config).items()
+            if is_civil_servant_service(service_id)}

@@ -16,6 +16,8 @@ from richmenus.layout import (
 
 PARENTS = "parents"
 STAFF = "staff"
+# A district's civil servant enrolled only to claim (role civil_servant: a retiree): their services.
+CLAIMANTS = "claimants"
 
 
 # How the "other requests" tile names the services behind it, in this order (the first three
@@ -76,5 +78,24 @@ def staff_menu(public_base_url: str) -> MenuDefinition:
     )
 
 
+def claimants_menu() -> MenuDefinition:
+    """Welfare claims and pension for a district's civil servants (flows/services/welfare_claim.py,
+    pension.py): each tile sends the words a teacher would type."""
+    return MenuDefinition(
+        name=CLAIMANTS,
+        alias_id=CLAIMANTS,
+        chat_bar_text="เมนูสวัสดิการ",
+        size=COMPACT,
+        rows=1,
+        columns=4,
+        cells=(
+            Cell("ค่ารักษา", "เบิกตามใบเสร็จ", MessageAction("เบิกค่ารักษาพยาบาล"), row=0, column=0),
+            Cell("ค่าเล่าเรียน", "บุตรคนที่ 1–3", MessageAction("เบิกค่าเล่าเรียนบุตร"), row=0, column=1),
+            Cell("บำเหน็จบำนาญ", "ผู้เกษียณอายุ", MessageAction("ขอรับบำเหน็จบำนาญ"), row=0, column=2),
+            Cell("ติดตามสถานะ", "ความคืบหน้า", MessageAction("ติดตามสถานะ"), row=0, column=3),
+        ),
+    )
+
+
 def all_menus(public_base_url: str, offered: Collection[str] | None = None) -> list[MenuDefinition]:
-    return [parents_menu(offered), staff_menu(public_base_url)]
+    return [parents_menu(offered), staff_menu(public_base_url), claimants_menu()]

@@ -9,6 +9,10 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
 - finance: no request at all; fees have their own pages (web/finance).
 - district (a district office's staff): none of a school's requests; the district's own
   requests (a child without a school place) of the district's schools on the district pages.
+- district_finance: only the district's civil servants' welfare claims and pension applications,
+  on their own pages (web/staff/routes/welfare.py); no school role ever sees those, whatever school
+  chat they were filed through (backend/welfare.py).
+- civil_servant (a claimant only): no request at all.
 
 Full national ID numbers are shown to the roles that record or sign on them (registrar,
 director, admin); the others see the last three digits. Every view is in the audit log.
@@ -22,6 +26,7 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.catalog import CATALOG
 from backend.school_config import SchoolConfig
 from backend.staff import Role, StaffMember
+from backend.welfare import civil_servant_services
 
 S = ApplicationStatus
 # From here on the approval chain and the document issuers act on a request.
@@ -32,7 +37,7 @@ FULL_NATIONAL_IDS = frozenset({Role.REGISTRAR, Role.DIRECTOR, Role.ADMIN})
 
 
 def sees_requests(member: StaffMember) -> bool:
-    return member.role != Role.FINANCE
+    return member.role not in (Role.FINANCE, Role.CIVIL_SERVANT, Role.DISTRICT_FINANCE)
 
 
 def sees_national_ids(member: StaffMember) -> bool:
@@ -54,7 +59,7 @@ def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]
     """The requests this member may see, as a WHERE clause (drafts are never staff's business,
     nor a district's requests filed through the school's chat: web/staff/routes/district.py)."""
     school = sa.and_(Application.school_id == member.school_id, Application.status != S.DRAFT,
-                     Application.service.not_in(district_services()))
+                     Application.service.not_in([*district_services(), *civil_servant_services()]))
     if member.role in WHOLE_SCHOOL:
         return school
     if not sees_requests(member):

@@ -18,6 +18,7 @@ from backend.school_config import SchoolConfig
 from backend.staff import Role, StaffMember, staff_for_role, staff_of_school
 from backend.statuses import TransitionRefused
 from backend.thai.dates import format_thai_date
+from backend.welfare import APPROVED, PAID, PENSION, district_finance_staff, is_civil_servant_service
 from backend.working_days import BANGKOK, due_at_for, local_date
 
 
@@ -36,6 +37,10 @@ class Action(StrEnum):
     # A district office's request (a child without a school place) is decided by the district
     # staff assigning a school of the district: backend/referrals.py files it there as an admission.
     ASSIGN_SCHOOL = "assign_school"
+    # A district's civil servant's claim or pension application (backend/welfare.py), decided by
+    # the district's finance staff: approved with the amount, then the payment recorded.
+    APPROVE_PAYMENT = "approve_payment"
+    RECORD_PAYMENT = "record_payment"
 
 
 class ParentAction(StrEnum):
@@ -78,7 +83,7 @@ def _t(status: ApplicationStatus, action: Action | ParentAction, to: Application
 TRANSITIONS: tuple[Transition, ...] = (
     _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR, ASSIGNED),
     _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, ASSIGNED),
-    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR),
+    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT_FINANCE),
     _t(S.DOCUMENTS_REQUESTED, A.DOCUMENTS_RECEIVED, S.SUBMITTED, SYSTEM),
     # The parent may never send what was asked for: the request can then be refused.
     _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR),
@@ -92,6 +97,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
     _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
     _t(S.SUBMITTED, A.ASSIGN_SCHOOL, S.APPROVED, R.DISTRICT),
+    # A civil servant's claim (the guard keeps these rows to those services, and those services to
+    # these rows): the district's finance staff approve an amount or refuse, then record the payment.
+    _t(S.SUBMITTED, A.APPROVE_PAYMENT, S.APPROVED, R.DISTRICT_FINANCE),
+    _t(S.APPROVED, A.RECORD_PAYMENT, S.CLOSED, R.DISTRICT_FINANCE),
 )
 
 # The parent's side: a draft is the parent's conversation, so only the parent files or abandons
@@ -121,9 +130,20 @@ STATUS_WITHOUT_DOCUMENTS_TH: dict[str, tuple[str, str]] = {
 }
 
 
+# The same for a civil servant's claim or pension application: the district's finance staff act.
+CLAIM_STATUS_TH: dict[str, tuple[str, str]] = {
+    S.SUBMITTED: ("ยื่นเรื่องแล้ว", "รอกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาตรวจสอบ จะแจ้งผลทาง LINE นี้ค่ะ"),
+    S.APPROVED: ("อนุมัติแล้ว", "กลุ่มการเงินจะแจ้งทาง LINE นี้เมื่อโอนเงินแล้วค่ะ"),
+    S.REJECTED: ("ไม่อนุมัติ", "หากมีข้อสงสัย กรุณาติดต่อกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาค่ะ"),
+    S.CLOSED: ("จ่ายเงินแล้ว", "ตรวจสอบยอดเงินในบัญชีของท่านได้เลยค่ะ"),
+}
+
+
 def status_words(application: Application) -> tuple[str, str]:
     """The status as a parent reads it, and what comes next (STATUS_TH), without a word about
     documents when the request asked for none (no file given, none marked missing)."""
+    if application.status in CLAIM_STATUS_TH and is_civil_servant_service(application.service):
+        return CLAIM_STATUS_TH[application.status]
     if application.status in STATUS_WITHOUT_DOCUMENTS_TH and not application.missing_documents and not any(
             isinstance(value, list) for value in (application.answers or {}).values()):
         return STATUS_WITHOUT_DOCUMENTS_TH[application.status]
@@ -200,6 +220,12 @@ def district_service(service: str) -> bool:
 def _guard_failure(transition: Transition, application: Application, staff: StaffMember | None,
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
+    by_finance = staff is not None and staff.role == Role.DISTRICT_FINANCE
+    if is_civil_servant_service(application.service) != by_finance or (
+            transition.action in PAYMENT_ACTIONS and not by_finance):
+        # A civil servant's claim is the district finance staff's to decide, and theirs only.
+        return "คำขอนี้เป็นงานของกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาค่ะ" if not by_finance else \
+            "คำขอนี้เป็นงานของโรงเรียนค่ะ"
     by_district = staff is not None and staff.role == Role.DISTRICT
     if district_service(application.service) != by_district or (
             transition.action == A.ASSIGN_SCHOOL and not by_district):
@@ -230,6 +256,8 @@ def may_touch(application: Application, staff: StaffMember | None) -> bool:
         return True
     if staff.role == Role.DISTRICT and district_service(application.service):
         return staff.active
+    if staff.role == Role.DISTRICT_FINANCE and is_civil_servant_service(application.service):
+        return staff.active  # the caller checks the district (web/staff/routes/welfare.py)
     return staff.active and staff.school_id == application.school_id
 
 
@@ -378,6 +406,9 @@ async def notify_staff(session: AsyncSession, application: Application, kind: st
     ``only_ids``, to exactly those members instead (whoever may sign a document, say)."""
     if only_ids is not None:
         members = [m for m in await staff_of_school(session, application.school_id) if m.id in only_ids]
+    elif is_civil_servant_service(application.service):
+        # The district's finance staff, enrolled through any school of the district; nobody else.
+        members = await district_finance_staff(session, application.school_id)
     else:
         # A school's admin hears of the school's work; a district's request is not the school's.
         admin = set() if district_service(application.service) else {Role.ADMIN.value}
@@ -400,8 +431,10 @@ def roles_acting_in(status: ApplicationStatus, service: str | None = None) -> li
     district's request the district's staff only, for a school's request the school's staff."""
     if service is not None and district_service(service):
         return [Role.DISTRICT.value]
+    if service is not None and is_civil_servant_service(service):
+        return [Role.DISTRICT_FINANCE.value]
     roles = {role for t in TRANSITIONS if t.status == status for role in t.who
-             if role in set(Role) and role != Role.DISTRICT}
+             if role in set(Role) and role not in (Role.DISTRICT, Role.DISTRICT_FINANCE)}
     return sorted(roles)
 
 
@@ -444,6 +477,7 @@ async def perform(
     documents: Sequence[Mapping[str, str]] | None = None,
     appointment: Appointment | Mapping[str, Any] | None = None,
     document: Mapping[str, Any] | None = None,
+    amount: int | None = None,
 ) -> None:
     """Do ``action`` on the application as ``staff`` (None: the product itself), recording the
     audit entry and the notices in the caller's transaction; flushes, does not commit.
@@ -451,13 +485,17 @@ async def perform(
     Raises ActionNotAllowed when the table, the role or a guard forbids it, and
     ActionInputInvalid when a required reason, document list or appointment is missing.
     ``document`` ({"id", "code", "doc_type"}, optionally "replaces": a code) is the e-document
-    that issue_document records; backend/documents/issuing.py issues it first.
+    that issue_document records; backend/documents/issuing.py issues it first. ``amount``: the
+    baht a civil servant's claim is approved or paid for (approve_payment, record_payment).
     """
     transition = _transition_for(application, action, staff, config)
     actor = staff.actor if staff is not None else audit.SYSTEM
     detail: dict[str, Any] = {"from": application.status}
-    moves = _record_action(application, action, detail, staff=staff, now=now, config=config, reason=reason,
-                           documents=documents, appointment=appointment, document=document)
+    if action in PAYMENT_ACTIONS:
+        moves = _record_payment(application, action, detail, staff=staff, now=now, reason=reason, amount=amount)
+    else:
+        moves = _record_action(application, action, detail, staff=staff, now=now, config=config, reason=reason,
+                               documents=documents, appointment=appointment, document=document)
     if moves:
         _change_status(application, transition.action, TRANSITIONS)
         if transition.to in (S.APPROVED, S.REJECTED):
@@ -466,8 +504,11 @@ async def perform(
     detail["to"] = application.status
     audit.record(session, school_id=application.school_id, actor=actor, action=str(action),
                  subject=audit.application_subject(application.id), at=now, detail=detail)
-    await _notify(session, application, action, now=now, config=config,
-                  exclude_staff_id=staff.id if staff is not None else None, document=document)
+    if action in PAYMENT_ACTIONS:
+        _notify_payment(session, application, action, now=now)
+    else:
+        await _notify(session, application, action, now=now, config=config,
+                      exclude_staff_id=staff.id if staff is not None else None, document=document)
     # -- fees: a fee due after approval is requested with the approval, in its transaction.
     if action == A.SIGN_OFF and application.status == S.APPROVED:
         from backend.fees.service import AFTER_APPROVAL, open_fee_if_due
@@ -519,6 +560,42 @@ def _record_action(
         if document.get("signed_by"):
             detail["signed_by"] = document["signed_by"]  # the staff id of who signed it
     return True
+
+
+PAYMENT_ACTIONS = (A.APPROVE_PAYMENT, A.RECORD_PAYMENT)
+
+
+def amount_optional(application: Application, action: str) -> bool:
+    return application.service == PENSION and action == A.APPROVE_PAYMENT
+
+
+def _record_payment(application: Application, action: str, detail: dict[str, Any], *,
+                    staff: StaffMember | None, now: dt.datetime, reason: str | None, amount: int | None) -> bool:
+    """A civil servant's claim approved for, or paid, ``amount`` baht (backend/welfare.py reads it).
+    A pension application is approved without one: the district checks and forwards it, and
+    กรมบัญชีกลาง computes the amount, recorded with the payment."""
+    if not amount_optional(application, action) and (not isinstance(amount, int) or amount <= 0):
+        raise ActionInputInvalid("amount required", "กรุณาระบุจำนวนเงินเป็นตัวเลขค่ะ")
+    kind = APPROVED if action == A.APPROVE_PAYMENT else PAID
+    application.approvals = [*(application.approvals or []),
+                             {"kind": kind, "amount": amount, "staff_id": staff.id if staff else None,
+                              "at": now.isoformat(), "note": str(reason or "").strip()[:MAX_REASON_LENGTH]}]
+    detail["amount"] = amount
+    return True
+
+
+def _notify_payment(session: AsyncSession, application: Application, action: str, *, now: dt.datetime) -> None:
+    """The claimant hears the amount approved, then the amount paid."""
+    entry = (application.approvals or [{}])[-1]
+    said = "อนุมัติเบิกจ่าย" if action == A.APPROVE_PAYMENT else "โอนเงินเข้าบัญชีของท่านแล้ว"
+    next_th = f"{said} {entry.get('amount') or 0:,} บาทค่ะ"
+    if amount_optional(application, action):
+        next_th = "กลุ่มการเงินตรวจสอบเอกสารแล้ว และส่งเรื่องถึงกรมบัญชีกลางแล้วค่ะ"
+    if entry.get("note"):
+        next_th += f" ({entry['note']})"
+    if action == A.APPROVE_PAYMENT:
+        next_th += " กลุ่มการเงินจะแจ้งอีกครั้งเมื่อมีการโอนเงินค่ะ"
+    notify_parent(session, application, notices.STATUS_CHANGED, now, next_th=next_th, amount=entry.get("amount"))
 
 
 def _sign_off(application: Application, detail: dict[str, Any], *, staff: StaffMember | None,

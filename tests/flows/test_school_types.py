@@ -9,12 +9,15 @@ import pytest
 from backend.demo import DEMO_SETTINGS
 from backend.organisations import SchoolType
 from backend.school_config import SchoolConfigError, parse_school_config
-from flows.registry import flows_for, withheld_for
+from flows.registry import flows_for, members_only_for, withheld_for
 from flows.router import Destination, route
 from richmenus.menus import parents_menu
 
 EVERY = {"admission", "transfer_in", "transfer_out", "grade1_entry", "withdrawal", "credit_transfer",
          "replacement_documents", "venue_booking", "no_school_place"}
+# A district's civil servants' services (welfare claims, pension): in every school's chat, for
+# them only, never in the parents' menu (flows/civil_servants.py).
+CIVIL_SERVANTS = {"welfare_claim", "pension"}
 # The source's lists (the document this product answers: "ระดับสถานศึกษา" and the two lists of
 # สำนักบริหารงานการศึกษาพิเศษ).
 EXPECTED = {
@@ -35,9 +38,10 @@ def school_of(school_type: SchoolType):
 @pytest.mark.parametrize("school_type", list(SchoolType), ids=str)
 def test_a_school_of_each_type_shows_exactly_its_services(school_type):
     config = school_of(school_type)
-    assert set(config.enabled_services()) == EXPECTED[school_type]
-    # The flows the engine offers (service menu and buttons) are the same set.
-    assert set(flows_for(config)) == EXPECTED[school_type]
+    assert set(members_only_for(config)) == CIVIL_SERVANTS
+    assert set(config.enabled_services()) - CIVIL_SERVANTS == EXPECTED[school_type]
+    # The flows the engine offers parents (service menu and buttons) are the same set.
+    assert set(flows_for(config)) - CIVIL_SERVANTS == EXPECTED[school_type]
     # What it does not offer has a polite answer naming the type and the service.
     withheld = withheld_for(config)
     assert set(withheld) == EVERY - EXPECTED[school_type]

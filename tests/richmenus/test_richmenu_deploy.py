@@ -8,7 +8,7 @@ import pytest
 from linebot.v3.messaging.exceptions import ApiException
 
 from richmenus.deploy import deploy
-from richmenus.menus import PARENTS, STAFF, all_menus, parents_menu
+from richmenus.menus import CLAIMANTS, PARENTS, STAFF, all_menus, parents_menu
 from richmenus.render import render, render_all
 from tests.harness import running_bot
 
@@ -51,13 +51,13 @@ def changed_parents_menu():
 
 
 async def test_first_deploy_creates_menus_aliases_and_the_default(bot):
-    parents, staff = menus = menus_for(bot)
+    parents, staff, claimants = menus = menus_for(bot)
     report = await run_deploy(bot, menus)
 
     assert report.changed
-    assert sorted(report.created) == sorted([parents.deployed_name, staff.deployed_name])
-    assert names(bot) == {parents.deployed_name, staff.deployed_name}
-    assert all(menu.image == {parents.deployed_name: parents.image, staff.deployed_name: staff.image}[
+    assert sorted(report.created) == sorted([parents.deployed_name, staff.deployed_name, claimants.deployed_name])
+    assert names(bot) == {parents.deployed_name, staff.deployed_name, claimants.deployed_name}
+    assert all(menu.image == {menu.deployed_name: menu.image for menu in menus}[
         menu.definition["name"]] for menu in bot.standin.rich_menus.values())
     assert alias_target(bot, PARENTS) == parents.deployed_name
     assert alias_target(bot, STAFF) == staff.deployed_name
@@ -79,20 +79,20 @@ async def test_a_second_deploy_changes_nothing(bot):
 
 
 async def test_a_changed_menu_replaces_the_old_one(bot):
-    old_parents, staff = menus = menus_for(bot)
+    old_parents, staff, claimants = menus = menus_for(bot)
     await run_deploy(bot, menus)
     old_id = bot.standin.rich_menu_aliases[PARENTS]
     user = bot.standin.add_user()
 
     new_parents = changed_parents_menu()
-    report = await run_deploy(bot, [new_parents, staff])
+    report = await run_deploy(bot, [new_parents, staff, claimants])
 
     assert report.created == [new_parents.deployed_name]
-    assert report.reused == [staff.deployed_name]
+    assert report.reused == [staff.deployed_name, claimants.deployed_name]
     assert report.aliases_updated == [PARENTS]
     assert report.default_set == new_parents.deployed_name
     assert report.deleted == [old_parents.deployed_name]
-    assert names(bot) == {new_parents.deployed_name, staff.deployed_name}
+    assert names(bot) == {new_parents.deployed_name, staff.deployed_name, claimants.deployed_name}
     assert old_id not in bot.standin.rich_menus
     assert alias_target(bot, PARENTS) == new_parents.deployed_name
     assert bot.standin.displayed_rich_menu(user.user_id).definition["name"] == new_parents.deployed_name
@@ -119,7 +119,7 @@ async def test_a_failed_image_upload_leaves_no_half_made_menu(bot):
     assert bot.standin.rich_menus == {}
 
     report = await run_deploy(bot, menus_for(bot))
-    assert len(report.created) == 2
+    assert len(report.created) == len(menus_for(bot))
     assert bot.standin.default_rich_menu_id is not None
 
 
@@ -128,4 +128,4 @@ async def test_the_simulated_bot_shows_the_parents_menu_from_the_start(env, cloc
         await bot.rich_menu_deploy
         user = bot.standin.add_user()
         assert bot.standin.displayed_rich_menu(user.user_id).definition["name"].startswith(f"{PARENTS}@")
-        assert set(bot.standin.rich_menu_aliases) == {PARENTS, STAFF}
+        assert set(bot.standin.rich_menu_aliases) == {PARENTS, STAFF, CLAIMANTS}

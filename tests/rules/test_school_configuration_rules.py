@@ -10,6 +10,8 @@ from backend.thai.grades import Grade
 from flows.services import specs
 
 FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry", "no_school_place")
+# Free as a civil servant's entitlement, not by s.54 (docs/rules.md, "Welfare claims of civil servants").
+ENTITLEMENTS = ("welfare_claim", "pension")
 
 
 @pytest.mark.parametrize("service", FREE)
@@ -29,7 +31,7 @@ def test_no_fee_or_a_zero_fee_is_fine(service: str) -> None:
 
 def test_services_that_may_charge_still_can() -> None:
     free = {spec.id for spec in specs() if spec.free_by}
-    assert free == set(FREE)
+    assert free == {*FREE, *ENTITLEMENTS}
     config = parse_school_config({"services": {"replacement_documents": {"fee": "50"}}})
     assert config.service("replacement_documents").fee == 50
 

@@ -56,6 +56,8 @@ ACTION_TH = {
     "assign": "มอบหมายผู้รับผิดชอบ",
     "add_note": "บันทึกภายใน",
     "assign_school": "สพท. กำหนดโรงเรียนให้เข้าเรียน",
+    "approve_payment": "อนุมัติเบิกจ่าย",
+    "record_payment": "บันทึกการโอนเงิน",
 }
 
 # Audit actions that are not staff actions, as the history shows them.
@@ -79,6 +81,7 @@ HISTORY_TH = {
     "cancel": "ผู้ปกครองยกเลิกคำขอ",
     "service_switched_off": "โรงเรียนปิดบริการนี้ระหว่างกรอก",
     "note_added": "บันทึกภายใน (ไม่แสดงต่อผู้ปกครอง)",
+    "welfare_claims_viewed": "เปิดดูรายการคำขอเบิกสวัสดิการ",
 }
 # An entry no table above names (a newer kind of record): never shown as a code.
 OTHER_HISTORY_TH = "บันทึกอื่นของระบบ"

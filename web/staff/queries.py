@@ -19,6 +19,7 @@ from backend.files.models import StoredFile
 from backend.school_config import SchoolConfig
 from backend.staff import StaffMember
 from backend.thai.dates import MONTHS_SHORT, be_year
+from backend.welfare import civil_servant_services
 from web.staff.presentation import BANGKOK, OPEN_STATUSES, STATUS_ORDER, actor_name
 
 INBOX_PAGE_SIZE = 50
@@ -29,7 +30,9 @@ MIN_SEARCH = 2
 
 def _visible(school_id: int) -> sa.ColumnElement[bool]:
     # Drafts are a parent's unfinished conversation: not the school's business until submitted.
-    return sa.and_(Application.school_id == school_id, Application.status != "draft")
+    # A civil servant's claim filed through the school's chat is the district's, not the school's.
+    return sa.and_(Application.school_id == school_id, Application.status != "draft",
+                   Application.service.not_in(civil_servant_services()))
 
 
 @dataclass

@@ -39,6 +39,9 @@ async def inbox_page(request: Request, staff: CurrentStaff, school: SchoolOfStaf
                      assigned: str | None = None, overdue: str | None = None,
                      done: str | None = None, error: str | None = None) -> Response:
     member = staff.member
+    if member.role == "district_finance":
+        # The district's finance staff work on its civil servants' claims (web/staff/routes/welfare.py).
+        return RedirectResponse(f"{STAFF_PREFIX}/welfare", status_code=303)
     if not access.sees_requests(member):
         # Finance staff work on fees, not on requests (backend/applications/access.py).
         return RedirectResponse(f"{STAFF_PREFIX}/fees", status_code=303)
