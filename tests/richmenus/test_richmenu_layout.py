@@ -151,5 +151,6 @@ def test_the_parents_menu_has_the_admission_announcement_and_every_tile_is_under
     assert route(texts["ประกาศรับ"]).to is Destination.ADMISSION_ANNOUNCEMENT
     assert all(route(text).to is not Destination.NOTHING for text in texts.values())
     # Applying stays the largest tile, beside the announcement.
-    apply, announce = (next(a.bounds for a in menu.areas if a.cell.label == label) for label in ("สมัครเรียน", "ประกาศรับ"))
+    apply, announce = (next(a.bounds for a in menu.areas if a.cell.label == label)
+                       for label in ("สมัครเรียน", "ประกาศรับ"))
     assert apply.height == menu.size.height and announce.x == apply.x + apply.width
