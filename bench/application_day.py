@@ -11,7 +11,8 @@ The demo school has an open ป.1 round, so the opening check reads a real round
 
 Reuses bench/load.py (measure, the echo reference, the table) with its own parents. Against the default
 deployment: one `serve --worker` process (web and embedded worker) on PostgreSQL + Redis.
-Targets: webhook p99 under 50 ms, no event lost (every event accepted and answered, by reply or push).
+Targets: webhook p99 under 50 ms, no event lost (every event accepted with 200 and, once the burst is
+over, processed: the inbox is read back). Replies in time and pushes instead are reported beside them.
 CPU per event is printed next to the echo reference's, with other jobs' CPU on the machine.
 
 `--profile-handler N` instead runs the three events through the bot's event handler in this process
@@ -138,22 +139,51 @@ async def _measure_ours(args: argparse.Namespace, storage: Storage, standin: Lin
         await wait_workers_subscribed(storage, max(len(servers) - 1, 1))
         name = ("ours (PostgreSQL+Redis, serve --worker)" if args.workers == 0 else
                 f"ours (PostgreSQL+Redis, {args.workers} workers)")
-        return await load.measure(name, servers, webhook_url=f"http://127.0.0.1:{port}/line/webhook",
-                                  standin=standin, args=args)
+        outcome = await load.measure(name, servers, webhook_url=f"http://127.0.0.1:{port}/line/webhook",
+                                     standin=standin, args=args)
+        outcome.inbox = await wait_for_backlog(storage.database_url, timeout=args.backlog_timeout)  # type: ignore[attr-defined]
+        return outcome
     finally:
         for server in servers:
             await server.stop()
 
 
+async def wait_for_backlog(database_url: str, *, timeout: float) -> dict[str, float]:
+    """After the load: wait until the worker has processed every stored event (or the timeout),
+    and count them by status. An event is lost if it was accepted (200) but never processed."""
+    import asyncpg
+
+    started = time.monotonic()
+    connection = await asyncpg.connect(database_url)
+    try:
+        while True:
+            rows = await connection.fetch("SELECT status, count(*) AS n FROM inbound_events GROUP BY status")
+            counts = {row["status"]: row["n"] for row in rows}
+            waited = time.monotonic() - started
+            if not counts.get("pending") or waited >= timeout:
+                return {"done": counts.get("done", 0), "failed": counts.get("failed", 0),
+                        "pending": counts.get("pending", 0), "backlog_cleared_after_s": round(waited, 1)}
+            await asyncio.sleep(1.0)
+    finally:
+        await connection.close()
+
+
 def checks(ours: load.Outcome, echo: load.Outcome | None) -> dict[str, dict]:
+    inbox: dict = getattr(ours, "inbox", {})
     result = {
         "webhook_p99_under_50ms": {"value": ours.webhook_ms.get("p99"), "limit": load.WEBHOOK_P99_MS,
                                    "met": bool(ours.webhook_ms) and ours.webhook_ms["p99"] < load.WEBHOOK_P99_MS},
-        "no_event_lost": {"value": {"webhook_errors": ours.webhook_errors, "unanswered": ours.lost_replies,
-                                    "duplicated": ours.duplicated_replies, "pushed_instead": ours.pushed_instead},
-                          "met": ours.webhook_errors == 0 and ours.lost_replies == 0
-                          and ours.duplicated_replies == 0},
+        # Every event accepted (200: stored before the answer) and processed once the burst is over.
+        "no_event_lost": {"value": {"webhook_errors": ours.webhook_errors, **inbox},
+                          "met": ours.webhook_errors == 0 and inbox.get("failed") == 0
+                          and inbox.get("pending") == 0 and inbox.get("done", 0) >= ours.events_sent},
+        "no_duplicated_reply": {"value": ours.duplicated_replies, "met": ours.duplicated_replies == 0},
     }
+    # Not a target of the issue: how many parents got their answer by reply within the bench's
+    # timeout; the others were answered by push once the reply token was too old.
+    result["answered_by_reply_in_time"] = {
+        "value": {"replied": ours.reply_ms.get("n", 0), "of": ours.events_sent, "pushed_instead": ours.pushed_instead,
+                  "not_within_timeout": ours.lost_replies}, "met": ours.lost_replies == 0}
     if echo is not None and echo.cpu_ms_per_event:
         result["cpu_per_event_reported"] = {
             "value": {"ours_ms": ours.cpu_ms_per_event, "echo_ms": echo.cpu_ms_per_event,
@@ -189,9 +219,11 @@ async def main_async(args: argparse.Namespace) -> int:
     out.write_text(json.dumps({
         "started_at": stamp, "machine": load.machine(), "parents": args.parents, "rate": args.rate,
         "steps": STEPS, "outcomes": [load.asdict(o) for o in outcomes], "targets": found,
+        "inbox": getattr(ours, "inbox", {}),
     }, indent=2, ensure_ascii=False))
     print(f"\nresults: {out.relative_to(REPO)}")
-    return 0 if all(check["met"] for check in found.values()) else 1
+    targets = ("webhook_p99_under_50ms", "no_event_lost")
+    return 0 if all(found[name]["met"] for name in targets) else 1
 
 
 # -- in-process profile of the three events ---------------------------------------------------
@@ -256,6 +288,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=0,
                         help="separate worker processes (default 0: serve --worker, the default deployment)")
     parser.add_argument("--no-echo", action="store_true")
+    parser.add_argument("--backlog-timeout", type=float, default=600.0,
+                        help="seconds to wait after the load for every stored event to be processed")
     parser.add_argument("--profile-handler", type=int, default=0, metavar="N",
                         help="profile the three events in process and print the top N functions (no HTTP)")
     parser.add_argument("--sqlite", action="store_true", help="with --profile-handler: SQLite")
