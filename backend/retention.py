@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import audit, inbox, notices, outbox, venues
+from backend.admission_round import retention as rounds
 from backend.applications.models import Application, ApplicationNote, ApplicationStatus
 from backend.db import Base, UTCDateTime, rowcount
 from backend.documents.models import IssuedDocument
@@ -55,7 +56,11 @@ MESSAGES = Rule("chat_message", 90 * DAY, "the message being written",
                 "messages sent to parents and staff, and the notices behind them, are deleted")
 AUDIT_LOG = Rule("audit_log", 10 * 365 * DAY, "the entry",
                  "the entry is deleted (it holds ids and counts, no names)")
-SCHEDULE = (DRAFTS, CANCELLED, DECIDED, UNATTACHED_FILES, INBOUND_EVENTS, MESSAGES, AUDIT_LOG)
+# An admission round's applicants who did not become students (backend/admission_round/retention.py).
+ADMISSION_ROUND = Rule("admission_round", 365 * DAY, "the round's last day",
+                       "applications of children not admitted are erased (the draw stays, by application "
+                       "number), typed reasons cleared, มอบตัว slots deleted")
+SCHEDULE = (DRAFTS, CANCELLED, DECIDED, UNATTACHED_FILES, INBOUND_EVENTS, MESSAGES, AUDIT_LOG, ADMISSION_ROUND)
 RUN_EVERY = DAY
 
 DECIDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.CLOSED)
@@ -147,6 +152,18 @@ async def erase_request(session: AsyncSession, vault: FileVault, application: Ap
     await session.flush()
 
 
+async def _erase_ended_rounds(session: AsyncSession, vault: FileVault, now: dt.datetime,
+                             cutoff: dt.datetime) -> int:
+    """Admission rounds whose last day is a year past: their non-admitted applicants' data goes."""
+    erased = 0
+    for round_ in await rounds.ended_rounds(session, ended_before=cutoff):
+        for application in await rounds.applications_to_erase(session, round_):
+            await erase_request(session, vault, application, now)
+            erased += 1
+        await rounds.forget_round(session, round_)
+    return erased
+
+
 async def _loose_files(session: AsyncSession, candidates: list[StoredFile]) -> list[str]:
     """Of these files, those no kept request, payment or document names."""
     ids = {row.id for row in candidates}
@@ -207,6 +224,7 @@ async def enforce(session: AsyncSession, vault: FileVault, *, now: dt.datetime) 
     for application in decided:
         await erase_request(session, vault, application, now)
     counts[DECIDED.kind] = len(decided)
+    counts[ADMISSION_ROUND.kind] = await _erase_ended_rounds(session, vault, now, cutoffs[ADMISSION_ROUND.kind])
 
     counts[UNATTACHED_FILES.kind] = await purge_loose_files(session, vault,
                                                             uploaded_before=cutoffs[UNATTACHED_FILES.kind])

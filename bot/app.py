@@ -120,6 +120,14 @@ async def check_school_configurations(runtime: Runtime) -> None:
             log.error("school %s: configuration unusable: %s", school.slug, error)
 
 
+# A worker in the web process runs at most this many users' lanes at once. Each lane holds a pooled
+# connection for its whole pass (backend/db.py: 20 in the pool): with the standalone worker's 32, a
+# burst (application day) took every connection and the webhook's insert waited for one, up to the
+# client's timeout. With 8, the webhook always finds a connection, and the event loop shares its
+# turns between at most 8 lanes and the requests, so LINE gets its 200 at once while replies queue.
+EMBEDDED_WORKER_LANES = 8
+
+
 def create_app(
     settings: Settings,
     *,
@@ -141,7 +149,8 @@ def create_app(
         app.state.runtime = runtime
         await check_school_configurations(runtime)
         stop = asyncio.Event()
-        worker_task = asyncio.create_task(runtime.worker().run(stop)) if run_worker else None
+        worker_task = (asyncio.create_task(runtime.worker(concurrency=EMBEDDED_WORKER_LANES).run(stop))
+                       if run_worker else None)
         menus_task = (asyncio.create_task(deploy_menus_to_simulator(runtime))
                       if deploy_rich_menus and settings.simulated else None)
         app.state.rich_menu_deploy = menus_task

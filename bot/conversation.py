@@ -39,6 +39,8 @@ class FlowConversation:
         self.front_desk = FrontDesk(engine_for=self.engine_for, clock=clock)
         # Answers "send me the file again" (bot/documents.py DocumentLinks); set by the runtime.
         self.document_links = None
+        # Shows the admission announcement (bot/admission.py AnnouncementDesk); set by the runtime.
+        self.announcements = None
 
     def engine_for(self, config: SchoolConfig) -> Engine:
         known = self._by_config.get(id(config))
@@ -69,6 +71,8 @@ class FlowConversation:
         routed = route(text)
         if self.enrolment is not None and routed.to is Destination.INVITE_CODE and routed.code:
             return await self.enrolment.redeem(ctx, routed.code)
+        if self.announcements is not None and routed.to is Destination.ADMISSION_ANNOUNCEMENT:
+            return await self.announcements.answer(ctx)
         return await self._say(ctx, TextInput(text))
 
     async def on_postback(self, ctx: EventContext, data: str, params: dict[str, str]) -> list[m.Message]:

@@ -19,6 +19,7 @@ from backend.files.storage import BlobStore, LocalBlobStore, S3BlobStore, S3Conf
 from backend.second_channel import SecondChannel
 from backend.sms_gateway import HttpSmsGateway
 from backend.state import SharedState, make_state
+from bot.admission import AnnouncementDesk
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
@@ -158,4 +159,6 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, state: Shar
     # -- e-documents in the chat: preview and download links, and fresh links on request.
     register_document_media(runtime.media, runtime.documents)
     runtime.conversation.document_links = DocumentLinks(runtime.media)
+    # -- the admission announcement as a card ("ประกาศรับสมัคร": the rich menu's tile, or a question).
+    runtime.conversation.announcements = AnnouncementDesk(backend.public_base_url)
     return runtime

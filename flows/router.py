@@ -10,6 +10,7 @@ ending, a space, a Thai digit or a doubled letter changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,7 +18,7 @@ from functools import lru_cache
 
 from backend.catalog import CATALOG
 from backend.staff import looks_like_invite_code, normalise_invite_code
-from backend.thai.normalise import bare_forms, fold
+from backend.thai.normalise import bare_forms, compact, fold
 from flows.intents import match_service
 
 
@@ -31,6 +32,8 @@ class Destination(StrEnum):
     CONTACT = "contact"
     WHICH_TRANSFER = "which_transfer"
     ABOUT = "about"
+    # The school's admission announcement (ประกาศรับสมัคร): the edge shows it as a card (bot/admission.py).
+    ADMISSION_ANNOUNCEMENT = "admission_announcement"
     SEND_DOCUMENTS = "send_documents"
     # The control words' values are the engine's (and the postbacks') action names.
     CANCEL = "cancel"
@@ -61,6 +64,9 @@ ORDER: tuple[Destination, ...] = (
     Destination.CONTACT,
     Destination.WHICH_TRANSFER,  # only when the school offers transfer in or out (see route)
     Destination.ABOUT,
+    # The announcement, also in the middle of a request; a question about when admission opens
+    # ("รับสมัครเมื่อไหร่คะ") too, before the admission service would take it (see route).
+    Destination.ADMISSION_ANNOUNCEMENT,
     # Reopens a request that waits for documents. The front desk acts on it only when no draft
     # is open; otherwise the text goes on as an ordinary answer.
     Destination.SEND_DOCUMENTS,
@@ -91,6 +97,10 @@ WORDS: dict[Destination, tuple[str, ...]] = {
     Destination.CONTACT: ("ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"),
     Destination.WHICH_TRANSFER: ("ขอย้าย", "ย้าย", "ย้ายโรงเรียน"),
     Destination.ABOUT: ("เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"),
+    Destination.ADMISSION_ANNOUNCEMENT: (
+        "ประกาศรับสมัคร", "ประกาศรับนักเรียน", "ประกาศรับสมัครนักเรียน", "ประกาศการรับนักเรียน",
+        "ประกาศการรับสมัครนักเรียน", "กำหนดการรับสมัคร", "กำหนดการรับนักเรียน", "รายละเอียดการรับสมัคร",
+        "ดูประกาศรับสมัคร"),
     Destination.SEND_DOCUMENTS: ("ส่งเอกสารเพิ่ม", "ส่งเอกสาร", "ส่งเอกสารเพิ่มเติม"),
     Destination.CANCEL: ("ยกเลิก",),
     Destination.BACK: ("ย้อนกลับ",),
@@ -98,6 +108,13 @@ WORDS: dict[Destination, tuple[str, ...]] = {
     Destination.MENU: ("เมนู",),
     Destination.CONFIRM: ("ยืนยัน", "ส่ง", "ยืนยันส่งคำขอ", "ตกลง"),
 }
+# A question about when (or how many, which documents) admission takes: a sentence, so it is
+# searched in the compact text (no spaces, dots removed), not compared whole. It names admission
+# and asks; "สมัคร ป.1 ให้ลูกชาย" asks nothing and starts the service.
+_ADMISSION_WORDS = r"(?:รับสมัคร|สมัครเรียน|รับนักเรียน|รับเด็ก|เปิดรับ|เปิดสมัคร|สมัคร)"
+_ASKS = (r"(?:เมื่อไหร่|เมื่อไร|เมื่อไหร|วันไหน|วันที่เท่าไหร่|วันที่เท่าไร|วันอะไร|ช่วงไหน|ตอนไหน|กี่วัน|กี่คน|"
+         r"กี่ที่|รับกี่|แล้วยัง|หรือยัง|รึยัง|ถึงวันไหน|ถึงเมื่อไหร่|ใช้เอกสารอะไร|ต้องใช้อะไร|กำหนดการ)")
+_ADMISSION_QUESTION = re.compile(rf"{_ADMISSION_WORDS}.*{_ASKS}|{_ASKS}.*{_ADMISSION_WORDS}|^ประกาศรับ")
 # Each folded word to its destination.
 _BY_WORD = {fold(word): destination for destination, words in WORDS.items() for word in words}
 if len(_BY_WORD) != sum(len(words) for words in WORDS.values()):
@@ -142,6 +159,8 @@ def _route(text: str, transfer_offered: bool, at_summary: bool, catalog_version:
         said.discard(Destination.WHICH_TRANSFER)
     if not at_summary:
         said.discard(Destination.CONFIRM)
+    if _ADMISSION_QUESTION.search(compact(text).replace(".", "")):
+        said.add(Destination.ADMISSION_ANNOUNCEMENT)
     for destination in ORDER:
         if destination is _INVITE_CODE:
             code = next((form for form in forms if looks_like_invite_code(form)), None)

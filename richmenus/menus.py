@@ -42,14 +42,18 @@ def parents_menu(offered: Collection[str] | None = None) -> MenuDefinition:
         chat_bar_text="เมนูบริการ",
         size=FULL,
         rows=2,
-        columns=3,
+        columns=4,
         cells=(
-            Cell("สมัครเรียน", "รับนักเรียนใหม่ทุกระดับชั้น", MessageAction("สมัครเรียน"), row=0, column=0),
-            Cell("ย้ายเข้า–ออก", "ขอย้ายเข้าหรือย้ายออก", MessageAction("ขอย้าย"), row=0, column=1),
-            Cell("คำขออื่น ๆ", other_requests(offered), MessageAction("เมนู"), row=0, column=2),
-            Cell("ติดตามสถานะ", "ดูความคืบหน้าคำขอ", MessageAction("ติดตามสถานะ"), row=1, column=0),
-            Cell("ติดต่อโรงเรียน", "โทรศัพท์ เวลาทำการ แผนที่", MessageAction("ติดต่อโรงเรียน"), row=1, column=1),
-            Cell("เกี่ยวกับบริการ", "ขั้นตอนและค่าธรรมเนียม", MessageAction("เกี่ยวกับบริการ"), row=1, column=2),
+            # Applying is the main tile (both rows); the admission announcement sits beside it,
+            # since most parents open a school's chat on its admission days.
+            Cell("สมัครเรียน", "รับนักเรียนใหม่ทุกระดับชั้น", MessageAction("สมัครเรียน"), row=0, column=0,
+                 row_span=2),
+            Cell("ประกาศรับ", "วันรับสมัคร ที่นั่ง เอกสาร", MessageAction("ประกาศรับสมัคร"), row=0, column=1),
+            Cell("ย้ายเข้า–ออก", "ขอย้ายเข้าหรือย้ายออก", MessageAction("ขอย้าย"), row=0, column=2),
+            Cell("คำขออื่น ๆ", other_requests(offered), MessageAction("เมนู"), row=0, column=3),
+            Cell("ติดตามสถานะ", "ดูความคืบหน้าคำขอ", MessageAction("ติดตามสถานะ"), row=1, column=1),
+            Cell("ติดต่อโรงเรียน", "โทรศัพท์ เวลาทำการ แผนที่", MessageAction("ติดต่อโรงเรียน"), row=1, column=2),
+            Cell("เกี่ยวกับบริการ", "ขั้นตอนและค่าธรรมเนียม", MessageAction("เกี่ยวกับบริการ"), row=1, column=3),
         ),
     )
 

@@ -1,7 +1,10 @@
 """The admission round in the simulated chat: a school with 2 seats and 5 eligible applicants.
-Parents apply in the chat while the round is open, staff check eligibility, the committed lottery
-is drawn (and re-run from its public inputs), every parent gets their own result, one declines,
-the first reserve is offered the seat and confirms it in one tap."""
+The announcement is read from the rich menu before and while applications are open (the bot says
+when they open), parents apply in the chat while the round is open, staff check eligibility, the
+committed lottery is drawn (and re-run from its public inputs), every parent gets their own
+result, one declines, the first reserve is offered the seat and confirms it in one tap, มอบตัว
+slots and the form, student numbers and the export; a parent too late is sent to the district
+office."""
 
 from __future__ import annotations
 
@@ -20,14 +23,35 @@ from tests.chat import Parent
 from tests.harness import running_bot
 
 STAFF = "staff:1"
-# The clock starts on 25 November 2569 (2026); the round is for academic year 2570.
-OPEN, CLOSE, REPORT = dt.date(2026, 11, 25), dt.date(2026, 11, 27), dt.date(2026, 12, 3)
+# The clock starts on 25 November 2569 (2026), the day before applications open; the round is
+# for academic year 2570.
+OPEN, CLOSE, REPORT = dt.date(2026, 11, 26), dt.date(2026, 11, 27), dt.date(2026, 12, 3)
 
 
 @pytest.fixture
 async def bot(env, clock, redis_namespace):
-    async with running_bot(env, clock, namespace=redis_namespace) as running:
+    async with running_bot(env, clock, namespace=redis_namespace, rich_menus=True) as running:
+        await running.rich_menu_deploy
         yield running
+
+
+def _card_words(messages) -> str:
+    """The texts of the Flex card the bot sent, as a parent reads them."""
+    [card] = [m for m in messages if m["type"] == "flex"]
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "text":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card["contents"])
+    return "\n".join(found)
 
 
 def _pushed(parent: Parent) -> str:
@@ -67,10 +91,25 @@ async def test_two_seats_five_applicants_whole_round_in_chat(bot, clock):
         round_id = round_.id
 
     parents = [Parent(bot, f"ผู้ปกครอง {n}") for n in range(5)]
+    # The day before: the announcement from the rich menu says when applications open (the bot's
+    # refusals before the opening and after the close: tests/flows/test_flows_admission_round.py).
+    early = Parent(bot, "ผู้ปกครองมาก่อนเปิด")
+    await early.follow()
+    before = _card_words(await early.tap_rich_menu("ประกาศรับสมัคร"))
+    assert "ประกาศรับสมัครนักเรียนชั้น อ.2 ปีการศึกษา 2570" in before and "ยังไม่เปิดรับสมัคร" in before
+    assert "26 พฤศจิกายน 2569 – 27 พฤศจิกายน 2569" in before and "2 คน (เด็กในเขตพื้นที่บริการ 2 คน)" in before
+    assert "เมื่อถึงวันเปิดรับสมัคร ทักมาสมัครในแชตนี้ได้เลยนะคะ" in before
+
+    clock.advance(days=1)  # 26 November: open
+    assert "เปิดรับสมัครอยู่ขณะนี้" in _card_words(await early.tap_rich_menu("ประกาศรับสมัคร"))
     for number, parent in enumerate(parents):
         await _apply(parent, number)
 
-    clock.advance(days=3)  # 28 November: closed
+    clock.advance(days=2)  # 28 November: closed
+    late = Parent(bot, "ผู้ปกครองมาช้า")
+    await late.follow()
+    closed = _card_words(await late.say("รับสมัครเมื่อไหร่คะ"))
+    assert "ปิดรับสมัครแล้ว" in closed and "สำนักงานเขตพื้นที่การศึกษา" in closed
     async with bot.runtime.sessions() as session:
         round_ = await session.get(type(round_), round_id)
         applications = list(await session.scalars(sa.select(Application).order_by(Application.id)))

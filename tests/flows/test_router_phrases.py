@@ -117,7 +117,8 @@ PHRASES: list[tuple[str, str]] = [
     ("สมัครเรียน", "service:admission"),
     ("สมัครเรียน ป.๑ ค่ะ", "service:admission"),
     ("ลูกจะเข้า ป.๑ ปีหน้าค่ะ", "service:admission"),
-    ("รับสมัครนักเรียน ม.1 เมื่อไรคะ", "service:admission"),
+    # Asking when is answered by the announcement card (issue 13), not an application form.
+    ("รับสมัครนักเรียน ม.1 เมื่อไรคะ", "admission_announcement"),
     ("มอบตัวนักเรียนค่ะ", "service:admission"),
     ("ลาออกค่ะ", "service:withdrawal"),
     ("ขอลาออกให้ลูกครับ", "service:withdrawal"),
@@ -219,4 +220,4 @@ def test_every_word_with_every_polite_ending_goes_to_its_destination(destination
 def test_every_text_the_parents_rich_menu_sends_goes_somewhere():
     sent = [cell.action.text for cell in parents_menu().cells]
     assert [_described(route(text)) for text in sent] == [
-        "service:admission", "which_transfer", "menu", "status", "contact", "about"]
+        "service:admission", "admission_announcement", "which_transfer", "menu", "status", "contact", "about"]

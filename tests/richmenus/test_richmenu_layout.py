@@ -139,3 +139,18 @@ def test_the_staff_menu_opens_our_pages_and_switches_back_to_the_parents_menu():
     assert all(a.uri.startswith(f"{BASE_URL}/staff/") for a in actions if isinstance(a, UriAction))
     switches = [a for a in actions if isinstance(a, SwitchAction)]
     assert [s.alias_id for s in switches] == [PARENTS]
+
+
+def test_the_parents_menu_has_the_admission_announcement_and_every_tile_is_understood():
+    from flows.router import Destination, route
+    from flows.services import load_catalog
+
+    load_catalog()
+    menu = parents_menu()
+    texts = {a.cell.label: a.cell.action.text for a in menu.areas}
+    assert route(texts["ประกาศรับ"]).to is Destination.ADMISSION_ANNOUNCEMENT
+    assert all(route(text).to is not Destination.NOTHING for text in texts.values())
+    # Applying stays the largest tile, beside the announcement.
+    apply, announce = (next(a.bounds for a in menu.areas if a.cell.label == label)
+                       for label in ("สมัครเรียน", "ประกาศรับ"))
+    assert apply.height == menu.size.height and announce.x == apply.x + apply.width

@@ -55,10 +55,17 @@ async def _round(db: AsyncSession, slug: str, year: int, grade: str) -> tuple[Sc
     return school, round_
 
 
+# In place of a masked name once the application's data was erased (backend/admission_round/retention.py):
+# the draw stays checkable by application number.
+ERASED_NAME = "ลบข้อมูลแล้วตามระยะเวลาเก็บรักษา"
+
+
 async def masked_names(db: AsyncSession, refs: list[str], school_id: int) -> dict[str, str]:
-    rows = await db.execute(sa.select(Application.public_number, Application.answers).where(
+    rows = await db.execute(sa.select(Application.public_number, Application.answers,
+                                      Application.personal_data_erased_at).where(
         Application.school_id == school_id, Application.public_number.in_(refs)))
-    return {ref: mask_name(str((answers or {}).get("student_name") or "")) for ref, answers in rows}
+    return {ref: ERASED_NAME if erased else mask_name(str((answers or {}).get("student_name") or ""))
+            for ref, answers, erased in rows}
 
 
 @router.get("/admission/{slug}/{year}/{grade}", response_class=HTMLResponse)
