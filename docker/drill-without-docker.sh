@@ -31,7 +31,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "base image stand-in: Debian bookworm with Python 3.11 as 'python'"
 if ! "${PODMAN[@]}" image exists "$BASE"; then
     rm -rf "$WORK/rootfs" && mkdir -p "$WORK"
-    debootstrap --variant=minbase --include=python3.11,python3.11-venv,ca-certificates \
+    debootstrap --variant=minbase --include=python3.11,python3.11-venv,python3-pip,ca-certificates \
         bookworm "$WORK/rootfs" http://deb.debian.org/debian
     ln -sf /usr/bin/python3.11 "$WORK/rootfs/usr/local/bin/python"
     # This machine's own TLS authorities (a proxy in front of the registries), so that pip and apt
