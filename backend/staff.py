@@ -25,6 +25,10 @@ class Role(StrEnum):
     # A district office's staff (เจ้าหน้าที่สำนักงานเขตพื้นที่การศึกษา), enrolled through one of its
     # schools: they see the figures of every school of that school's district (web/staff/routes/district.py).
     DISTRICT = "district"
+    # OBEC's own staff (เจ้าหน้าที่สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน), enrolled through the
+    # same invites: they decide OBEC's own services (a certificate of qualification equivalence)
+    # filed through any school's chat, and sign their documents as OBEC (backend/organisations.py).
+    OBEC = "obec"
 
 
 class StaffMember(Base):

@@ -109,9 +109,12 @@ class Engine:
         for key, flow in flows.items():
             if key != flow.id:
                 raise FlowDefinitionError(f"flow {flow.id!r} registered under {key!r}")
-        if len(flows) > MAX_QUICK_REPLIES - 1:
-            raise FlowDefinitionError("too many services for one menu")
         self._flows = dict(flows)
+        # The parents' menu; OBEC's services for its own public have a menu of their own.
+        self._menu_flows = [flow for flow in self._flows.values() if flow.audience == PARENTS]
+        self._obec_flows = [flow for flow in self._flows.values() if flow.audience == OBEC_PUBLIC]
+        if max(len(self._menu_flows), len(self._obec_flows)) > MAX_QUICK_REPLIES - 1:
+            raise FlowDefinitionError("too many services for one menu")
         self._sessions = sessions
         self._clock = clock
         self._welcome_back_after = welcome_back_after
@@ -304,11 +307,17 @@ class Engine:
     def menu(self, text: str, *, resume_nonce: str | None = None) -> Text:
         """The service menu under ``text``; with ``resume_nonce``, a button to go back to that draft."""
         if resume_nonce is not None:
-            return prompts.service_menu(self._flows.values(), text, resume_nonce=resume_nonce)
+            return prompts.service_menu(self._menu_flows, text, resume_nonce=resume_nonce)
         menu = self._menus.get(text)
         if menu is None:
-            menu = self._menus[text] = prompts.service_menu(self._flows.values(), text)
+            menu = self._menus[text] = prompts.service_menu(self._menu_flows, text)
         return menu
+
+    def obec_menu(self) -> Text:
+        """OBEC's own services, for the people they are for (not parents): "บริการ สพฐ."."""
+        if not self._obec_flows:
+            return Text(prompts.NO_OBEC_SERVICES)
+        return prompts.service_menu(self._obec_flows, prompts.OBEC_MENU)
 
     async def _open_draft(
         self,

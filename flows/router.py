@@ -31,6 +31,8 @@ class Destination(StrEnum):
     CONTACT = "contact"
     WHICH_TRANSFER = "which_transfer"
     ABOUT = "about"
+    # OBEC's own services, for people who are not parents (flows/flow.py, OBEC_PUBLIC).
+    OBEC_SERVICES = "obec_services"
     SEND_DOCUMENTS = "send_documents"
     # The control words' values are the engine's (and the postbacks') action names.
     CANCEL = "cancel"
@@ -61,6 +63,7 @@ ORDER: tuple[Destination, ...] = (
     Destination.CONTACT,
     Destination.WHICH_TRANSFER,  # only when the school offers transfer in or out (see route)
     Destination.ABOUT,
+    Destination.OBEC_SERVICES,
     # Reopens a request that waits for documents. The front desk acts on it only when no draft
     # is open; otherwise the text goes on as an ordinary answer.
     Destination.SEND_DOCUMENTS,
@@ -91,6 +94,8 @@ WORDS: dict[Destination, tuple[str, ...]] = {
     Destination.CONTACT: ("ติดต่อโรงเรียน", "ติดต่อ", "เบอร์โทร", "ติดต่อเจ้าหน้าที่"),
     Destination.WHICH_TRANSFER: ("ขอย้าย", "ย้าย", "ย้ายโรงเรียน"),
     Destination.ABOUT: ("เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"),
+    Destination.OBEC_SERVICES: ("บริการสพฐ", "บริการของสพฐ", "สพฐ", "บริการสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
+                                "OBEC", "OBEC services"),
     Destination.SEND_DOCUMENTS: ("ส่งเอกสารเพิ่ม", "ส่งเอกสาร", "ส่งเอกสารเพิ่มเติม"),
     Destination.CANCEL: ("ยกเลิก",),
     Destination.BACK: ("ย้อนกลับ",),

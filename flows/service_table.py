@@ -81,7 +81,7 @@ SOURCE_SERVICES: tuple[SourceService, ...] = (
                                "สำหรับการรับนักเรียนประจำปีการศึกษา", "no_school_place"),
     SourceService(CIVIL_SERVANTS, 10, "การเบิกสวัสดิการค่ารักษาพยาบาล ค่าศึกษาเล่าเรียนบุตร"),
     SourceService(CIVIL_SERVANTS, 11, "การขอรับบำเหน็จ บำนาญ ข้าราชการผู้เกษียณอายุราชการ"),
-    SourceService(OBEC, 1, "การให้บริการเทียบวุฒิการศึกษาระดับการศึกษาขั้นพื้นฐาน"),
+    SourceService(OBEC, 1, "การให้บริการเทียบวุฒิการศึกษาระดับการศึกษาขั้นพื้นฐาน", "qualification_equivalence"),
     SourceService(OBEC, 2, "การจัดสอบวัดระดับความสามารถในการใช้ภาษาไทย (Thai Competency test) สำหรับชาวต่างประเทศ"),
     SourceService(OBEC, 3, "การขอจดทะเบียนเป็นผู้ผลิตสื่อการเรียนรู้"),
     SourceService(OBEC, 4, "การขออนุญาตให้ใช้สื่อการเรียนรู้ของเอกชนในสถานศึกษา (ตรวจก่อนจัดจำหน่าย)"),

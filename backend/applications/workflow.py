@@ -182,6 +182,10 @@ def _role_may(transition: Transition, staff: StaffMember | None, turn: str | Non
         return SYSTEM in transition.who and staff is None
     if staff.role == Role.ADMIN:
         return True
+    if staff.role == Role.OBEC:
+        # OBEC's officers do every step of OBEC's own requests (receive, decide, issue): the
+        # guard below keeps them to those, and keeps everyone else off them.
+        return obec_service(application.service) and transition.action != A.ASSIGN_SCHOOL
     if staff.role in transition.who:
         return True
     if ASSIGNED in transition.who and staff.id is not None and application.assigned_to_id == staff.id:
@@ -197,9 +201,21 @@ def district_service(service: str) -> bool:
         return False
 
 
+def obec_service(service: str) -> bool:
+    """Whether a service is OBEC's own (its approval chain names OBEC's staff)."""
+    try:
+        return Role.OBEC.value in CATALOG.service(service).approvers
+    except KeyError:  # a service no file declares any more
+        return False
+
+
 def _guard_failure(transition: Transition, application: Application, staff: StaffMember | None,
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
+    if staff is not None and obec_service(application.service) != (staff.role == Role.OBEC):
+        # OBEC's own request is OBEC's staff's to decide, and theirs only (and none of a school's).
+        return "คำขอนี้เป็นงานของสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐานค่ะ" if staff.role != Role.OBEC else \
+            "คำขอนี้เป็นงานของโรงเรียนค่ะ"
     by_district = staff is not None and staff.role == Role.DISTRICT
     if district_service(application.service) != by_district or (
             transition.action == A.ASSIGN_SCHOOL and not by_district):
@@ -230,6 +246,8 @@ def may_touch(application: Application, staff: StaffMember | None) -> bool:
         return True
     if staff.role == Role.DISTRICT and district_service(application.service):
         return staff.active
+    if staff.role == Role.OBEC and obec_service(application.service):
+        return staff.active  # OBEC's requests of every school's chat
     return staff.active and staff.school_id == application.school_id
 
 
@@ -380,7 +398,8 @@ async def notify_staff(session: AsyncSession, application: Application, kind: st
         members = [m for m in await staff_of_school(session, application.school_id) if m.id in only_ids]
     else:
         # A school's admin hears of the school's work; a district's request is not the school's.
-        admin = set() if district_service(application.service) else {Role.ADMIN.value}
+        admin = set() if district_service(application.service) or obec_service(application.service) \
+            else {Role.ADMIN.value}
         members = await staff_for_role(session, application.school_id, {*roles, *admin})
     recorded = []
     for member in members:
@@ -400,6 +419,8 @@ def roles_acting_in(status: ApplicationStatus, service: str | None = None) -> li
     district's request the district's staff only, for a school's request the school's staff."""
     if service is not None and district_service(service):
         return [Role.DISTRICT.value]
+    if service is not None and obec_service(service):
+        return [Role.OBEC.value]
     roles = {role for t in TRANSITIONS if t.status == status for role in t.who
              if role in set(Role) and role != Role.DISTRICT}
     return sorted(roles)
