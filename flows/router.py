@@ -95,7 +95,7 @@ WORDS: dict[Destination, tuple[str, ...]] = {
     Destination.WHICH_TRANSFER: ("ขอย้าย", "ย้าย", "ย้ายโรงเรียน"),
     Destination.ABOUT: ("เกี่ยวกับบริการ", "เกี่ยวกับ", "ช่วยเหลือ", "วิธีใช้"),
     Destination.OBEC_SERVICES: ("บริการสพฐ", "บริการของสพฐ", "สพฐ", "บริการสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
-                                "OBEC", "OBEC services"),
+                                "obec", "obecservices"),
     Destination.SEND_DOCUMENTS: ("ส่งเอกสารเพิ่ม", "ส่งเอกสาร", "ส่งเอกสารเพิ่มเติม"),
     Destination.CANCEL: ("ยกเลิก",),
     Destination.BACK: ("ย้อนกลับ",),
