@@ -25,7 +25,16 @@ from backend.clock import Clock
 from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
-from flows.flow import NO_FACTS, Flow, FlowDefinitionError, RefusedWithOffers, ReturnToStep, Step
+from flows.flow import (
+    NO_FACTS,
+    OBEC_PUBLIC,
+    PARENTS,
+    Flow,
+    FlowDefinitionError,
+    RefusedWithOffers,
+    ReturnToStep,
+    Step,
+)
 from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
