@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 SAMPLES: dict[str, dict] = {
+    "qualification_equivalence_certificate": {
+        "subject_name": "นายจอห์น สมิธ",
+        "identity_number": "AA1234567",
+        "studied_where": "ต่างประเทศ",
+        "level": "มัธยมศึกษาตอนปลาย",
+        "institution": "Lincoln High School, USA",
+        "completed_year": "2566",
+        "equivalent_to": "ชั้นมัธยมศึกษาปีที่ 6 ตามหลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน",
+        "reference_number": "ศธ 04004/123",
+    },
     "admission_result": {
         "subject_name": "เด็กชายก้องภพ มีสุข",
         "grade": "ประถมศึกษาปีที่ 1",
@@ -126,6 +136,10 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
     letters["replacement_certificate"] = {
         **SAMPLES["replacement_letter"], "original_document": "ประกาศนียบัตร (ปพ.2)", "signature": DIRECTOR_SIGNATURE,
         "prepared_by": REGISTRAR, "document_kind": "certificate", "record": RECORD}
+    letters["qualification_equivalence_certificate"] = {
+        **SAMPLES["qualification_equivalence_certificate"],
+        "signature": {"staff_id": 3, "name": "นางสาวเทียบวุฒิ รับรอง", "position": "นักวิชาการศึกษาชำนาญการ",
+                      "capacity": "", "on_behalf_of": "", "order_reference": ""}}
     letters["receipt"] = {**SAMPLES["receipt"], "application_number": "RD-AZZW0V69",
                           "signature": {**DIRECTOR_SIGNATURE, "name": "นางสมศรี มีทรัพย์", "position": "เจ้าหน้าที่การเงิน"}}
     return {name: ("replacement_letter" if name.startswith("replacement") else name, data)
