@@ -148,8 +148,10 @@ def document_data(answers: Answers, application: Application, config: SchoolConf
     level = str(given.get("result_level") or "").strip()
     if level not in LEVELS:
         raise DocumentInputMissing("result level", "กรุณากรอกผลการสอบเป็นระดับ 1 ถึง 6 ค่ะ")
+    test_date = dt.date.fromisoformat(str(answers.need("test_date", "วันสอบ")))
     return {
         "subject_name": answers.need("requester_name", "ชื่อผู้สอบ"),
+        "test_date_en": f"{test_date.day} {test_date:%B} {test_date.year}",
         "passport_number": answers.get("passport_number"),
         "nationality": answers.get("nationality"),
         "test_date": answers.need("test_date", "วันสอบ"),

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 SAMPLES: dict[str, dict] = {
+    "thai_competency_certificate": {
+        "subject_name": "Mary Jones",
+        "passport_number": "BB2222222",
+        "nationality": "American",
+        "test_date": "2026-12-12",
+        "test_date_en": "12 December 2026",
+        "result_level": "4",
+        "skills": "ฟัง 4 พูด 4 อ่าน 3 เขียน 4",
+        "reference_number": "ศธ 04004/456",
+    },
     "qualification_equivalence_certificate": {
         "subject_name": "นายจอห์น สมิธ",
         "identity_number": "AA1234567",
@@ -140,6 +150,9 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
         **SAMPLES["qualification_equivalence_certificate"],
         "signature": {"staff_id": 3, "name": "นางสาวเทียบวุฒิ รับรอง", "position": "นักวิชาการศึกษาชำนาญการ",
                       "capacity": "", "on_behalf_of": "", "order_reference": ""}}
+    letters["thai_competency_certificate"] = {
+        **SAMPLES["thai_competency_certificate"],
+        "signature": letters["qualification_equivalence_certificate"]["signature"]}
     letters["receipt"] = {**SAMPLES["receipt"], "application_number": "RD-AZZW0V69",
                           "signature": {**DIRECTOR_SIGNATURE, "name": "นางสมศรี มีทรัพย์", "position": "เจ้าหน้าที่การเงิน"}}
     return {name: ("replacement_letter" if name.startswith("replacement") else name, data)
