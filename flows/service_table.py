@@ -84,9 +84,12 @@ SOURCE_SERVICES: tuple[SourceService, ...] = (
     SourceService(OBEC, 1, "การให้บริการเทียบวุฒิการศึกษาระดับการศึกษาขั้นพื้นฐาน", "qualification_equivalence"),
     SourceService(OBEC, 2, "การจัดสอบวัดระดับความสามารถในการใช้ภาษาไทย (Thai Competency test) สำหรับชาวต่างประเทศ",
                   "thai_competency_test"),
-    SourceService(OBEC, 3, "การขอจดทะเบียนเป็นผู้ผลิตสื่อการเรียนรู้"),
-    SourceService(OBEC, 4, "การขออนุญาตให้ใช้สื่อการเรียนรู้ของเอกชนในสถานศึกษา (ตรวจก่อนจัดจำหน่าย)"),
-    SourceService(OBEC, 5, "การขออนุญาตให้ใช้สื่อการเรียนรู้ของเอกชนในสถานศึกษา (ตรวจหลังจัดจำหน่าย)"),
+    SourceService(OBEC, 3, "การขอจดทะเบียนเป็นผู้ผลิตสื่อการเรียนรู้", "learning_media_producer"),
+    # Rows 4 and 5: one service, its variant the first question (flows/services/learning_media_permit.py).
+    SourceService(OBEC, 4, "การขออนุญาตให้ใช้สื่อการเรียนรู้ของเอกชนในสถานศึกษา (ตรวจก่อนจัดจำหน่าย)",
+                  "learning_media_permit"),
+    SourceService(OBEC, 5, "การขออนุญาตให้ใช้สื่อการเรียนรู้ของเอกชนในสถานศึกษา (ตรวจหลังจัดจำหน่าย)",
+                  "learning_media_permit"),
     SourceService(OBEC, 6, f"{_LC}ของบุคคล (มีผู้เรียนจำนวนเกินกว่า 100 คน)"),
     SourceService(OBEC, 7, f"{_LC}ขององค์กรชุมชนและเอกชน (กรณีองค์กรเอกชนเป็นนิติบุคคลซึ่งไม่ได้จดทะเบียนในประเทศไทย "
                            "มีผู้เรียนจำนวนเกินกว่า 100 คน)"),

@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 SAMPLES: dict[str, dict] = {
+    "learning_media_producer_certificate": {
+        "subject_name": "บริษัท สื่อการเรียน จำกัด",
+        "registration_id": "0105561234567",
+        "media_kinds": "หนังสือเรียนและแบบฝึกหัด ระดับประถมศึกษา",
+        "producer_number": "สพฐ. 12/2569",
+        "reference_number": "ศธ 04010/123",
+    },
+    "learning_media_permit": {
+        "subject_name": "บริษัท สื่อการเรียน จำกัด",
+        "check_stage": "ตรวจก่อนจัดจำหน่าย",
+        "media_title": "หนังสือเรียนรายวิชาพื้นฐาน คณิตศาสตร์ ป.4",
+        "media_kind": "หนังสือเรียน",
+        "subject_and_grade": "คณิตศาสตร์ ชั้นประถมศึกษาปีที่ 4",
+        "producer_number": "สพฐ. 12/2569",
+        "conditions": ["แก้ไขคำผิดตามที่แจ้งก่อนจัดพิมพ์"],
+        "reference_number": "ศธ 04010/456",
+    },
     "thai_competency_certificate": {
         "subject_name": "Mary Jones",
         "passport_number": "BB2222222",
@@ -153,6 +170,8 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
     letters["thai_competency_certificate"] = {
         **SAMPLES["thai_competency_certificate"],
         "signature": letters["qualification_equivalence_certificate"]["signature"]}
+    for obecs in ("learning_media_producer_certificate", "learning_media_permit"):
+        letters[obecs] = {**SAMPLES[obecs], "signature": letters["qualification_equivalence_certificate"]["signature"]}
     letters["receipt"] = {**SAMPLES["receipt"], "application_number": "RD-AZZW0V69",
                           "signature": {**DIRECTOR_SIGNATURE, "name": "นางสมศรี มีทรัพย์", "position": "เจ้าหน้าที่การเงิน"}}
     return {name: ("replacement_letter" if name.startswith("replacement") else name, data)
