@@ -6,14 +6,23 @@ line, without losing anything already given."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
 from backend import thai_test
 from backend.applications.models import Application, ApplicationStatus
+from backend.documents.models import IssuedDocument
+from backend.documents.signing import make_dev_ca
+from backend.organisations import OBEC_NAME_TH, OBEC_SHORT_TH
+from backend.schools import School
+from backend.staff import StaffMember
 from tests.chat import Parent
 from tests.harness import running_bot
+from web.staff.auth import SIMULATOR_CLIENT_ID
 
 SMALL = dt.date(2026, 12, 5)  # one seat
 LATER = dt.date(2026, 12, 12)  # five seats
@@ -21,6 +30,7 @@ LATER = dt.date(2026, 12, 12)  # five seats
 
 @pytest.fixture
 async def bot(env, clock, redis_namespace):
+    make_dev_ca(Path(env["DATA_DIR"]) / "signing", "obec", OBEC_SHORT_TH)
     async with running_bot(env, clock, namespace=redis_namespace) as running:
         yield running
 
@@ -134,3 +144,50 @@ async def test_a_seat_is_taken_once_per_registration_and_never_beyond_the_seats(
             await thai_test.take_seat(session, held_on=SMALL, holder_ref="TT-D", today=dt.date(2026, 12, 2),
                                       now=now)
         await session.commit()
+
+
+async def test_after_the_test_obec_enters_the_level_and_the_result_certificate_reaches_the_chat(bot):
+    await _sessions(bot)
+    person = Parent(bot, "John")
+    await _up_to_the_date(person, "John Smith", "AA1111111")
+    await person.say("12 ธ.ค. 2569")
+    await _finish(person)
+    await person.tap("ยืนยันส่งคำขอ")
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+        school = await session.scalar(sa.select(School))
+        officer = StaffMember(school_id=school.id, line_user_id=bot.standin.add_user("สพฐ.").user_id,
+                              display_name="สพฐ.", role="obec", active=True, notify_new_submissions=False,
+                              created_at=bot.runtime.clock.now(), full_name="นางสาวจัดสอบ ภาษาไทย",
+                              position="นักวิชาการศึกษาชำนาญการ")
+        session.add(officer)
+        await session.commit()
+    bot.runtime.clock.advance(days=20)  # the test day has passed
+    async with httpx.AsyncClient(base_url=bot.base_url, timeout=30) as obec:
+        await obec.post("/staff/api/session",
+                        json={"id_token": bot.standin.issue_id_token(officer.line_user_id, SIMULATOR_CLIENT_ID)})
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', (await obec.get("/staff/settings")).text).group(1)
+
+        async def does(action: str, **fields: str) -> str:
+            done = await obec.post(f"/staff/applications/{application.id}/actions/{action}",
+                                   data={"csrf": csrf, **fields}, follow_redirects=True)
+            assert done.status_code == 200
+            return done.text
+
+        await does("accept_complete")
+        await does("sign_off")
+        # A level outside 1-6 is refused with a message, and nothing is issued.
+        refused = await does("issue_document", result_level="7", reference_number="ศธ 04004/456")
+        assert "ระดับ 1 ถึง 6" in refused
+        async with bot.runtime.sessions() as session:
+            assert await session.scalar(sa.select(IssuedDocument)) is None
+        await does("issue_document", result_level="4", skills="ฟัง 4 พูด 4 อ่าน 3 เขียน 4",
+                   reference_number="ศธ 04004/456")
+    async with bot.runtime.sessions() as session:
+        document = await session.scalar(sa.select(IssuedDocument))
+    assert document.doc_type == "thai_competency_certificate"
+    assert (document.data["school"]["name"], document.data["data"]["result_level"]) == (OBEC_NAME_TH, "4")
+    assert document.data["data"]["test_date_en"] == "12 December 2026"
+    await bot.process()
+    assert [m for m in person.new_messages() if m["type"] == "flex" and m["altText"]
+            == "เอกสารของคุณพร้อมแล้ว: หนังสือรับรองผลการสอบวัดระดับความสามารถในการใช้ภาษาไทย"]
