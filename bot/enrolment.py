@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 MAX_TRIES_PER_HOUR = 5
 STAFF_MENU_ALIAS = "staff"
 ROLE_TH = {Role.TEACHER: "ครู", Role.REGISTRAR: "งานทะเบียน", Role.FINANCE: "การเงิน",
-           Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา"}
+           Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา",
+           Role.OBEC: "เจ้าหน้าที่ สพฐ."}
 
 
 class Enrolment:

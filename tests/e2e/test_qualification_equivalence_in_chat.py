@@ -103,15 +103,23 @@ async def test_an_equivalence_certificate_is_issued_by_obec_and_verifies(bot):
                                 display_name="ครูทะเบียน", role="registrar", active=True,
                                 notify_new_submissions=False, created_at=bot.runtime.clock.now())
         session.add(registrar)
+        # The officer belongs to another school (OBEC's staff are enrolled wherever they work):
+        # OBEC's requests of every school's chat are theirs.
+        elsewhere = School(slug="bannong", name="โรงเรียนบ้านหนองบัว", settings={},
+                           created_at=bot.runtime.clock.now())
+        session.add(elsewhere)
+        await session.flush()
         code = await create_invite(session, school_id=school.id, role="obec", now=bot.runtime.clock.now())
         await session.commit()
     officer_chat = Parent(bot, "เจ้าหน้าที่ สพฐ.")
     await officer_chat.follow()
     await officer_chat.say(code)
+    assert "ลงทะเบียนเป็นเจ้าหน้าที่ (เจ้าหน้าที่ สพฐ.)" in officer_chat.last_text()
     async with bot.runtime.sessions() as session:
         officer = await session.scalar(sa.select(StaffMember).where(
             StaffMember.line_user_id == officer_chat.user_id))
         assert officer is not None and officer.role == "obec"
+        officer.school_id = elsewhere.id  # as if enrolled through the other school's chat
         # What the officer records on the settings page: the name and position printed when signing.
         officer.full_name, officer.position = "นางสาวเทียบวุฒิ รับรอง", "นักวิชาการศึกษาชำนาญการ"
         await session.commit()
@@ -123,6 +131,10 @@ async def test_an_equivalence_certificate_is_issued_by_obec_and_verifies(bot):
 
     async with _signed_in(bot, officer) as obec:
         assert application.public_number in (await obec.get("/staff/")).text
+        detail = (await obec.get(f"/staff/applications/{application.id}")).text
+        # The applicant's files open for the officer (short-lived personal links).
+        [file_link, *_] = re.findall(r'(/staff/documents/[A-Za-z0-9_.\-]+)', detail)
+        assert (await obec.get(file_link)).status_code == 200
         await _does(obec, application.id, "accept_complete")
         await _does(obec, application.id, "sign_off")
         issued = await _does(obec, application.id, "issue_document",
