@@ -107,7 +107,10 @@ def normalise_invite_code(text: str) -> str:
 def looks_like_invite_code(text: str) -> bool:
     """Whether a chat message could be an invite code (lets the edge route it before the flows)."""
     code = normalise_invite_code(text)
-    return len(code) == INVITE_LENGTH and all(ch in INVITE_ALPHABET for ch in code)
+    # A code always has a digit: eight letters are a name typed in Latin letters ("Anna Berg",
+    # a foreigner registering for OBEC's Thai test), never a code.
+    return (len(code) == INVITE_LENGTH and all(ch in INVITE_ALPHABET for ch in code)
+            and any(ch.isdigit() for ch in code))
 
 
 def _hash(code: str) -> str:
@@ -126,7 +129,9 @@ async def create_invite(
     """Make a one-time code that enrols whoever types it as ``role`` of the school; returns the
     plain code, which is not stored and cannot be shown again."""
     role = Role(role)
-    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+    code = ""
+    while not looks_like_invite_code(code):  # about one code in eleven has no digit: drawn again
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
     invite = StaffInvite(school_id=school_id, role=role, code_hash=_hash(code), created_at=now,
                          expires_at=now + valid_for)
     session.add(invite)

@@ -191,3 +191,44 @@ async def test_after_the_test_obec_enters_the_level_and_the_result_certificate_r
     await bot.process()
     assert [m for m in person.new_messages() if m["type"] == "flex" and m["altText"]
             == "เอกสารของคุณพร้อมแล้ว: หนังสือรับรองผลการสอบวัดระดับความสามารถในการใช้ภาษาไทย"]
+
+
+async def test_obec_opens_a_session_on_its_page_and_a_school_cannot(bot):
+    async with bot.runtime.sessions() as session:
+        school = await session.scalar(sa.select(School))
+        members = {}
+        for role in ("obec", "registrar"):
+            member = StaffMember(school_id=school.id, line_user_id=bot.standin.add_user(role).user_id,
+                                 display_name=role, role=role, active=True, notify_new_submissions=False,
+                                 created_at=bot.runtime.clock.now())
+            session.add(member)
+            members[role] = member
+        await session.commit()
+    async with httpx.AsyncClient(base_url=bot.base_url, timeout=30) as registrar:
+        await registrar.post("/staff/api/session", json={
+            "id_token": bot.standin.issue_id_token(members["registrar"].line_user_id, SIMULATOR_CLIENT_ID)})
+        assert (await registrar.get("/staff/obec/thai-test")).status_code == 403
+    async with httpx.AsyncClient(base_url=bot.base_url, timeout=30) as obec:
+        await obec.post("/staff/api/session", json={
+            "id_token": bot.standin.issue_id_token(members["obec"].line_user_id, SIMULATOR_CLIENT_ID)})
+        page = (await obec.get("/staff/obec/thai-test")).text
+        assert "ยังไม่มีรอบสอบที่เปิดรับสมัคร" in page
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        refused = await obec.post("/staff/obec/thai-test/sessions", follow_redirects=True, data={
+            "csrf": csrf, "held_on": "2026-12-12", "place": "สพฐ.", "seats": "0", "closes": "2026-12-01"})
+        assert "จำนวนที่นั่ง (อย่างน้อย 1)" in refused.text
+        added = await obec.post("/staff/obec/thai-test/sessions", follow_redirects=True, data={
+            "csrf": csrf, "held_on": "2026-12-12", "place": "สพป.เชียงใหม่ เขต 1", "seats": "30",
+            "closes": "2026-12-01"})
+        assert "สพป.เชียงใหม่ เขต 1" in added.text and "ว่าง 30 ที่นั่ง" in added.text
+    # Now open: the foreigner can register for it.
+    person = Parent(bot, "Anna")
+    await person.follow()
+    await person.say("สมัครสอบภาษาไทย")
+    await person.tap("รับทราบ เริ่มกรอก")
+    # "Anna Berg" is eight Latin letters, as an invite code is: a name, not a code.
+    for answer in ("Anna Berg", "CC3333333", "Swedish"):
+        await person.say(answer)
+    assert "Which test date?" in person.last_text()
+    await person.say("12 ธ.ค. 2569")
+    assert "passport" in person.last_text()

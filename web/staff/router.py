@@ -14,10 +14,11 @@ from web.staff.routes import (
     district,
     documents,
     login,
+    obec,
     records,
     settings,
 )
 
 router = APIRouter(prefix=STAFF_PREFIX, include_in_schema=False)
-for group in (login, applications, bulk, documents, dashboard, district, records, settings, admission):
+for group in (login, applications, bulk, documents, dashboard, district, obec, records, settings, admission):
     router.include_router(group.router)
