@@ -141,6 +141,12 @@ async def create_invite(
     return code
 
 
+async def invite_known(session: AsyncSession, code: str) -> bool:
+    """Whether a code was ever issued (used or expired alike): a message shaped like a code that
+    none matches may be an answer (a passport number) rather than a mistyped code."""
+    return await session.scalar(sa.select(StaffInvite.id).where(StaffInvite.code_hash == _hash(code))) is not None
+
+
 async def redeem_invite(
     session: AsyncSession, *, code: str, user_ref: str, display_name: str, now: dt.datetime
 ) -> StaffMember:

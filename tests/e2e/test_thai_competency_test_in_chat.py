@@ -226,9 +226,13 @@ async def test_obec_opens_a_session_on_its_page_and_a_school_cannot(bot):
     await person.follow()
     await person.say("สมัครสอบภาษาไทย")
     await person.tap("รับทราบ เริ่มกรอก")
-    # "Anna Berg" is eight Latin letters, as an invite code is: a name, not a code.
-    for answer in ("Anna Berg", "CC3333333", "Swedish"):
+    # "Anna Berg" is eight Latin letters, as an invite code is: a name, not a code; "AB234567" is
+    # shaped like a code, but none was issued so: her passport number.
+    for answer in ("Anna Berg", "AB234567", "Swedish"):
         await person.say(answer)
     assert "Which test date?" in person.last_text()
     await person.say("12 ธ.ค. 2569")
     assert "passport" in person.last_text()
+    async with bot.runtime.sessions() as session:
+        draft = await session.scalar(sa.select(Application))
+    assert (draft.answers["requester_name"], draft.answers["passport_number"]) == ("Anna Berg", "AB234567")
