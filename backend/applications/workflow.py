@@ -483,6 +483,11 @@ async def perform(
         _change_status(application, transition.action, TRANSITIONS)
         if transition.to in (S.APPROVED, S.REJECTED):
             application.decided_at = now
+        if transition.to == S.REJECTED:
+            # A refused registration gives its Thai test seat back (OBEC's Thai test: backend/thai_test.py).
+            from backend import thai_test
+
+            await thai_test.release(session, holder_ref=application.public_number)
     application.updated_at = now
     detail["to"] = application.status
     audit.record(session, school_id=application.school_id, actor=actor, action=str(action),

@@ -236,3 +236,31 @@ async def test_obec_opens_a_session_on_its_page_and_a_school_cannot(bot):
     async with bot.runtime.sessions() as session:
         draft = await session.scalar(sa.select(Application))
     assert (draft.answers["requester_name"], draft.answers["passport_number"]) == ("Anna Berg", "AB234567")
+
+
+async def test_a_refused_registration_gives_its_seat_back(bot):
+    await _sessions(bot)
+    person = Parent(bot, "John")
+    await _up_to_the_date(person, "John Smith", "AA1111111")
+    await person.say("5 ธ.ค. 2569")
+    await _finish(person)
+    await person.tap("ยืนยันส่งคำขอ")
+    assert await _seats(bot) == {"2026-12-05": 1}
+    async with bot.runtime.sessions() as session:
+        application = await session.scalar(sa.select(Application))
+        school = await session.scalar(sa.select(School))
+        officer = StaffMember(school_id=school.id, line_user_id=bot.standin.add_user("สพฐ.").user_id,
+                              display_name="สพฐ.", role="obec", active=True, notify_new_submissions=False,
+                              created_at=bot.runtime.clock.now())
+        session.add(officer)
+        await session.commit()
+    async with httpx.AsyncClient(base_url=bot.base_url, timeout=30) as obec:
+        await obec.post("/staff/api/session",
+                        json={"id_token": bot.standin.issue_id_token(officer.line_user_id, SIMULATOR_CLIENT_ID)})
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', (await obec.get("/staff/settings")).text).group(1)
+        done = await obec.post(f"/staff/applications/{application.id}/actions/reject", follow_redirects=True,
+                               data={"csrf": csrf, "reason": "หนังสือเดินทางหมดอายุ"})
+        assert done.status_code == 200
+    async with bot.runtime.sessions() as session:
+        assert (await session.get(Application, application.id)).status == ApplicationStatus.REJECTED
+    assert await _seats(bot) == {}
