@@ -69,7 +69,8 @@ class DocumentType:
     derive: Callable[[dict[str, Any]], None] | None = None
     # Whose authority the document carries: "director" (the director signs, or whoever the
     # director's order empowers: backend/documents/authority.py), or "finance" (the officer who
-    # received the money signs a receipt).
+    # received the money signs a receipt), or "obec" (OBEC's own document: an officer of OBEC signs
+    # it, and it is issued as OBEC's, with OBEC's signing material, not a school's).
     signer: str = "director"
     # Which official form it follows: "letter" (หนังสือภายนอก: ครุฑ, ที่, เรื่อง, เรียน ... numbered
     # from the school's letter series), "certificate" (หนังสือรับรอง: ครุฑ, ที่, numbered too),
@@ -99,8 +100,8 @@ class DocumentType:
         if not 0 < len(self.short_title) <= MAX_SHORT_TITLE:
             found.append(f"document {self.id}: short_title {self.short_title!r} must have "
                          f"1–{MAX_SHORT_TITLE} characters")
-        if self.signer not in ("director", "finance"):
-            found.append(f"document {self.id}: signer {self.signer!r} must be 'director' or 'finance'")
+        if self.signer not in ("director", "finance", "obec"):
+            found.append(f"document {self.id}: signer {self.signer!r} must be 'director', 'finance' or 'obec'")
         if self.layout not in ("letter", "certificate", "form"):
             found.append(f"document {self.id}: layout {self.layout!r} must be letter, certificate or form")
         if not self.template_path.is_file():

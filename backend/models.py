@@ -12,6 +12,7 @@ from backend import (  # noqa: F401 - imported for their tables
     retention,
     schools,
     staff,
+    thai_test,
     venues,
 )
 from backend.admission_round import models as admission_round  # noqa: F401 - imported for its tables

@@ -22,6 +22,11 @@ from backend.db import Base, UTCDateTime
 
 OBEC_NAME_TH = "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน"
 OBEC_SHORT_TH = "สพฐ."
+# OBEC as the issuer of its own documents: the slug names its signing material (SIGNING_DIR/obec,
+# apart from every school's) and the record's issuer; its address as th.wikipedia.org's article
+# "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน" gives it (docs/rules.md, "OBEC's own services").
+OBEC_SLUG = "obec"
+OBEC_ADDRESS_TH = "319 วังจันทรเกษม ถนนราชดำเนินนอก แขวงดุสิต เขตดุสิต กรุงเทพมหานคร 10300"
 
 
 class SchoolType(StrEnum):

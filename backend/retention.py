@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend import audit, inbox, notices, outbox, venues
+from backend import audit, inbox, notices, outbox, thai_test, venues
 from backend.admission_round import retention as rounds
 from backend.applications.models import Application, ApplicationNote, ApplicationStatus
 from backend.db import Base, UTCDateTime, rowcount
@@ -111,6 +111,7 @@ async def delete_requests(session: AsyncSession, vault: FileVault, applications:
     for application in applications:
         await vault.purge(session, referenced_files(application))
         await venues.release(session, holder_ref=application.public_number)
+        await thai_test.release(session, holder_ref=application.public_number)
         await session.delete(application)
         count += 1
     await session.flush()

@@ -153,6 +153,10 @@ class SchoolConfig(_Strict):
                 raise ValueError(
                     f"{service_id}.fee: {service_id} must be free ({free_by}); "
                     "a school may not charge for it")
+            if service.fee and "obec" in CATALOG.service(service_id).approvers:
+                raise ValueError(
+                    f"{service_id}.fee: {service_id} is OBEC's own service (docs/rules.md, \"OBEC's own "
+                    "services\"): a school may not charge for it")
         return value
 
     @field_validator("venues")

@@ -31,6 +31,10 @@ class Role(StrEnum):
     # A district office's finance officer (กลุ่มบริหารงานการเงินและสินทรัพย์): the only role that sees
     # and decides the district's civil servants' welfare claims and pension applications.
     DISTRICT_FINANCE = "district_finance"
+    # OBEC's own staff (เจ้าหน้าที่สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน), enrolled through the
+    # same invites: they decide OBEC's own services (a certificate of qualification equivalence)
+    # filed through any school's chat, and sign their documents as OBEC (backend/organisations.py).
+    OBEC = "obec"
 
 
 class StaffMember(Base):
@@ -109,7 +113,10 @@ def normalise_invite_code(text: str) -> str:
 def looks_like_invite_code(text: str) -> bool:
     """Whether a chat message could be an invite code (lets the edge route it before the flows)."""
     code = normalise_invite_code(text)
-    return len(code) == INVITE_LENGTH and all(ch in INVITE_ALPHABET for ch in code)
+    # A code always has a digit: eight letters are a name typed in Latin letters ("Anna Berg",
+    # a foreigner registering for OBEC's Thai test), never a code.
+    return (len(code) == INVITE_LENGTH and all(ch in INVITE_ALPHABET for ch in code)
+            and any(ch.isdigit() for ch in code))
 
 
 def _hash(code: str) -> str:
@@ -128,7 +135,9 @@ async def create_invite(
     """Make a one-time code that enrols whoever types it as ``role`` of the school; returns the
     plain code, which is not stored and cannot be shown again."""
     role = Role(role)
-    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+    code = ""
+    while not looks_like_invite_code(code):  # about one code in eleven has no digit: drawn again
+        code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
     invite = StaffInvite(school_id=school_id, role=role, code_hash=_hash(code), created_at=now,
                          expires_at=now + valid_for)
     session.add(invite)
@@ -136,6 +145,12 @@ async def create_invite(
     audit.record(session, school_id=school_id, actor=actor, action="staff_invite_created",
                  subject=f"staff_invite:{invite.id}", at=now, detail={"role": str(role)})
     return code
+
+
+async def invite_known(session: AsyncSession, code: str) -> bool:
+    """Whether a code was ever issued (used or expired alike): a message shaped like a code that
+    none matches may be an answer (a passport number) rather than a mistyped code."""
+    return await session.scalar(sa.select(StaffInvite.id).where(StaffInvite.code_hash == _hash(code))) is not None
 
 
 async def redeem_invite(

@@ -93,6 +93,13 @@ def _demo(args: argparse.Namespace) -> None:
 
         make_dev_ca(keys_dir, settings.backend.default_school, "โรงเรียนสาธิตบ้านสวน")
         print("development signing certificate made for the demo school")
+    if settings.simulated and keys_dir is not None and not (keys_dir / "obec").exists():
+        # OBEC's own documents (a certificate of equivalence) are signed with OBEC's material.
+        from backend.documents.signing import make_dev_ca
+        from backend.organisations import OBEC_SHORT_TH, OBEC_SLUG
+
+        make_dev_ca(keys_dir, OBEC_SLUG, OBEC_SHORT_TH)
+        print("development signing certificate made for OBEC's own documents")
 
 
 def _theme(args: argparse.Namespace):
@@ -339,6 +346,39 @@ def _signing_dev_ca(args: argparse.Namespace) -> None:
     _with_school(args.school, work)
 
 
+def _obec_add_test_session(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from backend import thai_test
+
+    async def work(session, school, now, settings) -> None:
+        try:
+            added = await thai_test.add_session(
+                session, held_on=dt.date.fromisoformat(args.date), place=args.place, seats=args.seats,
+                registration_closes=dt.date.fromisoformat(args.closes), now=now)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            sys.exit(1)
+        print(f"Thai competency test session {added.id}: {added.held_on}, {added.seats} seats, "
+              f"registration until {added.registration_closes}")
+
+    _with_session(work)
+
+
+def _obec_dev_ca(args: argparse.Namespace) -> None:
+    from backend.documents.signing import make_dev_ca
+    from backend.organisations import OBEC_SHORT_TH, OBEC_SLUG
+
+    async def work(session, school, now, settings) -> None:
+        if not settings.simulated or settings.signing.keys_dir is None:
+            raise SystemExit("development certificates are for the simulator only: with real LINE "
+                             f"credentials, put OBEC's own key in SIGNING_DIR/{OBEC_SLUG}/")
+        make_dev_ca(settings.signing.keys_dir, OBEC_SLUG, OBEC_SHORT_TH)
+        print(f"development signing key and certificate for OBEC written under {settings.signing.keys_dir}")
+
+    _with_session(work)
+
+
 def _deployment(backend, signing):
     from backend.backup import Deployment
 
@@ -430,7 +470,7 @@ def main(argv: list[str] | None = None) -> None:
     invite.add_argument("--school", required=True)
     invite.add_argument("--role", required=True,
                         choices=["teacher", "registrar", "finance", "director", "admin", "district",
-                                 "district_finance", "civil_servant"])
+                                 "district_finance", "civil_servant", "obec"])
     invite.set_defaults(func=_staff_invite)
 
     district = commands.add_parser("district", help="district offices (สพป./สพม.) and their schools")
@@ -445,6 +485,18 @@ def main(argv: list[str] | None = None) -> None:
     district_school.add_argument("--district", required=True)
     district_school.add_argument("--school", required=True)
     district_school.set_defaults(func=_district_add_school)
+
+    obec = commands.add_parser("obec", help="OBEC's own services (docs/rules.md, \"OBEC's own services\")")
+    obec_commands = obec.add_subparsers(dest="obec_command", required=True)
+    test_session = obec_commands.add_parser("add-test-session",
+                                            help="open a session of the Thai competency test for registration")
+    test_session.add_argument("--date", required=True, help="the test day, YYYY-MM-DD")
+    test_session.add_argument("--place", required=True, help="where, in Thai")
+    test_session.add_argument("--seats", required=True, type=int)
+    test_session.add_argument("--closes", required=True, help="the last day of registration, YYYY-MM-DD")
+    test_session.set_defaults(func=_obec_add_test_session)
+    obec_commands.add_parser("dev-ca", help="make a development certificate for OBEC's own documents"
+                             ).set_defaults(func=_obec_dev_ca)
 
     signing = commands.add_parser("signing", help="keys that sign the school's e-documents")
     signing_commands = signing.add_subparsers(dest="signing_command", required=True)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
+
+from backend.applications.models import Application, ApplicationStatus
 from backend.clock import Clock
 from backend.school_config import SchoolConfig, SchoolConfigError
 from backend.schools import School
+from backend.staff import invite_known
 from bot import messages as m
 from bot.enrolment import Enrolment
 from bot.handlers import EventContext
@@ -67,9 +71,18 @@ class FlowConversation:
             return m.text(UNAVAILABLE)
         return render(says)
 
+    async def _has_draft(self, ctx: EventContext) -> bool:
+        found = await ctx.session.scalar(sa.select(Application.id).where(
+            Application.school_id == ctx.channel.school_id, Application.parent_ref == ctx.user_ref,
+            Application.status == ApplicationStatus.DRAFT).limit(1))
+        return found is not None
+
     async def on_text(self, ctx: EventContext, text: str) -> list[m.Message]:
         routed = route(text)
-        if self.enrolment is not None and routed.to is Destination.INVITE_CODE and routed.code:
+        # Shaped like a code but issued as none, while a request is being filled in: an answer
+        # (a passport number such as "AB234567"), which goes to the request.
+        if (self.enrolment is not None and routed.to is Destination.INVITE_CODE and routed.code
+                and (await invite_known(ctx.session, routed.code) or not await self._has_draft(ctx))):
             return await self.enrolment.redeem(ctx, routed.code)
         if self.announcements is not None and routed.to is Destination.ADMISSION_ANNOUNCEMENT:
             return await self.announcements.answer(ctx)

@@ -18,7 +18,7 @@ STAFF_MENU_ALIAS = "staff"
 CLAIMANTS_MENU_ALIAS = "claimants"  # richmenus/menus.py claimants_menu
 ROLE_TH = {Role.TEACHER: "ครู", Role.REGISTRAR: "งานทะเบียน", Role.FINANCE: "การเงิน",
            Role.DIRECTOR: "ผู้อำนวยการ", Role.ADMIN: "ผู้ดูแลระบบ", Role.DISTRICT: "เจ้าหน้าที่เขตพื้นที่การศึกษา",
-           Role.DISTRICT_FINANCE: "การเงินของสำนักงานเขตพื้นที่การศึกษา"}
+           Role.DISTRICT_FINANCE: "การเงินของสำนักงานเขตพื้นที่การศึกษา", Role.OBEC: "เจ้าหน้าที่ สพฐ."}
 # A civil servant enrolled only to claim (a retiree): no staff pages, so no staff menu; told how to claim.
 CLAIMANT_WELCOME = ("ลงทะเบียนเป็นข้าราชการในสังกัดสำนักงานเขตพื้นที่การศึกษาผ่าน{school}เรียบร้อยแล้วค่ะ\n"
                     "ใช้เมนูด้านล่าง หรือพิมพ์ “เบิกค่ารักษาพยาบาล” “เบิกค่าเล่าเรียนบุตร” หรือ “ขอรับบำเหน็จบำนาญ” "

@@ -26,7 +26,16 @@ from backend.thai.errors import ThaiInputError
 from backend.thai.normalise import bare_forms, fold
 from flows import postback, prompts
 from flows.civil_servants import MemberCheck
-from flows.flow import NO_FACTS, Flow, FlowDefinitionError, RefusedWithOffers, ReturnToStep, Step
+from flows.flow import (
+    NO_FACTS,
+    OBEC_PUBLIC,
+    PARENTS,
+    Flow,
+    FlowDefinitionError,
+    RefusedWithOffers,
+    ReturnToStep,
+    Step,
+)
 from flows.inputs import FilesInput, Input, PostbackInput, RefusedFile, TextInput
 from flows.kinds import Reply
 from flows.router import CONTROL, Destination, route
@@ -112,12 +121,15 @@ class Engine:
             if key != flow.id:
                 raise FlowDefinitionError(f"flow {flow.id!r} registered under {key!r}")
         # Services only some users may start (a district's civil servants: flows/civil_servants.py):
-        # out of the menu, and checked when started.
+        # out of every menu, and checked when started.
         self._members_only = dict(members_only or {})
-        if len(set(flows) - set(self._members_only)) > MAX_QUICK_REPLIES - 1:
-            raise FlowDefinitionError("too many services for one menu")
         self._flows = dict(flows)
-        self._menu_flows = [flow for key, flow in self._flows.items() if key not in self._members_only]
+        # The parents' menu; OBEC's services for its own public have a menu of their own.
+        listed = [flow for key, flow in self._flows.items() if key not in self._members_only]
+        self._menu_flows = [flow for flow in listed if flow.audience == PARENTS]
+        self._obec_flows = [flow for flow in listed if flow.audience == OBEC_PUBLIC]
+        if max(len(self._menu_flows), len(self._obec_flows)) > MAX_QUICK_REPLIES - 1:
+            raise FlowDefinitionError("too many services for one menu")
         self._sessions = sessions
         self._clock = clock
         self._welcome_back_after = welcome_back_after
@@ -329,6 +341,12 @@ class Engine:
         if menu is None:
             menu = self._menus[text] = prompts.service_menu(self._menu_flows, text)
         return menu
+
+    def obec_menu(self) -> Text:
+        """OBEC's own services, for the people they are for (not parents): "บริการ สพฐ."."""
+        if not self._obec_flows:
+            return Text(prompts.NO_OBEC_SERVICES)
+        return prompts.service_menu(self._obec_flows, prompts.OBEC_MENU)
 
     async def _open_draft(
         self,

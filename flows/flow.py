@@ -45,6 +45,12 @@ FirstMessage = Callable[[str, dt.date], Mapping[str, Any]]
 OpeningCheck = Callable[["AsyncSession", int, dt.datetime], Awaitable["str | None"]]
 
 
+# Who a service is for (Flow.audience): parents see it in the service menu; OBEC's public
+# (people educated abroad, foreigners, publishers) find it under "บริการ สพฐ.".
+PARENTS = "parents"
+OBEC_PUBLIC = "obec_public"
+
+
 class FlowDefinitionError(ValueError):
     """A flow that cannot work as declared."""
 
@@ -194,6 +200,7 @@ class Flow:
         first_message: FirstMessage | None = None,
         totals: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None,
         opening: OpeningCheck | None = None,
+        audience: str = PARENTS,
     ) -> None:
         self.id = id
         self.title = title
@@ -211,6 +218,9 @@ class Flow:
         self.totals = totals
         # Whether the service may be started now (an admission round's dates).
         self.opening = opening
+        # Who asks for it: a parent (the service menu), or OBEC's public (someone educated
+        # abroad, a foreigner, a publisher: the "บริการ สพฐ." menu, outside the parents' one).
+        self.audience = audience
         self._by_id = {step.id: step for step in self.steps}
         self._validate()
 
@@ -219,7 +229,8 @@ class Flow:
         return Flow(id=self.id, title=self.title, menu_label=self.menu_label,
                     number_prefix=self.number_prefix, version=self.version, steps=steps,
                     next_steps=self.next_steps, intro=self.intro, submit=self.submit, facts=self.facts,
-                    first_message=self.first_message, totals=self.totals, opening=self.opening)
+                    first_message=self.first_message, totals=self.totals, opening=self.opening,
+                    audience=self.audience)
 
     # -- reading answers -------------------------------------------------------------------
 

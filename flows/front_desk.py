@@ -175,6 +175,8 @@ class FrontDesk:
                 return [which_transfer(config)]
             case Destination.ABOUT:
                 return [about(school.name)]
+            case Destination.OBEC_SERVICES:
+                return [engine.obec_menu()]
         return None
 
     async def _supplement(self, session: AsyncSession, input: Input, *, school: School, user_ref: str,

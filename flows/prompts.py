@@ -27,6 +27,11 @@ GREETING = "สวัสดีค่ะ ต้องการใช้บริ�
 NOT_OFFERED_BY_TYPE = ("ขออภัยค่ะ {school_type}ไม่มีบริการ “{title}” ค่ะ "
                        "บริการที่ทำผ่าน LINE ได้มีตามปุ่มด้านล่างนี้ค่ะ "
                        "หากต้องการสอบถามเพิ่มเติม พิมพ์ “ติดต่อโรงเรียน” ได้เลยค่ะ")
+# OBEC's own services, for people who are not parents (docs/rules.md, "OBEC's own services"):
+# simple Thai, and one English line for the foreigners the Thai test is for.
+OBEC_MENU = ("บริการของสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (สพฐ.) ค่ะ เลือกบริการจากปุ่มด้านล่างได้เลย\n"
+             "OBEC services: please choose one below.")
+NO_OBEC_SERVICES = "ขออภัยค่ะ ตอนนี้ยังไม่มีบริการของ สพฐ. ที่ทำผ่าน LINE นี้ได้ค่ะ"
 NOT_AVAILABLE = "ขออภัยค่ะ บริการนี้ยังไม่เปิดให้ทำผ่าน LINE ติดต่อโรงเรียนได้โดยตรงค่ะ"
 DRAFT_KEPT = "คำขอ{title}ที่ทำค้างไว้ยังเก็บไว้ให้ค่ะ กด “ทำต่อ” เมื่อพร้อม"
 OTHER_DRAFT_OPEN = "ตอนนี้มีคำขอ{title}ที่ยังทำไม่เสร็จค่ะ ทำต่อให้เสร็จ หรือยกเลิกคำขอนั้นก่อน แล้วจึงเริ่มบริการใหม่ได้ค่ะ"

@@ -34,6 +34,8 @@ class Destination(StrEnum):
     ABOUT = "about"
     # The school's admission announcement (ประกาศรับสมัคร): the edge shows it as a card (bot/admission.py).
     ADMISSION_ANNOUNCEMENT = "admission_announcement"
+    # OBEC's own services, for people who are not parents (flows/flow.py, OBEC_PUBLIC).
+    OBEC_SERVICES = "obec_services"
     SEND_DOCUMENTS = "send_documents"
     # The control words' values are the engine's (and the postbacks') action names.
     CANCEL = "cancel"
@@ -67,6 +69,7 @@ ORDER: tuple[Destination, ...] = (
     # The announcement, also in the middle of a request; a question about when admission opens
     # ("รับสมัครเมื่อไหร่คะ") too, before the admission service would take it (see route).
     Destination.ADMISSION_ANNOUNCEMENT,
+    Destination.OBEC_SERVICES,
     # Reopens a request that waits for documents. The front desk acts on it only when no draft
     # is open; otherwise the text goes on as an ordinary answer.
     Destination.SEND_DOCUMENTS,
@@ -101,6 +104,8 @@ WORDS: dict[Destination, tuple[str, ...]] = {
         "ประกาศรับสมัคร", "ประกาศรับนักเรียน", "ประกาศรับสมัครนักเรียน", "ประกาศการรับนักเรียน",
         "ประกาศการรับสมัครนักเรียน", "กำหนดการรับสมัคร", "กำหนดการรับนักเรียน", "รายละเอียดการรับสมัคร",
         "ดูประกาศรับสมัคร"),
+    Destination.OBEC_SERVICES: ("บริการสพฐ", "บริการของสพฐ", "สพฐ", "บริการสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน",
+                                "obec", "obecservices"),
     Destination.SEND_DOCUMENTS: ("ส่งเอกสารเพิ่ม", "ส่งเอกสาร", "ส่งเอกสารเพิ่มเติม"),
     Destination.CANCEL: ("ยกเลิก",),
     Destination.BACK: ("ย้อนกลับ",),

@@ -13,6 +13,8 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
   on their own pages (web/staff/routes/welfare.py); no school role ever sees those, whatever school
   chat they were filed through (backend/welfare.py).
 - civil_servant (a claimant only): no request at all.
+- obec (OBEC's own staff): OBEC's own requests (qualification equivalence, ...) filed through
+  any school's chat, and nothing of a school's; a school's staff see none of OBEC's.
 
 Full national ID numbers are shown to the roles that record or sign on them (registrar,
 director, admin); the others see the last three digits. Every view is in the audit log.
@@ -33,7 +35,7 @@ S = ApplicationStatus
 REVIEWED = (S.UNDER_REVIEW, S.APPROVED, S.REJECTED, S.CLOSED)
 WHOLE_SCHOOL = frozenset({Role.REGISTRAR, Role.ADMIN})
 ISSUERS = frozenset({Role.REGISTRAR, Role.DIRECTOR})  # the table's ISSUE_DOCUMENT row
-FULL_NATIONAL_IDS = frozenset({Role.REGISTRAR, Role.DIRECTOR, Role.ADMIN})
+FULL_NATIONAL_IDS = frozenset({Role.REGISTRAR, Role.DIRECTOR, Role.ADMIN, Role.OBEC})
 
 
 def sees_requests(member: StaffMember) -> bool:
@@ -55,11 +57,19 @@ def district_services() -> list[str]:
     return [service.id for service in CATALOG.services() if Role.DISTRICT.value in service.approvers]
 
 
+def obec_services() -> list[str]:
+    """OBEC's own services (their approval chain names OBEC's staff)."""
+    return [service.id for service in CATALOG.services() if Role.OBEC.value in service.approvers]
+
+
 def visible(member: StaffMember, config: SchoolConfig) -> sa.ColumnElement[bool]:
     """The requests this member may see, as a WHERE clause (drafts are never staff's business,
-    nor a district's requests filed through the school's chat: web/staff/routes/district.py)."""
+    nor a district's or OBEC's requests filed through the school's chat)."""
+    if member.role == Role.OBEC:
+        return sa.and_(Application.service.in_(obec_services()), Application.status != S.DRAFT)
     school = sa.and_(Application.school_id == member.school_id, Application.status != S.DRAFT,
-                     Application.service.not_in([*district_services(), *civil_servant_services()]))
+                     Application.service.not_in([*district_services(), *civil_servant_services(),
+                                                 *obec_services()]))
     if member.role in WHOLE_SCHOOL:
         return school
     if not sees_requests(member):

@@ -202,6 +202,10 @@ def _role_may(transition: Transition, staff: StaffMember | None, turn: str | Non
         return SYSTEM in transition.who and staff is None
     if staff.role == Role.ADMIN:
         return True
+    if staff.role == Role.OBEC:
+        # OBEC's officers do every step of OBEC's own requests (receive, decide, issue): the
+        # guard below keeps them to those, and keeps everyone else off them.
+        return obec_service(application.service) and transition.action != A.ASSIGN_SCHOOL
     if staff.role in transition.who:
         return True
     if ASSIGNED in transition.who and staff.id is not None and application.assigned_to_id == staff.id:
@@ -217,6 +221,14 @@ def district_service(service: str) -> bool:
         return False
 
 
+def obec_service(service: str) -> bool:
+    """Whether a service is OBEC's own (its approval chain names OBEC's staff)."""
+    try:
+        return Role.OBEC.value in CATALOG.service(service).approvers
+    except KeyError:  # a service no file declares any more
+        return False
+
+
 def _guard_failure(transition: Transition, application: Application, staff: StaffMember | None,
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
@@ -225,6 +237,10 @@ def _guard_failure(transition: Transition, application: Application, staff: Staf
             transition.action in PAYMENT_ACTIONS and not by_finance):
         # A civil servant's claim is the district finance staff's to decide, and theirs only.
         return "คำขอนี้เป็นงานของกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาค่ะ" if not by_finance else \
+            "คำขอนี้เป็นงานของโรงเรียนค่ะ"
+    if staff is not None and obec_service(application.service) != (staff.role == Role.OBEC):
+        # OBEC's own request is OBEC's staff's to decide, and theirs only (and none of a school's).
+        return "คำขอนี้เป็นงานของสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐานค่ะ" if staff.role != Role.OBEC else \
             "คำขอนี้เป็นงานของโรงเรียนค่ะ"
     by_district = staff is not None and staff.role == Role.DISTRICT
     if district_service(application.service) != by_district or (
@@ -258,6 +274,8 @@ def may_touch(application: Application, staff: StaffMember | None) -> bool:
         return staff.active
     if staff.role == Role.DISTRICT_FINANCE and is_civil_servant_service(application.service):
         return staff.active  # the caller checks the district (web/staff/routes/welfare.py)
+    if staff.role == Role.OBEC and obec_service(application.service):
+        return staff.active  # OBEC's requests of every school's chat
     return staff.active and staff.school_id == application.school_id
 
 
@@ -411,7 +429,8 @@ async def notify_staff(session: AsyncSession, application: Application, kind: st
         members = await district_finance_staff(session, application.school_id)
     else:
         # A school's admin hears of the school's work; a district's request is not the school's.
-        admin = set() if district_service(application.service) else {Role.ADMIN.value}
+        admin = set() if district_service(application.service) or obec_service(application.service) \
+            else {Role.ADMIN.value}
         members = await staff_for_role(session, application.school_id, {*roles, *admin})
     recorded = []
     for member in members:
@@ -433,8 +452,10 @@ def roles_acting_in(status: ApplicationStatus, service: str | None = None) -> li
         return [Role.DISTRICT.value]
     if service is not None and is_civil_servant_service(service):
         return [Role.DISTRICT_FINANCE.value]
+    if service is not None and obec_service(service):
+        return [Role.OBEC.value]
     roles = {role for t in TRANSITIONS if t.status == status for role in t.who
-             if role in set(Role) and role not in (Role.DISTRICT, Role.DISTRICT_FINANCE)}
+             if role in set(Role) and role not in (Role.DISTRICT, Role.DISTRICT_FINANCE, Role.OBEC)}
     return sorted(roles)
 
 
@@ -500,6 +521,11 @@ async def perform(
         _change_status(application, transition.action, TRANSITIONS)
         if transition.to in (S.APPROVED, S.REJECTED):
             application.decided_at = now
+        if transition.to == S.REJECTED:
+            # A refused registration gives its Thai test seat back (OBEC's Thai test: backend/thai_test.py).
+            from backend import thai_test
+
+            await thai_test.release(session, holder_ref=application.public_number)
     application.updated_at = now
     detail["to"] = application.status
     audit.record(session, school_id=application.school_id, actor=actor, action=str(action),

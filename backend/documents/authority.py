@@ -38,6 +38,8 @@ NO_NAME = ("กรุณาบันทึกชื่อ-นามสกุล�
 NOT_AUTHORISED = ("ท่านไม่มีอำนาจลงนามเอกสารนี้ค่ะ เอกสารนี้ต้องลงนามโดยผู้อำนวยการ "
                   "หรือผู้ที่ผู้อำนวยการมอบอำนาจเป็นหนังสือ")
 
+NOT_OBEC = "เอกสารนี้ต้องลงนามโดยเจ้าหน้าที่ของสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐานค่ะ"
+
 
 class NotAuthorised(Exception):
     """The member may not sign this document; ``message_th`` says why."""
@@ -86,9 +88,17 @@ async def active_authority(session: AsyncSession, member: StaffMember, doc_type:
 async def signature_for(session: AsyncSession, member: StaffMember, school: School, doc_type: str,
                         on: dt.date) -> Signature:
     """How ``member`` signs a ``doc_type`` of ``school`` on day ``on``; NotAuthorised if they may not."""
+    signer = spec_for(doc_type).signer
+    if signer == "obec":
+        # OBEC's own document: an officer of OBEC signs it, whichever school's chat it came through.
+        if not member.active or member.role != Role.OBEC:
+            raise NotAuthorised("not OBEC's staff", NOT_OBEC)
+        name = _printed_name(member)
+        if not member.position:
+            raise NotAuthorised("no position on record", NO_NAME)
+        return Signature(member.id, name, member.position)
     if not member.active or member.school_id != school.id:
         raise NotAuthorised("not staff of this school", NOT_AUTHORISED)
-    signer = spec_for(doc_type).signer
     if signer != "director":  # a receipt: the finance officer who received the money
         return Signature(member.id, _printed_name(member), member.position or "")
     if member.role == Role.DIRECTOR:

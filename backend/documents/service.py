@@ -35,6 +35,7 @@ from backend.documents.signing import (
 )
 from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
+from backend.organisations import OBEC_ADDRESS_TH, OBEC_NAME_TH, OBEC_SLUG
 from backend.sandbox import CHAT, PUBLIC, Sandbox, shared_sandbox
 from backend.school_config import parse_school_config
 from backend.schools import School
@@ -90,6 +91,20 @@ def school_info(school: School) -> SchoolInfo:
     config = parse_school_config(school.settings)
     return SchoolInfo(slug=school.slug, name=school.name, address=config.address, phone=config.phone,
                       email=config.email, owning_unit=config.owning_unit)
+
+
+def issuer_info(school: School, doc_type: str) -> SchoolInfo:
+    """Who a document is issued by: the school, or OBEC for OBEC's own documents (signer "obec"),
+    filed through a school's chat but OBEC's in its letterhead, record and signing material."""
+    if spec_for(doc_type).signer == "obec":
+        return SchoolInfo(slug=OBEC_SLUG, name=OBEC_NAME_TH, address=OBEC_ADDRESS_TH, owning_unit="")
+    return school_info(school)
+
+
+def issuer_slug(document: IssuedDocument) -> str | None:
+    """The slug whose signing material signed an issued document, when it is not its school's."""
+    issuer = (document.data or {}).get("school") or {}
+    return OBEC_SLUG if issuer.get("slug") == OBEC_SLUG else None
 
 
 def prepare_data(doc_type: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -177,12 +192,13 @@ class DocumentIssuer:
         spec = spec_for(doc_type)
         prepared = prepare_data(doc_type, data)
         code = new_code()
+        issuer = issuer_info(school, doc_type)
         record: dict[str, Any] = {
             "schema": DATA_SCHEMA,
             "code": code,
             "doc_type": spec.id,
             "title": spec.title_th,
-            "school": {"slug": school.slug, "name": school.name},
+            "school": {"slug": issuer.slug, "name": issuer.name},
             "issued_at": now.isoformat(),
             "verify_url": self.verify_url(code),
             "application_id": application_id,
@@ -190,7 +206,7 @@ class DocumentIssuer:
             "data": prepared,
         }
         request = RenderRequest(
-            school=school_info(school),
+            school=issuer,
             doc_type=doc_type,
             code=code,
             verify_url=record["verify_url"],
@@ -199,11 +215,11 @@ class DocumentIssuer:
             thai_numerals=self.thai_numerals,
             scan_pages=await self._scan_pages(session, school.id, prepared),
         )
-        signer = self.signer_for(school.slug)
+        signer = self.signer_for(issuer.slug)
         # WeasyPrint and pyHanko are synchronous and CPU-bound (pyHanko even runs its own event
         # loop): a worker thread keeps the web process answering meanwhile.
         started = time.perf_counter()
-        pdf = await asyncio.to_thread(self._render_and_sign, request, signer, school.name)
+        pdf = await asyncio.to_thread(self._render_and_sign, request, signer, issuer.name)
         metrics.SIGNING_SECONDS.labels(spec.id).observe(time.perf_counter() - started)
         stored = await self.vault.store(
             session,
@@ -238,7 +254,7 @@ class DocumentIssuer:
                            data: dict[str, Any], now) -> bytes:
         """An unsigned copy marked as a draft, for whoever is asked to sign it to read first."""
         prepared = prepare_data(doc_type, data)
-        request = RenderRequest(school=school_info(school), doc_type=doc_type, code="DRAFT",
+        request = RenderRequest(school=issuer_info(school, doc_type), doc_type=doc_type, code="DRAFT",
                                 verify_url=self.verify_url("DRAFT"), issued_at=now,
                                 record={"data": prepared}, thai_numerals=self.thai_numerals, draft=True,
                                 scan_pages=await self._scan_pages(session, school.id, prepared))
@@ -351,8 +367,9 @@ class DocumentIssuer:
         roots = []
         if claimed is not None:
             school = await session.get(School, claimed.school_id)
-            if school is not None:
-                roots = self.signer_for(school.slug).trust_roots
+            slug = issuer_slug(claimed) or (school.slug if school is not None else None)
+            if slug is not None:
+                roots = self.signer_for(slug).trust_roots
         check = await self.sandbox.run(untrusted_pdf.signature_of, pdf_bytes,
                                        [root.dump() for root in roots])
         if not check.signed:

@@ -29,13 +29,16 @@ def main() -> None:
     import pypdfium2 as pdfium
     from samples import reference_samples
 
+    from backend.catalog import CATALOG
     from backend.documents.preview import render_page_image
     from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
     from backend.documents.service import prepare_data
+    from backend.organisations import OBEC_ADDRESS_TH, OBEC_NAME_TH, OBEC_SLUG
 
     school = SchoolInfo("reference", "โรงเรียนบ้านหนองน้ำใส",
                         "๑๒๓ หมู่ ๔ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น ๔๐๐๐๐", "043-123456",
                         "saraban@nongnamsai.example", "งานทะเบียน")
+    obec = SchoolInfo(OBEC_SLUG, OBEC_NAME_TH, OBEC_ADDRESS_TH)
     now = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.UTC)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -44,7 +47,9 @@ def main() -> None:
         (data_dir / "templates" / "garuda.svg").write_text(PLACEHOLDER, encoding="utf-8")
         for name, (doc_type, data) in reference_samples().items():
             code = "7KQ2MX9DRT4B"
-            request = RenderRequest(school, doc_type, code, f"https://school.example/verify/{code}", now,
+            # OBEC's own documents carry OBEC's letterhead (backend/documents/service.py issuer_info).
+            issuer = obec if CATALOG.document_type(doc_type).signer == "obec" else school
+            request = RenderRequest(issuer, doc_type, code, f"https://school.example/verify/{code}", now,
                                     {"data": prepare_data(doc_type, data)})
             pdf = render_pdf(request, data_dir=data_dir)
             pages = len(pdfium.PdfDocument(pdf))

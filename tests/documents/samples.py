@@ -3,6 +3,43 @@
 from __future__ import annotations
 
 SAMPLES: dict[str, dict] = {
+    "learning_media_producer_certificate": {
+        "subject_name": "บริษัท สื่อการเรียน จำกัด",
+        "registration_id": "0105561234567",
+        "media_kinds": "หนังสือเรียนและแบบฝึกหัด ระดับประถมศึกษา",
+        "producer_number": "สพฐ. 12/2569",
+        "reference_number": "ศธ 04010/123",
+    },
+    "learning_media_permit": {
+        "subject_name": "บริษัท สื่อการเรียน จำกัด",
+        "check_stage": "ตรวจก่อนจัดจำหน่าย",
+        "media_title": "หนังสือเรียนรายวิชาพื้นฐาน คณิตศาสตร์ ป.4",
+        "media_kind": "หนังสือเรียน",
+        "subject_and_grade": "คณิตศาสตร์ ชั้นประถมศึกษาปีที่ 4",
+        "producer_number": "สพฐ. 12/2569",
+        "conditions": ["แก้ไขคำผิดตามที่แจ้งก่อนจัดพิมพ์"],
+        "reference_number": "ศธ 04010/456",
+    },
+    "thai_competency_certificate": {
+        "subject_name": "Mary Jones",
+        "passport_number": "BB2222222",
+        "nationality": "American",
+        "test_date": "2026-12-12",
+        "test_date_en": "12 December 2026",
+        "result_level": "4",
+        "skills": "ฟัง 4 พูด 4 อ่าน 3 เขียน 4",
+        "reference_number": "ศธ 04004/456",
+    },
+    "qualification_equivalence_certificate": {
+        "subject_name": "นายจอห์น สมิธ",
+        "identity_number": "AA1234567",
+        "studied_where": "ต่างประเทศ",
+        "level": "มัธยมศึกษาตอนปลาย",
+        "institution": "Lincoln High School, USA",
+        "completed_year": "2566",
+        "equivalent_to": "ชั้นมัธยมศึกษาปีที่ 6 ตามหลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน",
+        "reference_number": "ศธ 04004/123",
+    },
     "admission_result": {
         "subject_name": "เด็กชายก้องภพ มีสุข",
         "grade": "ประถมศึกษาปีที่ 1",
@@ -126,6 +163,15 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
     letters["replacement_certificate"] = {
         **SAMPLES["replacement_letter"], "original_document": "ประกาศนียบัตร (ปพ.2)", "signature": DIRECTOR_SIGNATURE,
         "prepared_by": REGISTRAR, "document_kind": "certificate", "record": RECORD}
+    letters["qualification_equivalence_certificate"] = {
+        **SAMPLES["qualification_equivalence_certificate"],
+        "signature": {"staff_id": 3, "name": "นางสาวเทียบวุฒิ รับรอง", "position": "นักวิชาการศึกษาชำนาญการ",
+                      "capacity": "", "on_behalf_of": "", "order_reference": ""}}
+    letters["thai_competency_certificate"] = {
+        **SAMPLES["thai_competency_certificate"],
+        "signature": letters["qualification_equivalence_certificate"]["signature"]}
+    for obecs in ("learning_media_producer_certificate", "learning_media_permit"):
+        letters[obecs] = {**SAMPLES[obecs], "signature": letters["qualification_equivalence_certificate"]["signature"]}
     letters["receipt"] = {**SAMPLES["receipt"], "application_number": "RD-AZZW0V69",
                           "signature": {**DIRECTOR_SIGNATURE, "name": "นางสมศรี มีทรัพย์", "position": "เจ้าหน้าที่การเงิน"}}
     return {name: ("replacement_letter" if name.startswith("replacement") else name, data)

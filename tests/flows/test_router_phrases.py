@@ -105,6 +105,7 @@ PHRASES: list[tuple[str, str]] = [
     ("K7M2QX9P ค่ะ", "invite_code:K7M2QX9P"),
     ("K7M2QX9", "nothing"),  # one letter short
     ("K7M2QX9O", "nothing"),  # O is not in the codes' alphabet
+    ("Anna Berg", "nothing"),  # eight Latin letters without a digit: a name, never a code
     # -- services asked for in everyday Thai ----------------------------------------------------
     ("อยากย้ายลูกไปโรงเรียนใหม่ค่ะ", "service:transfer_out"),
     ("ขอย้ายออกค่ะ", "service:transfer_out"),

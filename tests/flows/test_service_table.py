@@ -31,7 +31,8 @@ def test_the_source_lists_are_all_there_and_the_states_say_what_works():
     states = {(row.level.name, row.number): state_of(row) for row in SOURCE_SERVICES}
     assert states[("school", 6)] == WORKS  # credit transfer at an ordinary school
     assert all(state == WORKS for (level, _), state in states.items() if level.startswith("special"))
-    assert states[("OBEC (สพฐ.)", 1)] == NOT_YET
+    assert states[("OBEC (สพฐ.)", 1)] == WORKS  # qualification equivalence, OBEC's own
+    assert states[("OBEC (สพฐ.)", 8)] == NOT_YET
 
 
 def test_a_row_for_a_type_that_does_not_offer_the_service_does_not_work():

@@ -67,6 +67,18 @@ def test_a_district_office_gets_its_schools_and_district_staff_only_where_a_scho
     assert "invite code for a district of bannong" in capsys.readouterr().out
 
 
+def test_obec_opens_a_thai_test_session_and_enrols_its_officers_with_an_invite(cli_env, capsys):
+    main(["obec", "add-test-session", "--date", "2026-12-12", "--place", "สพฐ. กรุงเทพฯ", "--seats", "30",
+          "--closes", "2026-12-01"])
+    assert "2026-12-12, 30 seats, registration until 2026-12-01" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["obec", "add-test-session", "--date", "2026-12-12", "--place", "x", "--seats", "30",
+              "--closes", "2026-12-20"])
+    assert "registration closes after the test" in capsys.readouterr().err
+    main(["staff", "invite", "--school", "demo", "--role", "obec"])
+    assert "invite code for a obec of demo" in capsys.readouterr().out
+
+
 def test_invalid_configuration_stops_with_the_variable_named(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("LINE_CHANNEL_SECRET", "only-half")

@@ -29,6 +29,13 @@ def test_no_fee_or_a_zero_fee_is_fine(service: str) -> None:
     assert parse_school_config({"services": {service: {"enabled": False}}}).service(service).fee is None
 
 
+@pytest.mark.parametrize("service", ["qualification_equivalence", "thai_competency_test",
+                                     "learning_media_producer", "learning_media_permit"])
+def test_a_school_may_not_charge_for_obecs_own_service(service: str) -> None:
+    with pytest.raises(SchoolConfigError, match="OBEC's own service"):
+        parse_school_config({"services": {service: {"fee": "50"}}})
+
+
 def test_services_that_may_charge_still_can() -> None:
     free = {spec.id for spec in specs() if spec.free_by}
     assert free == {*FREE, *ENTITLEMENTS}

@@ -14,12 +14,13 @@ from web.staff.routes import (
     district,
     documents,
     login,
+    obec,
     records,
     settings,
     welfare,
 )
 
 router = APIRouter(prefix=STAFF_PREFIX, include_in_schema=False)
-for group in (login, applications, bulk, documents, dashboard, district, records, settings, admission,
+for group in (login, applications, bulk, documents, dashboard, district, obec, records, settings, admission,
               welfare):
     router.include_router(group.router)

@@ -15,6 +15,7 @@ from backend import audit, contacts
 from backend.applications import access, assignment, workflow
 from backend.documents import authority, issuing
 from backend.documents.from_applications import staff_fields
+from backend.schools import School
 from backend.staff import StaffMember
 from flows.flow import Flow
 from web.runtime import DbSession, Now, Runtime
@@ -185,9 +186,13 @@ async def act(request: Request, application_id: int, action: str, staff: Current
         return not_found(request, staff)
     back = f"{STAFF_PREFIX}/applications/{application.id}"
     if action == workflow.Action.ISSUE_DOCUMENT:
+        # OBEC's officers act on requests filed through any school's chat: the document belongs
+        # with the request's school (its files, its chat), though OBEC issues and signs it.
+        filed_at = school.school if application.school_id == school.school.id else \
+            await db.get(School, application.school_id)
         try:
             await issuing.issue_for_application(
-                db, application, staff=member, issuer=runtime.documents, school=school.school,
+                db, application, staff=member, issuer=runtime.documents, school=filed_at,
                 config=school.config, now=now,
                 staff_input=issued_documents.form_input(form, application.service))
         except (issuing.IssuingRefused, workflow.WorkflowError) as refused:

@@ -164,7 +164,8 @@ async def document(opened: DocumentLink, staff: StaffForFile, db: DbSession, run
     if file_id not in presentation.application_file_ids(application, flow):
         raise HTTPException(404)
     try:
-        data, content_type = await runtime.files.read(db, file_id, school_id=member.school_id)
+        # The request's school keeps its files (OBEC's officers open those of every school's chat).
+        data, content_type = await runtime.files.read(db, file_id, school_id=application.school_id)
     except StoredFileNotFound:
         raise HTTPException(404, "ไฟล์นี้ถูกลบแล้วค่ะ") from None
     except FileIntegrityError:
