@@ -38,7 +38,7 @@ FLOW = Flow(
         Step(
             "academic_year",
             "รายงานของปีการศึกษาใดคะ",
-            kinds.number(minimum=2547, maximum=2600, example=2569),
+            kinds.be_year(),
             label="ปีการศึกษา",
         ),
         Step(
