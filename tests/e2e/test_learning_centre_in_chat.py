@@ -12,7 +12,8 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.documents.models import IssuedDocument
 from tests.chat import Parent
 from tests.e2e.test_every_service_from_the_rich_menu import _answer, _draft, _flows
-from tests.e2e.test_home_school_in_chat import DISTRICT_NAME, _district, _printed, act, bot  # noqa: F401
+from tests.e2e.test_home_school_in_chat import DISTRICT_NAME, _district, _printed, act
+from tests.e2e.test_home_school_in_chat import bot as bot  # the fixture: the district's key too
 from tests.e2e.test_review_with_parent_and_staff import _enrolled_staff
 from tests.staff_pages.conftest import client_for, sign_in
 
