@@ -34,7 +34,6 @@ from backend.organisations import SchoolType
 from backend.school_config import SchoolConfig
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.common import FREE_BASIC_EDUCATION
 from flows.flow import Check, Context, Flow, Step, When
 from flows.spec import ServiceSpec
 
@@ -298,5 +297,6 @@ SPEC = ServiceSpec(
     routing_priority=43,
     source=("docs/rules.md#learning-centres: กฎกระทรวงว่าด้วยสิทธิในการจัดการศึกษาขั้นพื้นฐานในศูนย์การเรียน "
             "พ.ศ. 2555; the source's list of the district office's services"),
-    free_by=FREE_BASIC_EDUCATION,
+    # No fee line was seen in a manual; a permit for an organisation is not a child's free basic
+    # education, so no rule forbids one: docs/rules.md, "Learning centres".
 )
