@@ -8,7 +8,8 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
 - anyone but finance: also the requests a colleague assigned to them.
 - finance: no request at all; fees have their own pages (web/finance).
 - district (a district office's staff): none of a school's requests; the district's own
-  requests (a child without a school place) of the district's schools on the district pages.
+  requests (a child without a school place, home schooling and its yearly report, learning
+  centres) of the district's schools on the district pages (web/staff/routes/district.py).
 
 Full national ID numbers are shown to the roles that record or sign on them (registrar,
 director, admin); the others see the last three digits. Every view is in the audit log.

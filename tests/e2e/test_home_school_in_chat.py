@@ -94,17 +94,27 @@ async def test_a_home_schooling_permit_is_decided_by_the_district_and_verifies_a
     await _printed(bot, director, "นายเขตพื้นที่ ใจงาม", f"ผู้อำนวยการ{DISTRICT_NAME}")
     await _printed(bot, clerk, "นางสาวส่งเสริม การศึกษา", "นักวิชาการศึกษาชำนาญการ")
     await _district(bot)
+    already = {user: len(bot.standin.bot_messages(user)) for user in (clerk, registrar)}
 
     parent = Parent(bot)
     request = await apply(bot, parent, "home_school", "อยากขอจัดการศึกษาโดยครอบครัวให้ลูกค่ะ")
     assert "สำนักงานเขตพื้นที่การศึกษา" in parent.last_text()
     child = request.answers["student_name"]
     assert request.answers["education_plan"], "the education plan was asked for and kept"
+    # The district's staff hear of it with a link to the request on their pages; the school's do not.
+    await bot.process()
+    await bot.process()  # the notice is queued in one pass and sent in the next
+    told_clerk = json.dumps([entry["message"] for entry in bot.standin.bot_messages(clerk)[already[clerk]:]],
+                            ensure_ascii=False)
+    assert f"/staff/district/requests/{request.id}" in told_clerk
+    assert bot.standin.bot_messages(registrar)[already[registrar]:] == []
 
     # The school through whose chat it came does not see it: it is the district's.
     async with client_for(bot) as client:
         await sign_in(bot, client, registrar)
         assert child not in (await client.get("/staff/")).text
+        assert (await client.get(f"/staff/district/requests/{request.id}")).status_code == 403
+        assert (await client.get(f"/staff/applications/{request.id}")).status_code == 404
 
     async with client_for(bot) as client:
         await sign_in(bot, client, clerk)

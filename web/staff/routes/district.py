@@ -1,5 +1,7 @@
 """The district pages: the figures of every school of the signed-in district officer's district,
-and the district's own requests (children without a school place) with the school to assign.
+the district's own requests for children without a school place with the school to assign, and
+its permits (home schooling and its yearly report, learning centres): each request's answers and
+files, the review, the committee's decision and the permit the district office signs.
 
 A district officer (role ``district``) is enrolled through one of the district's schools; the
 district is that school's (``schools.district_id``). Of the schools' work they see counts only
@@ -190,7 +192,8 @@ async def _permit_request(db: AsyncSession, staff: SignedInStaff, application_id
     application = await db.get(Application, application_id)
     origin = await db.get(School, application.school_id) if application is not None else None
     if application is None or origin is None or origin.district_id != district.id \
-            or application.service not in permit_services() or application.status == ApplicationStatus.DRAFT:
+            or application.service not in permit_services() \
+            or application.status in (ApplicationStatus.DRAFT, ApplicationStatus.CANCELLED):
         raise HTTPException(404)  # another district's request and a guessed number look the same
     return district, application, origin
 
