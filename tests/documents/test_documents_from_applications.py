@@ -8,17 +8,15 @@ from typing import Any
 import pytest
 from conftest import NOW
 from samples import RECORD as SAMPLE_RECORD
+from samples import in_a_district
 
 from backend.applications.models import Application
 from backend.catalog import CATALOG
 from backend.demo import DEMO_SETTINGS
 from backend.documents.from_applications import DocumentInputMissing, document_for, staff_fields
-from backend.documents.signing import make_dev_ca
 from backend.documents.types import spec_for
 from backend.documents.untrusted_pdf import embedded_record
-from backend.organisations import DistrictOffice
 from backend.school_config import parse_school_config
-from backend.schools import School
 from backend.thai.ids import synthetic_national_id
 from flows.services import ALL_FLOWS
 from flows.services.credit_transfer import parse_courses
@@ -260,15 +258,7 @@ async def test_every_services_document_issues_with_its_data_embedded(issuer, ses
                                                                      data_dir):
     draft = document_for(approved(service), CONFIG, STAFF_INPUT.get(service), RECORD)
     if spec_for(draft.doc_type).signer == "district":  # a district's permit: its own key and name
-        make_dev_ca(data_dir, "district-kk1", "สพป.ขอนแก่น เขต 1")
-        async with sessions() as session:
-            district = DistrictOffice(slug="kk1", name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1",
-                                      level="primary", created_at=NOW)
-            session.add(district)
-            await session.flush()
-            (await session.get(School, school.id)).district_id = district.id
-            await session.commit()
-            school = await session.get(School, school.id)
+        school, _ = await in_a_district(sessions, school, data_dir)
     async with sessions() as session:
         document = await issuer.issue(session, school=school, doc_type=draft.doc_type, data=draft.data,
                                       issued_by="staff:1", now=NOW)
