@@ -41,8 +41,6 @@ class SourceService:
     number: int  # its number in the source's list
     name_th: str  # as the source names it
     service_id: str | None = None  # the service that implements it, once one does
-    # Services that implement a part of it besides (home schooling's yearly report).
-    also: tuple[str, ...] = ()
 
 
 _LC = "การขอจัดการศึกษาขั้นพื้นฐานในศูนย์การเรียนตามสิทธิ"
@@ -71,8 +69,7 @@ SOURCE_SERVICES: tuple[SourceService, ...] = (
     SourceService(SPECIAL_CENTRE, 5, "การขอใช้อาคารสถานที่", "venue_booking"),
     SourceService(SPECIAL_CENTRE, 6, "การขอผ่อนผันให้เด็กเข้าเรียนก่อนหรือหลังตามเกณฑ์การศึกษาภาคบังคับ (ป.1)",
                   "grade1_entry"),
-    SourceService(DISTRICT, 1, "การขอจัดการศึกษาขั้นพื้นฐานโดยครอบครัว", "home_school",
-                  also=("home_school_report",)),
+    SourceService(DISTRICT, 1, "การขอจัดการศึกษาขั้นพื้นฐานโดยครอบครัว", "home_school"),
     # One service, its variants told apart by the applicant's first answer.
     SourceService(DISTRICT, 2, f"{_LC}ของบุคคล (มีผู้เรียนจำนวนไม่เกิน 50 คน)", "learning_centre"),
     SourceService(DISTRICT, 3, f"{_LC}ของบุคคล (มีผู้เรียนจำนวนเกินกว่า 50 คน แต่ไม่เกิน 100 คน)",
@@ -120,7 +117,7 @@ def table() -> str:
     lines = ["| level | no. | service (as the source names it) | service id | state |",
              "|---|---|---|---|---|"]
     for row in SOURCE_SERVICES:
-        service = ", ".join(f"`{service_id}`" for service_id in (row.service_id, *row.also) if service_id) or "—"
+        service = f"`{row.service_id}`" if row.service_id else "—"
         lines.append(f"| {row.level.name} | {row.number} | {row.name_th} | {service} | {state_of(row)} |")
     return "\n".join(lines) + "\n"
 

@@ -20,7 +20,7 @@ SAMPLES: dict[str, dict] = {
         "centre_name": "ศูนย์การเรียนบ้านรักเรียน",
         "learners": 30,
         "level": "ประถมศึกษา",
-        "application_number": "LC-7KX3M9QP",
+        "application_number": "LN-7KX3M9QP",
         "decision_reference": "มติคณะกรรมการ ครั้งที่ 3/2569",
         "permitted_period": "ปีการศึกษา 2569 ถึง 2571",
     },

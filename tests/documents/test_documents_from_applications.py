@@ -79,7 +79,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "last_day": "2026-12-21", "attendees": 150, "phone": "0812345678",
     },
     "home_school": {
-        "student_name": "เด็กหญิงใบบัว รักเรียน", "student_national_id": STUDENT_ID,
+        "request_kind": "apply", "student_name": "เด็กหญิงใบบัว รักเรียน", "student_national_id": STUDENT_ID,
         "student_birth_date": "2017-05-01", "education_level": "primary", "previous_school": "ไม่เคย",
         "parent_name": "นางสมศรี รักเรียน", "applicant_relationship": "mother", "parent_phone": "0812345678",
         "home_address": {"line": "12 หมู่ 3"}, "educator_name": "นางสมศรี รักเรียน",
@@ -115,9 +115,8 @@ def approved(service: str, **changes: Any) -> Application:
 def test_every_service_issues_one_document_type_with_an_ascii_file_name():
     documents = {service.id: service.document for service in CATALOG.services() if service.document}
     # A district's assignment of a school is decided by the admission it files there, which
-    # issues the result (flows/services/no_school_place.py); a home-schooling family's yearly
-    # report is acknowledged, not answered with a document: the services without one.
-    assert set(documents) == set(ALL_FLOWS) - {"no_school_place", "home_school_report"}
+    # issues the result (flows/services/no_school_place.py): the one service without a document.
+    assert set(documents) == set(ALL_FLOWS) - {"no_school_place"}
     for doc_type in (document.type for document in documents.values()):
         assert doc_type.download_name.isascii() and doc_type.download_name.endswith(".pdf")
         assert len(f"5. {doc_type.short_title}") <= 20  # a chat button's label, whole

@@ -54,7 +54,7 @@ async def _printed(bot, user_id: str, full_name: str, position: str) -> None:
         await session.commit()
 
 
-async def apply(bot, parent: Parent, service: str, opening: str) -> Application:
+async def apply(bot, parent: Parent, service: str, opening: str, taps: dict[str, str] | None = None) -> Application:
     await parent.follow()
     await parent.say(opening)
     await parent.tap("รับทราบ เริ่มกรอก")
@@ -66,6 +66,8 @@ async def apply(bot, parent: Parent, service: str, opening: str) -> Application:
             return draft
         if draft.current_step == "_summary":
             await parent.tap("ยืนยันส่งคำขอ")
+        elif draft.current_step in (taps or {}):
+            await parent.tap(taps[draft.current_step])
         elif draft.current_step in ANSWERS:
             await parent.say(ANSWERS[draft.current_step])
         else:
@@ -166,8 +168,11 @@ async def test_the_yearly_report_is_acknowledged_by_the_district(bot):
     officer = (await _enrolled_staff(bot, "district", "นักวิชาการเขต")).user_id
     await _district(bot)
     parent = Parent(bot)
-    report = await apply(bot, parent, "home_school_report", "ส่งรายงานบ้านเรียนประจำปีค่ะ")
-    assert report.answers["yearly_report"]
+    # The same service, its first question answered by what the family typed.
+    report = await apply(bot, parent, "home_school", "ส่งรายงานบ้านเรียนประจำปีค่ะ",
+                         taps={"request_kind": "ส่งรายงานประจำปี"})
+    assert report.answers["request_kind"] == "report" and report.answers["yearly_report"]
+    assert "education_plan" not in report.answers  # nothing of the application is asked again
     async with client_for(bot) as client:
         await sign_in(bot, client, officer)
         detail = (await client.get(f"/staff/district/requests/{report.id}")).text

@@ -14,8 +14,7 @@ from flows.router import Destination, route
 from richmenus.menus import parents_menu
 
 EVERY = {"admission", "transfer_in", "transfer_out", "grade1_entry", "withdrawal", "credit_transfer",
-         "replacement_documents", "venue_booking", "no_school_place", "home_school", "home_school_report",
-         "learning_centre"}
+         "replacement_documents", "venue_booking", "no_school_place", "home_school", "learning_centre"}
 # The source's lists (the document this product answers: "ระดับสถานศึกษา" and the two lists of
 # สำนักบริหารงานการศึกษาพิเศษ).
 EXPECTED = {

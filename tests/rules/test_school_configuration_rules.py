@@ -9,8 +9,7 @@ from backend.school_config import SchoolConfigError, parse_school_config
 from backend.thai.grades import Grade
 from flows.services import specs
 
-FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry", "no_school_place", "home_school",
-        "home_school_report")
+FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry", "no_school_place", "home_school")
 
 
 @pytest.mark.parametrize("service", FREE)

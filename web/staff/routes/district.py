@@ -25,6 +25,7 @@ from backend.applications.access import district_services
 from backend.applications.models import Application, ApplicationStatus
 from backend.documents import issuing
 from backend.documents.from_applications import staff_fields
+from backend.files.service import StoredFileNotFound
 from backend.organisations import DistrictOffice
 from backend.referrals import ReferralRefused, assign_school
 from backend.school_config import SchoolConfigError, parse_school_config
@@ -32,11 +33,13 @@ from backend.schools import School
 from backend.staff import Role
 from backend.thai.grades import Grade
 from flows.services import ALL_FLOWS, service_spec, title_of
+from flows.services.home_school import is_yearly_report
 from web.runtime import DbSession, Now, Runtime
 from web.staff import flash, issued_documents, presentation, queries
 from web.staff.dependencies import STAFF_PREFIX, CheckedForm, CurrentStaff, SignedInStaff
 from web.staff.pages import page
 from web.staff.routes.applications import FormProblem, action_options
+from web.staff.routes.documents import FILE_HEADERS
 
 router = APIRouter()
 
@@ -227,7 +230,9 @@ async def district_request(request: Request, application_id: int, staff: Current
     if outcome_type is None or any(d.status == "valid" and d.doc_type == outcome_type for d in issued):
         actions = [action for action in actions if action != "issue_document"]
     labels = dict(DISTRICT_ACTION_TH)
-    if outcome_type is None:
+    if outcome_type is None or is_yearly_report(application.answers or {}):
+        # A home-schooling family's yearly report is acknowledged, never answered with a permit.
+        actions = [action for action in actions if action != "issue_document"]
         labels["sign_off"] = REPORT_SIGN_OFF_TH
     return page(request, "district_request.html", staff, district=district, application=application,
                 origin=origin, title=title_of,
@@ -246,11 +251,18 @@ async def district_file(application_id: int, file_id: str, staff: CurrentStaff, 
     flow = service_spec(application.service).flow_for(parse_school_config(origin.settings))
     if file_id not in presentation.application_file_ids(application, flow):
         raise HTTPException(404)
-    data, content_type = await runtime.files.read(db, file_id, school_id=application.school_id)
+    try:
+        data, content_type = await runtime.files.read(db, file_id, school_id=application.school_id)
+    except StoredFileNotFound:
+        raise HTTPException(404, "ไฟล์นี้ถูกลบแล้วค่ะ") from None
     audit.record(db, school_id=application.school_id, actor=staff.member.actor, action="document_viewed",
-                 subject=audit.application_subject(application.id), at=now, detail={"file_id": file_id})
+                 subject=audit.file_subject(file_id), at=now, detail={"application_id": application.id})
     await db.commit()
-    return Response(data, media_type=content_type, headers={"Cache-Control": "no-store"})
+    return Response(data, media_type=content_type, headers={
+        **FILE_HEADERS,
+        # A PDF is shown by the browser's viewer; it must not run scripts as our origin.
+        "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+    })
 
 
 @router.post("/district/requests/{application_id}/actions/{action}", name="staff_district_act")
