@@ -35,6 +35,8 @@ FEE_CODE = re.compile(r"^[A-Z0-9]{1,20}$")
 # A chat button shows "1. " before a document's short title, within LINE's 20 characters.
 MAX_SHORT_TITLE = 17
 MAX_TIME_LIMIT_DAYS = 365
+# Whose authority a document carries (DocumentType.signer).
+SIGNERS = ("director", "finance", "obec", "district")
 LOAD_HINT = ("call flows.services.load_catalog() when the program starts "
              "(bot/runtime.py and bot/cli.py do)")
 
@@ -68,9 +70,11 @@ class DocumentType:
     # Adds what is derived from the data before it is stored and printed (a receipt's total).
     derive: Callable[[dict[str, Any]], None] | None = None
     # Whose authority the document carries: "director" (the director signs, or whoever the
-    # director's order empowers: backend/documents/authority.py), or "finance" (the officer who
-    # received the money signs a receipt), or "obec" (OBEC's own document: an officer of OBEC signs
-    # it, and it is issued as OBEC's, with OBEC's signing material, not a school's).
+    # director's order empowers: backend/documents/authority.py), "finance" (the officer who
+    # received the money signs a receipt), "obec" (OBEC's own document: an officer of OBEC signs
+    # it, and it is issued as OBEC's, with OBEC's signing material, not a school's), or "district"
+    # (a district office's permit: the district's director or a deputy signs, under the district's
+    # letterhead and signing key).
     signer: str = "director"
     # Which official form it follows: "letter" (หนังสือภายนอก: ครุฑ, ที่, เรื่อง, เรียน ... numbered
     # from the school's letter series), "certificate" (หนังสือรับรอง: ครุฑ, ที่, numbered too),
@@ -100,8 +104,8 @@ class DocumentType:
         if not 0 < len(self.short_title) <= MAX_SHORT_TITLE:
             found.append(f"document {self.id}: short_title {self.short_title!r} must have "
                          f"1–{MAX_SHORT_TITLE} characters")
-        if self.signer not in ("director", "finance", "obec"):
-            found.append(f"document {self.id}: signer {self.signer!r} must be 'director', 'finance' or 'obec'")
+        if self.signer not in SIGNERS:
+            found.append(f"document {self.id}: signer {self.signer!r} must be one of {', '.join(SIGNERS)}")
         if self.layout not in ("letter", "certificate", "form"):
             found.append(f"document {self.id}: layout {self.layout!r} must be letter, certificate or form")
         if not self.template_path.is_file():
@@ -194,6 +198,9 @@ class ServiceRules:
     # the source's list for each type (docs/rules.md, "Services by type of school"). By default
     # an ordinary school's only: a service reaches special-education schools when its spec says so.
     school_types: tuple[str, ...] = ("ordinary",)
+    # A district office's request decided by assigning the child a school of the district
+    # (backend/referrals.py) rather than by the review, sign-off and permit of the others.
+    assigns_school: bool = False
 
     def problems(self) -> list[str]:
         from backend.organisations import SchoolType

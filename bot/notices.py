@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from backend import notices, outbox
-from backend.applications.workflow import district_service
+from backend.applications.workflow import assigns_school, district_service
 from backend.catalog import CATALOG
 from backend.clock import Clock
 from backend.documents.types import spec_for
@@ -93,9 +93,12 @@ def card(notice: notices.Notice, *, staff_url: str) -> m.Message:
 
 def _button(notice: notices.Notice, staff_url: str) -> dict[str, Any]:
     if notice.audience == notices.STAFF:
-        if district_service(str((notice.data or {}).get("service", ""))):
-            return m.uri_action("เปิดคำขอ", f"{staff_url}/district")  # the district's own page
-        if is_civil_servant_service(str((notice.data or {}).get("service", ""))):
+        service = str((notice.data or {}).get("service", ""))
+        if district_service(service):  # the district's own pages
+            if assigns_school(service):
+                return m.uri_action("เปิดคำขอ", f"{staff_url}/district")
+            return m.uri_action("เปิดคำขอ", f"{staff_url}/district/requests/{notice.application_id}")
+        if is_civil_servant_service(service):
             return m.uri_action("เปิดคำขอ", f"{staff_url}/welfare")  # the district finance's page
         return m.uri_action("เปิดคำขอ", f"{staff_url}/applications/{notice.application_id}")
     if notice.kind == notices.DOCUMENTS_REQUESTED:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import consent
+from backend.applications.models import Application
+from backend.applications.service import submit_application
 from backend.school_config import SchoolConfig
 from backend.thai.dates import academic_year_for, format_thai_date
 from backend.thai.errors import ThaiInputError
 from backend.thai.names import expected_prefixes, parse_person_name, title_fits_age
 from flows import kinds
-from flows.flow import Check, Context, ReturnToStep, Step
+from flows.flow import Check, Context, ReturnToStep, Step, answer_is
 
 STUDENT_NAME = Step(
     "student_name",
@@ -192,3 +197,87 @@ def payment_timing(fee_due: str) -> str:
     if fee_due == "at_submission":
         return "ชำระผ่าน PromptPay เมื่อส่งคำขอ"
     return "ชำระหลังอนุมัติผ่าน PromptPay"
+
+
+# -- schools for children with disabilities: the disability document, after explicit consent --------
+#
+# At a โรงเรียนเฉพาะความพิการ or a ศูนย์การศึกษาพิเศษ, admission and transfer in also ask which
+# disability the child has and its evidence: the disability identification card (บัตรประจำตัวคนพิการ)
+# or a medical or educational assessment. Both are health data (PDPA s.26): asked only after the
+# parent's explicit, separate consent; without it the request goes on and staff see the document
+# missing. The types are those of the MOE notice on types and criteria of persons with disabilities
+# for education, 2552. docs/rules.md, "Services by type of school".
+DISABILITY_TYPES = {
+    "visual": "การเห็น",
+    "hearing": "การได้ยิน",
+    "intellectual": "สติปัญญา",
+    "physical": "ร่างกาย/สุขภาพ",
+    "learning": "การเรียนรู้",
+    "speech": "การพูดและภาษา",
+    "behavioural": "พฤติกรรม/อารมณ์",
+    "autism": "ออทิสติก",
+    "multiple": "พิการซ้อน",
+    "not_assessed": "ยังไม่ได้ประเมิน",
+}
+HEALTH_CONSENT_STATEMENT = ("ยินยอมให้โรงเรียนเก็บและใช้ข้อมูลความพิการและเอกสารทางการแพทย์ของนักเรียน "
+                            "เพื่อพิจารณาคำขอนี้และจัดการศึกษาพิเศษให้นักเรียนเท่านั้น")
+DISABILITY_DOCUMENT = {"document": "disability_document", "name": "บัตรคนพิการหรือผลการประเมิน"}
+
+
+def for_children_with_disabilities(config: SchoolConfig) -> bool:
+    from backend.organisations import SchoolType
+
+    return config.school_type in (SchoolType.DISABILITY, SchoolType.SPECIAL_CENTRE)
+
+
+def disability_steps(config: SchoolConfig) -> list[Step]:
+    """The consent, the type of disability and its evidence, at a school for children with
+    disabilities; nothing elsewhere."""
+    if not for_children_with_disabilities(config):
+        return []
+    return [
+        Step(
+            "health_consent",
+            "โรงเรียนนี้จัดการศึกษาสำหรับเด็กพิการ จึงขอทราบประเภทความพิการและเอกสารรับรอง "
+            "(บัตรประจำตัวคนพิการ หรือผลการตรวจ/ประเมินจากแพทย์หรือนักวิชาชีพ) ค่ะ\n"
+            "ข้อมูลนี้เป็นข้อมูลสุขภาพ ซึ่งเป็นข้อมูลส่วนบุคคลที่อ่อนไหว\n"
+            f"ท่าน{HEALTH_CONSENT_STATEMENT} ใช่ไหมคะ\n"
+            "ถ้าไม่ยินยอม ยื่นคำขอต่อได้ตามปกติ โดยนำเอกสารมาแสดงที่โรงเรียนแทน "
+            "และถอนความยินยอมได้ทุกเมื่อโดยแจ้งโรงเรียนค่ะ",
+            # Explicit consent: the button or its word typed, never a near guess (PDPA s.19, s.26).
+            kinds.choice({"yes": "ยินยอม", "no": "ไม่ยินยอม"}, load=lambda v: v == "yes", exact=True),
+            label="ความยินยอม",
+        ),
+        Step(
+            "disability_type",
+            "นักเรียนมีความบกพร่องด้านใดคะ (ถ้ามีหลายด้าน เลือก “พิการซ้อน”)",
+            kinds.choice(DISABILITY_TYPES),
+            label="ประเภทความพิการ",
+            when=answer_is("health_consent", True),
+        ),
+        Step(
+            "disability_document",
+            "ขอรูปถ่ายบัตรประจำตัวคนพิการ หรือผลการตรวจ/ประเมินความพิการของนักเรียนค่ะ",
+            kinds.document(),
+            label="เอกสารความพิการ",
+            when=answer_is("health_consent", True),
+        ),
+    ]
+
+
+def record_health_consent(session: AsyncSession, application: Application, *, now: dt.datetime) -> None:
+    """Keep the parent's choice on the disability document as a consent record; without consent
+    the document is listed as missing, so that staff see what the decision lacks."""
+    if "health_consent" not in (application.answers or {}):
+        return
+    granted = application.answers["health_consent"] == "yes"
+    consent.record(session, school_id=application.school_id, user_ref=application.parent_ref,
+                   purpose=consent.SENSITIVE, granted=granted, now=now)
+    if not granted:
+        application.missing_documents = [*(application.missing_documents or []), DISABILITY_DOCUMENT]
+
+
+async def submit_with_health_consent(session: AsyncSession, application: Application, *,
+                                     now: dt.datetime) -> None:
+    record_health_consent(session, application, now=now)
+    await submit_application(session, application, now=now)

@@ -49,6 +49,9 @@ OpeningCheck = Callable[["AsyncSession", int, dt.datetime], Awaitable["str | Non
 # (people educated abroad, foreigners, publishers) find it under "บริการ สพฐ.".
 PARENTS = "parents"
 OBEC_PUBLIC = "obec_public"
+# A district's civil servants (welfare claims, pension): in no menu of parents; only its members may
+# start them (flows/civil_servants.py).
+CIVIL_SERVANTS = "civil_servants"
 
 
 class FlowDefinitionError(ValueError):

@@ -8,7 +8,8 @@ need (PDPA s.37, appropriate security measures; s.22, data limited to the purpos
 - anyone but finance: also the requests a colleague assigned to them.
 - finance: no request at all; fees have their own pages (web/finance).
 - district (a district office's staff): none of a school's requests; the district's own
-  requests (a child without a school place) of the district's schools on the district pages.
+  requests (a child without a school place, home schooling and its yearly report, learning
+  centres) of the district's schools on the district pages (web/staff/routes/district.py).
 - district_finance: only the district's civil servants' welfare claims and pension applications,
   on their own pages (web/staff/routes/welfare.py); no school role ever sees those, whatever school
   chat they were filed through (backend/welfare.py).

@@ -81,21 +81,23 @@ def _t(status: ApplicationStatus, action: Action | ParentAction, to: Application
 # (below, in _guard_failure) refine two rows: documents are requested at most once (s.8 of the
 # Licensing Facilitation Act), and a sign-off must be the chain's next one.
 TRANSITIONS: tuple[Transition, ...] = (
-    _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR, ASSIGNED),
-    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, ASSIGNED),
-    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT_FINANCE),
+    # R.DISTRICT: a district office's own permits (home schooling, learning centres) are received,
+    # checked, decided and issued by the district's staff, as a school's registrar does for its own.
+    _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR, R.DISTRICT, ASSIGNED),
+    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, R.DISTRICT, ASSIGNED),
+    _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT, R.DISTRICT_FINANCE),
     _t(S.DOCUMENTS_REQUESTED, A.DOCUMENTS_RECEIVED, S.SUBMITTED, SYSTEM),
     # The parent may never send what was asked for: the request can then be refused.
-    _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR),
+    _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT),
     # Becomes approved when the chain's last role signs; before that the status stays.
     _t(S.UNDER_REVIEW, A.SIGN_OFF, S.APPROVED, TURN),
     _t(S.UNDER_REVIEW, A.REJECT, S.REJECTED, R.REGISTRAR, TURN),
     _t(S.UNDER_REVIEW, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER, ASSIGNED),
     _t(S.UNDER_REVIEW, A.SET_LATE_REASON, None, R.REGISTRAR, TURN),
     _t(S.APPROVED, A.SET_APPOINTMENT, None, R.REGISTRAR, R.TEACHER, ASSIGNED),
-    _t(S.APPROVED, A.ISSUE_DOCUMENT, None, R.REGISTRAR, R.DIRECTOR),
-    _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR),
-    _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR),
+    _t(S.APPROVED, A.ISSUE_DOCUMENT, None, R.REGISTRAR, R.DIRECTOR, R.DISTRICT),
+    _t(S.APPROVED, A.CLOSE, S.CLOSED, R.REGISTRAR, R.DISTRICT),
+    _t(S.REJECTED, A.CLOSE, S.CLOSED, R.REGISTRAR, R.DISTRICT),
     _t(S.SUBMITTED, A.ASSIGN_SCHOOL, S.APPROVED, R.DISTRICT),
     # A civil servant's claim (the guard keeps these rows to those services, and those services to
     # these rows): the district's finance staff approve an amount or refuse, then record the payment.
@@ -146,8 +148,12 @@ def status_words(application: Application) -> tuple[str, str]:
         return CLAIM_STATUS_TH[application.status]
     if application.status in STATUS_WITHOUT_DOCUMENTS_TH and not application.missing_documents and not any(
             isinstance(value, list) for value in (application.answers or {}).values()):
-        return STATUS_WITHOUT_DOCUMENTS_TH[application.status]
-    return STATUS_TH.get(application.status, (application.status, ""))
+        words = STATUS_WITHOUT_DOCUMENTS_TH[application.status]
+    else:
+        words = STATUS_TH.get(application.status, (application.status, ""))
+    if district_service(application.service):  # the district office decides, not the school
+        return words[0], words[1].replace("โรงเรียน", "สำนักงานเขตพื้นที่การศึกษา")
+    return words
 
 
 MAX_REASON_LENGTH = 1000
@@ -229,6 +235,14 @@ def obec_service(service: str) -> bool:
         return False
 
 
+def assigns_school(service: str) -> bool:
+    """Whether a district's request is decided by assigning a school (backend/referrals.py)."""
+    try:
+        return CATALOG.service(service).assigns_school
+    except KeyError:
+        return False
+
+
 def _guard_failure(transition: Transition, application: Application, staff: StaffMember | None,
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
@@ -243,11 +257,15 @@ def _guard_failure(transition: Transition, application: Application, staff: Staf
         return "คำขอนี้เป็นงานของสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐานค่ะ" if staff.role != Role.OBEC else \
             "คำขอนี้เป็นงานของโรงเรียนค่ะ"
     by_district = staff is not None and staff.role == Role.DISTRICT
-    if district_service(application.service) != by_district or (
-            transition.action == A.ASSIGN_SCHOOL and not by_district):
+    # The product's own moves (the documents a parent sends) belong to nobody's role.
+    if staff is not None and (district_service(application.service) != by_district or (
+            transition.action == A.ASSIGN_SCHOOL and not by_district)):
         # A district's request is the district's staff's to decide, and theirs only.
         return "คำขอนี้เป็นงานของสำนักงานเขตพื้นที่การศึกษาค่ะ" if not by_district else \
             "คำขอนี้เป็นงานของโรงเรียนค่ะ"
+    if by_district and (transition.action == A.ASSIGN_SCHOOL) != assigns_school(application.service):
+        # A child without a place is decided by assigning a school; a permit by review and sign-off.
+        return "คำขอนี้ตัดสินด้วยวิธีอื่นค่ะ"
     if transition.action == A.REJECT and (application.answers or {}).get("referred_from"):
         # The district assigned the child here: the school admits with what was already given.
         return "นักเรียนคนนี้สำนักงานเขตพื้นที่การศึกษาจัดให้เข้าเรียนที่โรงเรียนนี้แล้ว โรงเรียนต้องรับเข้าเรียนค่ะ"

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import audit
 from backend.documents.models import AuthorityKind, SigningAuthority
 from backend.documents.types import spec_for
+from backend.organisations import DistrictOffice
 from backend.schools import School
 from backend.staff import Role, StaffMember
 
@@ -35,6 +36,11 @@ KIND_TH = {
     AuthorityKind.ACTING_IN_POSITION: "รักษาการในตำแหน่งผู้อำนวยการ (ตำแหน่งว่าง)",
 }
 NO_NAME = ("กรุณาบันทึกชื่อ-นามสกุลและตำแหน่งที่พิมพ์ใต้ลายมือชื่อ ในหน้า “ตั้งค่า” ก่อนลงนามค่ะ")
+# Who signs a district office's permit, by the position recorded in their settings.
+DISTRICT_DIRECTOR = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
+DISTRICT_DEPUTY = "รองผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
+NOT_AUTHORISED_DISTRICT = ("เอกสารนี้ต้องลงนามโดยผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา หรือรองผู้อำนวยการ"
+                           "ที่ปฏิบัติราชการแทน กรุณาบันทึกตำแหน่งในหน้า “ตั้งค่า” ให้ตรงกับตำแหน่งจริงค่ะ")
 NOT_AUTHORISED = ("ท่านไม่มีอำนาจลงนามเอกสารนี้ค่ะ เอกสารนี้ต้องลงนามโดยผู้อำนวยการ "
                   "หรือผู้ที่ผู้อำนวยการมอบอำนาจเป็นหนังสือ")
 
@@ -97,6 +103,8 @@ async def signature_for(session: AsyncSession, member: StaffMember, school: Scho
         if not member.position:
             raise NotAuthorised("no position on record", NO_NAME)
         return Signature(member.id, name, member.position)
+    if signer == "district":
+        return await _district_signature(session, member, school)
     if not member.active or member.school_id != school.id:
         raise NotAuthorised("not staff of this school", NOT_AUTHORISED)
     if signer != "director":  # a receipt: the finance officer who received the money
@@ -111,6 +119,29 @@ async def signature_for(session: AsyncSession, member: StaffMember, school: Scho
         raise NotAuthorised("no position on record", NO_NAME)
     return Signature(member.id, name, member.position, CAPACITY_TH[AuthorityKind(authority.kind)],
                      director_post(school), authority.order_reference)
+
+
+async def issuing_district(session: AsyncSession, school: School) -> DistrictOffice | None:
+    """The district office a district's document filed through ``school``'s chat is issued by."""
+    return await session.get(DistrictOffice, school.district_id) if school.district_id else None
+
+
+async def _district_signature(session: AsyncSession, member: StaffMember, school: School) -> Signature:
+    """A district office's permit: its director signs, or a deputy director in the director's place
+    (ปฏิบัติราชการแทน, by the district's standing order); docs/rules.md, "Home schooling"."""
+    district = await issuing_district(session, school)
+    home = await session.get(School, member.school_id)
+    if (district is None or home is None or home.district_id != district.id or not member.active
+            or member.role != Role.DISTRICT):
+        raise NotAuthorised("not staff of this district", NOT_AUTHORISED_DISTRICT)
+    name = _printed_name(member)
+    position = " ".join((member.position or "").split())
+    if position.startswith(DISTRICT_DIRECTOR):
+        return Signature(member.id, name, position)
+    if position.startswith(DISTRICT_DEPUTY):
+        return Signature(member.id, name, position, CAPACITY_TH[AuthorityKind.DELEGATED],
+                         f"ผู้อำนวยการ{district.name}")
+    raise NotAuthorised("not the district's director or deputy", NOT_AUTHORISED_DISTRICT)
 
 
 async def may_sign(session: AsyncSession, member: StaffMember, school: School, doc_type: str,

@@ -18,7 +18,7 @@ from backend.documents import authority
 from backend.documents.from_applications import DocumentInputMissing, document_for
 from backend.documents.models import DocumentStatus, IssuedDocument, SignatureRequest, SignatureStatus
 from backend.documents.numbering import letter_reference, next_letter_number
-from backend.documents.service import DocumentIssuer, DocumentStateError
+from backend.documents.service import DistrictNotSet, DocumentIssuer, DocumentStateError
 from backend.documents.signature_requests import SignatureEvent, change_status
 from backend.documents.signing import SigningNotConfigured
 from backend.documents.types import DocumentDataError, spec_for
@@ -88,6 +88,8 @@ async def _draft(session: AsyncSession, application: Application, config: School
 async def _issue(issuer: DocumentIssuer, session: AsyncSession, **arguments: Any) -> IssuedDocument:
     try:
         return await issuer.issue(session, **arguments)
+    except DistrictNotSet:
+        raise IssuingRefused("no district", "โรงเรียนนี้ยังไม่ได้สังกัดสำนักงานเขตพื้นที่การศึกษาค่ะ") from None
     except SigningNotConfigured:
         log.error("school %s has no signing key: documents cannot be issued", arguments["school"].slug)
         raise IssuingRefused("signing not configured", NO_SIGNING_KEY) from None
@@ -117,6 +119,11 @@ async def _prepare(session: AsyncSession, application: Application, request: Sig
                    staff: StaffMember, issuer: DocumentIssuer, school: School, config: SchoolConfig,
                    now: dt.datetime) -> IssuedDocument | SignatureRequest:
     """Sign at once when the one preparing may sign; otherwise it waits for whoever may, who is told."""
+    if spec_for(request.doc_type).signer == "district" and not await authority.may_sign(
+            session, staff, school, request.doc_type, local_date(now)):
+        # A district's permit is signed as it is issued, by its director or a deputy: district
+        # documents do not wait in a school's signing queue.
+        raise IssuingRefused("not the district's signer", authority.NOT_AUTHORISED_DISTRICT)
     session.add(request)
     await session.flush()
     if await authority.may_sign(session, staff, school, request.doc_type, local_date(now)):

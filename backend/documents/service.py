@@ -35,7 +35,7 @@ from backend.documents.signing import (
 )
 from backend.documents.types import check_data, spec_for
 from backend.files.service import FileVault
-from backend.organisations import OBEC_ADDRESS_TH, OBEC_NAME_TH, OBEC_SLUG
+from backend.organisations import OBEC_ADDRESS_TH, OBEC_NAME_TH, OBEC_SLUG, DistrictOffice
 from backend.sandbox import CHAT, PUBLIC, Sandbox, shared_sandbox
 from backend.school_config import parse_school_config
 from backend.schools import School
@@ -93,18 +93,30 @@ def school_info(school: School) -> SchoolInfo:
                       email=config.email, owning_unit=config.owning_unit)
 
 
-def issuer_info(school: School, doc_type: str) -> SchoolInfo:
-    """Who a document is issued by: the school, or OBEC for OBEC's own documents (signer "obec"),
-    filed through a school's chat but OBEC's in its letterhead, record and signing material."""
-    if spec_for(doc_type).signer == "obec":
+# The folder of a district office's own signing material (SIGNING_DIR/district-<slug>/) and
+# templates: its permits carry the district's letterhead and key, not the school's.
+DISTRICT_SLUG_PREFIX = "district-"
+DISTRICT_OWNING_UNIT = "กลุ่มส่งเสริมการจัดการศึกษา"
+
+
+async def issuing_office(session: AsyncSession, school: School, doc_type: str) -> SchoolInfo:
+    """Who a document is issued by: the school; OBEC for OBEC's own documents (signer "obec"),
+    filed through a school's chat; or for a district's permit (signer "district") the district
+    office the school belongs to. Each but the school has its own name, letterhead and signing key."""
+    signer = spec_for(doc_type).signer
+    if signer == "obec":
         return SchoolInfo(slug=OBEC_SLUG, name=OBEC_NAME_TH, address=OBEC_ADDRESS_TH, owning_unit="")
-    return school_info(school)
+    if signer != "district":
+        return school_info(school)
+    district = await session.get(DistrictOffice, school.district_id) if school.district_id else None
+    if district is None:
+        raise DistrictNotSet(f"school {school.id} belongs to no district office")
+    return SchoolInfo(slug=DISTRICT_SLUG_PREFIX + district.slug, name=district.name,
+                      owning_unit=DISTRICT_OWNING_UNIT)
 
 
-def issuer_slug(document: IssuedDocument) -> str | None:
-    """The slug whose signing material signed an issued document, when it is not its school's."""
-    issuer = (document.data or {}).get("school") or {}
-    return OBEC_SLUG if issuer.get("slug") == OBEC_SLUG else None
+class DistrictNotSet(RuntimeError):
+    """A district's permit asked of a school that belongs to no district office."""
 
 
 def prepare_data(doc_type: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -192,13 +204,15 @@ class DocumentIssuer:
         spec = spec_for(doc_type)
         prepared = prepare_data(doc_type, data)
         code = new_code()
-        issuer = issuer_info(school, doc_type)
+        office = await issuing_office(session, school, doc_type)
         record: dict[str, Any] = {
             "schema": DATA_SCHEMA,
             "code": code,
             "doc_type": spec.id,
             "title": spec.title_th,
-            "school": {"slug": issuer.slug, "name": issuer.name},
+            "school": {"slug": school.slug, "name": school.name},
+            # Who issues it: the school, or the district office whose permit it is.
+            "issuer": {"slug": office.slug, "name": office.name},
             "issued_at": now.isoformat(),
             "verify_url": self.verify_url(code),
             "application_id": application_id,
@@ -206,7 +220,7 @@ class DocumentIssuer:
             "data": prepared,
         }
         request = RenderRequest(
-            school=issuer,
+            school=office,
             doc_type=doc_type,
             code=code,
             verify_url=record["verify_url"],
@@ -215,11 +229,11 @@ class DocumentIssuer:
             thai_numerals=self.thai_numerals,
             scan_pages=await self._scan_pages(session, school.id, prepared),
         )
-        signer = self.signer_for(issuer.slug)
+        signer = self.signer_for(office.slug)
         # WeasyPrint and pyHanko are synchronous and CPU-bound (pyHanko even runs its own event
         # loop): a worker thread keeps the web process answering meanwhile.
         started = time.perf_counter()
-        pdf = await asyncio.to_thread(self._render_and_sign, request, signer, issuer.name)
+        pdf = await asyncio.to_thread(self._render_and_sign, request, signer, office.name)
         metrics.SIGNING_SECONDS.labels(spec.id).observe(time.perf_counter() - started)
         stored = await self.vault.store(
             session,
@@ -254,7 +268,7 @@ class DocumentIssuer:
                            data: dict[str, Any], now) -> bytes:
         """An unsigned copy marked as a draft, for whoever is asked to sign it to read first."""
         prepared = prepare_data(doc_type, data)
-        request = RenderRequest(school=issuer_info(school, doc_type), doc_type=doc_type, code="DRAFT",
+        request = RenderRequest(school=await issuing_office(session, school, doc_type), doc_type=doc_type, code="DRAFT",
                                 verify_url=self.verify_url("DRAFT"), issued_at=now,
                                 record={"data": prepared}, thai_numerals=self.thai_numerals, draft=True,
                                 scan_pages=await self._scan_pages(session, school.id, prepared))
@@ -366,10 +380,11 @@ class DocumentIssuer:
                 claimed = await document_by_code(session, code)
         roots = []
         if claimed is not None:
+            issuer = (claimed.data or {}).get("issuer") or {}
             school = await session.get(School, claimed.school_id)
-            slug = issuer_slug(claimed) or (school.slug if school is not None else None)
-            if slug is not None:
-                roots = self.signer_for(slug).trust_roots
+            slug = issuer.get("slug") or (school.slug if school is not None else None)
+            if slug:
+                roots = self.signer_for(str(slug)).trust_roots
         check = await self.sandbox.run(untrusted_pdf.signature_of, pdf_bytes,
                                        [root.dump() for root in roots])
         if not check.signed:

@@ -38,6 +38,8 @@ from flows.common import (
     STUDENT_BIRTH_DATE,
     STUDENT_HOUSE_REGISTRATION,
     academic_year_applied_for,
+    disability_steps,
+    record_health_consent,
 )
 from flows.flow import Check, Context, Facts, Flow, ReturnToStep, Step, When, answer_is
 from flows.services.grade1_entry import ENTRY_APPROVAL, approved_entry_for
@@ -226,6 +228,7 @@ def submit_in_round(config: SchoolConfig):
         refusal = found.refusal(grade, now)
         if refusal:
             raise ReturnToStep("grade_applied", refusal)
+        record_health_consent(session, application, now=now)
         await _record_approval_on_record(session, application, now=now)
         round_ = found.by_grade.get(grade)
         if round_ is not None:
@@ -339,6 +342,7 @@ def build(config: SchoolConfig) -> Flow:
                 ),
                 label="เขตพื้นที่บริการ",
             ),
+            *disability_steps(config),
             Step(
                 "photo",
                 "ขอรูปถ่ายหน้าตรงของนักเรียน ขนาด 1 นิ้วค่ะ",

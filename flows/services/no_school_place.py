@@ -99,6 +99,7 @@ SPEC = ServiceSpec(
     time_limit_days=7,
     approvers=("district",),
     document=None,  # the outcome is the assigned school's admission, which issues its own result
+    assigns_school=True,
     fee=FeeRule(code="NSP"),
     routing_words=(r"ยังไม่มีที่เรียน", r"ไม่มีที่เรียน", r"ไม่ได้ที่เรียน", r"หาที่เรียน", r"ขอที่เรียน",
                    r"โรงเรียนเต็ม", r"ไม่มีโรงเรียนรับ"),

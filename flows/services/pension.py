@@ -29,7 +29,7 @@ from backend.organisations import ALL_SCHOOL_TYPES
 from backend.thai.dates import format_thai_date
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.flow import Check, Context, Flow, Step, answer_is
+from flows.flow import CIVIL_SERVANTS, Check, Context, Flow, Step, answer_is
 from flows.spec import ServiceSpec
 
 SERVICE_ID = welfare.PENSION
@@ -59,6 +59,7 @@ FLOW = Flow(
     menu_label="บำเหน็จบำนาญ",
     number_prefix="PN",
     version=1,
+    audience=CIVIL_SERVANTS,
     intro=(
         "สำหรับข้าราชการในสังกัดสำนักงานเขตพื้นที่การศึกษาที่จะเกษียณอายุราชการค่ะ "
         "ถ่ายรูปแบบฟอร์มที่ลงนามแล้วและเอกสารประกอบส่งในแชตนี้ได้เลย "

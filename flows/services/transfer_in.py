@@ -23,6 +23,8 @@ from flows.common import (
     RELATIONSHIP,
     STUDENT_BIRTH_DATE,
     STUDENT_HOUSE_REGISTRATION,
+    disability_steps,
+    submit_with_health_consent,
 )
 from flows.flow import Check, Context, Flow, Step, answer_is
 from flows.spec import ServiceSpec
@@ -106,6 +108,7 @@ def build(config: SchoolConfig) -> Flow:
                 kinds.document(one_page=True),
                 label="บัตรนักเรียน",
             ),
+            *disability_steps(config),
             PARENT_ID_CARD,
             STUDENT_HOUSE_REGISTRATION,
             # The manual asks for the ปพ.1 always, and for the record of attendance and scores too
@@ -129,6 +132,7 @@ def build(config: SchoolConfig) -> Flow:
             "เมื่อโรงเรียนรับย้ายแล้ว กรุณาขอหนังสือส่งตัว (แบบ พฐ.19/1 หรือ บค.20) จากโรงเรียนเดิม "
             "แล้วนำมายื่นที่โรงเรียนค่ะ"
         ),
+        submit=submit_with_health_consent,
     )
 
 

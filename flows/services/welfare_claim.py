@@ -44,7 +44,7 @@ from backend.organisations import ALL_SCHOOL_TYPES
 from backend.thai.digits import to_arabic_digits
 from backend.thai.errors import ThaiInputError
 from flows import kinds
-from flows.flow import Check, Context, Facts, Flow, Step, When, answer_is
+from flows.flow import CIVIL_SERVANTS, Check, Context, Facts, Flow, Step, When, answer_is
 from flows.kinds import Kind, Reply
 from flows.spec import ServiceSpec
 
@@ -154,6 +154,7 @@ FLOW = Flow(
     menu_label="เบิกสวัสดิการ",
     number_prefix="WC",
     version=1,
+    audience=CIVIL_SERVANTS,
     intro=(
         "สำหรับข้าราชการ ข้าราชการบำนาญ และลูกจ้างประจำในสังกัดสำนักงานเขตพื้นที่การศึกษาค่ะ "
         "ถ่ายรูปใบเสร็จรับเงินส่งในแชตนี้ได้เลย ระบบจะตรวจสิทธิเบื้องต้นตามระเบียบให้ก่อนยื่น "

@@ -40,11 +40,13 @@ DESTINATIONS = {
 AFTER_COMPULSORY = {**DESTINATIONS, "not_continuing": "ไม่ได้เรียนต่อ"}
 NAMED_PLACE = ("another_school", "non_formal")
 # Home schooling (การจัดการศึกษาขั้นพื้นฐานโดยครอบครัว) is the district office's permission, not
-# the school's: the request is recorded with where that permission stands.
+# the school's: the request is recorded with where that permission stands, and a family without it
+# is pointed to the district's service in the same chat (flows/services/home_school.py).
 DISTRICT_PERMISSION = {"granted": "ได้รับอนุญาตแล้ว", "pending": "ยื่นแล้ว รอผล", "not_yet": "ยังไม่ได้ยื่น"}
 HOME_SCHOOL_NEEDS_PERMISSION = (
     "การจัดการศึกษาโดยครอบครัว (บ้านเรียน) ต้องได้รับอนุญาตจากสำนักงานเขตพื้นที่การศึกษา (สพป. หรือ สพม.) "
-    "ที่ครอบครัวอยู่ก่อนค่ะ ครอบครัวยื่นคำขอพร้อมแผนการจัดการศึกษาที่สำนักงานเขตพื้นที่การศึกษา "
+    "ที่ครอบครัวอยู่ก่อนค่ะ ครอบครัวยื่นคำขอพร้อมแผนการจัดการศึกษาได้ในแชตนี้ "
+    "โดยพิมพ์ “ขอจัดการศึกษาโดยครอบครัว” "
     "โรงเรียนจะอนุมัติการลาออกเพื่อไปเรียนแบบบ้านเรียนเมื่อได้รับอนุญาตแล้ว"
 )
 

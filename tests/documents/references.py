@@ -1,6 +1,6 @@
 """Write the reference rendering of every document type: docs/documents/<type>.png (page 1, and
 <type>-2.png ... for further pages), from the sample data, for a reviewer to hold beside the
-official form. Run: .venv/bin/python -m tests.documents.references
+official form. Run: .venv/bin/python -m tests.documents.references [name ...]
 
 The samples carry what issuing adds (the signer, the letter number). The ครุฑ is not shipped (no
 public-domain drawing of it could be obtained: docs/documents.md), so these renderings show a
@@ -27,29 +27,28 @@ def main() -> None:
     load_catalog()
     sys.path.insert(0, str(Path(__file__).parent))
     import pypdfium2 as pdfium
-    from samples import reference_samples
+    from samples import issuer_of, reference_samples
 
-    from backend.catalog import CATALOG
     from backend.documents.preview import render_page_image
     from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
     from backend.documents.service import prepare_data
-    from backend.organisations import OBEC_ADDRESS_TH, OBEC_NAME_TH, OBEC_SLUG
 
     school = SchoolInfo("reference", "โรงเรียนบ้านหนองน้ำใส",
                         "๑๒๓ หมู่ ๔ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น ๔๐๐๐๐", "043-123456",
                         "saraban@nongnamsai.example", "งานทะเบียน")
-    obec = SchoolInfo(OBEC_SLUG, OBEC_NAME_TH, OBEC_ADDRESS_TH)
     now = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.UTC)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         (data_dir / "templates").mkdir()
         (data_dir / "templates" / "garuda.svg").write_text(PLACEHOLDER, encoding="utf-8")
+        only = set(sys.argv[1:])  # names given: render only those
         for name, (doc_type, data) in reference_samples().items():
+            if only and name not in only:
+                continue
             code = "7KQ2MX9DRT4B"
-            # OBEC's own documents carry OBEC's letterhead (backend/documents/service.py issuer_info).
-            issuer = obec if CATALOG.document_type(doc_type).signer == "obec" else school
-            request = RenderRequest(issuer, doc_type, code, f"https://school.example/verify/{code}", now,
+            request = RenderRequest(issuer_of(doc_type, school), doc_type, code,
+                                    f"https://school.example/verify/{code}", now,
                                     {"data": prepare_data(doc_type, data)})
             pdf = render_pdf(request, data_dir=data_dir)
             pages = len(pdfium.PdfDocument(pdf))

@@ -40,6 +40,27 @@ SAMPLES: dict[str, dict] = {
         "equivalent_to": "ชั้นมัธยมศึกษาปีที่ 6 ตามหลักสูตรแกนกลางการศึกษาขั้นพื้นฐาน",
         "reference_number": "ศธ 04004/123",
     },
+    # A district office's permits (signer "district"): issued by the school's district.
+    "home_school_permit": {
+        "subject_name": "เด็กหญิงใบบัว รักเรียน",
+        "applicant_name": "นางสมศรี รักเรียน",
+        "educator_name": "นางสมศรี รักเรียน",
+        "level": "ประถมศึกษา",
+        "application_number": "HS-7KX3M9QP",
+        "request_date": "2026-05-01",
+        "committee_resolution": "ครั้งที่ 2/2569 เมื่อวันที่ 15 พฤษภาคม 2569",
+        "permitted_period": "ปีการศึกษา 2569 ถึง 2571",
+    },
+    "learning_centre_permit": {
+        "subject_name": "นายสมชาย ใจดี",
+        "variant_title": "ตามสิทธิของบุคคล (มีผู้เรียนจำนวนไม่เกิน 50 คน)",
+        "centre_name": "ศูนย์การเรียนบ้านรักเรียน",
+        "learners": 30,
+        "level": "ประถมศึกษา",
+        "application_number": "LN-7KX3M9QP",
+        "decision_reference": "มติคณะกรรมการ ครั้งที่ 3/2569",
+        "permitted_period": "ปีการศึกษา 2569 ถึง 2571",
+    },
     "admission_result": {
         "subject_name": "เด็กชายก้องภพ มีสุข",
         "grade": "ประถมศึกษาปีที่ 1",
@@ -112,6 +133,9 @@ SAMPLES: dict[str, dict] = {
 # What issuing adds: who signed (and in whose place), the letter's number, who prepared it.
 DIRECTOR_SIGNATURE = {"staff_id": 1, "name": "นายสมชาย ใจดี", "position": "ผู้อำนวยการโรงเรียนบ้านหนองน้ำใส",
                       "capacity": "", "on_behalf_of": "", "order_reference": ""}
+DISTRICT_DIRECTOR_SIGNATURE = {"staff_id": 3, "name": "นายเขตพื้นที่ ใจงาม",
+                               "position": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1",
+                               "capacity": "", "on_behalf_of": "", "order_reference": ""}
 DELEGATED_SIGNATURE = {"staff_id": 2, "name": "นางสาวมาลี ศรีงาม", "position": "รองผู้อำนวยการโรงเรียนบ้านหนองน้ำใส",
                        "capacity": "ปฏิบัติราชการแทน", "on_behalf_of": "ผู้อำนวยการโรงเรียนบ้านหนองน้ำใส",
                        "order_reference": "คำสั่งโรงเรียนบ้านหนองน้ำใส ที่ ๑๒/๒๕๖๙"}
@@ -172,7 +196,48 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
         "signature": letters["qualification_equivalence_certificate"]["signature"]}
     for obecs in ("learning_media_producer_certificate", "learning_media_permit"):
         letters[obecs] = {**SAMPLES[obecs], "signature": letters["qualification_equivalence_certificate"]["signature"]}
+    for permit in ("home_school_permit", "learning_centre_permit"):  # the district's, signed by its director
+        letters[permit] = {**SAMPLES[permit], "signature": DISTRICT_DIRECTOR_SIGNATURE}
     letters["receipt"] = {**SAMPLES["receipt"], "application_number": "RD-AZZW0V69",
                           "signature": {**DIRECTOR_SIGNATURE, "name": "นางสมศรี มีทรัพย์", "position": "เจ้าหน้าที่การเงิน"}}
     return {name: ("replacement_letter" if name.startswith("replacement") else name, data)
             for name, data in letters.items()}
+
+
+DISTRICT_SLUG = "kk1"
+DISTRICT_NAME = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1"
+
+
+async def in_a_district(sessions, school, keys_dir):
+    """The school put under a district office with its own signing material (for its permits);
+    returns the school as stored and the slug the district's documents are signed under."""
+    from backend.documents.signing import make_dev_ca
+    from backend.organisations import DistrictOffice
+    from backend.schools import School
+
+    make_dev_ca(keys_dir, f"district-{DISTRICT_SLUG}", "สพป.ขอนแก่น เขต 1")
+    async with sessions() as session:
+        district = DistrictOffice(slug=DISTRICT_SLUG, name=DISTRICT_NAME, level="primary",
+                                  created_at=school.created_at)
+        session.add(district)
+        await session.flush()
+        row = await session.get(School, school.id)
+        row.district_id = district.id
+        await session.commit()
+        return row, f"district-{DISTRICT_SLUG}"
+
+
+def issuer_of(doc_type: str, school):
+    """What a reference rendering prints as the issuer: the school, OBEC for OBEC's own documents,
+    or for a district's permit the district office (as backend/documents/service.py issuing_office does)."""
+    from backend.documents.render import SchoolInfo
+    from backend.documents.types import spec_for
+
+    signer = spec_for(doc_type).signer
+    if signer == "obec":  # OBEC's own documents carry OBEC's letterhead
+        from backend.organisations import OBEC_ADDRESS_TH, OBEC_NAME_TH, OBEC_SLUG
+
+        return SchoolInfo(OBEC_SLUG, OBEC_NAME_TH, OBEC_ADDRESS_TH, owning_unit="")
+    if signer != "district":
+        return school
+    return SchoolInfo(f"district-{DISTRICT_SLUG}", DISTRICT_NAME, owning_unit="กลุ่มส่งเสริมการจัดการศึกษา")

@@ -14,7 +14,7 @@ from PIL import ImageChops
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from samples import SAMPLES
+from samples import SAMPLES, in_a_district
 
 from backend.catalog import CATALOG
 from backend.documents.models import DocumentStatus, IssuedDocument
@@ -27,7 +27,7 @@ from backend.documents.service import (
     mask_name,
 )
 from backend.documents.signing import make_dev_ca
-from backend.documents.types import DocumentDataError
+from backend.documents.types import DocumentDataError, spec_for
 from backend.documents.untrusted_pdf import check_signature, embedded_record
 from backend.organisations import OBEC_SHORT_TH, OBEC_SLUG
 
@@ -191,6 +191,8 @@ async def test_every_document_type_issues_a_one_page_signed_pdf(issuer, sessions
     if CATALOG.document_type(doc_type).signer == "obec":
         signed_as = OBEC_SLUG
         make_dev_ca(data_dir, OBEC_SLUG, OBEC_SHORT_TH, now=NOW - dt.timedelta(days=1))
+    if spec_for(doc_type).signer == "district":  # a district's permit: the district's key
+        school, signed_as = await in_a_district(sessions, school, data_dir)
     async with sessions() as session:
         document = await issuer.issue(
             session,

@@ -11,7 +11,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import NOW
 from PIL import Image
-from samples import reference_samples
+from samples import issuer_of, reference_samples
 
 from backend.catalog import CATALOG
 from backend.documents.render import RenderRequest, SchoolInfo, render_pdf
@@ -58,6 +58,16 @@ PARTS = {
     "learning_media_permit": (
         "ที่ศธ๐๔๐๑๐/๔๕๖", "หนังสือรับรอง", "ได้ผ่านการตรวจพิจารณาแบบตรวจก่อนจัดจำหน่าย",
         "อนุญาตให้ใช้ในสถานศึกษาได้", "๑.แก้ไขคำผิดตามที่แจ้งก่อนจัดพิมพ์"),
+    # A district office's permits: issued and signed by the district, citing the regulation.
+    "home_school_permit": ("ลงลายมือชื่อดิจิทัลโดยสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่นเขต1",
+                           "หนังสืออนุญาตให้จัดการศึกษาขั้นพื้นฐานโดยครอบครัว",
+                           "กฎกระทรวงว่าด้วยสิทธิในการจัดการศึกษาขั้นพื้นฐานโดยครอบครัวพ.ศ.๒๕๔๗",
+                           "นางสมศรีรักเรียนเป็นผู้จัดการศึกษา", "รายงานผลการจัดการศึกษา",
+                           "(นายเขตพื้นที่ใจงาม)ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่นเขต1"),
+    "learning_centre_permit": ("หนังสืออนุญาตให้จัดการศึกษาขั้นพื้นฐานในศูนย์การเรียน",
+                               "ตามสิทธิของบุคคล(มีผู้เรียนจำนวนไม่เกิน50คน)", "ศูนย์การเรียนบ้านรักเรียน",
+                               "กฎกระทรวงว่าด้วยสิทธิในการจัดการศึกษาขั้นพื้นฐานในศูนย์การเรียนพ.ศ.๒๕๕๕",
+                               "(นายเขตพื้นที่ใจงาม)ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่นเขต1"),
     "receipt": ("ใบเสร็จรับเงิน", "เล่มที่๑๒", "เลขที่๓๔๕", "คำขอเลขที่RD-AZZW0V69", "(หนึ่งร้อยห้าสิบบาทถ้วน)"),
 }
 
@@ -73,7 +83,8 @@ def text_of(pdf: bytes) -> str:
 def rendered(name: str, data_dir: Path | None = None) -> bytes:
     doc_type, data = reference_samples()[name]
     code = "7KQ2MX9DRT4B"
-    return render_pdf(RenderRequest(SCHOOL, doc_type, code, f"https://school.example/verify/{code}", NOW,
+    return render_pdf(RenderRequest(issuer_of(doc_type, SCHOOL), doc_type, code,
+                                    f"https://school.example/verify/{code}", NOW,
                                     {"data": prepare_data(doc_type, data)}), data_dir=data_dir)
 
 

@@ -30,6 +30,8 @@ ROUTES = {
     "replacement_documents": ("เมนู", ["ขอใบแทน ปพ.1/ปพ.2"]),
     "venue_booking": ("เมนู", ["ขอใช้อาคารสถานที่"]),
     "no_school_place": ("เมนู", ["ยังไม่มีที่เรียน"]),
+    "home_school": ("เมนู", ["ขอจัดบ้านเรียน"]),
+    "learning_centre": ("เมนู", ["ขอตั้งศูนย์การเรียน"]),
 }
 
 # Answers that depend on the service's rules (dates within limits, a grade that fits an age).

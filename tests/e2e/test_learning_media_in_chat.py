@@ -73,7 +73,7 @@ async def test_a_permit_checked_after_sale_is_filed_and_issued_by_obec(bot):
     async with bot.runtime.sessions() as session:
         document = await session.scalar(sa.select(IssuedDocument))
     assert document.doc_type == "learning_media_permit"
-    assert document.data["school"]["name"] == OBEC_NAME_TH
+    assert document.data["issuer"]["name"] == OBEC_NAME_TH
     assert document.data["data"]["check_stage"] == "ตรวจหลังจัดจำหน่าย"
     assert document.data["data"]["conditions"] == ["แก้ไขคำผิดหน้า 12 ในการพิมพ์ครั้งต่อไป"]
     await bot.process()

@@ -160,7 +160,7 @@ async def test_an_equivalence_certificate_is_issued_by_obec_and_verifies(bot):
     assert signature.ok, signature
     assert OBEC_SHORT_TH in (signature.signer_name or "")
     record = embedded_record(pdf)
-    assert record["school"]["name"] == OBEC_NAME_TH
+    assert record["issuer"]["name"] == OBEC_NAME_TH
     assert record["data"]["equivalent_to"].startswith("ชั้นมัธยมศึกษาปีที่ 6")
     assert record["data"]["signature"]["name"] == "นางสาวเทียบวุฒิ รับรอง"
     assert record["data"]["reference_number"] == "ศธ 04004/123"

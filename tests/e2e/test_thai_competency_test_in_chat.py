@@ -186,7 +186,7 @@ async def test_after_the_test_obec_enters_the_level_and_the_result_certificate_r
     async with bot.runtime.sessions() as session:
         document = await session.scalar(sa.select(IssuedDocument))
     assert document.doc_type == "thai_competency_certificate"
-    assert (document.data["school"]["name"], document.data["data"]["result_level"]) == (OBEC_NAME_TH, "4")
+    assert (document.data["issuer"]["name"], document.data["data"]["result_level"]) == (OBEC_NAME_TH, "4")
     assert document.data["data"]["test_date_en"] == "12 December 2026"
     await bot.process()
     assert [m for m in person.new_messages() if m["type"] == "flex" and m["altText"]

@@ -14,7 +14,7 @@ from flows.router import Destination, route
 from richmenus.menus import parents_menu
 
 EVERY = {"admission", "transfer_in", "transfer_out", "grade1_entry", "withdrawal", "credit_transfer",
-         "replacement_documents", "venue_booking", "no_school_place"}
+         "replacement_documents", "venue_booking", "no_school_place", "home_school", "learning_centre"}
 # A district's civil servants' services (welfare claims, pension): in every school's chat, for
 # them only, never in the parents' menu (flows/civil_servants.py).
 CIVIL_SERVANTS = {"welfare_claim", "pension"}

@@ -9,7 +9,7 @@ from backend.school_config import SchoolConfigError, parse_school_config
 from backend.thai.grades import Grade
 from flows.services import specs
 
-FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry", "no_school_place")
+FREE = ("admission", "transfer_in", "transfer_out", "withdrawal", "grade1_entry", "no_school_place", "home_school")
 # Free as a civil servant's entitlement, not by s.54 (docs/rules.md, "Welfare claims of civil servants").
 ENTITLEMENTS = ("welfare_claim", "pension")
 

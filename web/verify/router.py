@@ -106,8 +106,8 @@ async def _public_view(
     )
     return {
         "title": spec_for(document.doc_type).title_th,
-        # The issuer as the document records it (OBEC for OBEC's own), else the school's name.
-        "school_name": ((document.data or {}).get("school") or {}).get("name") or (school.name if school else ""),
+        # The issuer: the school, or OBEC or the district office whose document it is (never the data).
+        "school_name": ((document.data or {}).get("issuer") or {}).get("name") or (school.name if school else ""),
         "issued_on": format_thai_date(document.issued_at.astimezone(BANGKOK).date()),
         "masked_name": document.masked_name,
         "code": format_code(document.code),
