@@ -17,6 +17,7 @@ from backend.applications.models import Application, ApplicationStatus
 from backend.organisations import DistrictOffice
 from backend.schools import School, school_by_slug
 from backend.staff import StaffMember, create_invite
+from richmenus.menus import staff_menu
 from tests.chat import Parent
 from tests.e2e.test_review_with_parent_and_staff import _enrolled_staff
 from tests.harness import running_bot
@@ -381,3 +382,14 @@ async def test_finance_asks_once_for_more_documents_and_a_late_claim_shows_as_ov
         dashboard = (await client.get("/staff/district")).text
         claims = dashboard.split('id="civil-servant-claims"')[1]
         assert 'data-overdue="1"' in claims and "นางสมศรี" not in dashboard  # a count, never a name
+
+
+async def test_a_teacher_reaches_the_claim_from_the_staff_menu_without_typing(bot):
+    await _district(bot)
+    teacher = await _enrolled_staff(bot, "teacher", "ครูสมศรี")
+    [tile] = [a.cell.action for a in staff_menu("https://example.invalid").areas if a.cell.label == "สวัสดิการ"]
+    await teacher.say(tile.text)  # what the tile sends when tapped
+    assert "ขออภัย" not in teacher.last_text()  # not refused: the claim starts (privacy notice first)
+    await teacher.tap("รับทราบ เริ่มกรอก")
+    draft = await _draft(bot, teacher.user_id)
+    assert draft is not None and draft.service == "welfare_claim"

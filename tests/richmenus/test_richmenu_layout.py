@@ -139,3 +139,10 @@ def test_the_staff_menu_opens_our_pages_and_switches_back_to_the_parents_menu():
     assert all(a.uri.startswith(f"{BASE_URL}/staff/") for a in actions if isinstance(a, UriAction))
     switches = [a for a in actions if isinstance(a, SwitchAction)]
     assert [s.alias_id for s in switches] == [PARENTS]
+
+
+def test_the_staff_menu_has_a_welfare_tile_that_sends_what_a_teacher_would_type():
+    texts = {a.cell.label: a.cell.action.text for a in staff_menu(BASE_URL + "/").areas
+             if isinstance(a.cell.action, MessageAction)}
+    # The words start the civil servants' claim in the chat (tests/e2e/test_welfare_claim_in_chat.py).
+    assert texts == {"สวัสดิการ": "เบิกสวัสดิการ"}
