@@ -13,6 +13,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from backend import notices
 from backend.applications.models import Application, ApplicationStatus
 from backend.organisations import DistrictOffice
 from backend.schools import School, school_by_slug
@@ -331,6 +332,10 @@ async def test_finance_asks_once_for_more_documents_and_a_late_claim_shows_as_ov
     assert "กำหนดแล้วเสร็จ" in told
     # The finance officer hears which school the claimant is from.
     assert "ผู้ขอสังกัด" in _heard(bot, finance)
+    async with bot.runtime.sessions() as session:
+        told_finance = await session.scalar(sa.select(notices.Notice).where(
+            notices.Notice.recipient_ref == finance.line_user_id, notices.Notice.kind == notices.NEW_SUBMISSION))
+        assert told_finance.data["filed_through"] == "โรงเรียนสาธิตบ้านสวน"
 
     async with client_for(bot) as client:
         await sign_in(bot, client, finance)
