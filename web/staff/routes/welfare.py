@@ -4,8 +4,11 @@ applications (backend/welfare.py), whatever school chat they were filed through.
 Only a finance officer of the district (role ``district_finance``, enrolled through one of its
 schools) sees them; any other role gets 403, and another district's claim is absent (404). The
 officer approves an amount (never more than was claimed) or refuses with a reason, then records
-the payment; each step reaches the claimant's chat (backend/applications/workflow.py). Every view
-is in the audit log; the receipts are served from here, to this officer only.
+the payment; each step reaches the claimant's chat (backend/applications/workflow.py). Before
+deciding, the officer may ask the claimant once for more documents, answered in the chat as a
+parent answers a school (flows/supplement.py). A claim past its due date without a decision is
+listed first, marked overdue. Every view is in the audit log; the receipts (and the documents sent
+later) are served from here, to this officer only.
 """
 
 from __future__ import annotations
