@@ -25,6 +25,7 @@ from backend.documents.models import IssuedDocument
 from backend.fees.models import FeeRequest
 from backend.files.models import StoredFile
 from backend.files.service import FileVault
+from backend.welfare import is_civil_servant_service
 
 ACCESS = "access"
 ERASURE = "erasure"
@@ -81,6 +82,10 @@ async def holdings(session: AsyncSession, *, school_id: int, parent_ref: str) ->
 
 def kept_until(application: Application) -> dt.datetime | None:
     """When a request the school keeps will be erased; None while it is still being decided."""
+    if is_civil_servant_service(application.service):  # a financial record: from the payment or refusal
+        if application.status not in retention.SETTLED_CLAIM_STATUSES:
+            return None
+        return application.updated_at + retention.FINANCIAL_CLAIMS.keep
     if application.decided_at is None or application.status not in retention.DECIDED_STATUSES:
         return None
     return application.decided_at + retention.DECIDED.keep

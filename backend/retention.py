@@ -28,6 +28,7 @@ from backend.documents.models import IssuedDocument
 from backend.fees.models import FeePayment, FeeReceipt, FeeRequest
 from backend.files.models import StoredFile
 from backend.files.service import FileVault
+from backend.welfare import civil_servant_services
 
 DAY = dt.timedelta(days=1)
 ERASED = "erased"  # what stands in for a parent's reference once their data is gone
@@ -54,16 +55,25 @@ INBOUND_EVENTS = Rule("inbound_event", 7 * DAY, "the event's arrival",
                       "the event as LINE delivered it (what the parent typed) is deleted")
 MESSAGES = Rule("chat_message", 90 * DAY, "the message being written",
                 "messages sent to parents and staff, and the notices behind them, are deleted")
+# A civil servant's welfare claim or pension application is a financial record of the district:
+# kept 10 years from its last financial event (the payment recorded, or the refusal), since the
+# system cannot know when the Office of the Auditor General has audited it (docs/rules.md,
+# "Welfare claims of civil servants", retention). An approved claim not yet paid is kept.
+FINANCIAL_CLAIMS = Rule("civil_servant_claim", 10 * 365 * DAY, "the payment recorded, or the refusal",
+                        "answers, receipts, forms and names are erased; the row stays for the figures")
 AUDIT_LOG = Rule("audit_log", 10 * 365 * DAY, "the entry",
                  "the entry is deleted (it holds ids and counts, no names)")
 # An admission round's applicants who did not become students (backend/admission_round/retention.py).
 ADMISSION_ROUND = Rule("admission_round", 365 * DAY, "the round's last day",
                        "applications of children not admitted are erased (the draw stays, by application "
                        "number), typed reasons cleared, มอบตัว slots deleted")
-SCHEDULE = (DRAFTS, CANCELLED, DECIDED, UNATTACHED_FILES, INBOUND_EVENTS, MESSAGES, AUDIT_LOG, ADMISSION_ROUND)
+SCHEDULE = (DRAFTS, CANCELLED, DECIDED, FINANCIAL_CLAIMS, UNATTACHED_FILES, INBOUND_EVENTS, MESSAGES, AUDIT_LOG,
+            ADMISSION_ROUND)
 RUN_EVERY = DAY
 
 DECIDED_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.CLOSED)
+# A claim's last financial event: paid (closed) or refused; its ``updated_at`` records when.
+SETTLED_CLAIM_STATUSES = (ApplicationStatus.REJECTED, ApplicationStatus.CLOSED)
 _FILE_ID = re.compile(r"[0-9a-f]{32}")
 _BATCH = 500
 
@@ -219,13 +229,20 @@ async def enforce(session: AsyncSession, vault: FileVault, *, now: dt.datetime) 
         Application.status == ApplicationStatus.CANCELLED, Application.updated_at < cutoffs[CANCELLED.kind]))
     counts[CANCELLED.kind] = await delete_requests(session, vault, list(cancelled))
 
+    claims = civil_servant_services()
     decided = list(await session.scalars(sa.select(Application).where(
         Application.status.in_(DECIDED_STATUSES), Application.personal_data_erased_at.is_(None),
-        Application.decided_at < cutoffs[DECIDED.kind])))
+        Application.decided_at < cutoffs[DECIDED.kind], Application.service.not_in(claims))))
     for application in decided:
         await erase_request(session, vault, application, now)
     counts[DECIDED.kind] = len(decided)
     counts[ADMISSION_ROUND.kind] = await _erase_ended_rounds(session, vault, now, cutoffs[ADMISSION_ROUND.kind])
+    settled = list(await session.scalars(sa.select(Application).where(
+        Application.service.in_(claims), Application.status.in_(SETTLED_CLAIM_STATUSES),
+        Application.personal_data_erased_at.is_(None), Application.updated_at < cutoffs[FINANCIAL_CLAIMS.kind])))
+    for application in settled:
+        await erase_request(session, vault, application, now)
+    counts[FINANCIAL_CLAIMS.kind] = len(settled)
 
     counts[UNATTACHED_FILES.kind] = await purge_loose_files(session, vault,
                                                             uploaded_before=cutoffs[UNATTACHED_FILES.kind])

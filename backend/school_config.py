@@ -113,6 +113,10 @@ class PromptPayConfig(_Strict):
         return self
 
 
+# backend.staff.Role.DISTRICT_FINANCE (not imported: backend.staff reads this module's callers).
+DISTRICT_FINANCE = "district_finance"
+
+
 class SchoolConfig(_Strict):
     # Which list of services the school follows (backend/organisations.py): an ordinary school,
     # โรงเรียนศึกษาสงเคราะห์, โรงเรียนเฉพาะความพิการ or ศูนย์การศึกษาพิเศษ.
@@ -157,6 +161,13 @@ class SchoolConfig(_Strict):
                 raise ValueError(
                     f"{service_id}.fee: {service_id} is OBEC's own service (docs/rules.md, \"OBEC's own "
                     "services\"): a school may not charge for it")
+            if DISTRICT_FINANCE in CATALOG.service(service_id).approvers and service != ServiceConfig():
+                # A civil servant's claim reaches the district's finance staff through any school's
+                # chat: the school neither switches it off nor changes how it is decided.
+                raise ValueError(
+                    f"{service_id}: the district's service for its civil servants, decided by its finance "
+                    "staff (docs/rules.md, \"Welfare claims of civil servants\"); a school may not switch it "
+                    "off or change its settings")
         return value
 
     @field_validator("venues")

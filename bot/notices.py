@@ -54,6 +54,13 @@ def rating_buttons(application_id: int) -> dict[str, Any]:
         {"type": "box", "layout": "horizontal", "spacing": "xs", "contents": stars}]}
 
 
+# A civil servant's claim: the district's finance staff ask, and a claimant (not a parent) answers.
+CLAIM_HEADLINES = {
+    notices.DOCUMENTS_REQUESTED: "กลุ่มการเงินขอเอกสารเพิ่มเติม",
+    notices.DOCUMENTS_RECEIVED: "ผู้ขอส่งเอกสารเพิ่มแล้ว",
+    notices.NEW_SUBMISSION: "มีคำขอเบิกใหม่",
+}
+
 # Bad news reads as bad news: a refusal or a revoked document never wears the good-news green.
 BAD_NEWS_HEADLINES = {"rejected": "แจ้งผลการพิจารณาคำขอ"}
 
@@ -64,6 +71,8 @@ def _headline(notice: notices.Notice, data: dict[str, Any]) -> tuple[str, str]:
         return BAD_NEWS_HEADLINES[str(data["status"])], RED
     if notice.kind == notices.DOCUMENT_REVOKED:
         return HEADLINES[notice.kind], RED
+    if notice.kind in CLAIM_HEADLINES and is_civil_servant_service(str(data.get("service", ""))):
+        return CLAIM_HEADLINES[notice.kind], GREEN  # the district's finance staff and a claimant
     return HEADLINES.get(notice.kind, "แจ้งเตือนจากโรงเรียน"), GREEN
 
 
@@ -109,8 +118,9 @@ def _button(notice: notices.Notice, staff_url: str) -> dict[str, Any]:
 def _detail_rows(data: dict[str, Any], title: str) -> list[dict[str, Any]]:
     """A row for each detail the notice carries: the request, child, status, reasons, dates."""
     rows = [row("คำขอ", f"{title} ({data.get('public_number', '')})")]
-    if data.get("child_name"):
-        rows.append(row("นักเรียน", str(data["child_name"])))
+    # filed_through: a civil servant's claim names the claimant's school to the finance staff.
+    rows += [row(label, str(data[key])) for key, label in (("child_name", "นักเรียน"), ("filed_through", "ผู้ขอสังกัด"))
+             if data.get(key)]
     if data.get("doc_type") in CATALOG.document_ids():
         rows.append(row("เอกสาร", spec_for(data["doc_type"]).title_th))
     if data.get("status_th"):

@@ -10,6 +10,7 @@ from backend.applications import workflow
 from backend.applications.models import Application, ApplicationStatus
 from backend.clock import Clock
 from backend.school_config import SchoolConfig
+from backend.welfare import is_civil_servant_service
 from flows import postback
 from flows.flow import Flow
 from flows.inputs import FilesInput, Input, PostbackInput, TextInput
@@ -52,6 +53,11 @@ def _next_index(application: Application) -> int | None:
     return None
 
 
+def _asker(application: Application) -> str:
+    """Who asked: the school, or for a civil servant's claim the district's finance staff."""
+    return "กลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษา" if is_civil_servant_service(application.service) else "โรงเรียน"
+
+
 def ask(application: Application) -> list[Say]:
     requested = application.requested_documents or []
     index = _next_index(application)
@@ -60,7 +66,7 @@ def ask(application: Application) -> list[Say]:
     item = requested[index]
     nonce = f"a{application.id}"
     return [AskFiles(
-        f"โรงเรียนขอเอกสารเพิ่มเติมสำหรับคำขอเลขที่ {application.public_number} "
+        f"{_asker(application)}ขอเอกสารเพิ่มเติมสำหรับคำขอเลขที่ {application.public_number} "
         f"(รายการที่ {index + 1} จาก {len(requested)}): {item.get('name', '')}",
         document_label=str(item.get("name", "")),
         choices=[Choice("ยังไม่มีเอกสารนี้", postback=postback.encode(nonce, ACTION, "none", str(index)))],
@@ -91,12 +97,13 @@ async def handle(session: AsyncSession, application: Application, input: Input, 
         pb = postback.decode(input.data)
         if pb is not None and pb.arg(0) == "none" and pb.arg(1) == str(index):
             requested[index]["unavailable"] = True
-            said.append(Text("บันทึกไว้แล้วว่ายังไม่มีเอกสารนี้ค่ะ โรงเรียนจะพิจารณาตามเอกสารที่มีค่ะ"))
+            said.append(Text(f"บันทึกไว้แล้วว่ายังไม่มีเอกสารนี้ค่ะ {_asker(application)}จะพิจารณาตามเอกสารที่มีค่ะ"))
     application.requested_documents = requested
     application.updated_at = clock.now()
     if _next_index(application) is None:
         await workflow.perform(session, application, workflow.Action.DOCUMENTS_RECEIVED, staff=None,
                                now=clock.now(), config=config)
-        return [*said, Text("ส่งเอกสารครบตามที่โรงเรียนขอแล้วค่ะ โรงเรียนจะตรวจสอบและแจ้งผลทาง LINE นี้ค่ะ")]
+        asker = _asker(application)
+        return [*said, Text(f"ส่งเอกสารครบตามที่{asker}ขอแล้วค่ะ {asker}จะตรวจสอบและแจ้งผลทาง LINE นี้ค่ะ")]
     await session.flush()
     return [*said, *ask(application)]

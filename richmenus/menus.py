@@ -68,7 +68,7 @@ def staff_menu(public_base_url: str) -> MenuDefinition:
         chat_bar_text="งานเจ้าหน้าที่",
         size=COMPACT,
         rows=1,
-        columns=4,
+        columns=5,
         cells=(
             # The inbox: open requests first, overdue at the top.
             Cell("คำขอรอตรวจ", "ตรวจและอนุมัติคำขอ", UriAction(f"{base}/staff/"), row=0, column=0),
@@ -78,6 +78,9 @@ def staff_menu(public_base_url: str) -> MenuDefinition:
                  row=0, column=2),
             Cell("เมนูผู้ปกครอง", "ดูเมนูแบบผู้ปกครอง", SwitchAction(PARENTS, "richmenu=parents"),
                  row=0, column=3),
+            # The staff's own claims (a teacher is a civil servant of the district): the words a
+            # teacher would type start the claim, which then asks medical or tuition with buttons.
+            Cell("สวัสดิการ", "เบิกค่ารักษา ค่าเล่าเรียน", MessageAction("เบิกสวัสดิการ"), row=0, column=4),
         ),
     )
 

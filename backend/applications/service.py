@@ -32,6 +32,9 @@ async def submit_application(
     workflow.parent_moves(application, workflow.ParentAction.SUBMIT)  # only a draft is submitted
     application.submitted_at = now
     application.updated_at = now
+    if workflow.is_civil_servant_service(application.service):
+        # No staff step accepts a claim as complete: its decision is due from the filing.
+        workflow.start_claim_clock(application, now)
     await session.flush()  # the application's id, for the records below
     await contact.fill_contact(session, application)
     # In the same transaction as the status, so the parent's notice and the staff's alerts

@@ -15,6 +15,7 @@ from backend import audit, notices
 from backend.applications.models import Application, ApplicationStatus
 from backend.catalog import CATALOG
 from backend.school_config import SchoolConfig
+from backend.schools import School
 from backend.staff import Role, StaffMember, staff_for_role, staff_of_school
 from backend.statuses import TransitionRefused
 from backend.thai.dates import format_thai_date
@@ -84,11 +85,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     # R.DISTRICT: a district office's own permits (home schooling, learning centres) are received,
     # checked, decided and issued by the district's staff, as a school's registrar does for its own.
     _t(S.SUBMITTED, A.ACCEPT_COMPLETE, S.UNDER_REVIEW, R.REGISTRAR, R.DISTRICT, ASSIGNED),
-    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, R.DISTRICT, ASSIGNED),
+    # The district's finance staff ask a civil servant for more documents once, as a school asks.
+    _t(S.SUBMITTED, A.REQUEST_DOCUMENTS, S.DOCUMENTS_REQUESTED, R.REGISTRAR, R.DISTRICT, ASSIGNED,
+       R.DISTRICT_FINANCE),
     _t(S.SUBMITTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT, R.DISTRICT_FINANCE),
     _t(S.DOCUMENTS_REQUESTED, A.DOCUMENTS_RECEIVED, S.SUBMITTED, SYSTEM),
     # The parent may never send what was asked for: the request can then be refused.
-    _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT),
+    _t(S.DOCUMENTS_REQUESTED, A.REJECT, S.REJECTED, R.REGISTRAR, R.DISTRICT, R.DISTRICT_FINANCE),
     # Becomes approved when the chain's last role signs; before that the status stays.
     _t(S.UNDER_REVIEW, A.SIGN_OFF, S.APPROVED, TURN),
     _t(S.UNDER_REVIEW, A.REJECT, S.REJECTED, R.REGISTRAR, TURN),
@@ -138,6 +141,7 @@ CLAIM_STATUS_TH: dict[str, tuple[str, str]] = {
     S.APPROVED: ("อนุมัติแล้ว", "กลุ่มการเงินจะแจ้งทาง LINE นี้เมื่อโอนเงินแล้วค่ะ"),
     S.REJECTED: ("ไม่อนุมัติ", "หากมีข้อสงสัย กรุณาติดต่อกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาค่ะ"),
     S.CLOSED: ("จ่ายเงินแล้ว", "ตรวจสอบยอดเงินในบัญชีของท่านได้เลยค่ะ"),
+    S.DOCUMENTS_REQUESTED: ("รอเอกสารเพิ่มเติม", "กรุณาส่งเอกสารที่กลุ่มการเงินขอในแชตนี้ค่ะ"),
 }
 
 
@@ -247,7 +251,7 @@ def _guard_failure(transition: Transition, application: Application, staff: Staf
                    turn: str | None) -> str | None:
     """Why a transition the table allows is refused for this application, in Thai; None if not."""
     by_finance = staff is not None and staff.role == Role.DISTRICT_FINANCE
-    if is_civil_servant_service(application.service) != by_finance or (
+    if (staff is not None and is_civil_servant_service(application.service) != by_finance) or (
             transition.action in PAYMENT_ACTIONS and not by_finance):
         # A civil servant's claim is the district finance staff's to decide, and theirs only.
         return "คำขอนี้เป็นงานของกลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาค่ะ" if not by_finance else \
@@ -444,7 +448,11 @@ async def notify_staff(session: AsyncSession, application: Application, kind: st
         members = [m for m in await staff_of_school(session, application.school_id) if m.id in only_ids]
     elif is_civil_servant_service(application.service):
         # The district's finance staff, enrolled through any school of the district; nobody else.
+        # They hear of it in the chat of the school they enrolled through, which may not be the
+        # claimant's: the notice names the claimant's school.
         members = await district_finance_staff(session, application.school_id)
+        school = await session.get(School, application.school_id)
+        extra = {"filed_through": school.name if school else "", **extra}
     else:
         # A school's admin hears of the school's work; a district's request is not the school's.
         admin = set() if district_service(application.service) or obec_service(application.service) \
@@ -576,6 +584,7 @@ def _record_action(
 ) -> bool:
     """What the action records on the application beside its status, and in the audit entry's
     ``detail``; False when the status stays (a sign-off that others must still follow)."""
+    _claim_clock(application, action, now)
     if action == A.ACCEPT_COMPLETE:
         limit = config.service(application.service).time_limit_days
         latest_due = CATALOG.service(application.service).latest_due
@@ -607,6 +616,25 @@ def _record_action(
 
 
 PAYMENT_ACTIONS = (A.APPROVE_PAYMENT, A.RECORD_PAYMENT)
+
+
+def _claim_clock(application: Application, action: str, now: dt.datetime) -> None:
+    """A claim waiting for the documents the finance staff asked for has no due date (it waits for
+    the claimant); it is due again from the day the last one arrives."""
+    if not is_civil_servant_service(application.service):
+        return
+    if action == A.REQUEST_DOCUMENTS:
+        application.due_at = None
+    elif action == A.DOCUMENTS_RECEIVED:
+        start_claim_clock(application, now)
+
+
+def start_claim_clock(application: Application, now: dt.datetime) -> None:
+    """A civil servant's claim is complete when filed (the chat checked what the rules ask) or when
+    the documents the finance staff asked for arrived: the district's decision is due within the
+    service's time limit, in national working days (the district's, not a school's calendar)."""
+    application.complete_at = now
+    application.due_at = due_at_for(now, CATALOG.service(application.service).time_limit_days)
 
 
 def amount_optional(application: Application, action: str) -> bool:

@@ -243,8 +243,9 @@ SPEC = ServiceSpec(
     # (flows/civil_servants.py); the district's finance staff decide.
     school_types=tuple(t.value for t in ALL_SCHOOL_TYPES),
     menu_position=112,
-    # No time limit was found for the district's decision: 15 working days until the finance
-    # staff's own service standard is read (docs/rules.md, "Welfare claims of civil servants").
+    # No time limit was found for the district's decision: 15 working days is the product's choice
+    # until the finance staff's own service standard is read, counted from the filing (or from the
+    # last document the finance staff asked for): docs/rules.md, "Welfare claims of civil servants".
     time_limit_days=15,
     approvers=("district_finance",),
     document=None,  # the outcome is a payment into the claimant's account, told in the chat

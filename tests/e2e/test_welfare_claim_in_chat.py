@@ -13,10 +13,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from backend import notices
 from backend.applications.models import Application, ApplicationStatus
 from backend.organisations import DistrictOffice
 from backend.schools import School, school_by_slug
 from backend.staff import StaffMember, create_invite
+from richmenus.menus import staff_menu
 from tests.chat import Parent
 from tests.e2e.test_review_with_parent_and_staff import _enrolled_staff
 from tests.harness import running_bot
@@ -126,6 +128,10 @@ def _csrf(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found, "no CSRF token on the page"
     return found.group(1)
+
+
+def _heard(bot, member: StaffMember) -> str:
+    return json.dumps([entry["message"] for entry in bot.standin.bot_messages(member.line_user_id)], ensure_ascii=False)
 
 
 def _told(member: Parent) -> str:
@@ -308,3 +314,87 @@ async def test_a_retiree_enrolled_to_claim_files_a_pension_in_its_window_and_hea
     await bot.process()
     told = _told(retiree)
     assert "จ่ายเงินแล้ว" in told and "31,250 บาท" in told
+
+
+async def test_finance_asks_once_for_more_documents_and_a_late_claim_shows_as_overdue(bot, clock):
+    """The finance officer asks for more documents once, as a school does (flows/supplement.py):
+    the teacher's chat gets the request and answers with photos, nothing given before is lost,
+    and the claim is due 15 working days after the last document arrived; past that day it shows
+    as overdue to the finance staff and, as a count, on the district's dashboard."""
+    demo_id, _, _ = await _district(bot)
+    teacher = await _enrolled_staff(bot, "teacher", "ครูสมศรี")
+    finance = await _finance_officer(bot, demo_id)
+    officer = await add_staff(bot, demo_id, "district", "เจ้าหน้าที่เขต")
+    claim = await _file_claim(bot, teacher, TUITION)
+    assert claim.due_at is not None and claim.due_at > clock.now()  # due from the filing
+    await bot.process()
+    told = _told(teacher)
+    assert "กำหนดแล้วเสร็จ" in told
+    # The finance officer hears which school the claimant is from.
+    assert "ผู้ขอสังกัด" in _heard(bot, finance)
+    async with bot.runtime.sessions() as session:
+        told_finance = await session.scalar(sa.select(notices.Notice).where(
+            notices.Notice.recipient_ref == finance.line_user_id, notices.Notice.kind == notices.NEW_SUBMISSION))
+        assert told_finance.data["filed_through"] == "โรงเรียนสาธิตบ้านสวน"
+
+    async with client_for(bot) as client:
+        await sign_in(bot, client, finance)
+        detail = (await client.get(f"/staff/welfare/{claim.id}")).text
+        assert "พิจารณาภายใน" in detail and 'data-action="request_documents"' in detail
+        nothing = await client.post(f"/staff/welfare/{claim.id}/request_documents", data={"csrf": _csrf(detail)})
+        assert "error=" in nothing.headers["location"]  # asked for nothing: refused, asked again
+        asked = await client.post(f"/staff/welfare/{claim.id}/request_documents",
+                                  data={"csrf": _csrf(detail), "documents": "family_documents",
+                                        "other_document": "หนังสือรับรองการเป็นนักเรียน"})
+        assert asked.status_code == 303 and "error=" not in asked.headers["location"]
+    await bot.process()
+    told = _told(teacher)
+    assert "กลุ่มการเงินขอเอกสารเพิ่มเติม" in told and "หนังสือรับรองการเป็นนักเรียน" in told
+    async with bot.runtime.sessions() as session:
+        waiting = await session.get(Application, claim.id)
+        assert waiting.status == ApplicationStatus.DOCUMENTS_REQUESTED and waiting.due_at is None
+
+    clock.advance(days=3)
+    await teacher.send_photos(1)
+    assert "หนังสือรับรองการเป็นนักเรียน" in teacher.last_text()  # the next document asked for
+    await teacher.send_photos(1)
+    assert "ส่งเอกสารครบตามที่กลุ่มการเงินของสำนักงานเขตพื้นที่การศึกษาขอแล้ว" in teacher.last_text()
+    async with bot.runtime.sessions() as session:
+        answered = await session.get(Application, claim.id)
+        assert answered.status == ApplicationStatus.SUBMITTED
+        # Nothing given before is lost: the first receipts and family document stay, the new one joins.
+        assert len(answered.answers["receipts"]) == 2 and len(answered.answers["family_documents"]) == 2
+        assert answered.due_at is not None and answered.due_at > claim.due_at  # counted from the documents
+        due = answered.due_at
+    await bot.process()
+    assert "ผู้ขอส่งเอกสารเพิ่มแล้ว" in _heard(bot, finance)
+
+    async with client_for(bot) as client:
+        await sign_in(bot, client, finance)
+        detail = (await client.get(f"/staff/welfare/{claim.id}")).text
+        assert 'data-action="request_documents"' not in detail  # once only
+        other = re.search(rf'/staff/welfare/{claim.id}/files/([^"]+)"', detail.split("หนังสือรับรองการเป็นนักเรียน")[1])
+        assert other and (await client.get(f"/staff/welfare/{claim.id}/files/{other.group(1)}")).status_code == 200
+        assert "เกินกำหนด" not in (await client.get("/staff/welfare")).text
+
+    clock.advance(days=(due - clock.now()).days + 2)  # past the due date, still undecided
+    async with client_for(bot) as client:
+        await sign_in(bot, client, finance)
+        listing = (await client.get("/staff/welfare")).text
+        assert 'data-overdue="1"' in listing and "เกินกำหนด" in listing
+    async with client_for(bot) as client:
+        await sign_in(bot, client, officer)
+        dashboard = (await client.get("/staff/district")).text
+        claims = dashboard.split('id="civil-servant-claims"')[1]
+        assert 'data-overdue="1"' in claims and "นางสมศรี" not in dashboard  # a count, never a name
+
+
+async def test_a_teacher_reaches_the_claim_from_the_staff_menu_without_typing(bot):
+    await _district(bot)
+    teacher = await _enrolled_staff(bot, "teacher", "ครูสมศรี")
+    [tile] = [a.cell.action for a in staff_menu("https://example.invalid").areas if a.cell.label == "สวัสดิการ"]
+    await teacher.say(tile.text)  # what the tile sends when tapped
+    assert "ขออภัย" not in teacher.last_text()  # not refused: the claim starts (privacy notice first)
+    await teacher.tap("รับทราบ เริ่มกรอก")
+    draft = await _draft(bot, teacher.user_id)
+    assert draft is not None and draft.service == "welfare_claim"

@@ -154,3 +154,10 @@ def test_the_parents_menu_has_the_admission_announcement_and_every_tile_is_under
     apply, announce = (next(a.bounds for a in menu.areas if a.cell.label == label)
                        for label in ("สมัครเรียน", "ประกาศรับ"))
     assert apply.height == menu.size.height and announce.x == apply.x + apply.width
+
+
+def test_the_staff_menu_has_a_welfare_tile_that_sends_what_a_teacher_would_type():
+    texts = {a.cell.label: a.cell.action.text for a in staff_menu(BASE_URL + "/").areas
+             if isinstance(a.cell.action, MessageAction)}
+    # The words start the civil servants' claim in the chat (tests/e2e/test_welfare_claim_in_chat.py).
+    assert texts == {"สวัสดิการ": "เบิกสวัสดิการ"}

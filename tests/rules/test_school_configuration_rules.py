@@ -72,3 +72,16 @@ def test_every_service_names_its_source_in_docs_rules() -> None:
         assert spec.source.startswith("docs/rules.md#"), spec.id
         anchor = spec.source.split("#", 1)[1].split(":", 1)[0]
         assert anchor in anchors, f"{spec.id}: no heading for #{anchor} in docs/rules.md"
+
+
+@pytest.mark.parametrize("service", ENTITLEMENTS)
+@pytest.mark.parametrize("setting", [{"enabled": False}, {"time_limit_days": 60}, {"approvers": ["registrar"]}])
+def test_a_school_may_not_switch_off_or_change_the_districts_civil_servant_services(service, setting) -> None:
+    """They are the district's (its finance staff decide), not the school's: docs/rules.md,
+    "Welfare claims of civil servants"."""
+    with pytest.raises(SchoolConfigError) as refused:
+        parse_school_config({"services": {service: setting}})
+    assert service in str(refused.value) and "may not switch it off" in str(refused.value)
+    # Left alone (or an empty entry), the service stays on for the school's civil servants.
+    assert parse_school_config({"services": {service: {}}}).service(service).enabled
+    assert service in {s.id for s in specs()}

@@ -245,3 +245,20 @@ async def dashboard(session: AsyncSession, *, school_id: int, now: dt.datetime) 
     ]
     ordered = sorted(per_service.values(), key=lambda f: f.service)
     return Dashboard(ordered, overall, month_rows)
+
+
+async def civil_servant_claims(session: AsyncSession, *, school_ids: list[int], now: dt.datetime) -> ServiceFigures:
+    """The figures of a district's civil servants' claims and pension applications, filed through
+    any of its schools (counts only: their data is the finance staff's), overdue ones included."""
+    figures = ServiceFigures("civil_servant_claims")
+    rows = await session.scalars(sa.select(Application).where(
+        Application.school_id.in_(school_ids), Application.status != "draft",
+        Application.service.in_(civil_servant_services())))
+    for application in rows:
+        figures.by_status[application.status] += 1
+        days = days_to_decision(application)
+        if days is not None:
+            figures.decided_days.append(days)
+        if application.status in OPEN_STATUSES and application.due_at is not None and application.due_at < now:
+            figures.overdue += 1
+    return figures

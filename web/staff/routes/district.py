@@ -133,6 +133,7 @@ async def district_dashboard(request: Request, staff: CurrentStaff, db: DbSessio
             for school in schools]
     waiting = await waiting_requests(db, schools)
     permits = await permit_requests(db, schools)
+    claims = await queries.civil_servant_claims(db, school_ids=[school.id for school in schools], now=now)
     if waiting or permits:
         audit.record(db, school_id=staff.member.school_id, actor=staff.member.actor, action="district_requests_viewed",
                      subject=f"district:{district.id}", at=now,
@@ -141,6 +142,7 @@ async def district_dashboard(request: Request, staff: CurrentStaff, db: DbSessio
     names = {school.id: school.name for school in schools}
     return page(request, "district.html", staff, district=district, rows=rows, waiting=waiting, names=names,
                 permits=permits, status_th=lambda application: workflow.status_words(application)[0],
+                claims=claims,
                 targets=admitting(schools), title=title_of, grade_th=_grade_th,
                 error=await flash.recall(runtime.state, staff_id=staff.member.id, code=error))
 

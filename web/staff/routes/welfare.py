@@ -4,11 +4,16 @@ applications (backend/welfare.py), whatever school chat they were filed through.
 Only a finance officer of the district (role ``district_finance``, enrolled through one of its
 schools) sees them; any other role gets 403, and another district's claim is absent (404). The
 officer approves an amount (never more than was claimed) or refuses with a reason, then records
-the payment; each step reaches the claimant's chat (backend/applications/workflow.py). Every view
-is in the audit log; the receipts are served from here, to this officer only.
+the payment; each step reaches the claimant's chat (backend/applications/workflow.py). Before
+deciding, the officer may ask the claimant once for more documents, answered in the chat as a
+parent answers a school (flows/supplement.py). A claim past its due date without a decision is
+listed first, marked overdue. Every view is in the audit log; the receipts (and the documents sent
+later) are served from here, to this officer only.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Request
@@ -27,6 +32,7 @@ from web.runtime import DbSession, Now, Runtime
 from web.staff import flash, presentation
 from web.staff.dependencies import STAFF_PREFIX, CheckedForm, CurrentStaff, SignedInStaff
 from web.staff.pages import page
+from web.staff.routes.applications import FormProblem, action_options
 
 router = APIRouter()
 BACK = f"{STAFF_PREFIX}/welfare"
@@ -55,6 +61,12 @@ async def _claim(db: AsyncSession, district: DistrictOffice, application_id: int
     return application
 
 
+def overdue(application: Application, now: dt.datetime) -> bool:
+    """Past its due date without a decision (a claim waiting for the claimant's documents has none)."""
+    return application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW) \
+        and application.due_at is not None and application.due_at < now
+
+
 def claimed(application: Application) -> int:
     return int((application.answers or {}).get("amount") or 0)
 
@@ -76,11 +88,14 @@ async def welfare_list(request: Request, staff: CurrentStaff, db: DbSession, run
                                      Application.service.in_(welfare.civil_servant_services()),
                                      Application.status.in_(OPEN))
         .order_by(Application.submitted_at)))
+    late = [application for application in claims if overdue(application, now)]
+    claims = late + [application for application in claims if application not in late]  # overdue first
     if claims:
         audit.record(db, school_id=staff.member.school_id, actor=staff.member.actor, action="welfare_claims_viewed",
                      subject=f"district:{district.id}", at=now, detail={"applications": [a.id for a in claims]})
         await db.commit()
     return page(request, "welfare.html", staff, district=district, claims=claims, title=title_of,
+                late=len(late), overdue=lambda application: overdue(application, now),
                 kind_th=kind_th, claimed=claimed, baht=welfare.baht,
                 status_th=lambda application: workflow.status_words(application)[0],
                 error=await flash.recall(runtime.state, staff_id=staff.member.id, code=error))
@@ -98,6 +113,8 @@ async def welfare_claim(request: Request, application_id: int, staff: CurrentSta
     config = parse_school_config(origin.settings) if origin else None
     flow = ALL_FLOWS.get(application.service)
     return page(request, "welfare_claim.html", staff, district=district, application=application,
+                document_steps=[step for step in flow.steps if step.is_document] if flow else [],
+                due_at=application.due_at, overdue=overdue(application, now),
                 rows=presentation.answer_rows(application, flow), title=title_of, kind_th=kind_th,
                 claimed=claimed(application), baht=welfare.baht,
                 approved=welfare.decision(application, welfare.APPROVED),
@@ -113,9 +130,8 @@ async def welfare_file(application_id: int, file_id: str, staff: CurrentStaff, d
                        now: Now) -> Response:
     district = await finance_district(db, staff)
     application = await _claim(db, district, application_id)
-    given = {value for answer in (application.answers or {}).values() if isinstance(answer, list)
-             for value in answer}
-    if file_id not in given:
+    # What the claim was filed with and what the claimant sent when more was asked for.
+    if file_id not in presentation.application_file_ids(application, ALL_FLOWS.get(application.service)):
         raise HTTPException(404)
     try:
         data, content_type = await runtime.files.read(db, file_id, school_id=application.school_id)
@@ -130,14 +146,22 @@ async def welfare_file(application_id: int, file_id: str, staff: CurrentStaff, d
 @router.post("/welfare/{application_id}/{action}", name="staff_welfare_act")
 async def welfare_act(request: Request, application_id: int, action: str, staff: CurrentStaff, form: CheckedForm,
                       db: DbSession, runtime: Runtime, now: Now) -> Response:
-    if action not in (workflow.Action.APPROVE_PAYMENT, workflow.Action.RECORD_PAYMENT, workflow.Action.REJECT):
+    if action not in (workflow.Action.APPROVE_PAYMENT, workflow.Action.RECORD_PAYMENT, workflow.Action.REJECT,
+                      workflow.Action.REQUEST_DOCUMENTS):
         raise HTTPException(404)
     district = await finance_district(db, staff)
     application = await _claim(db, district, application_id)
     member_id = staff.member.id
     back = f"{BACK}/{application.id}"
     amount = None
-    if action != workflow.Action.REJECT and not workflow.amount_optional(application, action):
+    documents = None
+    if action == workflow.Action.REQUEST_DOCUMENTS:
+        # The school's own form (web/staff/routes/applications.py): the flow's documents or another.
+        try:
+            documents = action_options(action, form, ALL_FLOWS.get(application.service))["documents"]
+        except FormProblem as problem:
+            return await flash.refused(runtime.state, staff_id=member_id, url=back, text=problem.message_th)
+    elif action != workflow.Action.REJECT and not workflow.amount_optional(application, action):
         amount = welfare.parse_baht(str(form.get("amount") or ""))
         approved = welfare.decision(application, welfare.APPROVED)
         limit = int(approved["amount"]) if approved and approved.get("amount") else claimed(application)
@@ -151,7 +175,7 @@ async def welfare_act(request: Request, application_id: int, action: str, staff:
     try:
         await workflow.perform(db, application, action, staff=staff.member, now=now,
                                config=parse_school_config(origin.settings if origin else {}),
-                               reason=str(form.get("reason") or ""), amount=amount)
+                               reason=str(form.get("reason") or ""), amount=amount, documents=documents)
     except workflow.WorkflowError as refused:
         await db.rollback()
         return await flash.refused(runtime.state, staff_id=member_id, url=back, text=refused.message_th)
