@@ -99,7 +99,7 @@ async def places_of(session: AsyncSession, application_ids: list[int]) -> dict[i
         AdmissionRound, AdmissionRound.id == AdmissionEntry.round_id).where(
         AdmissionEntry.application_id.in_(application_ids)))
     places = {}
-    for entry, round_ in rows.tuples():
+    for entry, round_ in rows:
         state = ENTRY_STATE_TH.get(entry.status, entry.status)
         if entry.status == EntryStatus.RESERVE and entry.reserve_position:
             state = f"{state} ลำดับที่ {entry.reserve_position}"
