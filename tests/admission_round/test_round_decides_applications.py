@@ -194,3 +194,17 @@ async def test_my_data_shows_the_round_outcome_and_when_the_data_goes(world):
     assert request["status"] == S.CLOSED and request["admission_round"] == "สละสิทธิ์แล้ว"
     assert request["kept_until"] == erase_day.isoformat()
     assert (await _entry(world, apps["second"])).status == EntryStatus.DECLINED
+
+
+async def test_erasing_my_data_keeps_a_round_application_and_says_until_when(world, tmp_path):
+    vault = FileVault(KeyRing.from_config("k1:" + base64.b64encode(os.urandom(32)).decode()),
+                      LocalBlobStore(tmp_path / "blobs"), world.clock)
+    _, apps = await _round_played(world)
+    lapsed = apps["reserve1"]
+    result = await data_rights.erase_for_parent(world.session, vault, school_id=world.school.id,
+                                                parent_ref=lapsed.parent_ref, channel="adm", now=world.clock.now())
+    assert [a.id for a in result.kept] == [lapsed.id] and lapsed.answers  # kept until the round rule's date
+    text = _line(lapsed, result.places)
+    erase_day = result.places[lapsed.id].erased_on
+    assert "ไม่ได้ยืนยันสิทธิ์ภายในกำหนด" in text
+    assert f"เก็บไว้ถึง {format_thai_date(erase_day - dt.timedelta(days=1))} แล้วลบ" in text
