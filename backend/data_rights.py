@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import audit, contacts, inbox, notices, outbox, retention
+from backend.admission_round.retention import RoundPlace, places_of
 from backend.applications.models import Application, ApplicationStatus
 from backend.consent import ConsentRecord
 from backend.db import Base, UTCDateTime, rowcount
@@ -58,6 +59,16 @@ class Holdings:
     consents: list[ConsentRecord]
     fees: list[FeeRequest]
     documents: list[IssuedDocument]
+    # The applications that took part in an admission round: their place, and the round's erasure.
+    places: dict[int, RoundPlace] = field(default_factory=dict)
+
+    def kept_until(self, application: Application) -> dt.datetime | dt.date | None:
+        """When the application's data will be erased: a round's non-admitted applicant by the
+        round's rule (a year after it), anything else decided by the decided requests' rule."""
+        place = self.places.get(application.id)
+        if place is not None and place.erased_on is not None:
+            return place.erased_on
+        return kept_until(application)
 
     @property
     def empty(self) -> bool:
@@ -77,7 +88,7 @@ async def holdings(session: AsyncSession, *, school_id: int, parent_ref: str) ->
     ids = [a.id for a in applications]
     documents = list(await session.scalars(sa.select(IssuedDocument).where(
         IssuedDocument.application_id.in_(ids)).order_by(IssuedDocument.id))) if ids else []
-    return Holdings(applications, files, consents, fees, documents)
+    return Holdings(applications, files, consents, fees, documents, await places_of(session, ids))
 
 
 def kept_until(application: Application) -> dt.datetime | None:
@@ -91,7 +102,7 @@ def kept_until(application: Application) -> dt.datetime | None:
     return application.decided_at + retention.DECIDED.keep
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
+def _iso(moment: dt.datetime | dt.date | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
@@ -107,7 +118,8 @@ def copy_of(found: Holdings, *, school_name: str, now: dt.datetime) -> dict[str,
             "answers": a.answers or {}, "missing_documents": a.missing_documents or [],
             "requested_documents": a.requested_documents or [],
             "appointment": a.appointment, "decision_reason": a.decision_reason,
-            "kept_until": _iso(kept_until(a)),
+            "kept_until": _iso(found.kept_until(a)),
+            **({"admission_round": found.places[a.id].state_th} if a.id in found.places else {}),
         } for a in found.applications],
         "files": [{"id": f.id, "type": f.content_type, "bytes": f.size_bytes,
                    "received_at": f.created_at.isoformat()} for f in found.files],
@@ -132,6 +144,7 @@ class Erasure:
     request: DataRequest
     erased: dict[str, int] = field(default_factory=dict)
     kept: list[Application] = field(default_factory=list)
+    places: dict[int, RoundPlace] = field(default_factory=dict)
 
 
 async def erase_for_parent(session: AsyncSession, vault: FileVault, *, school_id: int, parent_ref: str,
@@ -146,6 +159,7 @@ async def erase_for_parent(session: AsyncSession, vault: FileVault, *, school_id
         Application.school_id == school_id, Application.parent_ref == parent_ref)))
     deletable = [a for a in applications if a.status in DELETABLE]
     result.kept = [a for a in applications if a.status not in DELETABLE]
+    result.places = await places_of(session, [a.id for a in result.kept])
     result.erased["request"] = await retention.delete_requests(session, vault, deletable)
     result.erased["file"] = await retention.purge_loose_files(session, vault, uploaded_before=now + retention.DAY,
                                                               owner=(school_id, parent_ref))

@@ -6,7 +6,8 @@ a private ``_status`` and exposes ``status`` read-only: it reads and queries lik
 initial status from the constructor (``initial_status``); every later status is written by one
 function of the entity's transition module, and only along a row of its table:
 
-- applications: ``backend/applications/workflow.py`` (TRANSITIONS for staff, PARENT_TRANSITIONS)
+- applications: ``backend/applications/workflow.py`` (TRANSITIONS for staff, PARENT_TRANSITIONS,
+  ROUND_TRANSITIONS for an admission round's decisions)
 - fee requests and payments: ``backend/fees/transitions.py``
 - documents' signature requests: ``backend/documents/signature_requests.py``
 

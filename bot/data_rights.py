@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import data_rights
+from backend import data_rights, retention
+from backend.admission_round.retention import RoundPlace
 from backend.applications.models import Application, ApplicationStatus
 from backend.applications.workflow import status_words
 from backend.clock import Clock
@@ -35,6 +36,7 @@ COPY_MEDIA = "parent-data"
 COPY_LINK_LIFETIME = dt.timedelta(days=1)
 MAX_LISTED = 10
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
+Places = dict[int, RoundPlace]
 
 NOTHING_HELD = ("ขณะนี้โรงเรียนไม่มีข้อมูลคำขอหรือไฟล์ของคุณค่ะ "
                 "มีเพียงรหัสผู้ใช้ LINE ที่ใช้ตอบแชตนี้เท่านั้นค่ะ")
@@ -53,20 +55,29 @@ def _date(moment: dt.datetime) -> str:
     return format_thai_date(moment.astimezone(BANGKOK).date())
 
 
-def _keeping(application: Application) -> str:
+def _keeping(application: Application, places: Places) -> str:
     if application.status == ApplicationStatus.DRAFT:
         return "ยังไม่ได้ยื่น: ลบเมื่อไม่ได้กรอกต่อ 90 วัน"
     if application.status == ApplicationStatus.CANCELLED:
         return "ยกเลิกแล้ว: ลบภายใน 30 วัน"
+    place = places.get(application.id)
+    if place is not None and place.erased_on is not None:
+        if application.status in retention.DECIDED_STATUSES:
+            return f"เก็บไว้ถึง {format_thai_date(place.erased_on - dt.timedelta(days=1))} แล้วลบ"
+        # Still in the round: erased a year after it unless the child becomes a student.
+        return (f"หากไม่ได้เข้าเรียน จะลบในวันที่ {format_thai_date(place.erased_on)} "
+                "หากได้เข้าเรียน เก็บไว้เป็นเอกสารของโรงเรียนอีก 10 ปีหลังมอบตัว")
     until = data_rights.kept_until(application)
     if until is None:
         return "เก็บไว้ระหว่างพิจารณา และหลังพิจารณาเสร็จอีก 10 ปี"
     return f"เก็บไว้ถึง {_date(until)}"
 
 
-def _line(application: Application) -> str:
-    state = status_words(application)[0]
-    return f"• {_title(application.service)} เลขที่ {application.public_number} ({state})\n  {_keeping(application)}"
+def _line(application: Application, places: Places) -> str:
+    place = places.get(application.id)
+    state = place.state_th if place is not None else status_words(application)[0]
+    return (f"• {_title(application.service)} เลขที่ {application.public_number} ({state})\n"
+            f"  {_keeping(application, places)}")
 
 
 @dataclass
@@ -105,7 +116,7 @@ class DataRights:
         lines = [f"ข้อมูลของคุณที่{ctx.school_name}เก็บไว้ค่ะ"]
         if found.applications:
             lines.append(f"\nคำขอ {len(found.applications)} รายการ")
-            lines += [_line(a) for a in found.applications[:MAX_LISTED]]
+            lines += [_line(a, found.places) for a in found.applications[:MAX_LISTED]]
         if found.files:
             lines.append(f"\nรูปและไฟล์เอกสารที่ส่งมา {len(found.files)} ไฟล์")
         if found.fees:
@@ -137,7 +148,8 @@ class DataRights:
                 "ระบบจะลบคำขอที่ยังไม่ได้ยื่นหรือยกเลิกแล้ว รูปและไฟล์ที่ไม่ได้เป็นเอกสารของคำขอ "
                 "และข้อความในแชตที่เก็บไว้ทันที ลบแล้วกู้คืนไม่ได้ค่ะ")
         if kept:
-            text += ("\n\nส่วนคำขอที่ยื่นแล้ว โรงเรียนต้องเก็บไว้ตามกฎหมาย:\n" + "\n".join(_line(a) for a in kept[:MAX_LISTED]))
+            text += ("\n\nส่วนคำขอที่ยื่นแล้ว โรงเรียนต้องเก็บไว้ตามกฎหมาย:\n"
+                     + "\n".join(_line(a, found.places) for a in kept[:MAX_LISTED]))
         confirm = m.postback_action("ยืนยันลบข้อมูล", postback.encode(postback.NO_CONVERSATION, ERASE))
         return m.text(text, quick_replies=[confirm, m.message_action("ไม่ลบ", "เมนู")])
 
@@ -151,7 +163,7 @@ class DataRights:
                  f"• ข้อความในแชตที่เก็บไว้ {erased.get('chat', 0)} รายการ"]
         if result.kept:
             lines.append("\nข้อมูลที่โรงเรียนยังเก็บไว้:")
-            lines += [_line(a) for a in result.kept[:MAX_LISTED]]
+            lines += [_line(a, result.places) for a in result.kept[:MAX_LISTED]]
             lines.append(f"เหตุผล: {KEPT_REASON}")
         lines.append("\nหากมีข้อสงสัย พิมพ์ “ติดต่อโรงเรียน” ได้ค่ะ")
         return m.text("\n".join(lines))

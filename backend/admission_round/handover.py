@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit
+from backend.admission_round.decisions import decide
 from backend.admission_round.models import (
     AdmissionEntry,
     AdmissionRound,
@@ -169,6 +170,7 @@ async def hand_over(session: AsyncSession, entry: AdmissionEntry, *, actor: str,
     audit.record(session, school_id=round_.school_id, actor=actor, action="entry.hand_over",
                  subject=audit.application_subject(entry.application_id), at=now,
                  detail={"round": round_.id, "student_number": entry.student_number})
+    await decide(session, round_, entry, now=now)  # the application: admitted, with the number
     return entry.student_number
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import audit, notices
+from backend.admission_round.decisions import close_round, decide
 from backend.admission_round.models import AdmissionEntry, AdmissionRound, EntryStatus
 from backend.admission_round.service import RoundError, draws_of, entries_of, round_subject, withdraw
 from backend.admission_round.transitions import EntryEvent, can, move
@@ -242,6 +243,7 @@ async def decline(session: AsyncSession, *, entry_id: int, draw: int | None, par
     entry.updated_at = now
     audit.record(session, school_id=round_.school_id, actor=audit.PARENT, action="seat.decline",
                  subject=audit.application_subject(entry.application_id), at=now, detail={"round": round_.id})
+    await decide(session, round_, entry, now=now)
     await offer_free_seats(session, round_, now=now)
     return SeatAnswer(True, f"รับทราบการสละสิทธิ์เข้าเรียน{label}ค่ะ ขอบคุณที่แจ้งให้ทราบนะคะ", "seat.declined")
 
@@ -285,15 +287,22 @@ async def lapse_overdue(session: AsyncSession, round_: AdmissionRound, *, now: d
                               data=_notice_data(round_, entry), application_id=application.id)
         audit.record(session, school_id=round_.school_id, actor=audit.SYSTEM, action="seat.lapse",
                      subject=audit.application_subject(entry.application_id), at=now, detail={"round": round_.id})
+        await decide(session, round_, entry, now=now)
     if overdue:
         await offer_free_seats(session, round_, now=now)
     return len(overdue)
 
 
 async def sweep(session: AsyncSession, *, now: dt.datetime) -> int:
-    """The worker's pass over every round with results out: deadlines missed; how many lapsed."""
-    rounds = await session.scalars(sa.select(AdmissionRound).where(AdmissionRound.results_draw.is_not(None)))
-    return sum([await lapse_overdue(session, round_, now=now) for round_ in rounds])
+    """The worker's pass over every round with results out: deadlines missed, then, for a round
+    that is over, its applications still open decided (backend/admission_round/decisions.py);
+    how many lapsed."""
+    rounds = list(await session.scalars(sa.select(AdmissionRound).where(AdmissionRound.results_draw.is_not(None))))
+    lapsed = 0
+    for round_ in rounds:
+        lapsed += await lapse_overdue(session, round_, now=now)
+        await close_round(session, round_, now=now)
+    return lapsed
 
 
 async def withdraw_and_offer(session: AsyncSession, application_id: int, *, now: dt.datetime,

@@ -14,6 +14,7 @@ docs/rules.md ("Admission rounds: retention") gives the basis.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,3 +61,49 @@ async def forget_round(session: AsyncSession, round_: AdmissionRound) -> int:
         AdmissionEntry.round_id == round_.id, AdmissionEntry.slot_id.is_not(None)).values(slot_id=None))
     slots = await session.execute(sa.delete(AdmissionSlot).where(AdmissionSlot.round_id == round_.id))
     return int(getattr(slots, "rowcount", 0) or 0)
+
+
+# How a parent reads their child's place in a round ("ข้อมูลของฉัน", bot/data_rights.py).
+ENTRY_STATE_TH: dict[str, str] = {
+    EntryStatus.PENDING: "รอโรงเรียนตรวจสอบสิทธิ์", EntryStatus.ELIGIBLE: "มีสิทธิ์ รอประกาศผล",
+    EntryStatus.NOT_ELIGIBLE: "ไม่มีสิทธิ์สมัคร", EntryStatus.WITHDRAWN: "ถอนใบสมัครแล้ว",
+    EntryStatus.ACCEPTED: "ได้รับคัดเลือก รอยืนยันสิทธิ์", EntryStatus.RESERVE: "อยู่ในรายชื่อสำรอง",
+    EntryStatus.NOT_ACCEPTED: "ไม่ได้รับคัดเลือก", EntryStatus.CONFIRMED: "ยืนยันสิทธิ์แล้ว รอมอบตัว",
+    EntryStatus.DECLINED: "สละสิทธิ์แล้ว", EntryStatus.LAPSED: "ไม่ได้ยืนยันสิทธิ์ภายในกำหนด",
+    EntryStatus.HANDED_OVER: "มอบตัวแล้ว",
+}
+
+
+@dataclass(frozen=True)
+class RoundPlace:
+    """An application's place in its round as its parent reads it, and when the round rule erases
+    its data (None: the child became, or is becoming, a student; the decided rule applies)."""
+
+    state_th: str
+    erased_on: dt.date | None
+
+
+def erased_on(round_: AdmissionRound) -> dt.date:
+    """The first day the daily job erases the round's non-admitted applications (``ended_rounds``
+    with the rule's year: the last day must be before the cutoff's day)."""
+    from backend.retention import ADMISSION_ROUND  # the schedule names this module's rule
+
+    return last_day(round_) + ADMISSION_ROUND.keep + dt.timedelta(days=1)
+
+
+async def places_of(session: AsyncSession, application_ids: list[int]) -> dict[int, RoundPlace]:
+    """The round places of these applications (those that took part in a round)."""
+    if not application_ids:
+        return {}
+    rows = await session.execute(sa.select(AdmissionEntry, AdmissionRound).join(
+        AdmissionRound, AdmissionRound.id == AdmissionEntry.round_id).where(
+        AdmissionEntry.application_id.in_(application_ids)))
+    places = {}
+    for entry, round_ in rows:
+        state = ENTRY_STATE_TH.get(entry.status, entry.status)
+        if entry.status == EntryStatus.RESERVE and entry.reserve_position:
+            state = f"{state} ลำดับที่ {entry.reserve_position}"
+        if entry.status == EntryStatus.HANDED_OVER and entry.student_number:
+            state = f"{state} เลขประจำตัวนักเรียน {entry.student_number}"
+        places[entry.application_id] = RoundPlace(state, None if entry.status in STUDENTS else erased_on(round_))
+    return places

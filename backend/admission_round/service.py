@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import audit
 from backend.admission_round import lottery
 from backend.admission_round.calendar import DATE_FIELDS, default_dates
+from backend.admission_round.decisions import decide
 from backend.admission_round.models import (
     AdmissionDraw,
     AdmissionEntry,
@@ -311,6 +312,7 @@ async def withdraw(session: AsyncSession, application_id: int, *, now: dt.dateti
     assert round_ is not None
     audit.record(session, school_id=round_.school_id, actor=actor, action="entry.withdraw",
                  subject=audit.application_subject(application_id), at=now, detail={"round": round_.id, "was": before})
+    await decide(session, round_, entry, now=now)
     return entry
 
 

@@ -54,6 +54,17 @@ class ParentAction(StrEnum):
     SERVICE_SWITCHED_OFF = "service_switched_off"
 
 
+class RoundDecision(StrEnum):
+    """An admission round deciding an application that took part in it (ROUND_TRANSITIONS)."""
+
+    ADMITTED = "round_admitted"  # มอบตัว: the child is the school's student
+    NOT_ACCEPTED = "round_not_accepted"  # no seat when the round ended (reserve never offered one)
+    NOT_ELIGIBLE = "round_not_eligible"
+    DECLINED = "round_declined"  # the parent gave the seat up (สละสิทธิ์)
+    LAPSED = "round_lapsed"  # the seat was not confirmed (รายงานตัว) by its deadline
+    WITHDRAWN = "round_withdrawn"  # the parent withdrew the application from the round
+
+
 # Pseudo-roles in the table's "who" column.
 TURN = "turn"  # the role whose sign-off is next in the service's approval chain
 SYSTEM = "system"  # done by the product itself (the parent's upload), never offered to staff
@@ -68,12 +79,12 @@ S, A, P, R = ApplicationStatus, Action, ParentAction, Role
 @dataclass(frozen=True)
 class Transition:
     status: ApplicationStatus
-    action: Action | ParentAction
+    action: Action | ParentAction | RoundDecision
     to: ApplicationStatus | None  # None: the status does not change
     who: frozenset[str]
 
 
-def _t(status: ApplicationStatus, action: Action | ParentAction, to: ApplicationStatus | None,
+def _t(status: ApplicationStatus, action: Action | ParentAction | RoundDecision, to: ApplicationStatus | None,
        *who: str) -> Transition:
     return Transition(status, action, to, frozenset(who))
 
@@ -488,7 +499,7 @@ def roles_acting_in(status: ApplicationStatus, service: str | None = None) -> li
 # -- changing the status -----------------------------------------------------------------------
 
 
-def _change_status(application: Application, action: Action | ParentAction,
+def _change_status(application: Application, action: Action | ParentAction | RoundDecision,
                    table: tuple[Transition, ...]) -> None:
     """The one writer of an application's status: moves it along the row of ``table`` declared
     for (its status, ``action``). The callers check first who may do it (perform: the role and
@@ -737,3 +748,38 @@ async def confirm_outcome(session: AsyncSession, application: Application, *, no
                  subject=audit.application_subject(application.id), at=now,
                  detail={"rating": rating})
     await session.flush()
+
+
+# -- an admission round's decisions --------------------------------------------------------------
+
+# An admission that takes part in a round (backend/admission_round/) is decided by the round, not
+# by a staff button: the product records the outcome when the child is handed over, when the parent
+# declines or withdraws, when an offer lapses, and for the rest when the round ends
+# (backend/admission_round/decisions.py). A child the school did not take is refused (REJECTED); a
+# place the parent gave up or let lapse, or an application they withdrew, is closed (CLOSED): the
+# school refused nothing. docs/admission-round.md ("The application's own status").
+_OPEN = (S.SUBMITTED, S.DOCUMENTS_REQUESTED, S.UNDER_REVIEW)
+_ROUND_OUTCOME: dict[RoundDecision, ApplicationStatus] = {
+    RoundDecision.ADMITTED: S.APPROVED, RoundDecision.NOT_ACCEPTED: S.REJECTED,
+    RoundDecision.NOT_ELIGIBLE: S.REJECTED, RoundDecision.DECLINED: S.CLOSED,
+    RoundDecision.LAPSED: S.CLOSED, RoundDecision.WITHDRAWN: S.CLOSED,
+}
+ROUND_TRANSITIONS: tuple[Transition, ...] = tuple(
+    _t(status, decision, to, SYSTEM) for decision, to in _ROUND_OUTCOME.items() for status in _OPEN)
+
+
+def round_decides(session: AsyncSession, application: Application, decision: RoundDecision, *, reason: str,
+                  now: dt.datetime, detail: Mapping[str, Any] | None = None) -> bool:
+    """Record the round's decision on the application (status, reason, decided_at) and audit it.
+    No notice: the parent already has the round's own card (result, offer, lapse, their own tap).
+    False, changing nothing, when the application is no longer open (decided already)."""
+    if application.status not in _OPEN:
+        return False
+    before = application.status
+    _change_status(application, decision, ROUND_TRANSITIONS)
+    application.decision_reason = reason[:MAX_REASON_LENGTH]
+    application.decided_at = application.updated_at = now
+    audit.record(session, school_id=application.school_id, actor=audit.SYSTEM, action=str(decision),
+                 subject=audit.application_subject(application.id), at=now,
+                 detail={**(detail or {}), "from": before, "to": application.status})
+    return True
