@@ -129,7 +129,16 @@ class _LineApi:
             sent = [{"id": self.standin.new_message_id()} for _ in body["messages"]]
         if retry_key is not None:
             self.standin.accept_retry_key(retry_key, request.state.request_id, sent)
+        if user.following:  # LINE counts a push per recipient (blocked users are not counted)
+            self.standin.pushes_this_month += 1
         return JSONResponse({"sentMessages": sent})
+
+    async def quota(self, request: Request, body: Any) -> Response:
+        limit = self.standin.message_quota
+        return JSONResponse({"type": "none"} if limit is None else {"type": "limited", "value": limit})
+
+    async def quota_consumption(self, request: Request, body: Any) -> Response:
+        return JSONResponse({"totalUsage": self.standin.pushes_this_month})
 
     def _retry_refused(self, retry_key: str) -> Response | None:
         """LINE's answer to a malformed or already accepted X-Line-Retry-Key, else None."""
@@ -413,6 +422,8 @@ def _image_problem(data: bytes, size: dict[str, int]) -> Response | None:
 _ROUTES: tuple[tuple[str, str, str, Callable[[_LineApi], Work]], ...] = (
     ("POST", "/v2/bot/message/reply", "reply", lambda api: api.reply),
     ("POST", "/v2/bot/message/push", "push", lambda api: api.push),
+    ("GET", "/v2/bot/message/quota", "quota", lambda api: api.quota),
+    ("GET", "/v2/bot/message/quota/consumption", "quota_consumption", lambda api: api.quota_consumption),
     ("GET", "/v2/bot/message/{message_id}/content", "content", lambda api: api.content),
     ("GET", "/v2/bot/message/{message_id}/content/preview", "content_preview", lambda api: api.content),
     ("GET", "/v2/bot/profile/{user_id}", "profile", lambda api: api.profile),

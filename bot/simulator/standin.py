@@ -159,6 +159,10 @@ class LineStandIn:
         self.loading_calls: list[LoadingCall] = []
         self.requests: list[RecordedRequest] = []
         self.last_webhook_bodies: dict[str, bytes] = {}
+        # The month's message quota, as GET /v2/bot/message/quota answers it: a target limit of
+        # the simulator's own (None: "none", no limit), and the pushes accepted since it started.
+        self.message_quota: int | None = 1000
+        self.pushes_this_month = 0
 
         self._timelines: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
         self._bot_messages: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
