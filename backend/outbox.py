@@ -223,9 +223,20 @@ async def add_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         await session.execute(sa.insert(_messages), rows)
 
 
+@dataclass(frozen=True)
+class BulkMessage:
+    """A notice message due, with its content as the JSON text stored (sent on as it is)."""
+
+    id: int
+    recipient: str
+    payload_json: str
+    retry_key: str
+    attempts: int
+
+
 _BULK_DUE = (
-    sa.select(*(_messages.c[name] for name in ("id", "recipient", "payload", "retry_key", "reply_token",
-                                               "reply_deadline", "attempts", "next_attempt_at")))
+    sa.select(_messages.c.id, _messages.c.recipient, sa.cast(_messages.c.payload, sa.Text), _messages.c.retry_key,
+              _messages.c.attempts)
     .where(_messages.c.channel == sa.bindparam("channel"), _messages.c.status == PENDING,
            _messages.c.notice_id.is_not(None), _messages.c.next_attempt_at <= sa.bindparam("now"))
     .order_by(_messages.c.id)
@@ -233,10 +244,11 @@ _BULK_DUE = (
 )
 
 
-async def bulk_due(session: AsyncSession, *, channel: str, now: dt.datetime, limit: int) -> list[Queued]:
-    """A channel's notice messages that are due, oldest first."""
+async def bulk_due(session: AsyncSession, *, channel: str, now: dt.datetime, limit: int) -> list[BulkMessage]:
+    """A channel's notice messages that are due, oldest first (the content not decoded: a thousand
+    Flex cards decoded only to be encoded again cost a fifth of a second)."""
     rows = await session.execute(_BULK_DUE, {"channel": channel, "now": now, "limit": limit})
-    return [Queued(*row) for row in rows]
+    return [BulkMessage(*row) for row in rows]
 
 
 async def channels_with_bulk_due(session: AsyncSession, *, now: dt.datetime) -> list[str]:

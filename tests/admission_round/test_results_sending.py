@@ -141,7 +141,7 @@ async def test_a_429_is_tried_again_after_backoff_and_reaches_the_parent_once(bo
 
 
 async def test_the_months_quota_used_up_fails_at_once_and_staff_see_it(bot):
-    round_id, users = await _announced(bot, parents=3)
+    round_id, _ = await _announced(bot, parents=3)
     bot.standin.fail_next("push", 429, body={"message": "You have reached your monthly limit."})
     await bot.process()
     found = await _progress(bot, round_id)
@@ -160,11 +160,11 @@ class _CrashingClients:
         self._real = real
         self._left = pushes
 
-    async def post_messages(self, *args, **kwargs):
+    async def post_encoded(self, *args, **kwargs):
         if self._left <= 0:
             raise _Crash
         self._left -= 1
-        await self._real.post_messages(*args, **kwargs)
+        await self._real.post_encoded(*args, **kwargs)
 
 
 async def test_a_crash_half_way_is_resumed_and_no_parent_is_messaged_twice(bot):
