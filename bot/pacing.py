@@ -50,9 +50,10 @@ class TokenBucket:
         return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
     def pause(self, now: float, seconds: float) -> None:
-        """LINE said 429: requests reserved from now on wait at least `seconds` more."""
+        """LINE said 429: requests reserved from now on wait at least `seconds` (many 429s answered
+        at once pause the channel once, not once each)."""
         self._refill(now)
-        self._tokens = min(self._tokens, 0.0) - seconds * self.rate
+        self._tokens = min(self._tokens, -seconds * self.rate)
 
 
 class Pacer:

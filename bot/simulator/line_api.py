@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import io
 import json
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -111,6 +112,8 @@ class _LineApi:
 
     async def push(self, request: Request, body: Any) -> Response:
         body = _body_dict(body)
+        if self._over_rate_limit():
+            return _error(429, "Too many requests")
         retry_key = request.headers.get("x-line-retry-key")
         if retry_key is not None:
             refused = self._retry_refused(retry_key)
@@ -139,6 +142,20 @@ class _LineApi:
 
     async def quota_consumption(self, request: Request, body: Any) -> Response:
         return JSONResponse({"totalUsage": self.standin.pushes_this_month})
+
+    def _over_rate_limit(self) -> bool:
+        """Whether this push is one too many in the last second (LINE: 2,000 pushes/s per channel)."""
+        limit = self.standin.push_rate_limit
+        if limit is None:
+            return False
+        now = time.monotonic()
+        recent = self.standin.recent_pushes
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= limit:
+            return True
+        recent.append(now)
+        return False
 
     def _retry_refused(self, retry_key: str) -> Response | None:
         """LINE's answer to a malformed or already accepted X-Line-Retry-Key, else None."""

@@ -64,6 +64,7 @@ async def test_the_pacer_sleeps_what_the_bucket_asks_and_a_429_pauses_the_channe
     assert slept == pytest.approx([0.1, 0.2])
     now[0] = 5.0
     pacer.rate_limited("school-a", seconds=1.0)
+    pacer.rate_limited("school-a", seconds=1.0)  # answered at once: one pause, not two
     await pacer.wait("school-a")
     assert slept[-1] == pytest.approx(1.1)
 
@@ -138,6 +139,23 @@ async def test_a_429_is_tried_again_after_backoff_and_reaches_the_parent_once(bo
     assert _received(bot, users) == [1] * 6
     found = await _progress(bot, round_id)
     assert (found.sent, found.failed, found.finished) == (6, 0, True)
+
+
+async def test_pushes_above_the_channels_rate_limit_are_refused_429_then_all_arrive_once(bot):
+    """The stand-in refuses pushes above its limit as LINE does; a sender set far above the limit
+    sees 429s, pauses, and every parent still gets exactly one message."""
+    round_id, users = await _announced(bot, parents=8)
+    bot.standin.push_rate_limit = 3  # per second (LINE: 2,000)
+    bot.runtime.bulk_sender.pacer = Pacer(rate=10_000, burst=100)  # no real pacing
+    await bot.process()
+    refused = [r for r in bot.standin.requests_to("push") if r.status == 429]
+    assert len(refused) == 5 and sorted(_received(bot, users)) == [0] * 5 + [1] * 3
+    bot.standin.push_rate_limit = None
+    bot.runtime.clock.advance(seconds=2)  # the back-off
+    await bot.process()
+    assert _received(bot, users) == [1] * 8
+    found = await _progress(bot, round_id)
+    assert (found.sent, found.failed, found.finished) == (8, 0, True)
 
 
 async def test_the_months_quota_used_up_fails_at_once_and_staff_see_it(bot):
