@@ -31,7 +31,8 @@ class Deliveries:
 
 
 class LineStandIn:
-    """Serves /v2/bot/message/reply, /push and /v2/bot/chat/loading/start on 127.0.0.1.
+    """Serves /v2/bot/message/reply, /push, /quota, /quota/consumption and /v2/bot/chat/loading/start
+    on 127.0.0.1; with push_limit, a push above LINE's rate limit is answered 429 (and counted).
 
     Written on aiohttp rather than reusing bot.simulator: that one validates every message and
     keeps chat timelines, which is right for development but would add its own cost to the

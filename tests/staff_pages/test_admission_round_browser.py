@@ -134,10 +134,10 @@ async def test_registrar_runs_the_round_in_the_staff_pages(bot):
             await page.reload()
             await page.get_by_role("button", name="ส่งผลให้ผู้ปกครอง").click()
             await page.get_by_text("ส่งผลครั้งที่ 1 แล้ว").wait_for()
-            assert "ส่งถึงผู้ปกครองแล้ว 0 จาก 5 คน" in await page.locator("#sending").inner_text()
+            assert "ส่งผลถึงผู้ปกครองแล้ว 0 จาก 5 ข้อความ" in await page.locator("#sending").inner_text()
             await bot.process()  # the worker: notices to the outbox, pushed to LINE
             # The page polls: progress appears without a reload.
-            await page.get_by_text("ส่งถึงผู้ปกครองแล้ว 5 จาก 5 คน · ไม่สำเร็จ 0 · รอส่ง 0 · ส่งครบแล้ว").wait_for(
+            await page.get_by_text("ส่งผลถึงผู้ปกครองแล้ว 5 จาก 5 ข้อความ · ไม่สำเร็จ 0 · รอส่ง 0 · ส่งครบแล้ว").wait_for(
                 timeout=30_000)
             assert all(len(bot.standin.bot_messages(f"U{n:032x}")) == 1 for n in range(len(NAMES)))
             await page.locator("#applicants tr", has_text="สำรอง 3").locator("[data-withdraw]").click()

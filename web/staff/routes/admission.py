@@ -258,7 +258,7 @@ async def sending_progress(round_id: int, staff: CurrentStaff, db: DbSession) ->
 
 
 def sending_th(found: results.Progress) -> str:
-    text = (f"ส่งถึงผู้ปกครองแล้ว {found.sent:,} จาก {found.recorded:,} คน"
+    text = (f"ส่งผลถึงผู้ปกครองแล้ว {found.sent:,} จาก {found.recorded:,} ข้อความ"
             f" · ไม่สำเร็จ {found.failed:,} · รอส่ง {max(found.recorded - found.sent - found.failed, 0):,}")
     return text + (" · ส่งครบแล้ว" if found.finished else " · กำลังส่ง…")
 
