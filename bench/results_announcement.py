@@ -96,6 +96,9 @@ async def run(args: argparse.Namespace) -> dict:
             started = time.perf_counter()
             bench_cpu_start = sum(bench_cpu.cpu_times()[:2])
             worker = start_worker(env, log_dir, "worker-1", args.sqlite)
+            # --workers N: others beside it from the start (notices shared with SKIP LOCKED; one process
+            # at a time sends a channel's): they run on to the end, only worker-1 is killed.
+            others = [start_worker(env, log_dir, f"worker-{n}b", args.sqlite) for n in range(2, args.workers + 1)]
             cpu = startup_cpu = 0.0
             killed_at = None
             killed_time = restarted_time = None
@@ -116,10 +119,12 @@ async def run(args: argparse.Namespace) -> dict:
                     waiting_first = True
                 await asyncio.sleep(0.005)
             elapsed = time.perf_counter() - started
-            cpu += worker.cpu_seconds()
+            cpu += worker.cpu_seconds() + sum(other.cpu_seconds() for other in others)
             bench_cpu_used = sum(bench_cpu.cpu_times()[:2]) - bench_cpu_start
             await asyncio.sleep(2)  # anything still in flight would show up as a second message
             await worker.stop()
+            for other in others:
+                await other.stop()
     finally:
         await standin.stop()
     twice = sum(1 for count in deliveries.pushes.values() if count > 1)
@@ -152,7 +157,9 @@ async def run(args: argparse.Namespace) -> dict:
         "worker_cpu_seconds": round(cpu, 2), "worker_cpu_until_first_push_seconds": round(startup_cpu, 2),
         "worker_idle_start_cpu_seconds": round(idle_start_cpu, 2),
         "worker_cpu_ms_per_parent_without_starts": round(
-            1000 * (cpu - (2 if killed_at is not None else 1) * idle_start_cpu) / max(args.parents, 1), 3),
+            1000 * (cpu - (args.workers + (1 if killed_at is not None else 0)) * idle_start_cpu)
+            / max(args.parents, 1), 3),
+        "workers": args.workers,
         "bench_and_standin_cpu_seconds": round(bench_cpu_used, 2),
         "other_jobs_load_1min": round(psutil.getloadavg()[0], 2),
         "cpus": psutil.cpu_count(),
@@ -200,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parents", type=int, default=5000)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL + Redis)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
     parser.add_argument("--timeout", type=float, default=600)
