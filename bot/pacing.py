@@ -43,10 +43,10 @@ class TokenBucket:
         if self._at is None or now > self._at:
             self._at = now
 
-    def reserve(self, now: float) -> float:
-        """Take a token; the seconds to wait before using it (0: go now)."""
+    def reserve(self, now: float, count: int = 1) -> float:
+        """Take `count` tokens; the seconds to wait before using the last of them (0: go now)."""
         self._refill(now)
-        self._tokens -= 1
+        self._tokens -= count
         return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
     def pause(self, now: float, seconds: float) -> None:
@@ -74,8 +74,11 @@ class Pacer:
             found = self._buckets[channel] = TokenBucket(self.rate, self._burst)
         return found
 
-    async def wait(self, channel: str) -> None:
-        delay = self.bucket(channel).reserve(self._monotonic())
+    async def wait(self, channel: str, count: int = 1) -> None:
+        """Until `count` requests may go (a few at a time: one timer for several requests)."""
+        if count < 1:
+            return
+        delay = self.bucket(channel).reserve(self._monotonic(), count)
         if delay > 0:
             await self._sleep(delay)
 
