@@ -30,6 +30,14 @@ async def get(session: AsyncSession, *, channel: str, user_ref: str) -> Contact 
     )
 
 
+async def unreachable(session: AsyncSession, *, channel: str, user_refs: list[str]) -> set[str]:
+    """Those of these people who unfollowed (blocked) the channel: one read for many."""
+    if not user_refs:
+        return set()
+    return set(await session.scalars(sa.select(Contact.user_ref).where(
+        Contact.channel == channel, Contact.user_ref.in_(set(user_refs)), Contact.following.is_(False))))
+
+
 async def set_following(
     session: AsyncSession, *, school_id: int, channel: str, user_ref: str, following: bool, now: dt.datetime
 ) -> Contact:

@@ -8,6 +8,7 @@ with the provider's reason when it failed, for staff to see.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,8 @@ PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
 class OutboundMessage(Base):
     __tablename__ = "outbound_messages"
     __table_args__ = (sa.Index("ix_outbound_messages_due", "status", "next_attempt_at"),
-                      sa.Index("ix_outbound_messages_recipient", "channel", "recipient", "status"))
+                      sa.Index("ix_outbound_messages_recipient", "channel", "recipient", "status"),
+                      sa.Index("ix_outbound_messages_notice", "notice_id"))
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
@@ -42,6 +44,9 @@ class OutboundMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sent_via: Mapped[str | None] = mapped_column(sa.String(8))
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    # The notice this message carries (None: a reply or a conversation's push). Notices are pushes
+    # that stand alone: they go out in bulk, paced, outside the person's lane (bot/bulk.py).
+    notice_id: Mapped[int | None] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"))
 
 
 def enqueue(
@@ -144,13 +149,13 @@ _PENDING_FOR = (
     sa.select(*(_messages.c[name] for name in ("id", "recipient", "payload", "retry_key", "reply_token",
                                                "reply_deadline", "attempts", "next_attempt_at")))
     .where(_messages.c.channel == sa.bindparam("channel"), _messages.c.recipient == sa.bindparam("recipient"),
-           _messages.c.status == PENDING)
+           _messages.c.status == PENDING, _messages.c.notice_id.is_(None))
     .order_by(_messages.c.id)
 )
 
 
 async def pending_for(session: AsyncSession, *, channel: str, recipient: str) -> list[Queued]:
-    """The recipient's undelivered messages in the order they were written."""
+    """The recipient's undelivered messages in the order they were written (notices go in bulk)."""
     rows = await session.execute(_PENDING_FOR, {"channel": channel, "recipient": recipient})
     return [Queued(*row) for row in rows]
 
@@ -158,7 +163,8 @@ async def pending_for(session: AsyncSession, *, channel: str, recipient: str) ->
 def waiting(channel: str | sa.ColumnElement[str], recipient: str | sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
     """Whether the recipient has undelivered messages: a clause to fold into another read."""
     c = _messages.c
-    return sa.exists().where(c.channel == channel, c.recipient == recipient, c.status == PENDING)
+    return sa.exists().where(c.channel == channel, c.recipient == recipient, c.status == PENDING,
+                             c.notice_id.is_(None))
 
 
 def _update(**values: Any) -> sa.Update:
@@ -193,11 +199,105 @@ async def record_retry(session: AsyncSession, message_id: int, *, attempts: int,
 async def recipients_due(session: AsyncSession, *, now: dt.datetime, limit: int = 200) -> list[tuple[str, str]]:
     statement = (
         sa.select(OutboundMessage.channel, OutboundMessage.recipient)
-        .where(OutboundMessage.status == PENDING, OutboundMessage.next_attempt_at <= now)
+        .where(OutboundMessage.status == PENDING, OutboundMessage.next_attempt_at <= now,
+               OutboundMessage.notice_id.is_(None))
         .group_by(OutboundMessage.channel, OutboundMessage.recipient)
         .limit(limit)
     )
     return [(row.channel, row.recipient) for row in await session.execute(statement)]
+
+
+# -- Notices in bulk (bot/bulk.py): pushes that stand alone, sent many at a time, paced per channel.
+
+
+def notice_rows(*, school_id: int, channel: str, recipient: str, notice_id: int, batches: list[list[dict[str, Any]]],
+                now: dt.datetime) -> list[dict[str, Any]]:
+    """Outbox rows carrying one notice (one push per batch of five messages)."""
+    return [{**row, "notice_id": notice_id}
+            for row in new_rows(school_id=school_id, channel=channel, recipient=recipient, batches=batches, now=now)]
+
+
+async def add_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Store rows in the caller's transaction: one INSERT, many rows (Core: no unit-of-work flush)."""
+    if rows:
+        await session.execute(sa.insert(_messages), rows)
+
+
+@dataclass(frozen=True)
+class BulkMessage:
+    """A notice message due, with its content as the JSON text stored (sent on as it is)."""
+
+    id: int
+    recipient: str
+    payload_json: str
+    retry_key: str
+    attempts: int
+
+
+_BULK_DUE = (
+    sa.select(_messages.c.id, _messages.c.recipient, sa.cast(_messages.c.payload, sa.Text), _messages.c.retry_key,
+              _messages.c.attempts)
+    .where(_messages.c.channel == sa.bindparam("channel"), _messages.c.status == PENDING,
+           _messages.c.notice_id.is_not(None), _messages.c.next_attempt_at <= sa.bindparam("now"))
+    .order_by(_messages.c.id)
+    .limit(sa.bindparam("limit"))
+)
+
+
+async def bulk_due(session: AsyncSession, *, channel: str, now: dt.datetime, limit: int) -> list[BulkMessage]:
+    """A channel's notice messages that are due, oldest first (the content not decoded: a thousand
+    Flex cards decoded only to be encoded again cost a fifth of a second)."""
+    rows = await session.execute(_BULK_DUE, {"channel": channel, "now": now, "limit": limit})
+    return [BulkMessage(*row) for row in rows]
+
+
+async def channels_with_bulk_due(session: AsyncSession, *, now: dt.datetime) -> list[str]:
+    c = _messages.c
+    statement = (sa.select(c.channel).where(c.status == PENDING, c.notice_id.is_not(None), c.next_attempt_at <= now)
+                 .group_by(c.channel))
+    return list(await session.scalars(statement))
+
+
+async def claim_channel(session: AsyncSession, channel: str) -> bool:
+    """Whether this transaction may send the channel's notices: on PostgreSQL a transaction-scoped
+    advisory lock, so one process at a time paces a channel (LINE's limit is per channel), released
+    at commit or when a crashed process's connection closes. SQLite serves one process."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    key = int.from_bytes(hashlib.sha256(f"outbox-bulk:{channel}".encode()).digest()[:8], "big", signed=True)
+    return bool(await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one attempt: SENT, FAILED or DROPPED (final), or PENDING (retry at next_attempt_at)."""
+
+    message_id: int
+    status: str
+    attempts: int
+    error: str | None = None
+    next_attempt_at: dt.datetime | None = None
+
+
+async def record_outcomes(session: AsyncSession, outcomes: list[Outcome], *, now: dt.datetime) -> None:
+    """Each kind of outcome in one statement for many rows (executemany)."""
+    sent = [{"message_id": o.message_id, "n": o.attempts, "at": now, "via": "push"}
+            for o in outcomes if o.status == SENT]
+    final = [{"message_id": o.message_id, "final": o.status, "n": o.attempts, "error": (o.error or "")[:500]}
+             for o in outcomes if o.status in (FAILED, DROPPED)]
+    retry = [{"message_id": o.message_id, "n": o.attempts, "error": (o.error or "")[:500], "at": o.next_attempt_at,
+              "token": None} for o in outcomes if o.status == PENDING]
+    for statement, params in ((_SENT, sent), (_FINAL, final), (_RETRY, retry)):
+        if params:
+            await session.execute(statement, params)
+
+
+async def counts_for_notices(session: AsyncSession, notice_ids: sa.Select) -> dict[str, int]:
+    """How many messages carrying these notices are in each state (for staff, while they go out)."""
+    c = _messages.c
+    rows = await session.execute(sa.select(c.status, sa.func.count()).where(c.notice_id.in_(notice_ids))
+                                 .group_by(c.status))
+    return {status: count for status, count in rows}
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import time
 from collections import defaultdict
@@ -23,20 +24,28 @@ class Deliveries:
     repeated_retry_keys: int = 0
     push_times: list[float] = field(default_factory=list)
     rejected: int = 0
+    # Pushes answered 429 because they came faster than the channel's rate limit allows.
+    rate_limited: int = 0
     # Time spent inside the handlers, to show the stand-in's own share of the latency.
     handler_seconds: list[float] = field(default_factory=list)
 
 
 class LineStandIn:
-    """Serves /v2/bot/message/reply, /push and /v2/bot/chat/loading/start on 127.0.0.1.
+    """Serves /v2/bot/message/reply, /push, /quota, /quota/consumption and /v2/bot/chat/loading/start
+    on 127.0.0.1; with push_limit, a push above LINE's rate limit is answered 429 (and counted).
 
     Written on aiohttp rather than reusing bot.simulator: that one validates every message and
     keeps chat timelines, which is right for development but would add its own cost to the
     numbers measured here.
     """
 
-    def __init__(self, *, access_token: str) -> None:
+    def __init__(self, *, access_token: str, push_limit: int | None = None, message_quota: int | None = None) -> None:
         self._authorization = f"Bearer {access_token}"
+        # LINE's push rate limit per channel (requests per second; None: not enforced). A push
+        # with `push_limit` others in the second before it is answered 429, as LINE does above its limit.
+        self.push_limit = push_limit
+        self._recent_pushes: collections.deque[float] = collections.deque()
+        self.message_quota = message_quota  # GET /v2/bot/message/quota: None answers "none"
         self._message_ids = itertools.count(500_000_000_000_000_000)
         self._waiters: dict[str, asyncio.Future[float]] = {}
         self.deliveries = Deliveries()
@@ -58,6 +67,8 @@ class LineStandIn:
         app.router.add_post("/v2/bot/message/reply", self._reply)
         app.router.add_post("/v2/bot/message/push", self._push)
         app.router.add_post("/v2/bot/chat/loading/start", self._loading)
+        app.router.add_get("/v2/bot/message/quota", self._quota)
+        app.router.add_get("/v2/bot/message/quota/consumption", self._consumption)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
@@ -104,6 +115,16 @@ class LineStandIn:
         if not self._authorized(request):
             return web.Response(status=401, body=b'{"message":"Authentication failed"}')
         body = orjson.loads(await request.read())
+        if self.push_limit is not None:
+            now = time.perf_counter()
+            recent = self._recent_pushes
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) >= self.push_limit:
+                self.deliveries.rate_limited += 1
+                return web.Response(status=429, body=b'{"message":"Too many requests"}',
+                                    content_type="application/json")
+            recent.append(now)
         retry_key = request.headers.get("X-Line-Retry-Key")
         if retry_key:
             # As LINE does: a retry key seen before is answered 409 and delivers nothing again.
@@ -116,6 +137,18 @@ class LineStandIn:
         self.deliveries.push_times.append(time.perf_counter())
         self.deliveries.pushes[body.get("to", "")] += 1
         return web.Response(body=self._sent(len(body.get("messages", []))), content_type="application/json")
+
+    async def _quota(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return web.Response(status=401, body=b'{"message":"Authentication failed"}')
+        body = {"type": "none"} if self.message_quota is None else {"type": "limited", "value": self.message_quota}
+        return web.Response(body=orjson.dumps(body), content_type="application/json")
+
+    async def _consumption(self, request: web.Request) -> web.Response:
+        if not self._authorized(request):
+            return web.Response(status=401, body=b'{"message":"Authentication failed"}')
+        return web.Response(body=orjson.dumps({"totalUsage": len(self.deliveries.push_times)}),
+                            content_type="application/json")
 
     async def _loading(self, request: web.Request) -> web.Response:
         if not self._authorized(request):

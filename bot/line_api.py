@@ -76,6 +76,33 @@ class LineClients:
                 error.body = error.body.decode("utf-8", errors="replace")
             raise
 
+    async def post_encoded(self, channel: Channel, path: str, body: bytes, *, retry_key: str | None = None) -> None:
+        """POST a body already encoded as JSON (messages kept as JSON text in the outbox, sent in bulk),
+        on the SDK's own aiohttp session; errors as the SDK raises them (ApiException with the body as
+        text), counted like every call to LINE (schoolbot_line_api_errors_total)."""
+        import aiohttp
+        from linebot.v3.messaging.exceptions import ApiException
+
+        client = self._pair(channel)[0]
+        rest = client.rest_client
+        headers = {**client.default_headers, "Authorization": f"Bearer {channel.access_token}",
+                   "Content-Type": "application/json"}
+        if retry_key:
+            headers["X-Line-Retry-Key"] = retry_key
+        extra: dict[str, Any] = {"proxy": rest.proxy, "proxy_headers": rest.proxy_headers} if rest.proxy else {}
+        try:
+            async with rest.pool_manager.post(self._api_base_url.rstrip("/") + path, data=body, headers=headers,
+                                              timeout=aiohttp.ClientTimeout(total=60), **extra) as response:
+                answer = await response.read()
+                if not 200 <= response.status <= 299:
+                    error = ApiException(status=response.status, reason=response.reason)
+                    error.body = answer.decode("utf-8", errors="replace")
+                    metrics.LINE_API_ERRORS.labels(str(response.status)).inc()
+                    raise error
+        except (aiohttp.ClientError, TimeoutError):
+            metrics.LINE_API_ERRORS.labels("network").inc()
+            raise
+
     def blob(self, channel: Channel) -> AsyncMessagingApiBlob:
         from linebot.v3.messaging import AsyncMessagingApiBlob
 

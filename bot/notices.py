@@ -19,7 +19,7 @@ from backend.welfare import is_civil_servant_service
 from bot import admission
 from bot import messages as m
 from bot.cards import GREEN, GREY, RED, header, row
-from bot.channels import ChannelRegistry
+from bot.channels import Channel, ChannelRegistry
 from bot.documents import issued_notice_messages
 from bot.media import MediaLinks
 from flows import postback
@@ -145,32 +145,43 @@ def _detail_rows(data: dict[str, Any], title: str) -> list[dict[str, Any]]:
     return rows
 
 
+# Notices turned into outbox messages per pass: an admission round's results to thousands of
+# parents go in a few passes, each one INSERT (the sender pushes them in bulk: bot/bulk.py).
+NOTICE_BATCH = 1000
+
+
 async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,
                           clock: Clock, staff_url: str, second_channel: SecondChannel | None,
                           render: Callable[[notices.Notice], list[m.Message] | None] | None = None,
-                          media: MediaLinks | None = None) -> int:
-    """Queue a chat message for every pending notice; returns how many were handled.
+                          media: MediaLinks | None = None, limit: int = NOTICE_BATCH) -> int:
+    """Queue a chat message for up to ``limit`` pending notices; returns how many were handled.
 
     ``render`` gives the messages of notices other modules own (fees); None: the usual card."""
     async with sessions() as session:
-        pending = await notices.pending_notices(session)
+        pending = await notices.pending_notices(session, limit=limit)
+        now = clock.now()
+        rows: list[dict[str, Any]] = []
+        school_channels: dict[int, Channel | None] = {}
         for notice in pending:
-            channel = await channels.for_school(notice.school_id)
+            if notice.school_id not in school_channels:
+                school_channels[notice.school_id] = await channels.for_school(notice.school_id)
+            channel = school_channels[notice.school_id]
             payload = [admission.card(notice) if notice.kind in admission.KINDS else card(notice, staff_url=staff_url)]
             # -- e-documents: the card with the page-1 preview and the download link.
             if notice.kind == notices.DOCUMENT_ISSUED and media is not None:
                 document_messages = await issued_notice_messages(session, notice, media)
                 payload = payload if document_messages is None else document_messages
             if channel is not None and payload:
-                outbox.enqueue(session, school_id=notice.school_id, channel=channel.slug,
-                               recipient=notice.recipient_ref,
-                               payload=(render(notice) if render else None) or payload, now=clock.now())
+                rows += outbox.notice_rows(school_id=notice.school_id, channel=channel.slug,
+                                           recipient=notice.recipient_ref, notice_id=notice.id,
+                                           batches=[(render(notice) if render else None) or payload], now=now)
             if notice.legal and second_channel is not None:
                 try:
-                    await send_legal_copy(session, second_channel, notice, now=clock.now())
+                    await send_legal_copy(session, second_channel, notice, now=now)
                 except SecondChannelError:
                     log.warning("second channel failed for notice %s; will retry", notice.id)
                     continue
-        await notices.mark_delivered(session, [n.id for n in pending], now=clock.now())
+        await outbox.add_many(session, rows)
+        await notices.mark_delivered(session, [n.id for n in pending], now=now)
         await session.commit()
     return len(pending)

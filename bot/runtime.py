@@ -20,6 +20,7 @@ from backend.second_channel import SecondChannel
 from backend.sms_gateway import HttpSmsGateway
 from backend.state import SharedState, make_state
 from bot.admission import AnnouncementDesk
+from bot.bulk import BulkSender
 from bot.channels import ChannelRegistry
 from bot.config import Settings
 from bot.conversation import FlowConversation
@@ -29,6 +30,7 @@ from bot.enrolment import Enrolment
 from bot.fees import FeeConversation, FeeDesk
 from bot.handlers import Conversation, EventHandler
 from bot.line_api import LineClients
+from bot.line_quota import LineMessageQuota
 from bot.media import MediaLinks
 from bot.notices import deliver_notices
 from bot.reminders import queue_due_reminders
@@ -62,6 +64,9 @@ class Runtime:
     fees: FeeDesk | None = None
     handler: EventHandler = field(init=False)
     sender: Sender = field(init=False)
+    bulk_sender: BulkSender = field(init=False)
+    # The month's message quota, read from LINE for the staff pages (web/message_quota.py).
+    message_quota: LineMessageQuota = field(init=False)
 
     def __post_init__(self) -> None:
         conversation: Conversation = self.conversation
@@ -75,17 +80,20 @@ class Runtime:
         self.handler = EventHandler(conversation=conversation, files=self.files, clients=self.clients,
                                     clock=self.clock, max_upload_bytes=self.settings.backend.max_upload_bytes)
         self.sender = Sender(clients=self.clients, clock=self.clock)
+        self.bulk_sender = BulkSender(sessions=self.sessions, channels=self.channels, clients=self.clients,
+                                      clock=self.clock)
+        self.message_quota = LineMessageQuota(channels=self.channels, clients=self.clients)
 
     def worker(self, **options) -> Worker:
         async def reminders() -> None:
             await queue_due_reminders(sessions=self.sessions, conversation=self.conversation,
                                       channels=self.channels, clock=self.clock)
 
-        async def deliver() -> None:
-            await deliver_notices(sessions=self.sessions, channels=self.channels, clock=self.clock,
+        async def deliver() -> bool:
+            return bool(await deliver_notices(sessions=self.sessions, channels=self.channels, clock=self.clock,
                                   staff_url=f"{self.settings.backend.public_base_url}/staff",
                                   second_channel=self.second_channel, media=self.media,
-                                  render=self.fees.render_notice if self.fees else None)
+                                  render=self.fees.render_notice if self.fees else None))
 
         async def retention_schedule() -> None:
             # Daily: everything whose retention period ended goes, and each purge is recorded.
@@ -106,8 +114,9 @@ class Runtime:
 
         fee_jobs = self.fees.periodic_jobs() if self.fees else []
         options.setdefault("periodic", [(retention.RUN_EVERY, retention_schedule), (REMINDER_SWEEP, reminders),
-                                        (LATE_SWEEP, late), (ADMISSION_SWEEP, admission_deadlines), *fee_jobs,
-                                        (dt.timedelta(0), deliver)])
+                                        (LATE_SWEEP, late), (ADMISSION_SWEEP, admission_deadlines), *fee_jobs])
+        # Notices become outbox messages in batches, then go to LINE in bulk, paced (bot/bulk.py).
+        options.setdefault("bulk", [deliver, self.bulk_sender.run_pass])
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
 

@@ -76,6 +76,7 @@ class Worker:
         poll_seconds: float = 1.0,
         loading_after: float = LOADING_AFTER,
         periodic: Sequence[tuple[dt.timedelta, Callable[[], Awaitable[object]]]] = (),
+        bulk: Sequence[Callable[[], Awaitable[bool]]] = (),
     ) -> None:
         self._sessions = sessions
         self._state = state
@@ -95,6 +96,12 @@ class Worker:
         # processed events included, is one of them: bot/runtime.py).
         self._periodic = list(periodic)
         self._next_run = [clock.now()] * len(self._periodic)
+        # Work done in bulk outside the lanes, as a pipeline (notices to the outbox, then the outbox's
+        # notices to LINE, paced): each stage runs in a task of its own while it finds work, and a
+        # stage that did some starts the next. Every scan starts them all (retries after backoff).
+        self._stages = list(bulk)
+        self._stage_tasks: dict[int, asyncio.Task] = {}
+        self._stages_again: set[int] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until stop is set: start the lanes wake-ups name, and scan every poll_seconds."""
@@ -125,6 +132,8 @@ class Worker:
             if now >= self._next_run[index]:
                 self._next_run[index] = now + every
                 await job()
+        for index in range(len(self._stages)):
+            self._start_stage(index)
         async with self._sessions() as session:
             lanes = await inbox.users_with_pending(session, now=now)
             lanes += await outbox.recipients_due(session, now=now)
@@ -139,6 +148,30 @@ class Worker:
         task = asyncio.create_task(self._work_lane(*lane))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def _start_stage(self, index: int) -> None:
+        if index >= len(self._stages):
+            return
+        running = self._stage_tasks.get(index)
+        if running is not None and not running.done():
+            self._stages_again.add(index)  # it looks once more before it stops
+            return
+        task = self._stage_tasks[index] = asyncio.create_task(self._run_stage(index))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_stage(self, index: int) -> None:
+        while True:
+            self._stages_again.discard(index)
+            try:
+                worked = await self._stages[index]()
+            except Exception:  # the next scan starts it again
+                log.exception("bulk stage %s failed", index)
+                return
+            if worked:
+                self._start_stage(index + 1)
+            elif index not in self._stages_again:
+                return
 
     async def drain(self) -> None:
         """Wait for the lanes in progress (tests and shutdown)."""

@@ -17,6 +17,7 @@ from backend.clock import Clock
 from backend.documents.service import DocumentIssuer
 from backend.files.service import FileVault
 from backend.state import SharedState
+from web.message_quota import MessageQuota
 
 
 class BankCallbackSecret(Protocol):
@@ -46,6 +47,10 @@ class WebRuntime(Protocol):
     # Short-lived counters shared by the web processes (rate limits).
     @property
     def state(self) -> SharedState: ...
+
+    # The school's monthly LINE message quota, shown before a send to many parents.
+    @property
+    def message_quota(self) -> MessageQuota: ...
 
     # The fee desk, for the bank callback's shared secret; None when fees are not offered.
     @property

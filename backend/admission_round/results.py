@@ -12,14 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import audit, notices
+from backend import audit, notices, outbox
 from backend.admission_round.decisions import close_round, decide
 from backend.admission_round.models import AdmissionEntry, AdmissionRound, EntryStatus
 from backend.admission_round.service import RoundError, draws_of, entries_of, round_subject, withdraw
 from backend.admission_round.transitions import EntryEvent, can, move
 from backend.applications.models import Application
 from backend.notices import Notice
-from backend.outbox import SENT, OutboundMessage
 from backend.thai.dates import format_thai_date
 from backend.thai.grades import Grade
 from backend.working_days import BANGKOK
@@ -109,27 +108,32 @@ async def announce(session: AsyncSession, round_: AdmissionRound, *, actor: str,
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the results have gone: notices recorded, handed to the outbox, accepted by LINE."""
+    """How far the results have gone: notices recorded, handed to the outbox, accepted by LINE, and
+    given up (LINE refused, or the parent had blocked the account)."""
 
     recorded: int
     queued: int
     sent: int
+    failed: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return self.recorded > 0 and self.queued == self.recorded and self.sent + self.failed >= self.recorded
 
 
 async def progress(session: AsyncSession, round_: AdmissionRound) -> Progress:
-    """For staff while the results go out (the worker queues notices, the sender pushes them)."""
+    """For staff while the results go out (the worker queues notices, the sender pushes them): three
+    counting reads, whatever the number of parents."""
     if round_.results_sent_at is None:
         return Progress(0, 0, 0)
     applications = sa.select(AdmissionEntry.application_id).where(AdmissionEntry.round_id == round_.id)
-    mine = sa.select(Notice).where(Notice.kind == notices.ADMISSION_RESULT, Notice.application_id.in_(applications),
-                                   Notice.created_at >= round_.results_sent_at)
-    rows = list(await session.scalars(mine))
-    recipients = {n.recipient_ref for n in rows if n.delivered_at is not None}
-    sent = await session.scalar(sa.select(sa.func.count(sa.distinct(OutboundMessage.recipient))).where(
-        OutboundMessage.school_id == round_.school_id, OutboundMessage.status == SENT,
-        OutboundMessage.created_at >= round_.results_sent_at,
-        OutboundMessage.recipient.in_(recipients or {""}))) or 0
-    return Progress(recorded=len(rows), queued=sum(n.delivered_at is not None for n in rows), sent=sent)
+    mine = (Notice.kind == notices.ADMISSION_RESULT, Notice.application_id.in_(applications),
+            Notice.created_at >= round_.results_sent_at)
+    recorded, queued = (await session.execute(sa.select(
+        sa.func.count(), sa.func.count(Notice.delivered_at)).where(*mine))).one()
+    states = await outbox.counts_for_notices(session, sa.select(Notice.id).where(*mine))
+    return Progress(recorded=recorded, queued=queued, sent=states.get(outbox.SENT, 0),
+                    failed=states.get(outbox.FAILED, 0) + states.get(outbox.DROPPED, 0))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import io
 import json
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -111,6 +112,8 @@ class _LineApi:
 
     async def push(self, request: Request, body: Any) -> Response:
         body = _body_dict(body)
+        if self._over_rate_limit():
+            return _error(429, "Too many requests")
         retry_key = request.headers.get("x-line-retry-key")
         if retry_key is not None:
             refused = self._retry_refused(retry_key)
@@ -129,7 +132,30 @@ class _LineApi:
             sent = [{"id": self.standin.new_message_id()} for _ in body["messages"]]
         if retry_key is not None:
             self.standin.accept_retry_key(retry_key, request.state.request_id, sent)
+        if user.following:  # LINE counts a push per recipient (blocked users are not counted)
+            self.standin.pushes_this_month += 1
         return JSONResponse({"sentMessages": sent})
+
+    async def quota(self, request: Request, body: Any) -> Response:
+        limit = self.standin.message_quota
+        return JSONResponse({"type": "none"} if limit is None else {"type": "limited", "value": limit})
+
+    async def quota_consumption(self, request: Request, body: Any) -> Response:
+        return JSONResponse({"totalUsage": self.standin.pushes_this_month})
+
+    def _over_rate_limit(self) -> bool:
+        """Whether this push is one too many in the last second (LINE: 2,000 pushes/s per channel)."""
+        limit = self.standin.push_rate_limit
+        if limit is None:
+            return False
+        now = time.monotonic()
+        recent = self.standin.recent_pushes
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= limit:
+            return True
+        recent.append(now)
+        return False
 
     def _retry_refused(self, retry_key: str) -> Response | None:
         """LINE's answer to a malformed or already accepted X-Line-Retry-Key, else None."""
@@ -413,6 +439,8 @@ def _image_problem(data: bytes, size: dict[str, int]) -> Response | None:
 _ROUTES: tuple[tuple[str, str, str, Callable[[_LineApi], Work]], ...] = (
     ("POST", "/v2/bot/message/reply", "reply", lambda api: api.reply),
     ("POST", "/v2/bot/message/push", "push", lambda api: api.push),
+    ("GET", "/v2/bot/message/quota", "quota", lambda api: api.quota),
+    ("GET", "/v2/bot/message/quota/consumption", "quota_consumption", lambda api: api.quota_consumption),
     ("GET", "/v2/bot/message/{message_id}/content", "content", lambda api: api.content),
     ("GET", "/v2/bot/message/{message_id}/content/preview", "content_preview", lambda api: api.content),
     ("GET", "/v2/bot/profile/{user_id}", "profile", lambda api: api.profile),

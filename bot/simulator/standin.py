@@ -159,6 +159,14 @@ class LineStandIn:
         self.loading_calls: list[LoadingCall] = []
         self.requests: list[RecordedRequest] = []
         self.last_webhook_bodies: dict[str, bytes] = {}
+        # The month's message quota, as GET /v2/bot/message/quota answers it: a target limit of
+        # the simulator's own (None: "none", no limit), and the pushes accepted since it started.
+        self.message_quota: int | None = 1000
+        self.pushes_this_month = 0
+        # LINE's push rate limit for the channel (requests per second, real time; None: none):
+        # above it a push is answered 429 and delivers nothing, as LINE does.
+        self.push_rate_limit: int | None = 2000
+        self.recent_pushes: collections.deque[float] = collections.deque()
 
         self._timelines: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
         self._bot_messages: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)

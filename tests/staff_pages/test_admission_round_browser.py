@@ -25,6 +25,8 @@ NAMES = ["เด็กหญิงกานดา ใจดี", "เด็ก�
 
 async def _applications(bot, school_id: int) -> None:
     now = bot.runtime.clock.now()
+    for number in range(len(NAMES)):  # the parents are friends of the school's account
+        bot.standin.add_user(user_id=f"U{number:032x}").following = True
     async with bot.runtime.sessions() as session:
         for number, name in enumerate(NAMES):
             session.add(in_status(Application(
@@ -114,9 +116,30 @@ async def test_registrar_runs_the_round_in_the_staff_pages(bot):
             assert sum(s == "ได้รับคัดเลือก" for s in statuses) == 2
             assert sorted(s for s in statuses if s.startswith("สำรอง")) == ["สำรอง 1", "สำรอง 2", "สำรอง 3"]
             assert "ส่งผลให้ผู้ปกครองทาง LINE: 5 ข้อความ" in await page.locator("#announce").inner_text()
+            # Before sending: the month's quota as LINE (the stand-in) gives it. It shrinks while the
+            # page is open: the press is refused, politely, and nothing is sent.
+            assert await page.locator("#quota").inner_text() == (
+                "โควตาเดือนนี้ 1,000 ข้อความ · ใช้ไปแล้ว 0 · คงเหลือ 1,000 · หลังส่งจะเหลือ 995")
+            bot.standin.message_quota = 3
+            await page.get_by_role("button", name="ส่งผลให้ผู้ปกครอง").click()
+            await page.get_by_role("alert").wait_for()
+            assert "โควตาข้อความ LINE ของเดือนนี้เหลือ 3 ข้อความ แต่การส่งผลครั้งนี้ต้องใช้ 5 ข้อความ" in (
+                await page.get_by_role("alert").inner_text())
+            assert await page.locator("#quota-refusal").is_visible()
+            assert await page.get_by_role("button", name="ส่งผลให้ผู้ปกครอง").count() == 0
+            async with bot.runtime.sessions() as session:
+                assert await session.scalar(sa.select(sa.func.count()).select_from(Notice).where(
+                    Notice.kind == "admission_result")) == 0
+            bot.standin.message_quota = 1000
+            await page.reload()
             await page.get_by_role("button", name="ส่งผลให้ผู้ปกครอง").click()
             await page.get_by_text("ส่งผลครั้งที่ 1 แล้ว").wait_for()
-            assert "บันทึกแล้ว 5" in await page.locator("#sending").inner_text()
+            assert "ส่งผลถึงผู้ปกครองแล้ว 0 จาก 5 ข้อความ" in await page.locator("#sending").inner_text()
+            await bot.process()  # the worker: notices to the outbox, pushed to LINE
+            # The page polls: progress appears without a reload.
+            await page.get_by_text("ส่งผลถึงผู้ปกครองแล้ว 5 จาก 5 ข้อความ · ไม่สำเร็จ 0 · รอส่ง 0 · ส่งครบแล้ว").wait_for(
+                timeout=30_000)
+            assert all(len(bot.standin.bot_messages(f"U{n:032x}")) == 1 for n in range(len(NAMES)))
             await page.locator("#applicants tr", has_text="สำรอง 3").locator("[data-withdraw]").click()
             await page.get_by_text("บันทึกแล้วค่ะ").wait_for()
             assert "ถอน" in await page.locator("#applicants .status").all_inner_texts()

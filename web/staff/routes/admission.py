@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from backend.admission_round import handover, results, service
 from backend.admission_round.models import AdmissionEntry, AdmissionRound, Selection
@@ -21,6 +21,7 @@ from backend.staff import Role
 from backend.thai.dates import academic_year_for
 from backend.thai.grades import Grade
 from backend.working_days import BANGKOK
+from web import message_quota
 from web.runtime import DbSession, Now, Runtime
 from web.staff import flash
 from web.staff.dependencies import STAFF_PREFIX, CheckedForm, CurrentStaff, SchoolOfStaff, SignedInStaff
@@ -118,13 +119,17 @@ async def round_page(round_id: int, request: Request, staff: CurrentStaff, schoo
     draws = await service.draws_of(db, round_.id)
     plan = await results.plan(db, round_) if draws else None
     sending = await results.progress(db, round_)
+    # Before the send: what it costs against the month's LINE quota (read from LINE, not stored).
+    quota = (await message_quota.check(getattr(runtime, "message_quota", None), round_.school_id, plan.messages)
+             if plan is not None and not plan.already_sent else None)
     return page(request, "admission_round.html", staff, school=school.school, round=round_,
                 grade_label=Grade(round_.grade).label_th, figures=await figures(db, round_, now),
                 entries=entries, applications=applications, draws=draws, plan=plan, STATUS_TH=STATUS_TH,
                 slots=await handover.slots_of(db, round_.id), slot_label=handover.slot_label,
                 groups={g["code"]: g["label"] for g in round_.priority_groups}, done=done,
                 error=await flash.recall(runtime.state, staff_id=staff.member.id, code=error),
-                can_manage=staff.member.role in MANAGERS, selections=list(Selection), sending=sending)
+                can_manage=staff.member.role in MANAGERS, selections=list(Selection), sending=sending,
+                quota=quota, sending_th=sending_th)
 
 
 def _date(value: object) -> dt.date | None:
@@ -231,8 +236,31 @@ async def scores(round_id: int, staff: CurrentStaff, form: CheckedForm, db: DbSe
 async def announce(round_id: int, staff: CurrentStaff, form: CheckedForm, db: DbSession, runtime: Runtime,
                    now: Now) -> Response:
     async def action(round_: AdmissionRound) -> None:
+        found = await results.plan(db, round_)
+        if not found.already_sent:  # (a second press is refused below, by the domain)
+            quota = await message_quota.check(getattr(runtime, "message_quota", None), round_.school_id,
+                                              found.messages)
+            if quota.exceeds:
+                raise RoundError(quota.refusal_th(), "results.quota")
         await results.announce(db, round_, actor=staff.member.actor, now=now)
     return await _act(round_id, staff, db, runtime, action, "announced")
+
+
+@router.get("/admission/{round_id}/sending", name="staff_admission_sending")
+async def sending_progress(round_id: int, staff: CurrentStaff, db: DbSession) -> Response:
+    """The results' progress, for the round's page to poll while they go out."""
+    round_ = await _round_of(db, staff, round_id)
+    if round_ is None:
+        raise HTTPException(404)
+    found = await results.progress(db, round_)
+    return JSONResponse({"text": sending_th(found), "finished": found.finished},
+                        headers={"Cache-Control": "no-store"})
+
+
+def sending_th(found: results.Progress) -> str:
+    text = (f"ส่งผลถึงผู้ปกครองแล้ว {found.sent:,} จาก {found.recorded:,} ข้อความ"
+            f" · ไม่สำเร็จ {found.failed:,} · รอส่ง {max(found.recorded - found.sent - found.failed, 0):,}")
+    return text + (" · ส่งครบแล้ว" if found.finished else " · กำลังส่ง…")
 
 
 @router.post("/admission/{round_id}/slots")

@@ -137,3 +137,23 @@ document.querySelectorAll('form[action*="/actions/"]').forEach((form) => {
   });
   draw();
 })();
+
+// Progress that changes on the server (results going out to parents): an element with
+// data-poll-url shows the "text" its URL answers, every few seconds, until it says "finished".
+(function pollProgress() {
+  document.querySelectorAll("[data-poll-url]").forEach((element) => {
+    const every = Number(element.dataset.pollSeconds || 3) * 1000;
+    const tick = async () => {
+      try {
+        const response = await fetch(element.dataset.pollUrl, { credentials: "same-origin", cache: "no-store" });
+        if (response.ok) {
+          const body = await response.json();
+          element.textContent = body.text;
+          if (body.finished) { return; }
+        }
+      } catch (error) { /* the next tick tries again */ }
+      setTimeout(tick, every);
+    };
+    setTimeout(tick, every);
+  });
+})();
