@@ -95,9 +95,10 @@ SOURCE_SERVICES: tuple[SourceService, ...] = (
                   "learning_media_permit"),
     SourceService(OBEC, 5, "การขออนุญาตให้ใช้สื่อการเรียนรู้ของเอกชนในสถานศึกษา (ตรวจหลังจัดจำหน่าย)",
                   "learning_media_permit"),
-    SourceService(OBEC, 6, f"{_LC}ของบุคคล (มีผู้เรียนจำนวนเกินกว่า 100 คน)"),
+    # Rows 6 and 7: one service, its variant the first question (flows/services/learning_centre_obec.py).
+    SourceService(OBEC, 6, f"{_LC}ของบุคคล (มีผู้เรียนจำนวนเกินกว่า 100 คน)", "learning_centre_obec"),
     SourceService(OBEC, 7, f"{_LC}ขององค์กรชุมชนและเอกชน (กรณีองค์กรเอกชนเป็นนิติบุคคลซึ่งไม่ได้จดทะเบียนในประเทศไทย "
-                           "มีผู้เรียนจำนวนเกินกว่า 100 คน)"),
+                           "มีผู้เรียนจำนวนเกินกว่า 100 คน)", "learning_centre_obec"),
     # OBEC's own civil servants (its central office) claim from OBEC's finance, which is not an
     # organisation here (OBEC is not stored: backend/organisations.py); the district's specs decide by
     # a district's finance staff, so these stay "not yet" (docs/rules.md, "Welfare claims of civil servants").

@@ -13,8 +13,9 @@ told apart by the variant the applicant picks first:
 | workplace | district office 8 (ศูนย์การเรียนรู้ of a สถานประกอบการ) | – | the district office |
 
 More than 100 learners (an individual, a foreign-registered organisation: OBEC's rows 6 and 7)
-is OBEC's (สพฐ.) decision, not a district's: the applicant is told so and the chat takes no such
-request (not built here). Each variant asks its own documents (steps with ``when``); the district's
+is OBEC's (สพฐ.) decision, not a district's: the applicant is told so and where to apply (OBEC's own
+service, flows/services/learning_centre_obec.py, which shares these questions through
+flows/learning_centres.py). Each variant asks its own documents (steps with ``when``); the district's
 staff review and decide on the district pages (web/staff/routes/district.py), and the permit is
 issued and signed by the district office, as home schooling's is.
 
@@ -28,13 +29,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from backend.applications.models import Application
-from backend.catalog import DocumentType, FeeRule, ServiceDocument, StaffField
-from backend.documents.from_applications import Answers, DocumentInputMissing
+from backend.catalog import DocumentType, FeeRule, ServiceDocument
+from backend.documents.from_applications import Answers
 from backend.organisations import SchoolType
 from backend.school_config import SchoolConfig
 from backend.thai.errors import ThaiInputError
 from flows import kinds
 from flows.flow import Check, Context, Flow, Step, When
+from flows.learning_centres import (
+    CONSIDERATION_FIELD,
+    DISTRICT_ENTRY,
+    OBEC_ENTRY,
+    PERIOD_FIELD,
+    centre_steps,
+    learners_step,
+    permit_data,
+)
 from flows.spec import ServiceSpec
 
 SERVICE_ID = "learning_centre"
@@ -65,14 +75,10 @@ FOREIGN = ("foreign_50", "foreign_100")
 # The learners each variant's district-level service is for; more is OBEC's to decide.
 LEARNER_RANGE = {"individual_50": (1, 50), "individual_100": (51, 100),
                  "foreign_50": (1, 50), "foreign_100": (51, 100)}
+# Where more than 100 learners go: OBEC's own service, in the same chat (learning_centre_obec).
 OBEC_DECIDES = ("ศูนย์การเรียนของบุคคล หรือขององค์กรเอกชนที่ไม่ได้จดทะเบียนในประเทศไทย ที่มีผู้เรียนเกิน 100 คน "
-                "ยื่นขออนุญาตต่อสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (สพฐ.) โดยตรงค่ะ")
-LEVELS = {
-    "early_childhood": "ปฐมวัย",
-    "primary": "ประถมศึกษา",
-    "lower_secondary": "มัธยมศึกษาตอนต้น",
-    "upper_secondary": "มัธยมศึกษาตอนปลาย",
-}
+                "ยื่นขออนุญาตต่อสำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (สพฐ.) ค่ะ ยื่นได้ในแชตนี้: พิมพ์ “ยกเลิก” "
+                f"แล้วพิมพ์ “{OBEC_ENTRY}” หรือเลือกจากเมนู “บริการ สพฐ.” ค่ะ")
 
 
 def variant_in(*variants: str) -> When:
@@ -95,7 +101,7 @@ def _learners_fit_the_variant(value: int, ctx: Context) -> None:
 FLOW = Flow(
     id=SERVICE_ID,
     title="ขออนุญาตจัดการศึกษาขั้นพื้นฐานในศูนย์การเรียน",
-    menu_label="ขอตั้งศูนย์การเรียน",
+    menu_label=DISTRICT_ENTRY,
     number_prefix="LN",
     version=1,
     intro=(
@@ -117,114 +123,9 @@ FLOW = Flow(
                                              "workplace": ("บริษัท", "โรงงาน", "ศูนย์การเรียนรู้")}),
             label="ประเภทผู้ขอ",
         ),
-        Step(
-            "learners",
-            "ศูนย์การเรียนจะมีผู้เรียนกี่คนคะ",
-            kinds.number(minimum=1, maximum=100_000, unit="คน", example=30),
-            label="จำนวนผู้เรียน",
-            check=Check(_learners_fit_the_variant, uses=("variant",)),
-        ),
-        Step(
-            "applicant_name",
-            "ชื่อและนามสกุลของผู้ขออนุญาตค่ะ เช่น นายสมชาย ใจดี",
-            kinds.person_name(),
-            label="ชื่อผู้ขออนุญาต",
-            when=variant_in(*INDIVIDUAL),
-        ),
-        Step(
-            "organisation_name",
-            "ชื่อองค์กรหรือสถานประกอบการที่ขออนุญาตค่ะ (ตามหนังสือรับรองการจดทะเบียน)",
-            kinds.text(max_length=200, example="มูลนิธิเพื่อการศึกษาชุมชน"),
-            label="ชื่อองค์กร",
-            when=variant_in(*ORGANISATION),
-        ),
-        Step(
-            "representative_name",
-            "ชื่อและนามสกุลของผู้มีอำนาจกระทำการแทนองค์กรค่ะ",
-            kinds.person_name(),
-            label="ผู้แทนองค์กร",
-            when=variant_in(*ORGANISATION),
-        ),
-        Step(
-            "phone",
-            "เบอร์โทรศัพท์ที่ติดต่อได้ค่ะ",
-            kinds.phone(),
-            label="เบอร์โทรศัพท์",
-        ),
-        Step(
-            "centre_name",
-            "ชื่อศูนย์การเรียนที่จะจัดตั้งค่ะ",
-            kinds.text(max_length=200, example="ศูนย์การเรียนบ้านรักเรียน"),
-            label="ชื่อศูนย์การเรียน",
-        ),
-        Step(
-            "centre_address",
-            "ที่ตั้งศูนย์การเรียนค่ะ พิมพ์ในข้อความเดียว: บ้านเลขที่ หมู่ ซอย ถนน ตามด้วยตำบล อำเภอ จังหวัด "
-            "และรหัสไปรษณีย์",
-            kinds.address(),
-            label="ที่ตั้งศูนย์",
-        ),
-        Step(
-            "education_level",
-            "จะจัดการศึกษาระดับใดคะ (ถ้าหลายระดับ เลือกระดับสูงสุด แล้วระบุในแผนการจัดการศึกษา)",
-            kinds.choice(LEVELS, synonyms={"early_childhood": ("อนุบาล",), "primary": ("ประถม",),
-                                           "lower_secondary": ("มต้น",), "upper_secondary": ("มปลาย",)}),
-            label="ระดับการศึกษา",
-        ),
-        Step(
-            "education_plan",
-            "ขอไฟล์แผนการจัดการศึกษาของศูนย์การเรียน (หลักสูตร การวัดและประเมินผล) ค่ะ",
-            kinds.document(),
-            label="แผนการจัดการศึกษา",
-        ),
-        Step(
-            "learner_list",
-            "ขอไฟล์หรือรูปถ่ายรายชื่อผู้เรียน และหนังสือยินยอมของผู้ปกครองค่ะ",
-            kinds.document(),
-            label="รายชื่อผู้เรียน",
-        ),
-        Step(
-            "applicant_id_card",
-            "ขอรูปถ่ายบัตรประชาชนและทะเบียนบ้านของผู้ขออนุญาตค่ะ",
-            kinds.document(),
-            label="บัตรผู้ขออนุญาต",
-            when=variant_in(*INDIVIDUAL),
-        ),
-        Step(
-            "registration_certificate",
-            "ขอรูปถ่ายหนังสือรับรองการจดทะเบียนนิติบุคคล หรือหลักฐานการจัดตั้งองค์กรค่ะ",
-            kinds.document(),
-            label="หลักฐานนิติบุคคล",
-            when=variant_in("professional", "community_thai", "workplace"),
-        ),
-        Step(
-            "foreign_registration",
-            "ขอหลักฐานการเป็นนิติบุคคลตามกฎหมายต่างประเทศ และหลักฐานการได้รับอนุญาตให้ดำเนินงาน"
-            "ในประเทศไทยค่ะ",
-            kinds.document(),
-            label="หลักฐานต่างชาติ",
-            when=variant_in(*FOREIGN),
-        ),
-        Step(
-            "representative_authority",
-            "ขอหนังสือมอบอำนาจหรือมติขององค์กรที่ให้ขออนุญาตจัดการศึกษา และบัตรประชาชนของผู้แทนค่ะ",
-            kinds.document(),
-            label="หนังสือมอบอำนาจ",
-            when=variant_in(*ORGANISATION),
-        ),
-        Step(
-            "educator_qualifications",
-            "ขอหลักฐานคุณวุฒิของผู้จัดการศึกษาและผู้สอนค่ะ",
-            kinds.document(),
-            label="คุณวุฒิผู้สอน",
-        ),
-        Step(
-            "premises",
-            "ขอรูปถ่ายสถานที่และแผนที่ตั้งศูนย์การเรียนค่ะ (ถ้าไม่มี ข้ามได้)",
-            kinds.document(),
-            label="สถานที่ตั้งศูนย์",
-            required=False,
-        ),
+        learners_step(Check(_learners_fit_the_variant, uses=("variant",))),
+        *centre_steps(variant_in, individual=INDIVIDUAL, organisation=ORGANISATION, foreign=FOREIGN,
+                      registered_in_thailand=("professional", "community_thai", "workplace")),
     ],
     next_steps=(
         "สำนักงานเขตพื้นที่การศึกษาจะตรวจสอบคำขอและเอกสาร พิจารณา และแจ้งผลทาง LINE นี้ค่ะ "
@@ -232,42 +133,9 @@ FLOW = Flow(
     ),
 )
 
-CONSIDERATION_FIELD = StaffField(
-    "decision_reference",
-    "การพิจารณาที่อนุญาต (มติ/คำสั่ง ครั้งที่ และวันที่)",
-    required=True,
-    placeholder="เช่น มติคณะกรรมการ ครั้งที่ 3/2569 เมื่อวันที่ 20 มิถุนายน 2569",
-)
-PERIOD_FIELD = StaffField(
-    "permitted_period",
-    "ระยะเวลาที่อนุญาต",
-    required=True,
-    placeholder="เช่น ปีการศึกษา 2569 ถึง 2571",
-)
-
-
 def document_data(answers: Answers, application: Application, config: SchoolConfig,
                   given: Mapping[str, str]) -> dict[str, Any]:
-    decision = " ".join(given.get(CONSIDERATION_FIELD.name, "").split())
-    period = " ".join(given.get(PERIOD_FIELD.name, "").split())
-    if not decision or not period:
-        raise DocumentInputMissing(
-            "the permit needs the decision and the period",
-            "กรุณากรอกการพิจารณาที่อนุญาต และระยะเวลาที่อนุญาต ก่อนออกหนังสืออนุญาตค่ะ")
-    variant = str(answers.need("variant", "ประเภทผู้ขออนุญาต"))
-    applicant = answers.get("organisation_name") or answers.need("applicant_name", "ชื่อผู้ขออนุญาต")
-    return {
-        "subject_name": applicant,
-        "variant_title": VARIANT_TITLES.get(variant, ""),
-        "representative_name": answers.get("representative_name"),
-        "centre_name": answers.need("centre_name", "ชื่อศูนย์การเรียน"),
-        "learners": answers.get("learners"),
-        "level": LEVELS.get(str(answers.get("education_level")), ""),
-        "application_number": application.public_number,
-        "request_date": application.submitted_at.date().isoformat() if application.submitted_at else None,
-        "decision_reference": decision,
-        "permitted_period": period,
-    }
+    return permit_data(answers, application, given, VARIANT_TITLES)
 
 
 SPEC = ServiceSpec(

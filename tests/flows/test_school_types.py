@@ -33,7 +33,8 @@ EXPECTED = {
 
 # OBEC's own services, for people who are not parents, reach OBEC through any school's chat
 # (docs/rules.md, "OBEC's own services"); they are not in the parents' menu.
-OBECS = {"qualification_equivalence", "thai_competency_test", "learning_media_producer", "learning_media_permit"}
+OBECS = {"qualification_equivalence", "thai_competency_test", "learning_media_producer", "learning_media_permit",
+         "learning_centre_obec"}
 
 
 def school_of(school_type: SchoolType):

@@ -30,7 +30,7 @@ def test_no_fee_or_a_zero_fee_is_fine(service: str) -> None:
 
 
 @pytest.mark.parametrize("service", ["qualification_equivalence", "thai_competency_test",
-                                     "learning_media_producer", "learning_media_permit"])
+                                     "learning_media_producer", "learning_media_permit", "learning_centre_obec"])
 def test_a_school_may_not_charge_for_obecs_own_service(service: str) -> None:
     with pytest.raises(SchoolConfigError, match="OBEC's own service"):
         parse_school_config({"services": {service: {"fee": "50"}}})
