@@ -61,6 +61,18 @@ SAMPLES: dict[str, dict] = {
         "decision_reference": "มติคณะกรรมการ ครั้งที่ 3/2569",
         "permitted_period": "ปีการศึกษา 2569 ถึง 2571",
     },
+    # OBEC's permit for more than 100 learners (signer "obec"): the district's, issued as OBEC.
+    "learning_centre_obec_permit": {
+        "subject_name": "นายสมชาย ใจดี",
+        "variant_title": "ตามสิทธิของบุคคล (มีผู้เรียนจำนวนเกินกว่า 100 คน)",
+        "centre_name": "ศูนย์การเรียนบ้านรักเรียน",
+        "learners": 150,
+        "level": "ประถมศึกษา",
+        "application_number": "LO-7KX3M9QP",
+        "decision_reference": "มติคณะกรรมการ ครั้งที่ 3/2569",
+        "permitted_period": "ปีการศึกษา 2569 ถึง 2571",
+        "reference_number": "ศธ 04010/789",
+    },
     "admission_result": {
         "subject_name": "เด็กชายก้องภพ มีสุข",
         "grade": "ประถมศึกษาปีที่ 1",
@@ -194,7 +206,7 @@ def reference_samples() -> dict[str, tuple[str, dict]]:
     letters["thai_competency_certificate"] = {
         **SAMPLES["thai_competency_certificate"],
         "signature": letters["qualification_equivalence_certificate"]["signature"]}
-    for obecs in ("learning_media_producer_certificate", "learning_media_permit"):
+    for obecs in ("learning_media_producer_certificate", "learning_media_permit", "learning_centre_obec_permit"):
         letters[obecs] = {**SAMPLES[obecs], "signature": letters["qualification_equivalence_certificate"]["signature"]}
     for permit in ("home_school_permit", "learning_centre_permit"):  # the district's, signed by its director
         letters[permit] = {**SAMPLES[permit], "signature": DISTRICT_DIRECTOR_SIGNATURE}
