@@ -20,6 +20,25 @@ from tests.staff_pages.conftest import client_for, sign_in
 ANSWERS = {"applicant_name": "นายสมชาย ใจดี", "centre_name": "ศูนย์การเรียนบ้านรักเรียน"}
 
 
+async def fill_in(bot, applicant: Parent, service: str) -> tuple[Application, list[str]]:
+    """Answer every question asked until the request is submitted: the draft, and the steps asked."""
+    flow = (await _flows(bot))[service]
+    asked = []
+    for _ in range(40):
+        draft = await _draft(bot, applicant.user_id)
+        if draft.status == ApplicationStatus.SUBMITTED:
+            return draft, asked
+        if draft.current_step == "_summary":
+            await applicant.tap("ยืนยันส่งคำขอ")
+            continue
+        asked.append(draft.current_step)
+        if draft.current_step in ANSWERS:
+            await applicant.say(ANSWERS[draft.current_step])
+        else:
+            await _answer(applicant, service, flow.step(draft.current_step))
+    raise AssertionError(applicant.last_text())
+
+
 async def test_an_individuals_learning_centre_goes_through_its_variants_documents_and_decision(bot):
     director = (await _enrolled_staff(bot, "district", "ผอ.เขต")).user_id
     await _printed(bot, director, "นายเขตพื้นที่ ใจงาม", f"ผู้อำนวยการ{DISTRICT_NAME}")
@@ -35,22 +54,7 @@ async def test_an_individuals_learning_centre_goes_through_its_variants_document
     await applicant.say("60 คน")  # more than the variant's 50: asked again
     assert "1–50 คน" in applicant.last_text()
     await applicant.say("30 คน")
-    flow = (await _flows(bot))["learning_centre"]
-    asked = []
-    for _ in range(40):
-        draft = await _draft(bot, applicant.user_id)
-        if draft.status == ApplicationStatus.SUBMITTED:
-            break
-        if draft.current_step == "_summary":
-            await applicant.tap("ยืนยันส่งคำขอ")
-            continue
-        asked.append(draft.current_step)
-        if draft.current_step in ANSWERS:
-            await applicant.say(ANSWERS[draft.current_step])
-        else:
-            await _answer(applicant, "learning_centre", flow.step(draft.current_step))
-    else:
-        raise AssertionError(applicant.last_text())
+    draft, asked = await fill_in(bot, applicant, "learning_centre")
     # An individual's documents, not an organisation's.
     assert {"applicant_id_card", "education_plan", "learner_list", "educator_qualifications"} <= set(asked)
     assert not {"organisation_name", "registration_certificate", "foreign_registration",

@@ -18,11 +18,10 @@ from backend.organisations import OBEC_NAME_TH, OBEC_SHORT_TH
 from backend.schools import School
 from backend.staff import StaffMember, create_invite
 from tests.chat import Parent
-from tests.e2e.test_every_service_from_the_rich_menu import _answer, _draft, _flows
+from tests.e2e.test_every_service_from_the_rich_menu import _draft
+from tests.e2e.test_learning_centre_in_chat import fill_in
 from tests.e2e.test_qualification_equivalence_in_chat import _does, _labels, _signed_in
 from tests.e2e.test_qualification_equivalence_in_chat import bot as bot  # the fixture: OBEC's key too
-
-ANSWERS = {"applicant_name": "นายสมชาย ใจดี", "centre_name": "ศูนย์การเรียนบ้านรักเรียน"}
 
 
 async def _from_the_district_to_obec(applicant: Parent) -> None:
@@ -53,22 +52,7 @@ async def test_an_individuals_centre_of_150_learners_is_permitted_by_obec_and_ve
     assert (draft.service, draft.current_step, draft.answers["variant"]) == (
         "learning_centre_obec", "learners", "individual")
     await applicant.say("150 คน")
-    flow = (await _flows(bot))["learning_centre_obec"]
-    asked = []
-    for _ in range(40):
-        draft = await _draft(bot, applicant.user_id)
-        if draft.status == ApplicationStatus.SUBMITTED:
-            break
-        if draft.current_step == "_summary":
-            await applicant.tap("ยืนยันส่งคำขอ")
-            continue
-        asked.append(draft.current_step)
-        if draft.current_step in ANSWERS:
-            await applicant.say(ANSWERS[draft.current_step])
-        else:
-            await _answer(applicant, "learning_centre_obec", flow.step(draft.current_step))
-    else:
-        raise AssertionError(applicant.last_text())
+    draft, asked = await fill_in(bot, applicant, "learning_centre_obec")
     assert "เลขที่คำขอ: LO-" in applicant.last_text()
     # The district family's documents of an individual, not an organisation's.
     assert {"applicant_id_card", "education_plan", "learner_list", "educator_qualifications"} <= set(asked)
