@@ -141,6 +141,7 @@ SPEC = ServiceSpec(
     # Before the district's words ("ศูนย์การเรียน", priority 43): only a count over 100, or OBEC named.
     routing_words=(r"ศูนย์การเรียน\S*(เกิน|มากกว่า)[1-9]\d{2,}", r"ศูนย์การเรียน\S*(สพฐ|obec)"),
     routing_priority=42,
-    source=("docs/rules.md#learning-centres-of-more-than-100-learners, #learning-centres: กฎกระทรวงว่าด้วยสิทธิในการจัดการศึกษาขั้นพื้นฐานในศูนย์การเรียน "
-            "พ.ศ. 2555 (its text not found); the source's list of OBEC's services (ระดับ สพฐ., 6 and 7)"),
+    source=("docs/rules.md#learning-centres-of-more-than-100-learners: the source's list of OBEC's services "
+            "(ระดับ สพฐ., 6 and 7); กฎกระทรวงว่าด้วยสิทธิในการจัดการศึกษาขั้นพื้นฐานในศูนย์การเรียน พ.ศ. 2555 "
+            "(its text not found, docs/rules.md#learning-centres)"),
 )
