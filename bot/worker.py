@@ -209,7 +209,7 @@ class Worker:
                                user_ref=event.user_ref, event=event.payload or {}, now=now)
             replies = await self._handler.handle(ctx)
             await session.flush()  # the conversation's writes, before the completion that needs them
-            written = await inbox.complete(session, event_id, now=now,
+            written = await inbox.complete(session, event_id, now=now, alone=not unit.opened,
                                            replies=self._reply_rows(channel, event, replies, now))
             if written is None:  # another process completed it first
                 await unit.rollback()
