@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend import inbox, metrics, observability, outbox
 from backend.clock import Clock
 from backend.db import WriteTransaction, autocommit
+from backend.lazy import freeze_start_up_objects
 from backend.state import SharedState
 from bot import messages as m
 from bot.channels import Channel, ChannelRegistry
@@ -100,6 +101,7 @@ class Worker:
         """Work until stop is set: start the lanes wake-ups name, and scan every poll_seconds."""
         # The LINE SDK loads in a thread first: the web process beside this worker is ready without it.
         await load_line_sdk()
+        freeze_start_up_objects()  # the SDK's models too
         async with self._state.subscribe(WAKE_TOPIC) as waiter:
             next_scan = 0.0
             while not stop.is_set():
