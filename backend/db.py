@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -15,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.util import await_only
 
 from backend.data_dir import private_sqlite_file
 
@@ -79,24 +83,29 @@ def async_url(url: str) -> str:
     return url
 
 
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the web process write while a worker reads; foreign keys are off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # Deleted rows are overwritten, not left in free pages: a purge (retention, a parent's
+    # erasure, a secret sealed in place) leaves nothing behind in the file.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
 def make_engine(url: str) -> AsyncEngine:
     url = async_url(url)
     if url.startswith("sqlite"):
         private_sqlite_file(url)
         engine = create_async_engine(url, connect_args={"timeout": 30})
-
-        @sa.event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:
-            # WAL lets the web process write while a worker reads; foreign keys are off by default.
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            # Deleted rows are overwritten, not left in free pages: a purge (retention, a parent's
-            # erasure, a secret sealed in place) leaves nothing behind in the file.
-            cursor.execute("PRAGMA secure_delete=ON")
-            cursor.close()
-
+        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        # One write transaction at a time per process, queued in order (see WriteTransaction).
+        sa.event.listen(engine.sync_engine, "before_cursor_execute", _take_turn_before_first_write)
+        sa.event.listen(engine.sync_engine.pool, "reset", _release_turn_on_return)
+        _SQLITE_WRITERS[engine.sync_engine] = _SqliteWriter(engine)
+        sa.event.listen(engine.sync_engine, "engine_disposed", _close_sqlite_writer)
         return engine
     # No pool_pre_ping: on asyncpg it costs three round trips (BEGIN, ";", ROLLBACK) per checkout,
     # a quarter of the worker's database traffic per event. A connection broken since its last use
@@ -151,6 +160,78 @@ async def in_transaction(sessions: async_sessionmaker[AsyncSession],
     raise AssertionError("unreachable")
 
 
+# --- A statement that stands alone, durable when it returns ----------------------------------------
+
+
+class _SqliteWriter:
+    """Runs a statement that stands alone from start to commit in one call, on a thread and a
+    connection of its own. Through the async driver the same INSERT takes about ten hand-overs
+    between the event loop and the driver's thread (cursor, execute, fetch, commit, isolation level
+    set and reset); on a busy loop each waits its turn, and SQLite's lock waits in between poll with
+    growing sleeps. Here the wait for the lock happens in this thread, and the event loop hands over once."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._url = engine.url.set(drivername="sqlite")
+        self._engine: sa.Engine | None = None
+        self._thread: ThreadPoolExecutor | None = None
+
+    def _run(self, work: Callable[[sa.Connection], T]) -> T:
+        if self._engine is None:
+            self._engine = sa.create_engine(self._url, poolclass=sa.pool.StaticPool,
+                                            connect_args={"timeout": 30, "check_same_thread": False})
+            sa.event.listen(self._engine, "connect", _sqlite_pragmas)
+        with self._engine.begin() as connection:  # the driver begins at the first write; commit on leaving
+            return work(connection)
+
+    async def run(self, work: Callable[[sa.Connection], T]) -> T:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._run, work)
+
+    def close(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.shutdown(wait=True)
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.dispose()
+
+
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[sa.Engine, _SqliteWriter] = weakref.WeakKeyDictionary()
+
+
+def sqlite_writer(bind: AsyncEngine | AsyncConnection | sa.Engine | sa.Connection | None) -> _SqliteWriter | None:
+    """The SQLite database's writer thread; None on PostgreSQL."""
+    if bind is None:
+        return None
+    engine = bind.engine if isinstance(bind, sa.Connection | AsyncConnection) else bind
+    if isinstance(engine, AsyncEngine):
+        engine = engine.sync_engine
+    return _SQLITE_WRITERS.get(engine)
+
+
+def _close_sqlite_writer(engine: sa.Engine) -> None:
+    writer = _SQLITE_WRITERS.get(engine)
+    if writer is not None:
+        writer.close()  # opened again if the engine is used after dispose
+
+
+async def execute_alone(sessions: async_sessionmaker[AsyncSession], statement: Callable[[str], sa.Executable],
+                        params: Sequence[dict[str, Any]] | dict[str, Any]) -> list[sa.Row]:
+    """Execute one statement that is atomic by itself (statement(dialect name) gives it) and commit
+    it: what it wrote is durable when this returns. Returns its rows (RETURNING). Must be safe to
+    repeat, like in_transaction's work. The webhook's INSERT: on SQLite it runs on a writer thread
+    of its own (one hand-over from the event loop), elsewhere in autocommit mode on the pool."""
+    writer = sqlite_writer(sessions.kw.get("bind"))
+    if writer is not None:
+        return await writer.run(lambda connection: list(connection.execute(statement("sqlite"), params)))
+
+    async def work(session: AsyncSession) -> list[sa.Row]:
+        return list(await session.execute(statement(session.get_bind().dialect.name), params))
+
+    return await in_transaction(sessions, work, single_statement=True)
+
+
 # --- A transaction that begins at the first write --------------------------------------------------
 #
 # Most chat messages only read (a menu, a status, a question that needs no answer stored): their
@@ -191,23 +272,80 @@ def _end_deferred_transaction(dbapi_connection, connection_record, reset_state) 
         cursor.close()
 
 
+# --- SQLite: one write transaction at a time in the process, in turn -----------------------------------
+#
+# SQLite has one writer. A connection that finds the database locked polls with growing sleeps (1, 2,
+# 5, ... 100 ms), so with many of the worker's lanes writing at once the order is luck and a writer can
+# wait for seconds. A unit of work therefore takes the process's write turn (an asyncio lock, FIFO)
+# just before its first write, and gives it back when it commits or rolls back: then at most one of
+# our transactions holds SQLite's lock, and the webhook's INSERT waits for one at most.
+
+_TURN = "schoolbot_write_turn"  # in Connection.info: the unit's _Turn while it waits to write
+_TURN_LOCKS: weakref.WeakKeyDictionary[sa.Engine, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = \
+    weakref.WeakKeyDictionary()
+
+
+class _Turn:
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._lock: asyncio.Lock | None = None
+
+    def take(self) -> None:
+        """Called in the driver's greenlet, before the first write (await_only suspends there)."""
+        if self._lock is not None:
+            return
+        loop = asyncio.get_running_loop()
+        entry = _TURN_LOCKS.get(self._engine)
+        if entry is None or entry[0] is not loop:
+            entry = _TURN_LOCKS[self._engine] = (loop, asyncio.Lock())
+        await_only(entry[1].acquire())
+        self._lock = entry[1]
+
+    @property
+    def taken(self) -> bool:
+        return self._lock is not None
+
+    def release(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
+
+
+def _take_turn_before_first_write(conn, cursor, statement, parameters, context, executemany) -> None:
+    turn = conn.info.get(_TURN)
+    if turn is not None and not _reads_only(statement):
+        turn.take()
+
+
+def _release_turn_on_return(dbapi_connection, connection_record, reset_state) -> None:
+    """The safety net: a connection going back to the pool gives back its unit's turn."""
+    turn = connection_record.info.pop(_TURN, None)
+    if turn is not None:
+        turn.release()
+
+
 class WriteTransaction:
-    """One unit of work on a session whose transaction, if any, begins at its first write (PostgreSQL).
+    """One unit of work on a session whose transaction, if any, begins at its first write.
 
     Use: `await unit.start()`, do the work (reads run alone), `await unit.commit()` — flushes the
     session, commits if a write opened a transaction — or `await unit.rollback()`. The session must
-    not be committed or rolled back directly in between. On SQLite the session's own transaction is
-    used (its driver already begins it lazily)."""
+    not be committed or rolled back directly in between. On PostgreSQL the BEGIN is sent before the
+    first write (see above). On SQLite the session's own transaction is used (its driver already
+    begins it at the first write), and the unit takes the process's write turn at that write."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._deferred = session.get_bind().dialect.name == "postgresql"
         self._connection: AsyncConnection | None = None
+        self._turn: _Turn | None = None
 
     async def start(self) -> None:
         if not self._deferred:
             if self._session.in_transaction():
                 await self._session.commit()  # e.g. an autocommit read before: a transaction of its own
+            self._connection = await self._session.connection()
+            self._turn = _Turn(self._connection.sync_engine)
+            self._connection.info[_TURN] = self._turn
             return
         await autocommit(self._session)  # or already: e.g. the lane's read before
         self._connection = await self._session.connection()
@@ -215,11 +353,13 @@ class WriteTransaction:
 
     @property
     def opened(self) -> bool:
-        """Whether a write has opened a transaction (always True on SQLite: its own transaction)."""
-        return not self._deferred or (self._connection is not None
-                                      and self._connection.info.get(_DEFERRED) == "open")
+        """Whether a write has opened a transaction (on SQLite: whether the unit has taken its turn)."""
+        if not self._deferred:
+            return self._turn is not None and self._turn.taken
+        return self._connection is not None and self._connection.info.get(_DEFERRED) == "open"
 
     async def commit(self) -> None:
+        """On failure, the caller rolls back (which gives the turn back)."""
         await self._session.flush()
         if not self._deferred:
             await self._session.commit()
@@ -232,12 +372,21 @@ class WriteTransaction:
             if self._deferred and self._connection is not None and self.opened:
                 await self._connection.exec_driver_sql("ROLLBACK")
         finally:
-            self._finish()
-            # The ORM's view of the session (and a failed flush's state) is reset; on PostgreSQL the
-            # connection goes back to the pool, with no transaction left open on it.
-            await self._session.rollback()
+            if self._deferred:
+                self._finish()
+            try:
+                # The ORM's view of the session (and a failed flush's state) is reset; on PostgreSQL
+                # the connection goes back to the pool, with no transaction left open on it.
+                await self._session.rollback()
+            finally:
+                self._finish()  # SQLite: the turn goes back once the transaction has ended
 
     def _finish(self) -> None:
         if self._connection is not None:
-            self._connection.info.pop(_DEFERRED, None)
+            if not self._connection.closed:  # else back in the pool, which cleared both
+                self._connection.info.pop(_DEFERRED, None)
+                self._connection.info.pop(_TURN, None)
             self._connection = None
+        if self._turn is not None:
+            self._turn.release()
+            self._turn = None

@@ -14,11 +14,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend import outbox
-from backend.db import ATOMIC_ALONE, Base, UTCDateTime, rowcount, table_of
+from backend.db import ATOMIC_ALONE, Base, UTCDateTime, execute_alone, rowcount, sqlite_writer, table_of
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -72,13 +72,8 @@ _MARK_DONE = (
 )
 
 
-async def record(
-    session: AsyncSession, *, school_id: int, channel: str, events: Sequence[NewEvent], now: dt.datetime
-) -> list[str]:
-    """Store events not seen before; return whose they were (a user_ref per new event). The caller commits."""
-    if not events:
-        return []
-    rows = [
+def _rows(school_id: int, channel: str, events: Sequence[NewEvent], now: dt.datetime) -> list[dict[str, Any]]:
+    return [
         {
             "school_id": school_id,
             "channel": channel,
@@ -94,8 +89,28 @@ async def record(
         }
         for e in events
     ]
-    result = await session.execute(_RECORD[session.get_bind().dialect.name], rows)
+
+
+async def record(
+    session: AsyncSession, *, school_id: int, channel: str, events: Sequence[NewEvent], now: dt.datetime
+) -> list[str]:
+    """Store events not seen before; return whose they were (a user_ref per new event). The caller commits."""
+    if not events:
+        return []
+    result = await session.execute(_RECORD[session.get_bind().dialect.name], _rows(school_id, channel, events, now))
     return list(result.scalars())
+
+
+async def record_durably(
+    sessions: async_sessionmaker[AsyncSession], *, school_id: int, channel: str, events: Sequence[NewEvent],
+    now: dt.datetime,
+) -> list[str]:
+    """record() as one statement committed on its own (INSERT ... ON CONFLICT DO NOTHING: atomic,
+    and safe to repeat: a second attempt inserts only what the first did not). Durable when it returns."""
+    if not events:
+        return []
+    rows = await execute_alone(sessions, _RECORD.__getitem__, _rows(school_id, channel, events, now))
+    return [row[0] for row in rows]
 
 
 async def users_with_pending(session: AsyncSession, *, now: dt.datetime, limit: int = 200) -> list[tuple[str, str]]:
@@ -166,12 +181,17 @@ def _complete_statement(count: int) -> sa.Insert:
 
 
 async def complete(session: AsyncSession, event_id: int, *, now: dt.datetime,
-                   replies: list[dict[str, Any]]) -> list[outbox.Queued] | None:
+                   replies: list[dict[str, Any]], alone: bool = False) -> list[outbox.Queued] | None:
     """Mark the event done and store its replies (rows from outbox.new_rows), all or nothing; None
     if another process marked it first (the caller then rolls back).
 
     On PostgreSQL one statement does both, so an event whose handling wrote nothing else needs no
-    transaction at all (backend.db.WriteTransaction)."""
+    transaction at all (backend.db.WriteTransaction). alone: the caller's unit wrote nothing else
+    (WriteTransaction.opened is False); on SQLite both statements then run in one call on the
+    database's writer thread, so SQLite's lock is never held across the event loop's turns."""
+    writer = sqlite_writer(session.get_bind()) if alone else None
+    if writer is not None:
+        return await writer.run(lambda connection: _complete_alone(connection, event_id, now, replies))
     if session.get_bind().dialect.name == "postgresql":
         if not replies:
             result = await session.execute(_MARK_DONE, {"done_id": event_id, "done_at": now},
@@ -184,6 +204,13 @@ async def complete(session: AsyncSession, event_id: int, *, now: dt.datetime,
     if not await mark_done(session, event_id, now=now):
         return None
     return await outbox.add(session, replies)
+
+
+def _complete_alone(connection: sa.Connection, event_id: int, now: dt.datetime,
+                    replies: list[dict[str, Any]]) -> list[outbox.Queued] | None:
+    if rowcount(connection.execute(_MARK_DONE, {"done_id": event_id, "done_at": now})) != 1:
+        return None  # nothing written: the commit after it is empty
+    return outbox.add_alone(connection, replies)
 
 
 async def mark_attempt_failed(

@@ -125,6 +125,13 @@ async def add(session: AsyncSession, rows: list[dict[str, Any]]) -> list[Queued]
     return queued(list((await session.execute(_ADD, rows)).scalars()), rows)
 
 
+def add_alone(connection: sa.Connection, rows: list[dict[str, Any]]) -> list[Queued]:
+    """add() on a synchronous connection (backend.inbox.complete on SQLite's writer thread)."""
+    if not rows:
+        return []
+    return queued(list(connection.execute(_ADD, rows).scalars()), rows)
+
+
 _INSERT_COLUMNS = ("school_id", "channel", "recipient", "reply_token", "reply_deadline", "payload", "retry_key",
                    "status", "attempts", "next_attempt_at", "created_at")
 

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend import observability
 from backend.clock import Clock, SystemClock
+from backend.lazy import freeze_start_up_objects
 from bot import webhook
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime
@@ -148,6 +149,7 @@ def create_app(
         runtime = factory(settings)
         app.state.runtime = runtime
         await check_school_configurations(runtime)
+        freeze_start_up_objects()
         stop = asyncio.Event()
         worker_task = (asyncio.create_task(runtime.worker(concurrency=EMBEDDED_WORKER_LANES).run(stop))
                        if run_worker else None)

@@ -23,8 +23,10 @@ def _settings(port: int | None = None):
 def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from backend.lazy import enable_start_up_freeze
     from bot.app import create_app
 
+    enable_start_up_freeze()
     settings = _settings(args.port)
     run_worker = args.worker if args.worker is not None else settings.backend.redis_url is None
     if settings.simulated:
@@ -35,8 +37,10 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _worker(args: argparse.Namespace) -> None:
+    from backend.lazy import enable_start_up_freeze
     from bot.runtime import build_runtime
 
+    enable_start_up_freeze()
     settings = _settings()
     if settings.metrics_port is not None:
         from bot.metrics import serve_worker_metrics

@@ -11,7 +11,6 @@ import orjson
 from fastapi import APIRouter, Request, Response
 
 from backend import inbox, metrics
-from backend.db import in_transaction
 from bot import signature
 from bot.channels import DEFAULT, UnknownChannel
 from bot.runtime import Runtime
@@ -89,11 +88,9 @@ async def _handle(request: Request, channel_slug: str) -> Response:
             log.warning("webhook event %d dropped (channel %s): %s", position, channel.slug, error)
     if events:
         now = runtime.clock.now()
-        # One INSERT ... ON CONFLICT DO NOTHING, atomic and durable when it returns, and safe to
-        # repeat: a second attempt inserts only what the first did not.
-        fresh = await in_transaction(runtime.sessions, lambda session: inbox.record(
-            session, school_id=channel.school_id, channel=channel.slug, events=events, now=now),
-            single_statement=True)
+        # One INSERT ... ON CONFLICT DO NOTHING, atomic and durable when it returns.
+        fresh = await inbox.record_durably(runtime.sessions, school_id=channel.school_id, channel=channel.slug,
+                                           events=events, now=now)
         _count(events)
         if fresh:
             # Say whose events they are, so a worker starts those users at once without scanning.

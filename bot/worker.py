@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from backend import inbox, metrics, observability, outbox
 from backend.clock import Clock
 from backend.db import WriteTransaction, autocommit
+from backend.lazy import freeze_start_up_objects
 from backend.state import SharedState
 from bot import messages as m
 from bot.channels import Channel, ChannelRegistry
@@ -107,6 +108,7 @@ class Worker:
         """Work until stop is set: start the lanes wake-ups name, and scan every poll_seconds."""
         # The LINE SDK loads in a thread first: the web process beside this worker is ready without it.
         await load_line_sdk()
+        freeze_start_up_objects()  # the SDK's models too
         async with self._state.subscribe(WAKE_TOPIC) as waiter:
             next_scan = 0.0
             while not stop.is_set():
@@ -242,7 +244,7 @@ class Worker:
                                user_ref=event.user_ref, event=event.payload or {}, now=now)
             replies = await self._handler.handle(ctx)
             await session.flush()  # the conversation's writes, before the completion that needs them
-            written = await inbox.complete(session, event_id, now=now,
+            written = await inbox.complete(session, event_id, now=now, alone=not unit.opened,
                                            replies=self._reply_rows(channel, event, replies, now))
             if written is None:  # another process completed it first
                 await unit.rollback()

@@ -34,3 +34,24 @@ def test_building_the_web_app_imports_none_of_the_heavy_libraries(tmp_path):
                             timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_long_lived_process_moves_its_start_up_objects_out_of_the_collectors_way_and_a_test_process_does_not():
+    """`schoolbot serve` and `worker` freeze what start-up made (a full collection then walks only
+    what came after: docs/performance.md); a process that did not ask, like this test run, which
+    builds many apps, keeps collecting everything."""
+    import gc
+
+    from backend import lazy
+
+    assert not lazy._FREEZING["enabled"]
+    frozen = gc.get_freeze_count()
+    lazy.freeze_start_up_objects()
+    assert gc.get_freeze_count() == frozen
+    lazy.enable_start_up_freeze()
+    try:
+        lazy.freeze_start_up_objects()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        lazy._FREEZING["enabled"] = False
+        gc.unfreeze()

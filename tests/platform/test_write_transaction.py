@@ -4,6 +4,7 @@ leave half an event behind, nor a transaction open on a pooled connection."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -173,3 +174,43 @@ async def test_completing_an_event_stores_all_its_replies_in_order_once(sessions
         await unit.rollback()
     async with sessions() as session:
         assert await session.scalar(sa.select(sa.func.count()).select_from(outbox.OutboundMessage)) == 3
+
+
+async def test_sqlite_units_write_one_at_a_time_in_the_order_they_asked(database_url, sessions, school_id):
+    """On SQLite a unit takes the process's write turn at its first write (reads take none) and gives
+    it back when it ends: a second unit's write waits for the first's commit instead of polling
+    SQLite's lock, and a unit abandoned after a write gives its turn back with its connection."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the write turn is SQLite's")
+    first_wrote, first_may_commit = asyncio.Event(), asyncio.Event()
+    wrote: list[str] = []
+
+    async def unit_of(user_ref: str, *, hold: bool, abandon: bool = False) -> None:
+        async with sessions() as session:
+            unit = WriteTransaction(session)
+            await unit.start()
+            await session.scalar(sa.select(sa.func.count()).select_from(ConsentRecord))
+            assert not unit.opened
+            consent.record(session, school_id=school_id, user_ref=user_ref, purpose=consent.NOTICE, granted=True,
+                           now=NOW)
+            await session.flush()
+            assert unit.opened
+            wrote.append(user_ref)
+            if hold:
+                first_wrote.set()
+                await first_may_commit.wait()
+            if not abandon:
+                await unit.commit()
+
+    first = asyncio.create_task(unit_of("U1", hold=True))
+    await first_wrote.wait()
+    second = asyncio.create_task(unit_of("U2", hold=False))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert wrote == ["U1"]  # the second unit read, and waits for its turn to write
+    first_may_commit.set()
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=60)
+    assert wrote == ["U1", "U2"] and await _consents(sessions) == 2
+    await asyncio.wait_for(unit_of("U3", hold=False, abandon=True), timeout=60)
+    await asyncio.wait_for(unit_of("U4", hold=False), timeout=60)  # the abandoned unit's turn came back
+    assert await _consents(sessions) == 3
