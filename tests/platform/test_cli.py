@@ -10,6 +10,15 @@ import pytest
 from bot.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _no_start_up_freeze(monkeypatch):
+    """`serve` and `worker` ask a long-lived process to freeze its start-up objects (backend/lazy.py);
+    this test process, which runs them in-process, is not one and must keep collecting."""
+    from backend import lazy
+
+    monkeypatch.setitem(lazy._FREEZING, "enabled", False)
+
+
 @pytest.fixture
 def cli_env(monkeypatch, env):
     for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "REDIS_URL"):
