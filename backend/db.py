@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -113,10 +114,18 @@ def make_engine(url: str) -> AsyncEngine:
     # the whole pool, and the paths that must not fail retry once (in_transaction below); the rest
     # are retried by their own loops (the worker's backoff and periodic scan). pool_recycle bounds
     # a connection's age below common idle timeouts of proxies and firewalls.
-    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    # application_name: pg_stat_activity (and pg_locks joined to it) tells which process a connection
+    # is, e.g. the worker holding a channel's sending claim (bot/bulk.py).
+    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800,
+                                 connect_args={"server_settings": {"application_name": application_name()}})
     sa.event.listen(engine.sync_engine, "before_cursor_execute", _begin_before_first_write)
     sa.event.listen(engine.sync_engine.pool, "reset", _end_deferred_transaction)
     return engine
+
+
+def application_name(pid: int | None = None) -> str:
+    """How this process's connections are named on PostgreSQL: "schoolbot <process id>"."""
+    return f"schoolbot {os.getpid() if pid is None else pid}"
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

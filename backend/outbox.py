@@ -245,16 +245,19 @@ _BULK_DUE = (
     sa.select(_messages.c.id, _messages.c.recipient, sa.cast(_messages.c.payload, sa.Text), _messages.c.retry_key,
               _messages.c.attempts)
     .where(_messages.c.channel == sa.bindparam("channel"), _messages.c.status == PENDING,
-           _messages.c.notice_id.is_not(None), _messages.c.next_attempt_at <= sa.bindparam("now"))
+           _messages.c.notice_id.is_not(None), _messages.c.next_attempt_at <= sa.bindparam("now"),
+           _messages.c.id > sa.bindparam("after"))
     .order_by(_messages.c.id)
     .limit(sa.bindparam("limit"))
 )
 
 
-async def bulk_due(session: AsyncSession, *, channel: str, now: dt.datetime, limit: int) -> list[BulkMessage]:
-    """A channel's notice messages that are due, oldest first (the content not decoded: a thousand
-    Flex cards decoded only to be encoded again cost a fifth of a second)."""
-    rows = await session.execute(_BULK_DUE, {"channel": channel, "now": now, "limit": limit})
+async def bulk_due(session: AsyncSession, *, channel: str, now: dt.datetime, limit: int,
+                   after: int = 0) -> list[BulkMessage]:
+    """A channel's notice messages that are due, oldest first, from the one after message `after`
+    (the content not decoded: a thousand Flex cards decoded only to be encoded again cost a fifth of
+    a second)."""
+    rows = await session.execute(_BULK_DUE, {"channel": channel, "now": now, "limit": limit, "after": after})
     return [BulkMessage(*row) for row in rows]
 
 
@@ -265,14 +268,31 @@ async def channels_with_bulk_due(session: AsyncSession, *, now: dt.datetime) -> 
     return list(await session.scalars(statement))
 
 
-async def claim_channel(session: AsyncSession, channel: str) -> bool:
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ends a wait
+
+
+async def claim_channel(session: AsyncSession, channel: str, *, wait_seconds: float = 0.0) -> bool:
     """Whether this transaction may send the channel's notices: on PostgreSQL a transaction-scoped
     advisory lock, so one process at a time paces a channel (LINE's limit is per channel), released
-    at commit or when a crashed process's connection closes. SQLite serves one process."""
+    at commit or when a crashed process's connection closes. With wait_seconds, wait that long for a
+    claim held elsewhere to end (False if it did not; the transaction is then rolled back). SQLite
+    serves one process."""
     if session.get_bind().dialect.name != "postgresql":
         return True
     key = int.from_bytes(hashlib.sha256(f"outbox-bulk:{channel}".encode()).digest()[:8], "big", signed=True)
-    return bool(await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
+    if wait_seconds <= 0:
+        return bool(await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(key))))
+    # SET does not take bind parameters; the value is a number formatted here.
+    await session.execute(sa.text(f"SET LOCAL lock_timeout = '{max(int(wait_seconds * 1000), 1)}ms'"))
+    try:
+        await session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    except sa.exc.DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        await session.rollback()
+        return False
+    await session.execute(sa.text("SET LOCAL lock_timeout = 0"))  # the rest of the stream waits as usual
+    return True
 
 
 @dataclass(frozen=True)

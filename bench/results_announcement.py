@@ -1,7 +1,10 @@
 """`python -m bench.results_announcement`: an admission round's results to N parents (default 5,000)
-through the real worker process against the LINE stand-in, with the worker killed half-way and
-started again. Reports the time until every parent's message was accepted, next to the minimum
-LINE's push rate limit allows (2,000 requests/s per channel), and whether anyone was messaged twice.
+through the real worker processes against the LINE stand-in, with the one sending killed half-way
+and started again. By default two workers run, as docs/production.md sets a district's server up:
+the second stands by for the channel and takes over from the dead one (--workers 1: the restarted
+worker resumes; --sqlite: the web process with its embedded worker). Reports the time until every
+parent's message was accepted, next to the minimum LINE's push rate limit allows (2,000 requests/s
+per channel), and whether anyone was messaged twice.
 
 The round, its applicants, the draw and the announcement (one notice per parent) are written
 straight into a fresh database with the domain's own functions; the worker then does what it does
@@ -13,12 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import itertools
 import json
 import signal
 import time
 from pathlib import Path
 
+import asyncpg
 import psutil
 
 from bench.stack import REPO, Server, fresh_storage, server_env
@@ -93,50 +98,61 @@ async def run(args: argparse.Namespace) -> dict:
             await seed(storage.database_url, args.parents)
             seeded = time.perf_counter() - t
             deliveries = standin.deliveries
+            # The stand-in plays LINE's servers in this process: a full garbage collection walking the
+            # modules imported so far would stall it, then it would take a burst of requests at once.
+            gc.collect()
+            gc.freeze()
+            database = None if args.workers == 1 else await asyncpg.connect(storage.database_url)
             started = time.perf_counter()
             bench_cpu_start = sum(bench_cpu.cpu_times()[:2])
-            worker = start_worker(env, log_dir, "worker-1", args.sqlite)
-            # --workers N: others beside it from the start (notices shared with SKIP LOCKED; one process
-            # at a time sends a channel's): they run on to the end, only worker-1 is killed.
-            others = [start_worker(env, log_dir, f"worker-{n}b", args.sqlite) for n in range(2, args.workers + 1)]
-            cpu = startup_cpu = 0.0
+            # --workers N: N worker processes from the start (notices shared with SKIP LOCKED; one process at
+            # a time sends a channel's, the others stand by for it). The one sending is killed half-way
+            # and started again; the others run on to the end.
+            workers = [start_worker(env, log_dir, f"worker-{n}", args.sqlite) for n in range(1, args.workers + 1)]
+            cpu = 0.0
             killed_at = None
             killed_time = restarted_time = None
-            waiting_first = True
+            restart_later: Server | None = None
             deadline = started + args.timeout
             while len(deliveries.pushes) < args.parents and time.perf_counter() < deadline:
-                if waiting_first and deliveries.push_times[(killed_at or 0):]:
-                    startup_cpu += worker.cpu_seconds()  # start-up and the first notices: before any push
-                    waiting_first = False
                 if killed_at is None and len(deliveries.pushes) >= args.parents // 2:
-                    cpu += worker.cpu_seconds()
-                    worker.popen.send_signal(signal.SIGKILL)  # a crash half-way, nothing flushed
-                    worker.popen.wait()
+                    # The stand-in runs in this event loop: the crash's work is kept short or in a thread, so
+                    # that the stand-in does not stall and then take a burst of requests as if all at once.
+                    victim = workers[0] if database is None else await claim_holder(database, workers)
+                    cpu += await asyncio.to_thread(crash, victim)
                     killed_time = time.perf_counter()
                     killed_at = len(deliveries.push_times)
-                    worker = start_worker(env, log_dir, "worker-2", args.sqlite)
-                    restarted_time = time.perf_counter()
-                    waiting_first = True
+                    workers.remove(victim)
+                    if args.restart == "at-once" or len(workers) == 0:
+                        workers.append(await asyncio.to_thread(
+                            start_worker, env, log_dir, f"{victim.name}-restarted", args.sqlite))
+                        restarted_time = time.perf_counter()
+                    else:
+                        restart_later = victim
                 await asyncio.sleep(0.005)
             elapsed = time.perf_counter() - started
-            cpu += worker.cpu_seconds() + sum(other.cpu_seconds() for other in others)
+            if restart_later is not None:  # it starts with nothing left to send: it must send nothing again
+                workers.append(start_worker(env, log_dir, f"{restart_later.name}-restarted", args.sqlite))
             bench_cpu_used = sum(bench_cpu.cpu_times()[:2]) - bench_cpu_start
-            await asyncio.sleep(2)  # anything still in flight would show up as a second message
-            await worker.stop()
-            for other in others:
-                await other.stop()
+            await asyncio.sleep(4)  # anything still in flight, or sent again, would show up as a second message
+            cpu += sum(worker.cpu_seconds() for worker in workers)
+            for worker in workers:
+                await worker.stop()
+            if database is not None:
+                await database.close()
     finally:
         await standin.stop()
     twice = sum(1 for count in deliveries.pushes.values() if count > 1)
     times = deliveries.push_times
     first_push = min(times, default=started)
     last_push = max(times, default=first_push)
-    # The restart is the longest pause between two pushes (requests the killed worker had already
-    # written to its socket still arrive just after the kill).
+    # The crash's pause is the longest pause between two pushes (requests the killed worker had already
+    # written to its socket still arrive just after the kill): until a worker standing by took over,
+    # or with one worker until the restarted one sent.
     ordered = sorted(times)
     gaps = [(b - a, b) for a, b in itertools.pairwise(ordered)]
-    restart_gap, first_after_restart = max(gaps, default=(0.0, None))
-    sending = (last_push - first_push) - (restart_gap if killed_at is not None else 0.0)
+    crash_gap, first_after_crash = max(gaps, default=(0.0, None))
+    sending = (last_push - first_push) - (crash_gap if killed_at is not None else 0.0)
     minimum = args.parents / PUSH_RATE_LIMIT
     return {
         "parents": args.parents, "database": "sqlite" if args.sqlite else "postgresql",
@@ -147,23 +163,46 @@ async def run(args: argparse.Namespace) -> dict:
         "killed_after_pushes": killed_at,
         "seconds_until_all_accepted": round(elapsed, 2),
         "seconds_first_to_last_push": round(last_push - first_push, 2),
-        "seconds_sending_without_restart": round(sending, 2),
-        "seconds_restart_pause_between_pushes": round(restart_gap, 2),
-        "seconds_kill_to_first_push_after_restart": (round(first_after_restart - killed_time, 2)
-                                                     if first_after_restart and killed_time else None),
+        "seconds_sending_without_crash_pause": round(sending, 2),
+        "seconds_crash_pause_between_pushes": round(crash_gap, 2),
+        "seconds_kill_to_next_push": (round(first_after_crash - killed_time, 2)
+                                      if first_after_crash and killed_time else None),
         "seconds_restart_spawn": round(restarted_time - killed_time, 2) if restarted_time and killed_time else None,
         "pushes_per_second_while_sending": round(len(times) / sending, 0) if sending else None,
         "rate_limit_minimum_seconds": minimum, "target_seconds": round(minimum * 1.1, 2),
-        "worker_cpu_seconds": round(cpu, 2), "worker_cpu_until_first_push_seconds": round(startup_cpu, 2),
+        "worker_cpu_seconds": round(cpu, 2),
         "worker_idle_start_cpu_seconds": round(idle_start_cpu, 2),
         "worker_cpu_ms_per_parent_without_starts": round(
             1000 * (cpu - (args.workers + (1 if killed_at is not None else 0)) * idle_start_cpu)
             / max(args.parents, 1), 3),
-        "workers": args.workers,
+        "workers": args.workers, "killed_worker_restarted": "at once" if restarted_time else "after the last push",
         "bench_and_standin_cpu_seconds": round(bench_cpu_used, 2),
         "other_jobs_load_1min": round(psutil.getloadavg()[0], 2),
         "cpus": psutil.cpu_count(),
     }
+
+
+async def claim_holder(database, workers: list[Server]) -> Server:
+    """The worker whose connection holds the channel's claim (an advisory lock): PostgreSQL names
+    each connection after its process (backend.db.application_name)."""
+    from backend.db import application_name
+
+    holders = set(await database.fetchval(
+        "SELECT array_agg(a.application_name) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.locktype = 'advisory' AND l.granted") or [])
+    for worker in workers:
+        if application_name(worker.popen.pid) in holders:
+            return worker
+    raise RuntimeError("no worker holds the channel's claim")
+
+
+def crash(worker: Server) -> float:
+    """Kill the worker as a crash would (nothing flushed); the CPU it had used. Run in a thread: the
+    kernel takes a while to end a process, and the stand-in in the event loop must not stall meanwhile."""
+    used = psutil.Process(worker.popen.pid).cpu_times()
+    worker.popen.send_signal(signal.SIGKILL)
+    worker.popen.wait()
+    return used.user + used.system
 
 
 async def idle_start(env: dict[str, str], log_dir: Path, sqlite: bool) -> float:
@@ -195,11 +234,12 @@ def verdicts(result: dict) -> list[str]:
              f"{result['messaged_twice']} twice"),
         line(result["pushes_refused_429"] == 0,
              f"no push above LINE's {PUSH_RATE_LIMIT}/s (stand-in's 429s: {result['pushes_refused_429']})"),
-        line(result["seconds_sending_without_restart"] <= target,
-             f"sending time {result['seconds_sending_without_restart']} s (restart excluded) <= "
+        line(result["seconds_sending_without_crash_pause"] <= target,
+             f"sending time {result['seconds_sending_without_crash_pause']} s (the crash's pause excluded) <= "
              f"{target} s (minimum {result['rate_limit_minimum_seconds']} s + 10 %)"),
         line(result["seconds_first_to_last_push"] <= target,
-             f"first to last push {result['seconds_first_to_last_push']} s (crash and restart included) <= {target} s"),
+             f"first to last push {result['seconds_first_to_last_push']} s (crash and take-over included) "
+             f"<= {target} s"),
     ]
 
 
@@ -207,11 +247,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parents", type=int, default=5000)
     parser.add_argument("--sqlite", action="store_true")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL + Redis)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="worker processes (PostgreSQL + Redis): one sends, the others stand by")
+    parser.add_argument("--restart", choices=("after", "at-once"), default="after",
+                        help="when the killed worker is started again while another stands by: after the last "
+                             "push (default; its start-up's CPU, about 2 s, is not taken from the sending on a "
+                             "small machine), or at once. With one worker: always at once (it resumes the sending)")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
+    if args.sqlite:
+        args.workers = 1  # SQLite serves one process: the web process with its worker
     result = asyncio.run(run(args))
     print(json.dumps(result, indent=2))
     print("\n".join(verdicts(result)))

@@ -3,6 +3,7 @@ notices that matter legally (a rejection, a late decision) a copy through the se
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -148,6 +149,9 @@ def _detail_rows(data: dict[str, Any], title: str) -> list[dict[str, Any]]:
 # Notices turned into outbox messages per pass: an admission round's results to thousands of
 # parents go in a few passes, each one INSERT (the sender pushes them in bulk: bot/bulk.py).
 NOTICE_BATCH = 1000
+# A pass renders and encodes in the event loop (about 0.1 ms a notice); every this many it lets the
+# loop run, so that pushes the bulk sender has paced in the same process leave on time.
+YIELD_EVERY = 50
 
 
 async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channels: ChannelRegistry,
@@ -162,7 +166,9 @@ async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channel
         now = clock.now()
         rows: list[dict[str, Any]] = []
         school_channels: dict[int, Channel | None] = {}
-        for notice in pending:
+        for done, notice in enumerate(pending, start=1):
+            if done % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # the sender in this process releases its pushes meanwhile
             if notice.school_id not in school_channels:
                 school_channels[notice.school_id] = await channels.for_school(notice.school_id)
             channel = school_channels[notice.school_id]
@@ -181,7 +187,8 @@ async def deliver_notices(*, sessions: async_sessionmaker[AsyncSession], channel
                 except SecondChannelError:
                     log.warning("second channel failed for notice %s; will retry", notice.id)
                     continue
-        await outbox.add_many(session, rows)
+        for start in range(0, len(rows), YIELD_EVERY):  # each INSERT's encoding is short, then the loop is free
+            await outbox.add_many(session, rows[start:start + YIELD_EVERY])
         await notices.mark_delivered(session, [n.id for n in pending], now=now)
         await session.commit()
     return len(pending)

@@ -117,6 +117,7 @@ class Runtime:
                                         (LATE_SWEEP, late), (ADMISSION_SWEEP, admission_deadlines), *fee_jobs])
         # Notices become outbox messages in batches, then go to LINE in bulk, paced (bot/bulk.py).
         options.setdefault("bulk", [deliver, self.bulk_sender.run_pass])
+        options.setdefault("background", [self.bulk_sender])  # its streams run on after run_pass returns
         return Worker(sessions=self.sessions, state=self.state, channels=self.channels, handler=self.handler,
                       sender=self.sender, clients=self.clients, clock=self.clock, **options)
 

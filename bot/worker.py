@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -62,6 +63,14 @@ def _lanes(message: bytes) -> list[tuple[str, str]] | None:
     return lanes or None
 
 
+class BackgroundWork(Protocol):
+    """Work a stage started that runs on after the stage returns (bot/bulk.py's streams)."""
+
+    def stop(self) -> None: ...
+
+    async def drain(self) -> None: ...
+
+
 class Worker:
     def __init__(
         self,
@@ -78,6 +87,7 @@ class Worker:
         loading_after: float = LOADING_AFTER,
         periodic: Sequence[tuple[dt.timedelta, Callable[[], Awaitable[object]]]] = (),
         bulk: Sequence[Callable[[], Awaitable[bool]]] = (),
+        background: Sequence[BackgroundWork] = (),
     ) -> None:
         self._sessions = sessions
         self._state = state
@@ -103,6 +113,7 @@ class Worker:
         self._stages = list(bulk)
         self._stage_tasks: dict[int, asyncio.Task] = {}
         self._stages_again: set[int] = set()
+        self._background = list(background)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until stop is set: start the lanes wake-ups name, and scan every poll_seconds."""
@@ -125,6 +136,8 @@ class Worker:
                         continue
                     for lane in lanes:
                         self._start_lane(lane)
+        for work in self._background:
+            work.stop()
         await self.drain()
 
     async def run_once(self) -> None:
@@ -176,9 +189,14 @@ class Worker:
                 return
 
     async def drain(self) -> None:
-        """Wait for the lanes in progress (tests and shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for the lanes in progress and the work the stages started (tests and shutdown)."""
+        while True:
+            while self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            for work in self._background:
+                await work.drain()
+            if not self._tasks:
+                return
 
     async def _work_lane(self, channel_slug: str, user_ref: str) -> None:
         lane = (channel_slug, user_ref)
