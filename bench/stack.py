@@ -99,7 +99,7 @@ class Server:
         self.process = psutil.Process(self.popen.pid)
         self._peak_rss_sampled = 0
 
-    def tree(self) -> list[psutil.Process]:
+    def _tree(self) -> list[psutil.Process]:
         try:
             return [self.process, *self.process.children(recursive=True)]
         except psutil.NoSuchProcess:
@@ -107,7 +107,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         total = 0.0
-        for process in self.tree():
+        for process in self._tree():
             with contextlib.suppress(psutil.NoSuchProcess):
                 times = process.cpu_times()
                 total += times.user + times.system

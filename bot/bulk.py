@@ -152,7 +152,7 @@ class BulkSender:
                 if claim is None:
                     return  # another process took the channel meanwhile: it sends them
         except Exception:  # the database or the channel's settings: the next scan starts again
-            log.exception("sending channel %s's notices could not start", slug)
+            log.exception("sending channel %s's notices failed; the next scan starts it again", slug)
         finally:
             # No await between the last look at `more` and this: a run_pass after it starts a new stream.
             if self._streams.get(slug) is stream:

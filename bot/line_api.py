@@ -26,7 +26,7 @@ async def load_line_sdk() -> None:
     await asyncio.to_thread(importlib.import_module, LINE_SDK)
 
 
-# Requests to LINE at once per channel: 1,900 pushes a second (bot/pacing.py) need this many while
+# Requests to LINE at once per channel: 1,940 pushes a second (bot/pacing.py) need this many while
 # LINE takes up to 65 ms to answer.
 CONNECTIONS_PER_CHANNEL = 128
 
